@@ -1,0 +1,1 @@
+"""motcua's shared contract: events, topology, settings and common plumbing."""

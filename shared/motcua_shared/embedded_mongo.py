@@ -1,0 +1,63 @@
+"""The embedded default MongoDB: a SecantusDB Mongo-wire server (WiredTiger) as a subprocess.
+
+Used by the dev runner and by the test fixtures when no MONGODB_URL is given and no Docker
+engine answers. Production uses a real MongoDB replica set (deploy/).
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pymongo import MongoClient
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def secantus_command(storage_path: Path, port: int) -> list[str]:
+    exe = shutil.which("secantusd-py") or str(Path(sys.executable).with_name("secantusd-py"))
+    return [exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(storage_path),
+            "--log-level", "WARNING"]
+
+
+def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with MongoClient(url, serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
+                return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no MongoDB answered at {url} within {timeout:.0f}s")
+            time.sleep(0.2)
+
+
+class EmbeddedMongo:
+    """Start a SecantusDB server on a free port; `url` is its connection string."""
+
+    def __init__(self, storage_path: Path, port: int | None = None) -> None:
+        self.storage_path = storage_path
+        self.port = port or free_port()
+        self.url = f"mongodb://127.0.0.1:{self.port}/"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "EmbeddedMongo":
+        self.storage_path.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(secantus_command(self.storage_path, self.port))
+        wait_for_mongo(self.url)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

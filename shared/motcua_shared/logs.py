@@ -1,0 +1,54 @@
+"""JSON logging with a correlation id that follows a dossier through every service.
+
+Every line is masked: phone numbers and CCCD numbers never reach a log in full.
+"""
+
+import contextvars
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+from motcua_shared.privacy import mask_text
+
+correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "correlation_id", default=None
+)
+
+
+@contextmanager
+def correlation(correlation_id: str | None) -> Iterator[None]:
+    token = correlation_id_var.set(correlation_id)
+    try:
+        yield
+    finally:
+        correlation_id_var.reset(token)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "msg": mask_text(record.getMessage()),
+            "correlation_id": correlation_id_var.get(),
+        }
+        if record.exc_info:
+            line["exc"] = mask_text(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

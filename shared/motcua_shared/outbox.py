@@ -1,0 +1,160 @@
+"""The transactional outbox and its relay.
+
+A service writes its state change and the event in one MongoDB transaction
+(`Outbox.add(envelope, session=s)`); the relay publishes pending events with publisher
+confirms, in order, and marks them sent. Events written while RabbitMQ is down stay pending
+and go out when it is back. Sent events are kept: the outbox is the service's event log,
+from which projections are rebuilt (see `event_log.py`).
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+import aio_pika
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+
+from motcua_shared.events import Envelope
+from motcua_shared.timeutil import utcnow
+from motcua_shared.topology import declare_exchange
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+SENT = "sent"
+
+
+class Outbox:
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("status", ASCENDING), ("seq", ASCENDING)])
+        await self.collection.create_index([("seq", ASCENDING)])
+        await self.collection.create_index(
+            [("aggregate_id", ASCENDING), ("aggregate_version", ASCENDING)], unique=True
+        )
+
+    async def add(self, envelope: Envelope[Any], session: AsyncClientSession | None = None) -> None:
+        await self.collection.insert_one(_document(envelope), session=session)
+
+    async def pending(self, limit: int) -> list[dict[str, Any]]:
+        cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
+        return await cursor.to_list(length=limit)
+
+    async def mark_sent(self, event_ids: list[str]) -> None:
+        if event_ids:
+            await self.collection.update_many(
+                {"_id": {"$in": event_ids}}, {"$set": {"status": SENT, "sent_at": utcnow()}}
+            )
+
+    async def page(self, after_seq: str | None, limit: int) -> list[dict[str, Any]]:
+        """Events in write order after `after_seq` (the event log, sent or not)."""
+        query = {"seq": {"$gt": ObjectId(after_seq)}} if after_seq else {}
+        cursor = self.collection.find(query).sort("seq", ASCENDING).limit(limit)
+        return await cursor.to_list(length=limit)
+
+
+def _document(envelope: Envelope[Any]) -> dict[str, Any]:
+    return {
+        "_id": str(envelope.event_id),
+        # ObjectIds made in one process increase: the write order the relay keeps.
+        "seq": ObjectId(),
+        "routing_key": envelope.routing_key,
+        "aggregate_id": envelope.aggregate_id,
+        "aggregate_version": envelope.aggregate_version,
+        "correlation_id": envelope.correlation_id,
+        "body": envelope.model_dump_json(),
+        "status": PENDING,
+        "created_at": utcnow(),
+    }
+
+
+class OutboxRelay:
+    """Publishes pending outbox events with publisher confirms; survives broker outages."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        amqp_url: str,
+        exchange: str,
+        *,
+        batch_size: int = 200,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self.outbox = outbox
+        self.amqp_url = amqp_url
+        self.exchange_name = exchange
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._connection: aio_pika.abc.AbstractRobustConnection | None = None
+        self._exchange: aio_pika.abc.AbstractExchange | None = None
+
+    def wake(self) -> None:
+        """Call after a commit so the event goes out now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = self.poll_interval
+        while True:
+            try:
+                published = await self.publish_pending()
+                backoff = self.poll_interval
+                if published:
+                    continue
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                except TimeoutError:
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: keep events pending, retry
+                log.warning("outbox relay cannot publish yet (%s); retrying", exc)
+                await self._drop_connection()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many events went out."""
+        batch = await self.outbox.pending(self.batch_size)
+        if not batch:
+            return 0
+        exchange = await self._get_exchange()
+        # One channel keeps order; confirms are awaited together, then marked in one write.
+        await asyncio.gather(*(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch))
+        await self.outbox.mark_sent([doc["_id"] for doc in batch])
+        return len(batch)
+
+    async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
+        if self._exchange is None:
+            self._connection = await aio_pika.connect(self.amqp_url, timeout=5)
+            channel = await self._connection.channel(publisher_confirms=True)
+            self._exchange = await declare_exchange(channel, self.exchange_name)
+        return self._exchange
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection, self._exchange = self._connection, None, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception:  # already broken
+                pass
+
+    async def close(self) -> None:
+        await self._drop_connection()
+
+
+def _message(doc: dict[str, Any]) -> aio_pika.Message:
+    return aio_pika.Message(
+        doc["body"].encode(),
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        message_id=doc["_id"],
+        correlation_id=doc.get("correlation_id"),
+        type=doc["routing_key"],
+    )

@@ -1,0 +1,26 @@
+"""Settings every service shares. Each service subclasses CommonSettings with its own env
+prefix for its own fields (INTAKE_PORT, NOTIFY_QUIET_START…); the shared connection fields
+are read from unprefixed variables so one value serves every service."""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_MONGODB_URL = "mongodb://127.0.0.1:27017/"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    amqp_url: str = Field(DEFAULT_AMQP_URL, validation_alias=_env("AMQP_URL"))
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=_env("MONGODB_URL"))
+    exchange: str = Field("motcua.events", validation_alias=_env("MOTCUA_EXCHANGE"))
+    log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+    jwt_secret: str = Field(
+        "motcua-dev-secret-change-me-0123456789abcdef", validation_alias=_env("JWT_SECRET")
+    )
+    jwt_algorithm: str = Field("HS256", validation_alias=_env("JWT_ALGORITHM"))

@@ -1,0 +1,1 @@
+"""Pytest fixtures every service's tests share (loaded as a pytest plugin)."""
