@@ -118,6 +118,7 @@ class DossierEvent(EventPayload):
     abstract: ClassVar[bool] = True
 
     unit_name: str = Field(description="e.g. 'UBND phường Bình Thạnh'")
+    province_code: str = Field(description="The unit's province, for provincial reports")
     procedure_code: str
     procedure_name: str
     field_code: str = Field(description="Lĩnh vực, e.g. 'ho-tich'")
@@ -233,6 +234,7 @@ class SurveyEvent(EventPayload):
 
     dossier_code: str
     unit_name: str | None = None
+    province_code: str | None = None
     procedure_code: str
     field_code: str
     officer_id: str | None = None
