@@ -1,0 +1,64 @@
+"""Wait until every service answers, then print where everything is and demo tokens."""
+
+import os
+import signal
+import time
+
+import httpx
+
+from motcua_shared.auth import mint_token
+from motcua_shared.settings import CommonSettings
+
+SERVICES = {
+    "intake (desk API)": "http://127.0.0.1:8001",
+    "notify": "http://127.0.0.1:8002",
+    "survey": "http://127.0.0.1:8003",
+    "reporting": "http://127.0.0.1:8004",
+}
+SANDBOX = "http://127.0.0.1:8010"
+
+
+def wait(url: str, timeout: float = 120) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def demo_unit() -> str | None:
+    try:
+        units = httpx.get(SERVICES["intake (desk API)"] + "/api/v1/units", timeout=5).json()
+    except Exception:
+        return None
+    items = units.get("units", units) if isinstance(units, dict) else units
+    communes = [u for u in items if u.get("level") != "province"] or items
+    return communes[0]["code"] if communes else None
+
+
+def main() -> None:
+    lines = ["", "motcua is running (Ctrl-C stops everything):"]
+    for name, base in SERVICES.items():
+        ok = wait(base + "/openapi.json")
+        lines.append(f"  {name:<18} {base}/docs {'' if ok else '(NOT ANSWERING)'}")
+    lines.append(f"  {'Zalo/SMS sandbox':<18} {SANDBOX}/  (messages citizens would get)")
+    lines.append(f"  {'MongoDB':<18} {os.environ.get('MONGODB_URL', '')}")
+    lines.append(f"  {'RabbitMQ':<18} {os.environ.get('AMQP_URL', '').split('@')[-1]}")
+    lines.append("  AsyncAPI document: docs/asyncapi.yaml")
+    unit = demo_unit()
+    if unit:
+        settings = CommonSettings()
+        lines.append(f"\nDemo tokens for unit {unit} (Authorization: Bearer …):")
+        for sub, roles in (("desk01", ["desk"]), ("cv01", ["specialist"]), ("ld01", ["leader"]),
+                           ("admin01", ["admin"])):
+            lines.append(f"  {roles[0]:<10} {mint_token(settings.jwt_secret, sub, unit, roles)}")
+    print("\n".join(lines), flush=True)
+    signal.pause()  # stay up: honcho stops everything when any process exits
+
+
+if __name__ == "__main__":
+    main()
