@@ -1,7 +1,8 @@
 """The outbox as an event log others can read: `GET /api/v1/events?after=…&limit=…`.
 
 Reporting rebuilds its projections from the logs of intake and survey through this endpoint
-(a `system` token), so a rebuild never depends on what is still in a queue.
+(a `system` token), so a rebuild never depends on what is still in a queue. The log is for
+projections, which hold no personal data: the citizen's contact is blanked on the way out.
 """
 
 import json
@@ -10,6 +11,7 @@ from typing import Annotated, Any, Callable
 from fastapi import APIRouter, Depends, Query
 
 from motcua_shared.auth import Principal, require_roles
+from motcua_shared.events import CitizenContact
 from motcua_shared.outbox import Outbox
 
 
@@ -24,8 +26,15 @@ def event_log_router(outbox: Callable[[], Outbox], principal_dep: Callable[..., 
     ) -> dict[str, Any]:
         docs = await outbox().page(after, limit)
         return {
-            "events": [json.loads(doc["body"]) for doc in docs],
+            "events": [_without_contact(json.loads(doc["body"])) for doc in docs],
             "next": str(docs[-1]["seq"]) if docs else after,
         }
 
     return router
+
+
+def _without_contact(envelope: dict[str, Any]) -> dict[str, Any]:
+    payload = envelope.get("payload", {})
+    if "contact" in payload:
+        payload["contact"] = CitizenContact().model_dump(mode="json")
+    return envelope

@@ -1,0 +1,1 @@
+"""motcua survey service: satisfaction surveys, the desk kiosk and the suggestion box."""

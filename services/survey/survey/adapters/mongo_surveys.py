@@ -1,0 +1,143 @@
+"""Surveys in MongoDB: `surveys` (one per dossier) and `processed_events` (idempotent consuming)."""
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from motcua_shared.events import Envelope, SatisfactionLevel
+from motcua_shared.outbox import Outbox
+from motcua_shared.timeutil import as_utc
+
+from survey.adapters.transactions import in_transaction
+from survey.domain.survey import Answer, Survey, SurveySubject
+
+
+class _NoLongerOpen(Exception):
+    """Aborts the answer's transaction: another answer got there first."""
+
+
+class MongoSurveyRepository:
+    def __init__(self, db: AsyncDatabase, outbox: Outbox) -> None:
+        self.client = db.client
+        self.surveys = db["surveys"]
+        self.processed = db["processed_events"]
+        self.outbox = outbox
+
+    async def ensure_indexes(self) -> None:
+        await self.surveys.create_index([("token", ASCENDING)], unique=True)
+        await self.surveys.create_index([("dossier_code", ASCENDING)], unique=True)
+        await self.surveys.create_index([("unit_code", ASCENDING), ("answered_at", ASCENDING)])
+
+    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
+        async def write(session: Any) -> None:
+            # The processed id and the dossier code are both unique: a redelivery or a second
+            # ResultReturned for the same dossier fails here and the transaction stores nothing.
+            await self.processed.insert_one({"_id": processed_event_id, "at": survey.opened_at}, session=session)
+            await self.surveys.insert_one(_document(survey), session=session)
+            await self.outbox.add(opened, session=session)
+
+        try:
+            await in_transaction(self.client, write)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def by_token(self, token: str) -> Survey | None:
+        doc = await self.surveys.find_one({"token": token})
+        return _survey(doc) if doc else None
+
+    async def by_dossier(self, dossier_code: str) -> Survey | None:
+        doc = await self.surveys.find_one({"dossier_code": dossier_code})
+        return _survey(doc) if doc else None
+
+    async def record_answer(self, survey: Survey, answered: Envelope[Any]) -> bool:
+        answer = survey.answer
+        assert answer is not None
+
+        async def write(session: Any) -> None:
+            result = await self.surveys.update_one(
+                {"_id": survey.survey_id, "answer": None},
+                {"$set": {"answer": _answer_document(answer), "answered_at": answer.answered_at}},
+                session=session,
+            )
+            if result.modified_count != 1:
+                raise _NoLongerOpen(survey.survey_id)
+            await self.outbox.add(answered, session=session)
+
+        try:
+            await in_transaction(self.client, write)
+        except _NoLongerOpen:
+            return False
+        return True
+
+    async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]:
+        query = {"unit_code": unit_code, "answered_at": {"$gte": start, "$lt": end}}
+        cursor = self.surveys.find(query).sort("answered_at", ASCENDING)
+        return [_survey(doc) async for doc in cursor]
+
+    async def unit_name(self, unit_code: str) -> str | None:
+        doc = await self.surveys.find_one({"unit_code": unit_code}, {"unit_name": 1})
+        return doc["unit_name"] if doc else None
+
+
+def _document(survey: Survey) -> dict[str, Any]:
+    subject = survey.subject
+    return {
+        "_id": survey.survey_id,
+        "token": survey.token,
+        "dossier_code": subject.dossier_code,
+        "unit_code": subject.unit_code,
+        "unit_name": subject.unit_name,
+        "province_code": subject.province_code,
+        "procedure_code": subject.procedure_code,
+        "procedure_name": subject.procedure_name,
+        "field_code": subject.field_code,
+        "officer_id": subject.officer_id,
+        "opened_at": survey.opened_at,
+        "expires_at": survey.expires_at,
+        "correlation_id": survey.correlation_id,
+        "answer": _answer_document(survey.answer) if survey.answer else None,
+        "answered_at": survey.answer.answered_at if survey.answer else None,
+    }
+
+
+def _answer_document(answer: Answer) -> dict[str, Any]:
+    return {
+        "level": answer.level.value,
+        "comment": answer.comment,
+        "channel": answer.channel,
+        "answered_at": answer.answered_at,
+        "answered_by": answer.answered_by,
+    }
+
+
+def _survey(doc: dict[str, Any]) -> Survey:
+    subject = SurveySubject(
+        dossier_code=doc["dossier_code"],
+        unit_code=doc["unit_code"],
+        unit_name=doc["unit_name"],
+        province_code=doc["province_code"],
+        procedure_code=doc["procedure_code"],
+        procedure_name=doc["procedure_name"],
+        field_code=doc["field_code"],
+        officer_id=doc["officer_id"],
+    )
+    answer = doc.get("answer")
+    return Survey(
+        survey_id=doc["_id"],
+        token=doc["token"],
+        subject=subject,
+        opened_at=as_utc(doc["opened_at"]),
+        expires_at=as_utc(doc["expires_at"]),
+        correlation_id=doc["correlation_id"],
+        answer=Answer(
+            level=SatisfactionLevel(answer["level"]),
+            comment=answer.get("comment"),
+            channel=answer["channel"],
+            answered_at=as_utc(answer["answered_at"]),
+            answered_by=answer.get("answered_by"),
+        ) if answer else None,
+    )

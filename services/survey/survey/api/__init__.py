@@ -1,0 +1,1 @@
+"""Survey's HTTP edge: citizen pages (HTML), the desk kiosk and the leader's reads (JSON)."""

@@ -1,0 +1,27 @@
+"""What the routers get from the composition root (main.py), through the app's state."""
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from survey.app.answer_survey import AnswerSurvey
+from survey.app.suggestion_box import SuggestionBox
+from survey.app.unit_reports import UnitReports
+
+UNIT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+@dataclass(frozen=True)
+class Services:
+    answers: AnswerSurvey
+    suggestions: SuggestionBox
+    reports: UnitReports
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def client_address(request: Request) -> str:
+    """The sender's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,83 @@
+"""Request bodies (shared by the JSON API and the HTML forms) and JSON responses."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from motcua_shared.events import SatisfactionLevel
+from motcua_shared.text import NfcStr
+
+from survey.domain.suggestion import CONTACT_MAX_LENGTH, OFFICER_MAX_LENGTH, TEXT_MAX_LENGTH
+from survey.domain.survey import COMMENT_MAX_LENGTH
+
+
+def _text(max_length: int, min_length: int = 0) -> type[str]:
+    return Annotated[NfcStr, StringConstraints(strip_whitespace=True, min_length=min_length,  # type: ignore[return-value]
+                                               max_length=max_length)]
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: SatisfactionLevel
+    comment: _text(COMMENT_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+
+
+class SuggestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: _text(TEXT_MAX_LENGTH, min_length=1)  # type: ignore[valid-type]
+    officer: _text(OFFICER_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    contact: _text(CONTACT_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+
+
+class AnswerOut(BaseModel):
+    dossier_code: str
+    level: SatisfactionLevel
+    answer_channel: Literal["online", "kiosk"]
+    answered_at: datetime
+
+
+class SuggestionReceipt(BaseModel):
+    suggestion_id: str
+    submitted_at: datetime
+
+
+class SuggestionOut(BaseModel):
+    suggestion_id: str
+    text: str
+    officer: str | None
+    contact: str | None
+    submitted_at: datetime
+
+
+class SuggestionList(BaseModel):
+    unit_code: str
+    suggestions: list[SuggestionOut]
+
+
+class CommentOut(BaseModel):
+    dossier_code: str
+    procedure_code: str
+    procedure_name: str
+    officer_id: str
+    level: SatisfactionLevel
+    comment: str
+    answer_channel: Literal["online", "kiosk"]
+    answered_at: datetime
+
+
+class CommentList(BaseModel):
+    unit_code: str
+    month: str
+    comments: list[CommentOut]
+
+
+class TallyOut(BaseModel):
+    unit_code: str
+    month: str
+    answers: int
+    counts: dict[SatisfactionLevel, int]
+    satisfied_rate: float | None
+    comments: list[CommentOut]

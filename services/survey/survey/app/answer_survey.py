@@ -1,0 +1,45 @@
+"""Record the citizen's one answer: online through the link, or keyed at the desk's kiosk."""
+
+from motcua_shared.events import SatisfactionLevel
+
+from survey.app.envelopes import survey_answered
+from survey.app.ports import Clock, SurveyRepository, Wake
+from survey.domain.errors import NotYourUnit, SurveyAlreadyAnswered, SurveyNotFound
+from survey.domain.survey import AnswerChannel, Survey
+
+
+class AnswerSurvey:
+    def __init__(self, surveys: SurveyRepository, clock: Clock, wake: Wake) -> None:
+        self.surveys, self.clock, self.wake = surveys, clock, wake
+
+    async def open_by_token(self, token: str) -> Survey:
+        """The survey behind a link, if it can still be answered (else a domain error)."""
+        survey = await self._by_token(token)
+        survey.ensure_answerable(self.clock())
+        return survey
+
+    async def online(self, token: str, level: SatisfactionLevel, comment: str | None) -> Survey:
+        return await self._record(await self._by_token(token), level, comment, "online", None)
+
+    async def at_kiosk(self, dossier_code: str, level: SatisfactionLevel, comment: str | None, *,
+                       officer_id: str, officer_unit: str) -> Survey:
+        survey = await self.surveys.by_dossier(dossier_code)
+        if survey is None:
+            raise SurveyNotFound(dossier_code)
+        if survey.subject.unit_code != officer_unit:
+            raise NotYourUnit(dossier_code)
+        return await self._record(survey, level, comment, "kiosk", officer_id)
+
+    async def _by_token(self, token: str) -> Survey:
+        survey = await self.surveys.by_token(token)
+        if survey is None:
+            raise SurveyNotFound("unknown link")
+        return survey
+
+    async def _record(self, survey: Survey, level: SatisfactionLevel, comment: str | None,
+                      channel: AnswerChannel, answered_by: str | None) -> Survey:
+        answered = survey.answered(level, comment, channel, self.clock(), answered_by)
+        if not await self.surveys.record_answer(answered, survey_answered(answered)):
+            raise SurveyAlreadyAnswered(survey.subject.dossier_code)  # lost a race with another answer
+        self.wake()
+        return answered

@@ -1,0 +1,51 @@
+"""The events survey publishes, built from domain objects (never with comment or contact text)."""
+
+import uuid
+from typing import Any
+
+from motcua_shared.events import CitizenContact, Envelope, SuggestionSubmitted, SurveyAnswered, SurveyOpened
+
+from survey.domain.suggestion import Suggestion
+from survey.domain.survey import Survey
+
+# A survey is its own aggregate (id = survey_id): opened is version 1, answered version 2.
+OPENED_VERSION = 1
+ANSWERED_VERSION = 2
+
+
+def _subject_fields(survey: Survey) -> dict[str, Any]:
+    subject = survey.subject
+    return {
+        "dossier_code": subject.dossier_code,
+        "unit_name": subject.unit_name,
+        "province_code": subject.province_code,
+        "procedure_code": subject.procedure_code,
+        "field_code": subject.field_code,
+        "officer_id": subject.officer_id,
+    }
+
+
+def survey_opened(survey: Survey, survey_url: str, contact: CitizenContact) -> Envelope[Any]:
+    payload = SurveyOpened(**_subject_fields(survey), survey_url=survey_url,
+                           expires_at=survey.expires_at, contact=contact)
+    return Envelope.wrap(payload, aggregate_id=survey.survey_id, aggregate_version=OPENED_VERSION,
+                         unit_code=survey.subject.unit_code, correlation_id=survey.correlation_id,
+                         occurred_at=survey.opened_at)
+
+
+def survey_answered(survey: Survey) -> Envelope[Any]:
+    answer = survey.answer
+    assert answer is not None, "only an answered survey has a SurveyAnswered event"
+    payload = SurveyAnswered(**_subject_fields(survey), level=answer.level,
+                             answer_channel=answer.channel, answered_at=answer.answered_at)
+    return Envelope.wrap(payload, aggregate_id=survey.survey_id, aggregate_version=ANSWERED_VERSION,
+                         unit_code=survey.subject.unit_code, correlation_id=survey.correlation_id,
+                         occurred_at=answer.answered_at)
+
+
+def suggestion_submitted(suggestion: Suggestion) -> Envelope[Any]:
+    payload = SuggestionSubmitted(suggestion_id=suggestion.suggestion_id, officer_id=suggestion.officer,
+                                  submitted_at=suggestion.submitted_at)
+    return Envelope.wrap(payload, aggregate_id=suggestion.suggestion_id, aggregate_version=1,
+                         unit_code=suggestion.unit_code, correlation_id=str(uuid.uuid4()),
+                         occurred_at=suggestion.submitted_at)

@@ -1,0 +1,1 @@
+"""Survey's domain: pure Python, no HTTP and no Mongo types."""

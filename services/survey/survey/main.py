@@ -1,0 +1,104 @@
+"""Composition root: settings → adapters → use cases → HTTP routers and the event consumer.
+
+The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox relay task and
+the FastStream broker that consumes `dossier.result_returned` from survey's quorum queue.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import uvicorn
+from fastapi import FastAPI
+from faststream.rabbit import RabbitBroker
+
+from motcua_shared.api_errors import install_error_handlers
+from motcua_shared.auth import bearer_principal
+from motcua_shared.consumer import EventConsumer
+from motcua_shared.event_log import event_log_router
+from motcua_shared.events import ResultReturned
+from motcua_shared.logs import configure_logging
+from motcua_shared.mongo import mongo_client
+from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.timeutil import utcnow
+from motcua_shared.topology import consumer_spec
+
+from survey.access_log import install_private_access_log
+from survey.adapters.mongo_rate_limit import MongoRateLimiter
+from survey.adapters.mongo_suggestions import MongoSuggestionRepository
+from survey.adapters.mongo_surveys import MongoSurveyRepository
+from survey.api import kiosk, leader, suggestion_box, survey_page
+from survey.api.deps import Services
+from survey.app.answer_survey import AnswerSurvey
+from survey.app.open_survey import OpeningRules, OpenSurvey
+from survey.app.ports import Clock
+from survey.app.suggestion_box import SuggestionBox
+from survey.app.unit_reports import UnitReports
+from survey.settings import SurveySettings
+
+
+def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
+    outbox_holder: list[Outbox] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = mongo_client(settings.mongodb_url)
+        db = client[settings.db_name]
+        outbox = Outbox(db["outbox"])
+        surveys = MongoSurveyRepository(db, outbox)
+        suggestions = MongoSuggestionRepository(db, outbox)
+        limiter = MongoRateLimiter(db["suggestion_hits"], limit=settings.suggestion_limit,
+                                   window=timedelta(minutes=settings.suggestion_window_minutes),
+                                   secret=settings.rate_limit_secret)
+        for store in (outbox, surveys, suggestions, limiter):
+            await store.ensure_indexes()
+        outbox_holder[:] = [outbox]
+
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        relay_task = asyncio.create_task(relay.run(), name="survey-outbox-relay")
+        rules = OpeningRules(timedelta(days=settings.expiry_days), settings.excluded_procedure_codes,
+                             settings.public_url)
+        app.state.services = Services(
+            answers=AnswerSurvey(surveys, clock, relay.wake),
+            suggestions=SuggestionBox(suggestions, limiter, clock, relay.wake),
+            reports=UnitReports(surveys),
+        )
+        broker = RabbitBroker(settings.amqp_url)
+        consumer = EventConsumer(consumer_spec(settings.exchange, "survey"),
+                                 {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
+        consumer.attach(broker, description="Opens one survey per returned dossier")
+        try:
+            await consumer.declare(settings.amqp_url)
+            await broker.start()
+            yield
+        finally:
+            await broker.stop()
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await relay.close()
+            await client.close()
+
+    app = FastAPI(title="motcua survey", version="0.1.0", lifespan=lifespan,
+                  description="Satisfaction surveys, the desk kiosk and the suggestion box.")
+    install_error_handlers(app)
+    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
+    app.include_router(survey_page.router)
+    app.include_router(suggestion_box.router)
+    app.include_router(kiosk.kiosk_router(principal))
+    app.include_router(leader.leader_router(principal))
+    app.include_router(event_log_router(lambda: outbox_holder[0], principal))
+    return app
+
+
+def run() -> None:
+    settings = SurveySettings()
+    configure_logging("survey", settings.log_level)
+    install_private_access_log()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,29 @@
+"""Survey's settings: the shared connection fields plus SURVEY_* for its own."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from motcua_shared.settings import CommonSettings
+
+
+class SurveySettings(CommonSettings):
+    model_config = SettingsConfigDict(env_prefix="SURVEY_", extra="ignore", populate_by_name=True)
+
+    db_name: str = "survey"
+    host: str = "127.0.0.1"
+    port: int = 8003
+    public_url: str = Field("http://127.0.0.1:8003", description="Base of the links sent to citizens")
+    expiry_days: int = Field(7, ge=1, description="How long a survey link stays open")
+    excluded_procedures: str = Field("", description="Comma-separated procedure codes never surveyed")
+    suggestion_limit: int = Field(5, ge=1, description="Suggestions one client may send per window")
+    suggestion_window_minutes: int = Field(10, ge=1)
+    rate_limit_secret: str = Field(
+        "motcua-survey-rate-limit-dev-secret", description="Keys the hash of client addresses"
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1", description="Proxies trusted for X-Forwarded-For (uvicorn's forwarded_allow_ips)"
+    )
+
+    @property
+    def excluded_procedure_codes(self) -> frozenset[str]:
+        return frozenset(code.strip() for code in self.excluded_procedures.split(",") if code.strip())

@@ -1,0 +1,52 @@
+"""Fixtures both test layers use: a settable clock and ResultReturned envelopes."""
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+import pytest
+
+from motcua_shared.events import (
+    Channel, CitizenContact, DossierStatus, Envelope, ResolutionOutcome, ResultReturned, ReturnMethod,
+)
+
+UNIT = "79-27100"
+PHONE = "+84912345678"
+
+
+class SettableClock:
+    """The service's clock, moved by the test (expiry, month edges) instead of waiting."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def returned() -> Callable[..., Envelope[Any]]:
+    """`returned(code, unit=…, **payload overrides)` → a ResultReturned envelope as intake sends it."""
+
+    def make(code: str, unit: str = UNIT, **overrides: Any) -> Envelope[Any]:
+        at = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
+        fields: dict[str, Any] = dict(
+            unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
+            procedure_name="Cấp bản sao trích lục hộ tịch", field_code="ho-tich", channel=Channel.DIRECT,
+            status=DossierStatus.RETURNED, officer_id="desk-lan", method=ReturnMethod.AT_DESK,
+            outcome=ResolutionOutcome.APPROVED, resolved_at=at, returned_at=at,
+            contact=CitizenContact(phone=PHONE, consent=True),
+        )
+        fields.update(overrides)
+        return Envelope.wrap(ResultReturned(**fields), aggregate_id=code, aggregate_version=6, unit_code=unit,
+                             correlation_id=f"corr-{code}", occurred_at=at, event_id=uuid.uuid4())
+
+    return make
