@@ -1,0 +1,10 @@
+"""The real clock; tests pass their own (anything with `now()`)."""
+
+from datetime import datetime
+
+from motcua_shared.timeutil import utcnow
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return utcnow()

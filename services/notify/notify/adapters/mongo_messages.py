@@ -1,0 +1,147 @@
+"""The message log in notify's own database, with the processed-event ids and the dossier facts.
+
+Every change that publishes an event writes it to the outbox in the same transaction. Every
+update of a message is conditional on the message being exactly as it was read (status,
+claim token, version), so a stale writer changes nothing.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from motcua_shared.events import Envelope, MessageChannel
+from motcua_shared.outbox import Outbox
+
+from notify.adapters.message_documents import (
+    facts_document, facts_from_document, from_document, to_document,
+)
+from notify.domain.message import Message, Status
+from notify.domain.planning import DossierFacts
+
+
+class MongoMessageStore:
+    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox, *, ttl: timedelta,
+                 on_commit: Callable[[], None] = lambda: None) -> None:
+        self.client, self.outbox, self.ttl, self.on_commit = client, outbox, ttl, on_commit
+        self.messages = db["messages"]
+        self.processed = db["processed_events"]
+        self.dossiers = db["dossiers"]
+
+    async def ensure_indexes(self) -> None:
+        await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
+        await self.messages.create_index([("status", ASCENDING), ("not_before", ASCENDING)])
+        await self.messages.create_index([("status", ASCENDING), ("claim_until", ASCENDING)])
+        await self.messages.create_index([("provider_id", ASCENDING)])
+        await self.messages.create_index([("dossier_code", ASCENDING)])
+        # Personal data does not pile up: each document carries its own expiry (setting changes
+        # apply to new messages without rebuilding the index).
+        for collection in (self.messages, self.processed, self.dossiers):
+            await collection.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+
+    async def facts(self, dossier_code: str) -> DossierFacts:
+        return facts_from_document(await self.dossiers.find_one({"_id": dossier_code}))
+
+    async def record_event(self, event_id: str, at: datetime, *, dossier_code: str,
+                           facts: DossierFacts | None, message: Message | None,
+                           event: Envelope[Any] | None) -> bool:
+        async def write(session: AsyncClientSession) -> None:
+            await self.processed.insert_one({"_id": event_id, "at": at, "expires_at": at + self.ttl},
+                                            session=session)
+            if facts is not None:
+                await self.dossiers.update_one(
+                    {"_id": dossier_code},
+                    {"$set": facts_document(facts) | {"updated_at": at, "expires_at": at + self.ttl}},
+                    upsert=True, session=session)
+            if message is not None:
+                await self.messages.insert_one(to_document(message, self.ttl), session=session)
+            if event is not None:
+                await self.outbox.add(event, session=session)
+
+        try:
+            await self._transaction(write)
+        except DuplicateKeyError:
+            return False
+        if event is not None:
+            self.on_commit()
+        return True
+
+    async def claim_due(self, now: datetime, lease_until: datetime, token: str) -> Message | None:
+        doc = await self.messages.find_one_and_update(
+            {"status": Status.QUEUED.value, "not_before": {"$lte": now}},
+            {"$set": {"status": Status.SENDING.value, "claim_token": token, "claim_until": lease_until,
+                      "updated_at": now}},
+            sort=[("not_before", ASCENDING)], return_document=ReturnDocument.AFTER)
+        return from_document(doc) if doc else None
+
+    async def stale_claims(self, now: datetime) -> list[Message]:
+        cursor = self.messages.find({"status": Status.SENDING.value, "claim_until": {"$lt": now}})
+        return [from_document(doc) for doc in await cursor.to_list(length=100)]
+
+    async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
+                      note: dict[str, Any]) -> bool:
+        result = await self.messages.update_one(
+            _as_read(message),
+            {"$set": {"status": Status.QUEUED.value, "channel": channel.value, "not_before": not_before,
+                      "zalo_attempts": message.zalo_attempts, "sms_attempts": message.sms_attempts,
+                      "claim_token": None, "claim_until": None, "updated_at": note.get("at")},
+             "$push": {"history": note}})
+        return result.matched_count == 1
+
+    async def finish(self, message: Message, *, status: Status, at: datetime, event: Envelope[Any],
+                     channel: MessageChannel | None = None, provider_id: str | None = None,
+                     reason: str | None = None, note: dict[str, Any] | None = None) -> Message | None:
+        changes: dict[str, Any] = {"status": status.value, "updated_at": at, "claim_token": None,
+                                   "claim_until": None, "zalo_attempts": message.zalo_attempts,
+                                   "sms_attempts": message.sms_attempts}
+        if channel is not None:
+            changes["channel"] = channel.value
+        if provider_id is not None:
+            changes["provider_id"] = provider_id
+        if reason is not None:
+            changes["reason"] = reason
+        update = {"$set": changes, "$inc": {"version": 1}, "$push": {"history": note or {"at": at}}}
+        done: dict[str, Any] = {}
+
+        async def write(session: AsyncClientSession) -> None:
+            done.clear()
+            doc = await self.messages.find_one_and_update(
+                _as_read(message), update, return_document=ReturnDocument.AFTER, session=session)
+            if doc is not None:
+                await self.outbox.add(event, session=session)
+                done["doc"] = doc
+
+        await self._transaction(write)
+        if "doc" not in done:
+            return None
+        self.on_commit()
+        return from_document(done["doc"])
+
+    async def find(self, message_id: str | None, provider_id: str | None) -> Message | None:
+        doc = await self.messages.find_one({"_id": message_id}) if message_id else None
+        if doc is None and provider_id:
+            doc = await self.messages.find_one({"provider_id": provider_id})
+        return from_document(doc) if doc else None
+
+    async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool:
+        result = await self.messages.update_one({"_id": message_id, "status": Status.SENDING.value},
+                                                {"$set": {"early_receipt": note}})
+        return result.matched_count == 1
+
+    async def for_dossier(self, dossier_code: str, unit_code: str) -> list[Message]:
+        cursor = self.messages.find({"dossier_code": dossier_code, "unit_code": unit_code}).sort("created_at")
+        return [from_document(doc) for doc in await cursor.to_list(length=200)]
+
+    async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:
+        async with self.client.start_session() as session:
+            await session.with_transaction(write)
+
+
+def _as_read(message: Message) -> dict[str, Any]:
+    """Match the message only if nobody changed it since we read it."""
+    return {"_id": message.id, "status": message.status.value, "claim_token": message.claim_token,
+            "version": message.version}

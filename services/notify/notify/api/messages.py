@@ -1,0 +1,41 @@
+"""GET /api/v1/dossiers/{code}/messages: what the citizen was told, for the unit's officers."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from motcua_shared.auth import Principal, require_roles
+from motcua_shared.privacy import mask_phone
+
+from notify.domain.message import Message
+
+MessagesOf = Callable[[str, str], Awaitable[list[Message]]]
+
+
+def messages_router(messages_of: Callable[[], MessagesOf], principal_dep: Callable[..., Principal]) -> APIRouter:
+    router = APIRouter(tags=["messages"])
+
+    @router.get("/api/v1/dossiers/{code}/messages", summary="Messages sent about a dossier (phones masked)")
+    async def dossier_messages(
+        code: Annotated[str, Path(max_length=64)],
+        principal: Annotated[Principal, Depends(require_roles(principal_dep, "desk", "specialist",
+                                                              "leader", "admin"))],
+    ) -> dict[str, Any]:
+        messages = await messages_of()(code, principal.unit)  # only the officer's own unit
+        return {"dossier_code": code, "messages": [_view(m) for m in messages]}
+
+    return router
+
+
+def _view(message: Message) -> dict[str, Any]:
+    rendered = message.rendered
+    return {
+        "message_id": message.id, "kind": message.kind, "status": message.status,
+        "phone": mask_phone(message.phone), "channel": message.channel, "reason": message.reason,
+        "text": rendered.text_vi if rendered else None, "sms_text": rendered.sms_text if rendered else None,
+        "not_before": message.not_before, "created_at": message.created_at,
+        "history": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in step.items()}
+                    for step in message.history],
+    }

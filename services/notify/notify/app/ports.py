@@ -1,0 +1,55 @@
+"""What the use cases need from the outside, as small interfaces (adapters implement them;
+unit tests use in-memory fakes of these, never of MongoDB or RabbitMQ)."""
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from motcua_shared.events import Envelope, MessageChannel
+
+from notify.domain.delivery_policy import SendResult
+from notify.domain.message import Message, Status
+from notify.domain.planning import DossierFacts
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class ChannelClient(Protocol):
+    """One provider (Zalo ZNS, the SMS gateway) behind one interface."""
+
+    channel: MessageChannel
+
+    async def send(self, message: Message) -> SendResult: ...
+
+
+class MessageStore(Protocol):
+    async def facts(self, dossier_code: str) -> DossierFacts: ...
+
+    async def record_event(self, event_id: str, at: datetime, *, dossier_code: str,
+                           facts: DossierFacts | None, message: Message | None,
+                           event: Envelope[Any] | None) -> bool:
+        """Store an event's effect once; False when this event was already recorded."""
+
+    async def claim_due(self, now: datetime, lease_until: datetime, token: str) -> Message | None: ...
+
+    async def stale_claims(self, now: datetime) -> list[Message]: ...
+
+    async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
+                      note: dict[str, Any]) -> bool: ...
+
+    async def finish(self, message: Message, *, status: Status, at: datetime, event: Envelope[Any],
+                     channel: MessageChannel | None = None, provider_id: str | None = None,
+                     reason: str | None = None, note: dict[str, Any] | None = None) -> Message | None:
+        """Move a claimed message (or, for a receipt, a sent one) on, with its event, in one
+        transaction; None when someone else moved it first."""
+
+    async def find(self, message_id: str | None, provider_id: str | None) -> Message | None: ...
+
+    async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool: ...
+
+
+class OptOutStore(Protocol):
+    async def is_opted_out(self, phone_key: str) -> bool: ...
+
+    async def add(self, phone_key: str, *, source: str, at: datetime, by: str | None) -> bool: ...

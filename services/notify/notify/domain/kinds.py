@@ -1,0 +1,19 @@
+"""What notify tells citizens: one kind of message per situation, one template per kind."""
+
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    RECEIVED = "received"  # Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+    SUPPLEMENT_AT_DESK = "supplement_at_desk"  # Phiếu yêu cầu bổ sung, before receipt
+    SUPPLEMENT_IN_PROCESSING = "supplement_in_processing"  # the same, during processing
+    APOLOGY = "apology"  # Phiếu xin lỗi và hẹn lại ngày trả kết quả
+    RESULT_READY_AT_DESK = "result_ready_at_desk"
+    RESULT_READY_AT_HOME = "result_ready_at_home"
+    HOME_VISIT_RECEIVE = "home_visit_receive"
+    HOME_VISIT_RETURN = "home_visit_return"
+    SURVEY_OPENED = "survey_opened"
+    REFUSED_AT_DESK = "refused_at_desk"  # Phiếu từ chối tiếp nhận giải quyết hồ sơ
+    CONGRATULATIONS_BIRTH = "congratulations_birth"  # thư chúc mừng (seed 003)
+    CONGRATULATIONS_MARRIAGE = "congratulations_marriage"
+    CONDOLENCES = "condolences"  # thư chia buồn: never with a survey

@@ -1,0 +1,61 @@
+"""notify's composition root: `create_app(settings, clock=...)` for tests and `run()` for
+`notify-service` (uvicorn on settings.port, 8002 by default)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from motcua_shared.api_errors import install_error_handlers
+from motcua_shared.auth import bearer_principal
+from motcua_shared.event_log import event_log_router
+from motcua_shared.logs import configure_logging
+
+from notify.adapters.clock import SystemClock
+from notify.api.messages import messages_router
+from notify.api.opt_outs import opt_out_router
+from notify.api.webhooks import webhook_router
+from notify.app.ports import Clock
+from notify.settings import NotifySettings
+from notify.wiring import Runtime
+
+
+def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or NotifySettings()
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = await Runtime.start(settings, clock)
+        try:
+            yield
+        finally:
+            await app.state.runtime.stop()
+
+    app = FastAPI(title="motcua notify", version="0.1.0", lifespan=lifespan,
+                  description="Tells citizens about their dossier: Zalo ZNS first, SMS brandname as "
+                              "fallback, never twice, never at night.")
+    install_error_handlers(app)
+    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
+
+    def runtime() -> Runtime:
+        return app.state.runtime
+
+    app.include_router(opt_out_router(lambda: runtime().record_opt_out, principal))
+    app.include_router(messages_router(lambda: runtime().store.for_dossier, principal))
+    app.include_router(webhook_router(lambda: runtime().receipts, lambda: runtime().record_opt_out,
+                                      oa_secret_key=settings.zalo_oa_secret_key,
+                                      webhook_token=settings.webhook_token))
+    app.include_router(event_log_router(lambda: runtime().outbox, principal))
+    return app
+
+
+def run() -> None:
+    settings = NotifySettings()
+    configure_logging("notify", settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,113 @@
+"""Composition: settings -> adapters -> use cases -> consumer, dispatcher and outbox relay.
+
+`Runtime.start` opens everything the service needs (MongoDB, HTTP clients for the providers,
+the RabbitMQ consumer, the background loops); `stop` closes it in reverse order.
+"""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+from faststream.rabbit import Channel, RabbitBroker
+from pymongo import AsyncMongoClient
+
+from motcua_shared.consumer import EventConsumer
+from motcua_shared.mongo import mongo_client
+from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.topology import consumer_spec
+
+from notify.adapters.mongo_messages import MongoMessageStore
+from notify.adapters.mongo_opt_outs import MongoOptOutStore
+from notify.adapters.sms_client import SmsClient
+from notify.adapters.zalo_client import ZaloClient
+from notify.adapters.zalo_tokens import ZaloTokens
+from notify.app.accept_event import AcceptEvent
+from notify.app.dispatch import Dispatcher
+from notify.app.opt_outs import RecordOptOut
+from notify.app.ports import Clock
+from notify.app.receipts import ApplyReceipt
+from notify.app.send_message import SendMessage
+from notify.domain.delivery_policy import RetryPolicy
+from notify.domain.planning import HANDLED_EVENTS
+from notify.domain.quiet_hours import QuietHours
+from notify.settings import NotifySettings
+
+
+@dataclass
+class Runtime:
+    mongo: AsyncMongoClient
+    http: httpx.AsyncClient
+    outbox: Outbox
+    store: MongoMessageStore
+    accept_event: AcceptEvent
+    receipts: ApplyReceipt
+    record_opt_out: RecordOptOut
+    dispatcher: Dispatcher
+    relay: OutboxRelay
+    broker: RabbitBroker
+    tasks: list[asyncio.Task]
+
+    @classmethod
+    async def start(cls, settings: NotifySettings, clock: Clock) -> "Runtime":
+        mongo = mongo_client(settings.mongodb_url)
+        db = mongo[settings.db_name]
+        outbox = Outbox(db["outbox"])
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        store = MongoMessageStore(mongo, db, outbox, ttl=timedelta(days=settings.message_ttl_days),
+                                  on_commit=relay.wake)
+        await outbox.ensure_indexes()
+        await store.ensure_indexes()
+        opt_outs = MongoOptOutStore(db)
+        http = httpx.AsyncClient(timeout=settings.http_timeout_seconds)
+        quiet = QuietHours(settings.quiet_start, settings.quiet_end, ZoneInfo(settings.timezone))
+        tokens = ZaloTokens(db["zalo_tokens"], http, clock, oauth_url=settings.zalo_oauth_url,
+                            app_id=settings.zalo_app_id, secret_key=settings.zalo_secret_key,
+                            access_token=settings.zalo_access_token, refresh_token=settings.zalo_refresh_token)
+        channels = {client.channel: client for client in (
+            ZaloClient(http, settings.zalo_base_url, tokens),
+            SmsClient(http, settings.sms_url, brandname=settings.sms_brandname,
+                      username=settings.sms_username, password=settings.sms_password),
+        )}
+        receipts = ApplyReceipt(store, clock)
+        policy = RetryPolicy(settings.zalo_max_attempts, settings.sms_max_attempts,
+                             settings.retry_base_seconds, settings.retry_max_seconds)
+        send = SendMessage(store, opt_outs, channels, clock, policy=policy, quiet=quiet,
+                           phone_secret=settings.phone_hmac_key, receipts=receipts)
+        dispatcher = Dispatcher(store, send, clock, lease=timedelta(seconds=settings.claim_lease_seconds),
+                                interval=settings.dispatch_interval_seconds,
+                                sms_gateway_dedupes=settings.sms_gateway_dedupes)
+        accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
+                             phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
+                             template_ids=settings.zns_template_ids, wake=dispatcher.wake)
+        # One event at a time, in queue order: a dossier's events are handled in the order intake
+        # published them (e.g. a death registration is known before its survey opens).
+        broker = RabbitBroker(settings.amqp_url, default_channel=Channel(prefetch_count=1))
+        consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
+                                 {model: accept for model in HANDLED_EVENTS})
+        consumer.attach(broker, description="Dossier and survey events that call for a message to the citizen")
+        runtime = cls(mongo, http, outbox, store, accept, receipts,
+                      RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
+                      dispatcher, relay, broker, [])
+        runtime.tasks = [asyncio.create_task(relay.run(), name="notify-outbox-relay"),
+                         asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
+        try:
+            await consumer.declare(settings.amqp_url)
+            await broker.start()
+        except BaseException:
+            await runtime.stop()
+            raise
+        return runtime
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.relay.close()
+        await self.http.aclose()
+        await self.mongo.close()

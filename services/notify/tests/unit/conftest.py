@@ -1,0 +1,160 @@
+"""In-memory fakes of notify's own ports (not of MongoDB or RabbitMQ), and the use cases wired
+around them, for unit tests of the app layer."""
+
+import copy
+from datetime import time, timedelta
+from typing import Any
+
+import pytest
+
+from motcua_shared.events import MessageChannel
+from motcua_shared.timeutil import VN_TZ
+
+from notify.app.accept_event import AcceptEvent
+from notify.app.dispatch import Dispatcher
+from notify.app.receipts import ApplyReceipt
+from notify.app.send_message import SendMessage
+from notify.domain.delivery_policy import Outcome, RetryPolicy, SendResult
+from notify.domain.message import Message, Status
+from notify.domain.planning import DossierFacts
+from notify.domain.quiet_hours import QuietHours
+
+SECRET = "unit-test-key"
+
+
+class InMemoryMessageStore:
+    def __init__(self) -> None:
+        self.messages: dict[str, Message] = {}
+        self.leases: dict[str, Any] = {}
+        self.processed: set[str] = set()
+        self.dossiers: dict[str, DossierFacts] = {}
+        self.events: list = []
+
+    async def facts(self, dossier_code):
+        return self.dossiers.get(dossier_code, DossierFacts())
+
+    async def record_event(self, event_id, at, *, dossier_code, facts, message, event):
+        if event_id in self.processed:
+            return False
+        self.processed.add(event_id)
+        if facts is not None:
+            self.dossiers[dossier_code] = facts
+        if message is not None:
+            self.messages[message.id] = copy.deepcopy(message)
+        if event is not None:
+            self.events.append(event)
+        return True
+
+    async def claim_due(self, now, lease_until, token):
+        due = sorted((m for m in self.messages.values() if m.status == Status.QUEUED and m.not_before <= now),
+                     key=lambda m: m.not_before)
+        if not due:
+            return None
+        due[0].status, due[0].claim_token = Status.SENDING, token
+        self.leases[due[0].id] = lease_until
+        return copy.deepcopy(due[0])
+
+    async def stale_claims(self, now):
+        return [copy.deepcopy(m) for m in self.messages.values()
+                if m.status == Status.SENDING and self.leases[m.id] < now]
+
+    def _current(self, message: Message) -> Message | None:
+        current = self.messages.get(message.id)
+        same = current and (current.status, current.claim_token, current.version) == \
+            (message.status, message.claim_token, message.version)
+        return current if same else None
+
+    async def requeue(self, message, *, channel, not_before, note):
+        current = self._current(message)
+        if current is None:
+            return False
+        current.status, current.channel, current.not_before, current.claim_token = \
+            Status.QUEUED, channel, not_before, None
+        current.zalo_attempts, current.sms_attempts = message.zalo_attempts, message.sms_attempts
+        current.history.append(note)
+        return True
+
+    async def finish(self, message, *, status, at, event, channel=None, provider_id=None, reason=None, note=None):
+        current = self._current(message)
+        if current is None:
+            return None
+        current.status, current.claim_token, current.version = status, None, current.version + 1
+        current.channel = channel or current.channel
+        current.provider_id = provider_id or current.provider_id
+        current.reason = reason or current.reason
+        current.zalo_attempts, current.sms_attempts = message.zalo_attempts, message.sms_attempts
+        self.events.append(event)
+        return copy.deepcopy(current)
+
+    async def find(self, message_id, provider_id):
+        found = self.messages.get(message_id) or next(
+            (m for m in self.messages.values() if provider_id and m.provider_id == provider_id), None)
+        return copy.deepcopy(found) if found else None
+
+    async def note_early_receipt(self, message_id, note):
+        message = self.messages[message_id]
+        if message.status != Status.SENDING:
+            return False
+        message.early_receipt_note = note
+        return True
+
+
+class InMemoryOptOuts:
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    async def is_opted_out(self, phone_key):
+        return phone_key in self.keys
+
+    async def add(self, phone_key, *, source, at, by):
+        new = phone_key not in self.keys
+        self.keys.add(phone_key)
+        return new
+
+
+class ScriptedChannel:
+    """A provider that answers from a script (the last answer repeats) and records every call."""
+
+    def __init__(self, channel: MessageChannel, *outcomes: Outcome) -> None:
+        self.channel, self.outcomes, self.calls = channel, list(outcomes) or [Outcome.ACCEPTED], []
+        self.during_send = None  # a coroutine factory run while "the provider" holds the request
+
+    async def send(self, message):
+        self.calls.append(message.id)
+        if self.during_send:
+            await self.during_send(message)
+        outcome = self.outcomes[min(len(self.calls), len(self.outcomes)) - 1]
+        return SendResult(outcome, provider_id=f"p-{len(self.calls)}" if outcome == Outcome.ACCEPTED else None,
+                          detail=str(outcome))
+
+
+class World:
+    def __init__(self, clock) -> None:
+        self.clock, self.store, self.opt_outs = clock, InMemoryMessageStore(), InMemoryOptOuts()
+        self.zalo = ScriptedChannel(MessageChannel.ZALO)
+        self.sms = ScriptedChannel(MessageChannel.SMS)
+        quiet = QuietHours(time(21), time(7), VN_TZ)
+        self.receipts = ApplyReceipt(self.store, clock)
+        send = SendMessage(self.store, self.opt_outs, {MessageChannel.ZALO: self.zalo, MessageChannel.SMS: self.sms},
+                           clock, policy=RetryPolicy(3, 2, 0, 0), quiet=quiet, phone_secret=SECRET,
+                           receipts=self.receipts)
+        self.dispatcher = Dispatcher(self.store, send, clock, lease=timedelta(seconds=120), interval=0.01,
+                                     sms_gateway_dedupes=True)
+        self.accept = AcceptEvent(self.store, self.opt_outs, clock, quiet=quiet,
+                                  lookup_url="http://x/{code}", phone_secret=SECRET, zalo_enabled=True,
+                                  template_ids={}, wake=lambda: None)
+
+    def only_message(self) -> Message:
+        [message] = self.messages()
+        return message
+
+    def messages(self) -> list[Message]:
+        return list(self.store.messages.values())
+
+    def event_types(self) -> list[str]:
+        return [e.event_type for e in self.store.events]
+
+
+@pytest.fixture
+def world(clock) -> World:
+    return World(clock)

@@ -1,0 +1,76 @@
+"""From events to messages: which kind, which facts are remembered, when nothing is sent."""
+
+from datetime import date
+
+import pytest
+
+from motcua_shared.events import CivilStatusEvent, DossierHandedOver
+
+from notify.domain.kinds import MessageKind as K
+from notify.domain.planning import DossierFacts, plan_event
+
+LOOKUP = "http://127.0.0.1:8001/api/v1/public/dossiers/{code}"
+NONE = DossierFacts()
+
+
+def plan(envelope, facts=NONE):
+    return plan_event(envelope.payload, envelope.aggregate_id, facts, LOOKUP)
+
+
+def test_received_carries_code_due_date_and_lookup_link(events):
+    result = plan(events.received("D-1"))
+    assert result.message.kind == K.RECEIVED
+    assert result.message.fields["due"] == "30/11/2026"
+    assert result.message.fields["lookup_url"] == "http://127.0.0.1:8001/api/v1/public/dossiers/D-1"
+
+
+@pytest.mark.parametrize(("build", "kind"), [
+    (lambda e: e.refused("D-2"), K.REFUSED_AT_DESK),
+    (lambda e: e.supplement("D-2", stage="desk"), K.SUPPLEMENT_AT_DESK),
+    (lambda e: e.supplement("D-2", stage="processing"), K.SUPPLEMENT_IN_PROCESSING),
+    (lambda e: e.apology("D-2"), K.APOLOGY),
+    (lambda e: e.resolved("D-2"), K.RESULT_READY_AT_DESK),
+    (lambda e: e.home_visit("D-2", purpose="receive"), K.HOME_VISIT_RECEIVE),
+    (lambda e: e.home_visit("D-2", purpose="return"), K.HOME_VISIT_RETURN),
+    (lambda e: e.survey_opened("D-2"), K.SURVEY_OPENED),
+])
+def test_each_event_calls_for_its_kind(events, build, kind):
+    assert plan(build(events)).message.kind == kind
+
+
+def test_result_ready_at_home_when_a_return_visit_is_scheduled(events):
+    visit = plan(events.home_visit("D-3", purpose="return"))
+    assert visit.facts == DossierFacts(home_return_date=date(2026, 12, 17))
+    ready = plan(events.resolved("D-3"), visit.facts)
+    assert ready.message.kind == K.RESULT_READY_AT_HOME and ready.message.fields["visit_date"] == "17/12/2026"
+
+
+@pytest.mark.parametrize(("civil", "kind"), [
+    ("birth", K.CONGRATULATIONS_BIRTH), ("marriage", K.CONGRATULATIONS_MARRIAGE), ("death", K.CONDOLENCES)])
+def test_civil_status_letters_go_with_the_returned_result(events, civil, kind):
+    assert plan(events.received("D-4", civil=civil)).message.kind == K.RECEIVED
+    assert plan(events.returned("D-4", civil=civil)).message.kind == kind
+
+
+def test_a_death_remembered_from_receipt_gets_condolences_and_no_survey(events):
+    received = plan(events.received("D-5", civil="death"))
+    assert received.facts.civil_status_event == CivilStatusEvent.DEATH
+    assert plan(events.returned("D-5"), received.facts).message.kind == K.CONDOLENCES
+    survey = plan(events.survey_opened("D-5"), received.facts)
+    assert survey.message is None and "death" in survey.skipped
+
+
+def test_no_letter_without_civil_status(events):
+    result = plan(events.returned("D-6"))
+    assert result.message is None
+
+
+def test_no_message_without_consent_or_phone(events):
+    assert plan(events.received("D-7", contact=events.contact(consent=False))).message is None
+    result = plan(events.received("D-7", contact=events.contact(phone=None)))
+    assert result.message is None and "phone" in result.skipped
+
+
+def test_events_that_need_no_message(events):
+    payload = DossierHandedOver(**events.base("in_progress"), from_officer_id="a", to_officer_id="b", step="x")
+    assert plan_event(payload, "D-8", NONE, LOOKUP).message is None
