@@ -13,7 +13,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from faststream import AckPolicy
-from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitMessage, RabbitQueue
+from faststream.rabbit import (
+    Channel,
+    ExchangeType,
+    QueueType,
+    RabbitBroker,
+    RabbitExchange,
+    RabbitMessage,
+    RabbitQueue,
+)
 from pydantic import ValidationError
 
 from motcua_shared.events import Envelope, EventPayload, UnknownEventType, parse_envelope
@@ -57,6 +65,20 @@ class EventConsumer:
             title=f"{self.spec.service}:events",
             description=description or f"Bound to {', '.join(self.spec.routing_keys)}",
         )(self._on_message)
+
+    async def start(self, amqp_url: str, *, description: str | None = None) -> RabbitBroker:
+        """Declare the topology and consume, one message at a time: a dossier's events are then
+        handled in the order they were published (consumers still check versions)."""
+        broker = RabbitBroker(amqp_url, default_channel=Channel(prefetch_count=1),
+                              logger=logging.getLogger("motcua.broker"))
+        self.attach(broker, description=description)
+        await self.declare(amqp_url)
+        await broker.start()
+        return broker
+
+    async def stop(self) -> None:
+        if self.broker is not None:
+            await self.broker.stop()
 
     async def declare(self, amqp_url: str) -> None:
         """Declare the queue's other bindings and its DLQ; call before broker.start()."""

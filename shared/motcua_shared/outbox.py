@@ -8,6 +8,7 @@ from which projections are rebuilt (see `event_log.py`).
 """
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -91,8 +92,20 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
         self._connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
+
+    def start(self) -> None:
+        """Run the relay in the background until stop()."""
+        self._task = asyncio.create_task(self.run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.close()
 
     def wake(self) -> None:
         """Call after a commit so the event goes out now rather than at the next poll."""
@@ -108,7 +121,9 @@ class OutboxRelay:
                     continue
                 self._wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel().
+                    async with asyncio.timeout(self.poll_interval):
+                        await self._wake.wait()
                 except TimeoutError:
                     pass
             except asyncio.CancelledError:

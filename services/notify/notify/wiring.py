@@ -11,7 +11,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from faststream.rabbit import Channel, RabbitBroker
 from pymongo import AsyncMongoClient
 
 from motcua_shared.consumer import EventConsumer
@@ -47,7 +46,7 @@ class Runtime:
     record_opt_out: RecordOptOut
     dispatcher: Dispatcher
     relay: OutboxRelay
-    broker: RabbitBroker
+    consumer: EventConsumer
     tasks: list[asyncio.Task]
 
     @classmethod
@@ -82,32 +81,30 @@ class Runtime:
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
                              template_ids=settings.zns_template_ids, wake=dispatcher.wake)
-        # One event at a time, in queue order: a dossier's events are handled in the order intake
-        # published them (e.g. a death registration is known before its survey opens).
-        broker = RabbitBroker(settings.amqp_url, default_channel=Channel(prefetch_count=1))
         consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
                                  {model: accept for model in HANDLED_EVENTS})
-        consumer.attach(broker, description="Dossier and survey events that call for a message to the citizen")
         runtime = cls(mongo, http, outbox, store, accept, receipts,
                       RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
-                      dispatcher, relay, broker, [])
-        runtime.tasks = [asyncio.create_task(relay.run(), name="notify-outbox-relay"),
-                         asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
+                      dispatcher, relay, consumer, [])
+        relay.start()
+        runtime.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
         try:
-            await consumer.declare(settings.amqp_url)
-            await broker.start()
+            # The shared consumer takes one event at a time, in queue order: a dossier's events
+            # are handled in the order intake published them (a death is known before its survey).
+            await consumer.start(settings.amqp_url,
+                                 description="Dossier and survey events that call for a message to the citizen")
         except BaseException:
             await runtime.stop()
             raise
         return runtime
 
     async def stop(self) -> None:
-        await self.broker.stop()
+        await self.consumer.stop()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self.relay.close()
+        await self.relay.stop()
         await self.http.aclose()
         await self.mongo.close()

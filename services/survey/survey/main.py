@@ -4,14 +4,12 @@ The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox 
 the FastStream broker that consumes `dossier.result_returned` from survey's quorum queue.
 """
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import uvicorn
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
@@ -56,7 +54,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         outbox_holder[:] = [outbox]
 
         relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
-        relay_task = asyncio.create_task(relay.run(), name="survey-outbox-relay")
+        relay.start()
         rules = OpeningRules(timedelta(days=settings.expiry_days), settings.excluded_procedure_codes,
                              settings.public_url)
         app.state.services = Services(
@@ -64,20 +62,14 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             suggestions=SuggestionBox(suggestions, limiter, clock, relay.wake),
             reports=UnitReports(surveys),
         )
-        broker = RabbitBroker(settings.amqp_url)
         consumer = EventConsumer(consumer_spec(settings.exchange, "survey"),
                                  {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
-        consumer.attach(broker, description="Opens one survey per returned dossier")
         try:
-            await consumer.declare(settings.amqp_url)
-            await broker.start()
+            await consumer.start(settings.amqp_url, description="Opens one survey per returned dossier")
             yield
         finally:
-            await broker.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
-            await relay.close()
+            await consumer.stop()
+            await relay.stop()
             await client.close()
 
     app = FastAPI(title="motcua survey", version="0.1.0", lifespan=lifespan,

@@ -1,0 +1,9 @@
+"""Indexes intake's queries need (created idempotently at startup)."""
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+
+async def ensure_indexes(db: AsyncDatabase) -> None:
+    await db.dossiers.create_index([("unit_code", ASCENDING), ("status", ASCENDING)])
+    await db.units.create_index([("parent_code", ASCENDING)])

@@ -1,0 +1,78 @@
+"""Dossiers in MongoDB: the transaction the use cases run in (dossier + daily counter +
+outbox event commit together), and plain reads."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.asynchronous.mongo_client import AsyncMongoClient
+
+from motcua_shared.events import Envelope
+from motcua_shared.outbox import Outbox
+
+from intake.adapters.documents import from_document, to_document
+from intake.domain.dossier import Dossier
+from intake.domain.errors import DomainError
+
+T = TypeVar("T")
+
+
+class ConcurrentUpdate(DomainError):
+    """The dossier changed under us (its version moved); the caller may retry."""
+
+
+class MongoTransaction:
+    def __init__(self, db: AsyncDatabase, session: AsyncClientSession, outbox: Outbox) -> None:
+        self.db, self.session, self.outbox = db, session, outbox
+
+    async def get_dossier(self, code: str) -> Dossier | None:
+        document = await self.db.dossiers.find_one({"_id": code}, session=self.session)
+        return from_document(Dossier, document) if document else None
+
+    async def insert_dossier(self, dossier: Dossier) -> None:
+        await self.db.dossiers.insert_one(to_document(dossier, dossier.code), session=self.session)
+
+    async def update_dossier(self, dossier: Dossier, expected_version: int) -> None:
+        result = await self.db.dossiers.replace_one(
+            {"_id": dossier.code, "version": expected_version}, to_document(dossier, dossier.code),
+            session=self.session)
+        if result.matched_count != 1:
+            raise ConcurrentUpdate(f"dossier {dossier.code} is no longer at version {expected_version}")
+
+    async def next_sequence(self, counter: str) -> int:
+        # Inside the transaction: an abort rolls the counter back, so codes have no gaps;
+        # two receipts at once conflict on this document and with_transaction retries one.
+        document = await self.db.counters.find_one_and_update(
+            {"_id": counter}, {"$inc": {"seq": 1}}, upsert=True,
+            return_document=ReturnDocument.AFTER, session=self.session)
+        return int(document["seq"])
+
+    async def append_event(self, envelope: Envelope[Any]) -> None:
+        await self.outbox.add(envelope, session=self.session)
+
+
+class MongoUnitOfWork:
+    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox,
+                 on_commit: Callable[[], None]) -> None:
+        self.client, self.db, self.outbox, self.on_commit = client, db, outbox, on_commit
+
+    async def run(self, work: Callable[[MongoTransaction], Awaitable[T]]) -> T:
+        async with self.client.start_session() as session:
+
+            async def callback(s: AsyncClientSession) -> T:
+                return await work(MongoTransaction(self.db, s, self.outbox))
+
+            result = await session.with_transaction(callback)
+        self.on_commit()
+        return result
+
+
+class MongoDossierReader:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    async def get(self, code: str) -> Dossier | None:
+        document = await self.db.dossiers.find_one({"_id": code})
+        return from_document(Dossier, document) if document else None

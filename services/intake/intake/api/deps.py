@@ -1,0 +1,32 @@
+"""Request-scoped access to the wired application and the acting officer."""
+
+from typing import Annotated, Any, Callable
+
+from fastapi import Depends, Request
+
+from motcua_shared.auth import Principal, require_roles
+
+from intake.app.context import Actor, IntakeApp
+
+PrincipalDep = Callable[..., Principal]
+
+DESK = ("desk",)
+PROCESSING = ("specialist", "leader")
+OFFICERS = ("desk", "specialist", "leader", "admin")
+
+
+def get_app(request: Request) -> IntakeApp:
+    return request.app.state.intake
+
+
+AppDep = Annotated[IntakeApp, Depends(get_app)]
+
+
+def actor_dep(principal_dep: PrincipalDep, roles: tuple[str, ...]) -> Any:
+    """A dependency giving the Actor, after the token (401) and the role (403) checks."""
+    checked = require_roles(principal_dep, *roles)
+
+    def dependency(principal: Annotated[Principal, Depends(checked)]) -> Actor:
+        return Actor(officer_id=principal.sub, unit_code=principal.unit)
+
+    return Depends(dependency)

@@ -1,0 +1,45 @@
+"""Domain errors → HTTP answers, bilingual like every motcua error."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from motcua_shared.api_errors import ApiError
+from motcua_shared.auth import forbidden
+
+from intake.adapters.mongo_dossiers import ConcurrentUpdate
+from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit
+
+_WHAT_VI = {"dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
+
+
+
+def lookup_not_found() -> ApiError:
+    """One answer for an unknown code and for wrong digits: it must not tell them apart."""
+    return ApiError(404, "not_found", "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập",
+                    "No dossier matches this code and these phone digits")
+
+
+def to_api_error(exc: Exception) -> ApiError:
+    if isinstance(exc, IllegalTransition):
+        return ApiError(409, "illegal_transition", exc.detail_vi, exc.detail_en, field="status",
+                        extra={"current_status": exc.current.value, "action": exc.action})
+    if isinstance(exc, RuleViolation):
+        return ApiError(422, "validation_failed", exc.vi, exc.en, field=exc.field,
+                        extra={"errors": [{"field": exc.field, "location": "body", "reason": exc.vi,
+                                           "reason_en": exc.en}]})
+    if isinstance(exc, NotFound):
+        return ApiError(404, "not_found", f"Không tìm thấy {_WHAT_VI.get(exc.what, exc.what)} {exc.key}",
+                        f"{exc.what.capitalize()} {exc.key} not found", field=exc.what)
+    if isinstance(exc, WrongUnit):
+        return forbidden()
+    if isinstance(exc, ConcurrentUpdate):
+        return ApiError(409, "concurrent_update", "Hồ sơ vừa được cập nhật bởi người khác, hãy thử lại",
+                        "The dossier was changed meanwhile; try again")
+    raise exc
+
+
+def install_domain_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        error = to_api_error(exc)
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)

@@ -1,0 +1,37 @@
+"""The citizen's progress look-up: code + last four digits of the phone, no login."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from motcua_shared.api_errors import ApiError
+
+from intake.api.deps import AppDep
+from intake.api.errors import lookup_not_found
+from intake.api.views import public_view
+from intake.app.public_lookup import TooManyAttempts, look_up
+from intake.domain.errors import NotFound
+
+
+def public_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1/public", tags=["public / tra cứu"])
+
+    @router.get("/dossiers/{code}", summary="Tra cứu tiến độ hồ sơ / look up a dossier's progress",
+                description="Trả về trạng thái, ngày hẹn, thủ tục và đơn vị; không có họ tên, số điện thoại. Mã sai "
+                            "hoặc 4 số sai trả lời như nhau; sai nhiều lần bị tạm khoá. / Status, due date, procedure "
+                            "and unit only; a wrong code and wrong digits look the same; repeated failures → 429.")
+    async def lookup(request: Request, app: AppDep, code: Annotated[str, Path(description="Mã hồ sơ / dossier code")],
+                     phone_last4: Annotated[str | None, Query(
+                         description="4 số cuối điện thoại / last 4 phone digits")] = None) -> dict[str, Any]:
+        # No format checks here: any wrong input must get the very answer an unknown code gets.
+        client = request.client.host if request.client else "unknown"
+        try:
+            return public_view(await look_up(app, client, code, phone_last4))
+        except NotFound:
+            raise lookup_not_found() from None
+        except TooManyAttempts:
+            window = request.app.state.settings.lookup_window_seconds
+            raise ApiError(429, "too_many_attempts", "Tra cứu sai quá nhiều lần, vui lòng thử lại sau",
+                           "Too many failed look-ups; try again later", headers={"Retry-After": str(window)}) from None
+
+    return router

@@ -1,0 +1,21 @@
+"""Processing steps of specialists and leaders: hand-overs (the Phiếu kiểm soát trail) and
+the apology with a new date (Phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
+
+from datetime import date
+
+from intake.app.act import act_on_dossier
+from intake.app.calendars import calendar_for
+from intake.app.context import Actor, IntakeApp
+from intake.domain.dossier import Dossier
+
+
+async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str,
+                    note: str | None) -> Dossier:
+    return await act_on_dossier(
+        app, actor, code, lambda d, at: d.hand_over(actor.officer_id, at, to_officer_id, step, note))
+
+
+async def apologise(app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str) -> Dossier:
+    calendar = await calendar_for(app, actor.unit_code)
+    return await act_on_dossier(
+        app, actor, code, lambda d, at: d.apologise(actor.officer_id, at, new_due_date, reason, calendar))

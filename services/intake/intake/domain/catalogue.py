@@ -1,0 +1,90 @@
+"""Units and the procedure catalogue (thủ tục hành chính): public facts of the desk."""
+
+from datetime import time
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from motcua_shared.events import CivilStatusEvent
+
+
+class UnitLevel(StrEnum):
+    PROVINCE = "province"  # tỉnh / thành phố trực thuộc trung ương
+    DISTRICT = "district"  # huyện / quận (before 1 July 2025; kept for old data)
+    COMMUNE = "commune"  # xã / phường / đặc khu
+
+
+class VisitRule(BaseModel):
+    """When the desk visits citizens at home (seed 004, configurable per unit):
+    the `week_of_month`-th `weekday` of the month (Mon=0), urgent cases `urgent_weekday`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    weekday: int = Field(3, ge=0, le=6)  # Thursday
+    week_of_month: int = Field(3, ge=1, le=4)
+    urgent_weekday: int = Field(4, ge=0, le=6)  # the Friday of that week
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    level: UnitLevel
+    parent_code: str | None = None
+    province_code: str
+    home_visit_rule: VisitRule = VisitRule()
+
+
+class TimeLimit(BaseModel):
+    """N working days, or the same day (working_days = 0) with a cut-off time: received after
+    it, or on a day off, the result is due on the next working day (Decree 23/2015)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    working_days: int = Field(ge=0)
+    cutoff: time | None = None
+
+    @model_validator(mode="after")
+    def _same_day_needs_cutoff(self) -> "TimeLimit":
+        if self.working_days == 0 and self.cutoff is None:
+            raise ValueError("a same-day time limit needs a cut-off time")
+        return self
+
+    @property
+    def same_day(self) -> bool:
+        return self.working_days == 0
+
+
+class ProcedureField(BaseModel):
+    """Lĩnh vực, e.g. code 'ho-tich', name 'Hộ tịch'."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+
+
+class LinkedTaskSpec(BaseModel):
+    """One agency's part of a linked ('3 trong 1') procedure."""
+
+    model_config = ConfigDict(frozen=True)
+
+    agency: str = Field(pattern=r"^[a-z0-9-]+$", description="e.g. 'tu-phap', 'cong-an', 'bhxh'")
+    agency_name: str
+    name: str
+    time_limit: TimeLimit
+
+
+class Procedure(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    field: ProcedureField
+    time_limit: TimeLimit
+    fee_vnd: int = Field(ge=0)
+    fee_note: str | None = None
+    required_papers: list[str]
+    civil_status_event: CivilStatusEvent | None = None
+    linked_tasks: list[LinkedTaskSpec] = Field(default_factory=list)

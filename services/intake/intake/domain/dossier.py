@@ -1,0 +1,261 @@
+"""The dossier (hồ sơ) aggregate: its state, its history (Phiếu kiểm soát quá trình giải quyết
+hồ sơ) and every lifecycle action. Each action is checked by the state machine, recorded
+with the acting officer and time, and bumps `version` once per event it causes."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from motcua_shared.events import (
+    Channel,
+    CivilStatusEvent,
+    DossierStatus,
+    ResolutionOutcome,
+    ReturnMethod,
+)
+
+from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
+from intake.domain.catalogue import Procedure, TimeLimit, Unit
+from intake.domain.citizen import Citizen
+from intake.domain.codes import task_code
+from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
+from intake.domain.lifecycle import INITIAL_STATUS, Action, DeskCheck, next_status
+from intake.domain.parts import ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
+
+
+class Dossier(BaseModel):
+    code: str
+    unit_code: str
+    unit_name: str
+    province_code: str
+    procedure_code: str
+    procedure_name: str
+    field_code: str
+    time_limit: TimeLimit  # snapshot: a later catalogue change does not move this dossier
+    civil_status_event: CivilStatusEvent | None = None
+    channel: Channel
+    citizen: Citizen
+    home_service: bool = False
+    correlation_id: str
+    status: DossierStatus
+    version: int = 0
+    submitted_at: datetime
+    received_at: datetime | None = None
+    due_at: datetime | None = None
+    missing_papers: list[str] = Field(default_factory=list)
+    refusal_reason: str | None = None
+    supplement_requested_at: datetime | None = None
+    outcome: ResolutionOutcome | None = None
+    outcome_reason: str | None = None
+    resolved_at: datetime | None = None
+    returned_at: datetime | None = None
+    return_method: ReturnMethod | None = None
+    withdrawn_at: datetime | None = None
+    current_officer_id: str | None = None
+    tasks: list[LinkedTask] = Field(default_factory=list)
+    home_visits: list[HomeVisit] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    # ------------------------------------------------------------------ creation
+
+    @classmethod
+    def open(cls, *, code: str, unit: Unit, procedure: Procedure, channel: Channel, citizen: Citizen,
+             home_service: bool, correlation_id: str, desk_check: DeskCheck, officer_id: str,
+             at: datetime, calendar: WorkingCalendar, missing_papers: list[str],
+             reason: str | None) -> "Dossier":
+        if home_service:
+            _require_address(citizen)
+        dossier = cls(
+            code=code, unit_code=unit.code, unit_name=unit.name, province_code=unit.province_code,
+            procedure_code=procedure.code, procedure_name=procedure.name, field_code=procedure.field.code,
+            time_limit=procedure.time_limit, civil_status_event=procedure.civil_status_event,
+            channel=channel, citizen=citizen, home_service=home_service, correlation_id=correlation_id,
+            status=INITIAL_STATUS[desk_check], submitted_at=at, current_officer_id=officer_id,
+            tasks=[LinkedTask(code=task_code(code, t.agency), agency=t.agency, agency_name=t.agency_name,
+                              name=t.name, time_limit=t.time_limit) for t in procedure.linked_tasks],
+        )
+        if desk_check is DeskCheck.COMPLETE:
+            dossier._start_clock(at, calendar)
+            dossier._record("receive", None, officer_id, at, {})
+        elif desk_check is DeskCheck.INCOMPLETE:
+            if not missing_papers:
+                raise RuleViolation("missing_papers", "Cần liệt kê giấy tờ còn thiếu",
+                                    "List the missing papers for an incomplete dossier")
+            dossier.missing_papers = list(missing_papers)
+            dossier._record("desk-request-papers", None, officer_id, at, {
+                "missing_papers": list(missing_papers), "reason": reason or "Hồ sơ chưa đầy đủ, cần bổ sung"})
+        else:
+            if not reason:
+                raise RuleViolation("reason", "Cần nêu lý do từ chối tiếp nhận",
+                                    "A refusal at the desk needs a reason")
+            dossier.refusal_reason = reason
+            dossier._record("desk-refuse", None, officer_id, at, {"reason": reason})
+        return dossier
+
+    # ------------------------------------------------------------------ lifecycle actions
+
+    def supply_papers(self, officer_id: str, at: datetime, calendar: WorkingCalendar,
+                      policy: ClockPolicy) -> Literal["desk", "processing"]:
+        """The citizen brings the missing papers. At the desk this is the receipt itself, so a
+        second entry ('receive') follows, as for a dossier complete at once."""
+        target = next_status(Action.SUPPLY_PAPERS, self.status)
+        stage: Literal["desk", "processing"] = "desk" if self.status is DossierStatus.AWAITING_PAPERS else "processing"
+        if stage == "desk":
+            self._start_clock(at, calendar)
+        else:
+            self._move_clock_after_supplement(at, calendar, policy)
+        self.missing_papers, self.supplement_requested_at = [], None
+        self._apply(Action.SUPPLY_PAPERS, target, officer_id, at, {"stage": stage, "policy": policy.value})
+        if stage == "desk":
+            self._record("receive", self.status, officer_id, at, {})
+        return stage
+
+    def hand_over(self, officer_id: str, at: datetime, to_officer_id: str, step: str, note: str | None) -> None:
+        target = next_status(Action.HAND_OVER, self.status)
+        on_time = self.due_at is None or at <= self.due_at
+        self.current_officer_id = to_officer_id
+        self._apply(Action.HAND_OVER, target, officer_id, at, {
+            "from_officer_id": officer_id, "to_officer_id": to_officer_id, "step": step, "note": note,
+            "on_time": on_time,
+        })
+
+    def request_supplement(self, officer_id: str, at: datetime, missing_papers: list[str], reason: str) -> None:
+        target = next_status(Action.REQUEST_SUPPLEMENT, self.status)
+        if not missing_papers:
+            raise RuleViolation("missing_papers", "Cần liệt kê giấy tờ cần bổ sung",
+                                "List the papers to supplement")
+        self.missing_papers, self.supplement_requested_at = list(missing_papers), at
+        self._apply(Action.REQUEST_SUPPLEMENT, target, officer_id, at, {
+            "missing_papers": list(missing_papers), "reason": reason})
+
+    def resolve(self, officer_id: str, at: datetime, outcome: ResolutionOutcome, reason: str | None) -> None:
+        if self.tasks:
+            next_status(Action.RESOLVE, self.status)
+            raise IllegalTransition(Action.RESOLVE.value, self.status,
+                                    "Hồ sơ liên thông được giải quyết qua từng cơ quan",
+                                    "A linked dossier is resolved through its agencies' tasks")
+        self._resolve(officer_id, at, outcome, reason)
+
+    def resolve_task(self, officer_id: str, at: datetime, agency: str, outcome: ResolutionOutcome,
+                     reason: str | None) -> bool:
+        """One agency resolves its task; the last one resolves the parent. True if it did."""
+        target = next_status(Action.RESOLVE_TASK, self.status)
+        task = self.task(agency)
+        if task.status == "resolved":
+            raise IllegalTransition(Action.RESOLVE_TASK.value, self.status,
+                                    f"Cơ quan {agency} đã giải quyết phần việc của mình",
+                                    f"The {agency} task is already resolved")
+        _require_reason(outcome, reason)
+        task.status, task.outcome, task.reason = "resolved", outcome, reason
+        task.resolved_at, task.officer_id = at, officer_id
+        self._apply(Action.RESOLVE_TASK, target, officer_id, at, {
+            "agency": agency, "outcome": outcome.value, "reason": reason})
+        if any(t.status == "pending" for t in self.tasks):
+            return False
+        refused = [t for t in self.tasks if t.outcome is ResolutionOutcome.REFUSED]
+        overall = ResolutionOutcome.REFUSED if refused else ResolutionOutcome.APPROVED
+        self._resolve(officer_id, at, overall, "; ".join(f"{t.agency_name}: {t.reason}" for t in refused) or None)
+        return True
+
+    def apologise(self, officer_id: str, at: datetime, new_due_date: date, reason: str,
+                  calendar: WorkingCalendar) -> None:
+        """Phiếu xin lỗi và hẹn lại ngày trả kết quả: issued before the due date, for a later one."""
+        target = next_status(Action.APOLOGISE, self.status)
+        assert self.due_at is not None  # every state that allows an apology has a due date
+        if at > self.due_at:
+            raise IllegalTransition(Action.APOLOGISE.value, self.status,
+                                    "Phải xin lỗi trước ngày hẹn trả kết quả",
+                                    "The apology must come before the current due date")
+        new_due_at = end_of_day(new_due_date)
+        if new_due_at <= self.due_at:
+            raise RuleViolation("new_due_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại",
+                                "The new due date must be after the current one")
+        if not calendar.is_working_day(new_due_date):
+            raise RuleViolation("new_due_date", "Ngày hẹn mới phải là ngày làm việc",
+                                "The new due date must be a working day")
+        previous, self.due_at = self.due_at, new_due_at
+        self._apply(Action.APOLOGISE, target, officer_id, at, {
+            "previous_due_at": previous, "new_due_at": new_due_at, "reason": reason})
+
+    def return_result(self, officer_id: str, at: datetime, method: ReturnMethod) -> None:
+        target = next_status(Action.RETURN, self.status)
+        self.returned_at, self.return_method = at, method
+        self._apply(Action.RETURN, target, officer_id, at, {"method": method.value})
+
+    def withdraw(self, officer_id: str, at: datetime, reason: str | None) -> None:
+        target = next_status(Action.WITHDRAW, self.status)
+        self.withdrawn_at = at
+        self._apply(Action.WITHDRAW, target, officer_id, at, {"reason": reason})
+
+    def schedule_home_visit(self, officer_id: str, at: datetime, visit: date, urgent: bool,
+                            purpose: Literal["receive", "return"]) -> HomeVisit:
+        target = next_status(Action.SCHEDULE_HOME_VISIT, self.status)
+        if purpose == "return" and self.status is not DossierStatus.RESOLVED:
+            raise IllegalTransition(Action.SCHEDULE_HOME_VISIT.value, self.status,
+                                    "Chỉ hẹn trả kết quả tại nhà khi hồ sơ đã có kết quả",
+                                    "A home visit to return the result needs a resolved dossier")
+        _require_address(self.citizen)
+        home_visit = HomeVisit(visit_date=visit, urgent=urgent, purpose=purpose, scheduled_at=at,
+                               officer_id=officer_id)
+        self.home_visits.append(home_visit)
+        self.home_service = True
+        self._apply(Action.SCHEDULE_HOME_VISIT, target, officer_id, at, {
+            "visit_date": visit, "urgent": urgent, "purpose": purpose})
+        return home_visit
+
+    # ------------------------------------------------------------------ helpers
+
+    def task(self, agency: str) -> LinkedTask:
+        for task in self.tasks:
+            if task.agency == agency:
+                return task
+        raise NotFound("task", agency)
+
+    def _resolve(self, officer_id: str, at: datetime, outcome: ResolutionOutcome, reason: str | None) -> None:
+        target = next_status(Action.RESOLVE, self.status)
+        _require_reason(outcome, reason)
+        self.outcome, self.outcome_reason, self.resolved_at = outcome, reason, at
+        self._apply(Action.RESOLVE, target, officer_id, at, {"outcome": outcome.value, "reason": reason})
+
+    def _start_clock(self, at: datetime, calendar: WorkingCalendar) -> None:
+        self.received_at = at
+        self.due_at = calendar.due_at(at, self.time_limit)
+        for task in self.tasks:
+            task.due_at = calendar.due_at(at, task.time_limit)
+
+    def _move_clock_after_supplement(self, at: datetime, calendar: WorkingCalendar, policy: ClockPolicy) -> None:
+        if policy is ClockPolicy.RESTART:
+            self.due_at = calendar.due_at(at, self.time_limit)
+            for task in self.tasks:
+                if task.status == "pending":
+                    task.due_at = calendar.due_at(at, task.time_limit)
+            return
+        assert self.supplement_requested_at is not None and self.due_at is not None
+        waited = calendar.working_days_between(local_date(self.supplement_requested_at), local_date(at))
+        self.due_at = end_of_day(calendar.add_working_days(local_date(self.due_at), waited))
+        for task in self.tasks:
+            if task.status == "pending" and task.due_at is not None:
+                task.due_at = end_of_day(calendar.add_working_days(local_date(task.due_at), waited))
+
+    def _apply(self, action: Action, target: DossierStatus, officer_id: str, at: datetime,
+               details: dict[str, Any]) -> None:
+        previous, self.status = self.status, target
+        self._record(action.value, previous, officer_id, at, details)
+
+    def _record(self, action: str, previous: DossierStatus | None, officer_id: str, at: datetime,
+                details: dict[str, Any]) -> None:
+        self.version += 1
+        self.history.append(HistoryEntry(version=self.version, action=action, from_status=previous,
+                                         status=self.status, officer_id=officer_id, at=at, details=details))
+
+
+def _require_address(citizen: Citizen) -> None:
+    if not citizen.address:
+        raise RuleViolation("citizen.address", "Phục vụ tại nhà cần địa chỉ của công dân",
+                            "Home service needs the citizen's address")
+
+
+def _require_reason(outcome: ResolutionOutcome, reason: str | None) -> None:
+    if outcome is ResolutionOutcome.REFUSED and not reason:
+        raise RuleViolation("reason", "Từ chối giải quyết phải nêu lý do", "A refusal needs a reason")

@@ -1,0 +1,68 @@
+"""The dossier lifecycle of Decree 61/2018 (amended by Decree 107/2021) as a state machine.
+
+One table says which action is allowed from which state and where it leads; every change of
+a dossier goes through `next_status`, so no code path can skip the check.
+"""
+
+from enum import StrEnum
+
+from motcua_shared.events import DossierStatus as S
+
+from intake.domain.errors import IllegalTransition
+
+
+class DeskCheck(StrEnum):
+    """The desk officer's check of the papers when the citizen submits them."""
+
+    COMPLETE = "complete"  # → Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+    INCOMPLETE = "incomplete"  # → Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
+    INELIGIBLE = "ineligible"  # → Phiếu từ chối tiếp nhận giải quyết hồ sơ
+
+
+INITIAL_STATUS = {
+    DeskCheck.COMPLETE: S.RECEIVED,
+    DeskCheck.INCOMPLETE: S.AWAITING_PAPERS,
+    DeskCheck.INELIGIBLE: S.REFUSED_AT_DESK,
+}
+
+
+class Action(StrEnum):
+    SUPPLY_PAPERS = "supply-papers"
+    HAND_OVER = "hand-over"
+    REQUEST_SUPPLEMENT = "request-supplement"
+    RESOLVE = "resolve"
+    RESOLVE_TASK = "resolve-task"
+    APOLOGISE = "apologise"
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+    SCHEDULE_HOME_VISIT = "home-visit"
+
+
+_OPEN = (S.RECEIVED, S.IN_PROGRESS)  # being processed, clock running
+
+TRANSITIONS: dict[Action, dict[S, S]] = {
+    Action.SUPPLY_PAPERS: {S.AWAITING_PAPERS: S.RECEIVED, S.SUPPLEMENT_REQUESTED: S.IN_PROGRESS},
+    Action.HAND_OVER: {s: S.IN_PROGRESS for s in _OPEN},
+    Action.REQUEST_SUPPLEMENT: {s: S.SUPPLEMENT_REQUESTED for s in _OPEN},
+    Action.RESOLVE: {s: S.RESOLVED for s in _OPEN},
+    # A child task's resolution keeps the parent where it is; the last one resolves it.
+    Action.RESOLVE_TASK: {s: s for s in _OPEN},
+    Action.APOLOGISE: {s: s for s in (*_OPEN, S.SUPPLEMENT_REQUESTED)},
+    Action.RETURN: {S.RESOLVED: S.RETURNED},
+    Action.WITHDRAW: {s: S.WITHDRAWN for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED)},
+    Action.SCHEDULE_HOME_VISIT: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+}
+
+TERMINAL = frozenset({S.REFUSED_AT_DESK, S.RETURNED, S.WITHDRAWN})
+
+
+def next_status(action: Action, current: S) -> S:
+    """The state `action` leads to from `current`, or IllegalTransition."""
+    target = TRANSITIONS[action].get(current)
+    if target is None:
+        raise IllegalTransition(action.value, current)
+    return target
+
+
+def allowed_actions(current: S) -> list[Action]:
+    return [action for action, table in TRANSITIONS.items() if current in table]

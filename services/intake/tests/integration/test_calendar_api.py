@@ -1,0 +1,58 @@
+"""The due-date quote (public) and the unit's calendar overrides (admin)."""
+
+import pytest
+
+from .conftest import COPY_CERT, DISABILITY, OTHER_UNIT, UNIT
+
+
+async def quote(intake, received_at: str, procedure: str = DISABILITY, unit: str = UNIT):
+    return await intake.http.get("/api/v1/calendar/due-date", params={
+        "unit": unit, "procedure": procedure, "received_at": received_at})
+
+
+@pytest.mark.parametrize(("received_at", "procedure", "due_date"), [
+    ("2026-02-13T09:00:00+07:00", DISABILITY, "2026-02-27"),  # Tết 16–20 Feb: 5 working days → Fri 27
+    ("2026-04-24T09:00:00+07:00", DISABILITY, "2026-05-06"),  # Hùng Kings (27 Apr), 30/4, 1/5
+    ("2026-08-17T09:00:00+07:00", DISABILITY, "2026-08-22"),  # the make-up Saturday counts
+    ("2026-03-10T14:59:00+07:00", COPY_CERT, "2026-03-10"),  # same day before 15:00
+    ("2026-03-10T15:00:00+07:00", COPY_CERT, "2026-03-11"),  # after the cut-off
+    ("2026-03-10T08:30:00Z", COPY_CERT, "2026-03-11"),  # 15:30 in Hà Nội
+])
+async def test_due_date_quote(intake, received_at, procedure, due_date):
+    response = await quote(intake, received_at, procedure)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["due_date"] == due_date
+    assert body["due_at"] == f"{due_date}T23:59:59.999000+07:00"
+
+
+async def test_naive_datetime_and_unknown_procedure_are_422(intake):
+    naive = await quote(intake, "2026-03-10T09:00:00")
+    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "received_at"
+    assert naive.json()["errors"][0]["reason"] != naive.json()["errors"][0]["reason_en"]
+    unknown = await quote(intake, "2026-03-10T09:00:00+07:00", procedure="0.000000")
+    assert unknown.status_code == 422 and unknown.json()["field"] == "procedure"
+
+
+async def test_admin_override_moves_the_due_date(intake):
+    assert (await quote(intake, "2026-03-10T09:00:00+07:00")).json()["due_date"] == "2026-03-17"
+    body = {"extra_days_off": ["2026-03-12", "2026-03-13"], "extra_working_days": ["2026-03-14"]}
+    for role in ("desk", "leader"):
+        denied = await intake.http.put(f"/api/v1/units/{UNIT}/calendar-overrides", json=body, headers=intake.auth(role))
+        assert denied.status_code == 403
+    other = await intake.http.put(f"/api/v1/units/{UNIT}/calendar-overrides", json=body,
+                                  headers=intake.auth("admin", unit=OTHER_UNIT))
+    assert other.status_code == 403
+    response = await intake.http.put(f"/api/v1/units/{UNIT}/calendar-overrides", json=body, headers=intake.auth("admin"))
+    assert response.status_code == 200, response.text
+    # 11, 14 (a worked Saturday), 16, 17, 18: the 12th and 13th are the ward's days off
+    assert (await quote(intake, "2026-03-10T09:00:00+07:00")).json()["due_date"] == "2026-03-18"
+    assert (await quote(intake, "2026-03-10T09:00:00+07:00", unit=OTHER_UNIT)).json()["due_date"] == "2026-03-17"
+    public = await intake.http.get(f"/api/v1/units/{UNIT}/calendar-overrides")
+    assert public.json()["extra_days_off"] == ["2026-03-12", "2026-03-13"]
+
+
+async def test_a_day_both_off_and_working_is_422(intake):
+    body = {"extra_days_off": ["2026-03-12"], "extra_working_days": ["2026-03-12"]}
+    response = await intake.http.put(f"/api/v1/units/{UNIT}/calendar-overrides", json=body, headers=intake.auth("admin"))
+    assert response.status_code == 422

@@ -1,0 +1,127 @@
+"""In-memory fakes of intake's own ports (not of MongoDB): enough to run the use cases."""
+
+import copy
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from motcua_shared.events import Envelope
+
+from intake.adapters.seed import load_demo_data
+from intake.app.context import IntakeApp
+from intake.domain.calendar import CalendarOverrides
+from intake.domain.catalogue import Procedure, Unit
+from intake.domain.dossier import Dossier
+from intake.domain.parts import ClockPolicy
+
+T = TypeVar("T")
+
+
+@dataclass
+class Store:
+    dossiers: dict[str, Dossier] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    events: list[Envelope[Any]] = field(default_factory=list)
+
+
+class FakeTransaction:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get_dossier(self, code: str) -> Dossier | None:
+        found = self.store.dossiers.get(code)
+        return found.model_copy(deep=True) if found else None
+
+    async def insert_dossier(self, dossier: Dossier) -> None:
+        assert dossier.code not in self.store.dossiers
+        self.store.dossiers[dossier.code] = dossier.model_copy(deep=True)
+
+    async def update_dossier(self, dossier: Dossier, expected_version: int) -> None:
+        assert self.store.dossiers[dossier.code].version == expected_version
+        self.store.dossiers[dossier.code] = dossier.model_copy(deep=True)
+
+    async def next_sequence(self, counter: str) -> int:
+        self.store.counters[counter] = self.store.counters.get(counter, 0) + 1
+        return self.store.counters[counter]
+
+    async def append_event(self, envelope: Envelope[Any]) -> None:
+        self.store.events.append(envelope)
+
+
+class FakeUnitOfWork:
+    """Commits the work's changes only if it returns; an exception leaves the store as it was."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.commits = store, 0
+
+    async def run(self, work: Callable[[FakeTransaction], Awaitable[T]]) -> T:
+        draft = copy.deepcopy(self.store)
+        result = await work(FakeTransaction(draft))
+        self.store.dossiers, self.store.counters, self.store.events = draft.dossiers, draft.counters, draft.events
+        self.commits += 1
+        return result
+
+
+class FakeReader:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get(self, code: str) -> Dossier | None:
+        return self.store.dossiers.get(code)
+
+
+class FakeCatalogue:
+    def __init__(self) -> None:
+        units, procedures = load_demo_data()
+        self._units: dict[str, Unit] = {u.code: u for u in units}
+        self._procedures: dict[str, Procedure] = {p.code: p for p in procedures}
+        self._overrides: dict[str, CalendarOverrides] = {}
+
+    async def unit(self, code: str) -> Unit | None:
+        return self._units.get(code)
+
+    async def units(self) -> list[Unit]:
+        return list(self._units.values())
+
+    async def procedure(self, code: str) -> Procedure | None:
+        return self._procedures.get(code)
+
+    async def procedures(self) -> list[Procedure]:
+        return list(self._procedures.values())
+
+    async def overrides(self, unit_code: str) -> CalendarOverrides:
+        return self._overrides.get(unit_code, CalendarOverrides())
+
+    async def set_overrides(self, unit_code: str, overrides: CalendarOverrides, officer_id: str, at: datetime) -> None:
+        self._overrides[unit_code] = overrides
+
+
+class FakeLookupGuard:
+    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15)) -> None:
+        self.failures: list[tuple[str, datetime]] = []
+        self.max_failures, self.window = max_failures, window
+
+    async def blocked(self, client: str, now: datetime) -> bool:
+        return sum(1 for c, at in self.failures if c == client and at > now - self.window) >= self.max_failures
+
+    async def record_failure(self, client: str, now: datetime) -> None:
+        self.failures.append((client, now))
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[IntakeApp, Store, Clock]:
+    store, clock = Store(), Clock(now)
+    app = IntakeApp(uow=FakeUnitOfWork(store), dossiers=FakeReader(store), catalogue=FakeCatalogue(),
+                    lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock)
+    return app, store, clock

@@ -1,0 +1,109 @@
+"""Response models; their descriptions are the definitions published in the OpenAPI text."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+ON_TIME_RATE = ("Tiến độ giải quyết (Quyết định 766/QĐ-TTg): tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn "
+                "trên tổng số hồ sơ đã giải quyết trong kỳ = (early + on time) / resolved. A resolution is "
+                "early/on time/late by its local date (Asia/Ho_Chi_Minh) against the due date in force, "
+                "not counting an apology's new date (late is still late). null when nothing was resolved.")
+ONLINE_RATE = ("Dịch vụ trực tuyến (Quyết định 766/QĐ-TTg): tỷ lệ hồ sơ tiếp nhận trực tuyến trên tổng số hồ sơ "
+               "tiếp nhận trong kỳ = received online / received. null when nothing was received.")
+SATISFACTION_RATE = ("Mức độ hài lòng (Quyết định 766/QĐ-TTg): tỷ lệ đánh giá hài lòng và rất hài lòng trên tổng "
+                     "số đánh giá trong kỳ (by answer date) = (satisfied + very satisfied) / answers. "
+                     "null when nobody answered.")
+
+
+class OneStopRowOut(BaseModel):
+    key: str = Field(description="Unit code, field code or procedure code (or 'total')")
+    label: str
+    carried_over: int = Field(description="Kỳ trước chuyển qua: received before `from`, not resolved or "
+                                          "withdrawn before `from`")
+    received: int = Field(description="Mới tiếp nhận trong kỳ = online + direct + postal")
+    received_online: int = Field(description="Trực tuyến")
+    received_direct: int = Field(description="Trực tiếp")
+    received_postal: int = Field(description="Qua bưu chính công ích")
+    to_handle: int = Field(description="Tổng số phải giải quyết = carried over + received")
+    resolved: int = Field(description="Đã giải quyết trong kỳ = early + on time + late (any outcome)")
+    resolved_early: int = Field(description="Trước hạn")
+    resolved_on_time: int = Field(description="Đúng hạn")
+    resolved_late: int = Field(description="Quá hạn (an apology does not change it)")
+    resolved_refused: int = Field(description="Of resolved: the outcome was a refusal (từ chối giải quyết)")
+    in_progress: int = Field(description="Đang giải quyết at the end of `to`")
+    in_progress_within_time: int = Field(description="Trong hạn")
+    in_progress_overdue: int = Field(description="Quá hạn as of `to`: due day before `to`, not waiting for "
+                                                 "the citizen's supplementary papers")
+    withdrawn: int = Field(description="Rút hồ sơ in the period (part of to handle, not of resolved)")
+    refused_at_desk: int = Field(description="Từ chối tiếp nhận at the desk in the period: never received, "
+                                             "so not in to handle")
+    on_time_rate: float | None = Field(description=ON_TIME_RATE)
+    early_rate: float | None = Field(description="early / resolved")
+    online_rate: float | None = Field(description=ONLINE_RATE)
+
+
+class ReportHead(BaseModel):
+    unit: str | None
+    province: str | None
+    from_: date = Field(alias="from")
+    to: date
+    group_by: str
+
+    model_config = {"populate_by_name": True}
+
+
+class OneStopOut(ReportHead):
+    rows: list[OneStopRowOut]
+    total: OneStopRowOut
+
+
+class SatisfactionRowOut(BaseModel):
+    key: str = Field(description="Unit, procedure, officer id or month (YYYY-MM)")
+    label: str
+    unsatisfied: int = Field(description="Không hài lòng")
+    satisfied: int = Field(description="Hài lòng")
+    very_satisfied: int = Field(description="Rất hài lòng")
+    answers: int
+    satisfied_rate: float | None = Field(description=SATISFACTION_RATE)
+
+
+class SatisfactionOut(ReportHead):
+    rows: list[SatisfactionRowOut]
+    total: SatisfactionRowOut
+
+
+class IndicatorRowOut(BaseModel):
+    key: str
+    label: str
+    resolved: int
+    resolved_in_time: int = Field(description="early + on time")
+    on_time_rate: float | None = Field(description=ON_TIME_RATE)
+    received: int
+    received_online: int
+    online_rate: float | None = Field(description=ONLINE_RATE)
+    answers: int
+    satisfied_answers: int = Field(description="satisfied + very satisfied")
+    satisfaction_rate: float | None = Field(description=SATISFACTION_RATE)
+
+
+class IndicatorsOut(ReportHead):
+    rows: list[IndicatorRowOut]
+    total: IndicatorRowOut
+
+
+class OverdueDossierOut(BaseModel):
+    code: str
+    procedure_code: str
+    procedure_name: str
+    field_code: str
+    received_at: datetime
+    due_at: datetime = Field(description="The due date judged by (before any apology)")
+    due_at_in_force: datetime = Field(description="The date now promised (an apology's new date, if any)")
+    apologised: bool
+    days_late: int = Field(description="Calendar days (not working days) since the due day")
+
+
+class OverdueOut(BaseModel):
+    unit: str
+    as_of: date = Field(description="Today in Asia/Ho_Chi_Minh")
+    dossiers: list[OverdueDossierOut]

@@ -1,0 +1,72 @@
+"""The one-stop report and the service-index indicators for a unit or a province and a period."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from reporting.app.ports import Labelled, ReportReader
+from reporting.domain.periods import split_period
+from reporting.domain.report import OneStopRow, build_row, rate, total_row
+from reporting.domain.satisfaction import LEVELS, answer_count, satisfied_count
+from reporting.domain.scope import ReportTarget
+
+
+@dataclass(frozen=True)
+class OneStopReport:
+    rows: list[OneStopRow]
+    total: OneStopRow
+
+
+def _counts(groups: dict[str, Labelled], key: str) -> dict[str, int]:
+    return groups[key].counts if key in groups else {}
+
+
+async def one_stop_report(reader: ReportReader, target: ReportTarget, start: date, end: date,
+                          group_by: str) -> OneStopReport:
+    period = await reader.period_counts(target, split_period(start, end), group_by)
+    before = await reader.counts_before(target, start, group_by)
+    overdue = await reader.overdue_counts(target, end, group_by)
+    rows = []
+    for key in sorted(set(period) | set(before) | set(overdue)):
+        label = next(groups[key].label for groups in (period, before, overdue) if key in groups)
+        row = build_row(key, label, _counts(period, key), _counts(before, key),
+                        _counts(overdue, key).get("overdue", 0))
+        if row.to_handle or row.refused_at_desk:  # a group whose history is all finished: no row
+            rows.append(row)
+    return OneStopReport(rows, total_row(rows))
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    key: str
+    label: str
+    resolved: int
+    resolved_in_time: int
+    on_time_rate: float | None
+    received: int
+    received_online: int
+    online_rate: float | None
+    answers: int
+    satisfied_answers: int
+    satisfaction_rate: float | None
+
+
+def _indicator_row(row: OneStopRow, levels: dict[str, int]) -> IndicatorRow:
+    answers, satisfied = answer_count(levels), satisfied_count(levels)
+    return IndicatorRow(
+        key=row.key, label=row.label, resolved=row.resolved,
+        resolved_in_time=row.resolved_early + row.resolved_on_time, on_time_rate=row.on_time_rate,
+        received=row.received, received_online=row.received_online, online_rate=row.online_rate,
+        answers=answers, satisfied_answers=satisfied, satisfaction_rate=rate(satisfied, answers),
+    )
+
+
+async def indicators(reader: ReportReader, target: ReportTarget, start: date, end: date,
+                     group_by: str) -> tuple[list[IndicatorRow], IndicatorRow]:
+    report = await one_stop_report(reader, target, start, end, group_by)
+    satisfaction = await reader.satisfaction_counts(target, start, end, group_by)
+    by_key = {row.key: row for row in report.rows}
+    for key, labelled in satisfaction.items():  # answered, but nothing handled in the period
+        by_key.setdefault(key, build_row(key, labelled.label, {}, {}, 0))
+    rows = [_indicator_row(by_key[key], _counts(satisfaction, key)) for key in sorted(by_key)]
+    all_levels = {level: sum(_counts(satisfaction, key).get(level, 0) for key in satisfaction) for level in LEVELS}
+    return rows, _indicator_row(report.total, all_levels)

@@ -1,0 +1,116 @@
+"""Applies events to the projections: idempotent, in dossier-version order, one transaction each.
+
+- an event already processed, or of a version the dossier already has, changes nothing;
+- an event ahead of its predecessor is parked and applied when the gap is filled (in the
+  same transaction as the event that fills it);
+- an event that can never apply raises PermanentError (the consumer dead-letters it); a parked
+  event found inconsistent when its turn comes goes to `reject` (the DLQ, live) inside the
+  transaction, so the event that filled the gap still commits (a retried transaction may
+  reject it twice: the DLQ gets a copy at least once, never none).
+
+Used by the live consumer and by the rebuild alike. SecantusDB does not detect write
+conflicts between transactions, so events are applied one at a time (the lock); run one
+consumer per database.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from motcua_shared.consumer import PermanentError
+from motcua_shared.events import Envelope, EventPayload, SurveyAnswered, all_event_models, parse_envelope
+
+from reporting.app.ports import ParkedEvent, ProjectionStore, ProjectionTx
+from reporting.domain.dossier import DossierState, InconsistentEvent, apply_event
+from reporting.domain.satisfaction import answer_from
+
+log = logging.getLogger(__name__)
+
+# Every dossier event and the survey answers: what the consumer subscribes to and a rebuild replays.
+PROJECTED_EVENTS: tuple[type[EventPayload], ...] = (
+    *(model for model in all_event_models() if model.aggregate == "dossier"), SurveyAnswered,
+)
+
+
+RejectParked = Callable[[ParkedEvent, str], Awaitable[None]]  # (event, reason)
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    duplicate: bool = False
+    parked: bool = False
+
+
+class Projector:
+    def __init__(self, store: ProjectionStore, clock: Callable[[], datetime], reject: RejectParked) -> None:
+        self.store = store
+        self.clock = clock
+        self.reject = reject
+        self.lock = asyncio.Lock()  # one event at a time (see the module docstring)
+
+    async def project(self, envelope: Envelope[Any]) -> Outcome:
+        async with self.lock:
+            if isinstance(envelope.payload, SurveyAnswered):
+                return await self.store.in_transaction(lambda tx: self._answer(tx, envelope))
+            return await self.store.in_transaction(lambda tx: self._dossier_event(tx, envelope))
+
+    async def _dossier_event(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
+        if await tx.is_processed(str(envelope.event_id)):
+            return Outcome(duplicate=True)
+        state = await tx.load_dossier(envelope.aggregate_id)
+        stored = state.version if state else 0
+        if envelope.aggregate_version <= stored:
+            return Outcome(duplicate=True)
+        if envelope.aggregate_version > stored + 1:
+            await tx.park(ParkedEvent.of(envelope, self.clock()))
+            log.info("parked %s v%d of %s (have v%d)", envelope.event_type, envelope.aggregate_version,
+                     envelope.aggregate_id, stored)
+            return Outcome(parked=True)
+        try:
+            state = await self._apply(tx, state, envelope)
+        except InconsistentEvent as exc:
+            raise PermanentError(str(exc)) from exc
+        outcome = Outcome(applied=1)
+        await self._drain(tx, state, outcome)
+        return outcome
+
+    async def _apply(self, tx: ProjectionTx, state: DossierState | None, envelope: Envelope[Any]) -> DossierState:
+        after, changes = apply_event(state, envelope)
+        await tx.save_dossier(after, changes, new=state is None)
+        await tx.mark_processed(str(envelope.event_id), self.clock())
+        return after
+
+    async def _drain(self, tx: ProjectionTx, state: DossierState, outcome: Outcome) -> None:
+        """Apply the parked successors the event just made applicable."""
+        while (parked := await tx.take_parked(state.code, state.version + 1)) is not None:
+            try:
+                state = await self._apply(tx, state, parse_envelope(parked.body))
+            except ValueError as exc:  # malformed or inconsistent (InconsistentEvent is one)
+                await self.reject(parked, str(exc))
+                return
+            outcome.applied += 1
+
+    async def _answer(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
+        event_id = str(envelope.event_id)
+        if await tx.is_processed(event_id):
+            return Outcome(duplicate=True)
+        payload: SurveyAnswered = envelope.payload
+        existing = await tx.load_answer(payload.dossier_code)
+        if existing is not None:
+            if existing.event_id == event_id:
+                return Outcome(duplicate=True)
+            raise PermanentError(f"dossier {payload.dossier_code} already has a survey answer "
+                                 f"(event {existing.event_id}); one answer per dossier")
+        unit = await tx.unit_directory(envelope.unit_code)
+        province = payload.province_code or (unit[0] if unit else None)
+        if province is None:
+            raise PermanentError(f"unit {envelope.unit_code} of survey answer for {payload.dossier_code} "
+                                 "has no known province")
+        unit_name = unit[1] if unit else envelope.unit_code
+        await tx.save_answer(answer_from(envelope, province_code=province, unit_name=unit_name))
+        await tx.mark_processed(event_id, self.clock())
+        return Outcome(applied=1)

@@ -1,0 +1,55 @@
+"""The one-stop counters kept per unit × local day × procedure (and rolled up per month).
+
+Refusals are counted in two places, as the report form does: `refused_at_desk` (Phiếu từ chối
+tiếp nhận: never received, so outside "to handle") and `resolved_refused` (a resolution whose
+outcome is a refusal: also counted in resolved early / on time / late).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from motcua_shared.events import Channel
+
+RECEIVED_BY_CHANNEL = MappingProxyType({
+    Channel.ONLINE: "received_online",
+    Channel.DIRECT: "received_direct",
+    Channel.POSTAL: "received_postal",
+})
+RESOLVED_EARLY = "resolved_early"
+RESOLVED_ON_TIME = "resolved_on_time"
+RESOLVED_LATE = "resolved_late"
+RESOLVED_REFUSED = "resolved_refused"
+WITHDRAWN = "withdrawn"
+REFUSED_AT_DESK = "refused_at_desk"
+
+RECEIVED_FIELDS = tuple(RECEIVED_BY_CHANNEL.values())
+RESOLVED_FIELDS = (RESOLVED_EARLY, RESOLVED_ON_TIME, RESOLVED_LATE)
+COUNT_FIELDS = (*RECEIVED_FIELDS, *RESOLVED_FIELDS, RESOLVED_REFUSED, WITHDRAWN, REFUSED_AT_DESK)
+
+Counts = dict[str, int]
+
+
+@dataclass(frozen=True)
+class CountChange:
+    """Add one to counter `name` on local day `day` (of the dossier's unit and procedure)."""
+
+    day: date
+    name: str
+
+
+def empty_counts() -> Counts:
+    return dict.fromkeys(COUNT_FIELDS, 0)
+
+
+def add_counts(total: Counts, more: Counts) -> Counts:
+    return {name: total.get(name, 0) + more.get(name, 0) for name in COUNT_FIELDS}
+
+
+def received(counts: Counts) -> int:
+    return sum(counts.get(name, 0) for name in RECEIVED_FIELDS)
+
+
+def finished(counts: Counts) -> int:
+    """Resolved (any outcome) or withdrawn: no longer in progress."""
+    return sum(counts.get(name, 0) for name in RESOLVED_FIELDS) + counts.get(WITHDRAWN, 0)

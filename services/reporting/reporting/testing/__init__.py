@@ -1,0 +1,1 @@
+"""Event builders shared by the tests and the benchmark."""

@@ -1,0 +1,112 @@
+"""The dossier state and the counters each event adds."""
+
+from datetime import date
+
+import pytest
+
+from motcua_shared.events import Channel, ResolutionOutcome
+
+from reporting.domain import counts
+from reporting.domain.dossier import OPEN_END, InconsistentEvent, apply_event
+from reporting.testing.events import DossierScript, Procedure, Unit, due, vn
+
+UNIT = Unit("26734", "UBND phường Bình Thạnh", "79")
+OTHER_UNIT = Unit("31120", "UBND phường Cái Khế", "92")
+CERT = Procedure("1.001", "Chứng thực bản sao", "chung-thuc")
+
+
+def replay(script: DossierScript):
+    state, changes = None, []
+    for envelope in script.envelopes:
+        state, more = apply_event(state, envelope)
+        changes += [(c.day, c.name) for c in more]
+    return state, changes
+
+
+def test_receipt_counts_by_channel_on_the_local_day():
+    script = DossierScript("D1", UNIT, CERT, Channel.ONLINE)
+    script.received(vn(2026, 2, 2, 0, 30), due(2026, 2, 5))
+    state, changes = replay(script)
+    assert changes == [(date(2026, 2, 2), counts.RECEIVED_BY_CHANNEL[Channel.ONLINE])]
+    assert state.counted and state.overdue_until == OPEN_END
+
+
+def test_an_apology_does_not_make_a_late_resolution_on_time():
+    script = DossierScript("D2", UNIT, CERT)
+    script.received(vn(2026, 2, 11), due(2026, 2, 13))
+    script.apology(vn(2026, 2, 12), due(2026, 2, 25))
+    script.handed_over(vn(2026, 2, 23))  # echoes the apology's date as the one in force
+    script.resolved(vn(2026, 2, 25))
+    state, changes = replay(script)
+    assert state.timeliness == "late"
+    assert (state.original_due_at, state.due_at) == (due(2026, 2, 13), due(2026, 2, 25))
+    assert state.apologised
+    assert (date(2026, 2, 25), counts.RESOLVED_LATE) in changes
+    assert state.overdue_until == date(2026, 2, 25)
+
+
+def test_a_processing_supplement_stops_the_clock_and_restarts_it_with_a_new_due_date():
+    script = DossierScript("D3", UNIT, CERT)
+    script.received(vn(2026, 1, 29), due(2026, 2, 5))
+    script.supplement_requested(vn(2026, 2, 3))
+    stopped, _ = replay(script)
+    assert stopped.clock_stopped
+    script.supplement_supplied(vn(2026, 2, 10), due(2026, 2, 26))
+    script.resolved(vn(2026, 2, 26, 15))
+    state, changes = replay(script)
+    assert not state.clock_stopped and state.timeliness == "on_time"
+    assert state.original_due_at == due(2026, 2, 26) and state.overdue_until is None
+
+
+def test_a_refused_outcome_is_a_resolution_and_a_refusal():
+    script = DossierScript("D4", UNIT, CERT)
+    script.received(vn(2026, 2, 23), due(2026, 2, 26))
+    script.resolved(vn(2026, 2, 25), ResolutionOutcome.REFUSED)
+    _, changes = replay(script)
+    assert changes[1:] == [(date(2026, 2, 25), counts.RESOLVED_EARLY), (date(2026, 2, 25), counts.RESOLVED_REFUSED)]
+
+
+def test_withdrawal_and_refusal_at_the_desk():
+    withdrawn = DossierScript("D5", UNIT, CERT, Channel.POSTAL)
+    withdrawn.received(vn(2026, 2, 12), due(2026, 2, 26))
+    withdrawn.withdrawn(vn(2026, 2, 23))
+    state, changes = replay(withdrawn)
+    assert changes[-1] == (date(2026, 2, 23), counts.WITHDRAWN) and state.overdue_until is None
+    refused = DossierScript("D6", UNIT, CERT)
+    refused.refused_at_desk(vn(2026, 2, 9))
+    state, changes = replay(refused)
+    assert changes == [(date(2026, 2, 9), counts.REFUSED_AT_DESK)] and not state.counted
+
+
+def test_a_result_returned_without_a_resolution_event_still_resolves():
+    script = DossierScript("D7", UNIT, CERT)
+    script.received(vn(2026, 2, 2), due(2026, 2, 5))
+    script.returned(vn(2026, 2, 6))
+    state, changes = replay(script)
+    assert state.timeliness == "late" and changes[-1] == (date(2026, 2, 6), counts.RESOLVED_LATE)
+
+
+def test_a_child_task_of_a_linked_dossier_is_never_counted():
+    child = DossierScript("D8-1", UNIT, CERT, parent_code="D8")
+    child.received(vn(2026, 2, 3), due(2026, 2, 10))
+    child.task_resolved(vn(2026, 2, 9), "cong-an")
+    child.resolved(vn(2026, 2, 9))
+    state, changes = replay(child)
+    assert state.is_task and not state.counted and changes == []
+
+
+@pytest.mark.parametrize("break_it", ["unit", "received_after_refusal", "resolved_before_receipt"])
+def test_inconsistent_events_can_never_apply(break_it):
+    script = DossierScript("D9", UNIT, CERT)
+    if break_it == "received_after_refusal":
+        script.refused_at_desk(vn(2026, 2, 2))
+        script.received(vn(2026, 2, 3), due(2026, 2, 6))
+    elif break_it == "unit":
+        script.received(vn(2026, 2, 2), due(2026, 2, 5))
+        script.unit = OTHER_UNIT
+        script.handed_over(vn(2026, 2, 3))
+    else:
+        script.received(vn(2026, 2, 2), due(2026, 2, 5))
+        script.resolved(vn(2026, 2, 1))
+    with pytest.raises(InconsistentEvent):
+        replay(script)
