@@ -12,6 +12,8 @@ PrincipalDep = Callable[..., Principal]
 
 DESK = ("desk",)
 PROCESSING = ("specialist", "leader")
+# The desk hands a received dossier to the specialist: the first line of the control slip.
+HANDLERS = ("desk", "specialist", "leader")
 OFFICERS = ("desk", "specialist", "leader", "admin")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from intake.api.deps import DESK, PROCESSING, AppDep, PrincipalDep, actor_dep
+from intake.api.deps import DESK, HANDLERS, PROCESSING, AppDep, PrincipalDep, actor_dep
 from intake.api.dossiers import CodePath
 from intake.api.schemas import (
     ApologiseRequest,
@@ -28,13 +28,14 @@ def transitions_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(prefix="/api/v1/dossiers/{code}", tags=["lifecycle / quy trình"])
     desk = actor_dep(principal, DESK)
     processor = actor_dep(principal, PROCESSING)
+    handler = actor_dep(principal, HANDLERS)
 
     @router.post("/supply-papers", summary="Nhận giấy tờ bổ sung / the citizen supplied the papers")
     async def supply(code: CodePath, app: AppDep, actor: Actor = desk) -> dict[str, Any]:
         return officer_view(await supplements.supply_papers(app, actor, code))
 
     @router.post("/hand-over", summary="Chuyển hồ sơ / hand over (Phiếu kiểm soát quá trình)")
-    async def hand_over(code: CodePath, body: HandOverRequest, app: AppDep, actor: Actor = processor) -> dict[str, Any]:
+    async def hand_over(code: CodePath, body: HandOverRequest, app: AppDep, actor: Actor = handler) -> dict[str, Any]:
         return officer_view(await processing.hand_over(app, actor, code, body.to_officer_id, body.step, body.note))
 
     @router.post("/request-supplement", summary="Yêu cầu bổ sung hồ sơ / request a supplement")

@@ -33,7 +33,7 @@ async def test_officer_of_another_unit_is_403(intake):
 
 
 @pytest.mark.parametrize(("action", "role", "body"), [
-    ("hand-over", "desk", {"to_officer_id": "x", "step": "chuyen-mon"}),
+    ("hand-over", "admin", {"to_officer_id": "x", "step": "chuyen-mon"}),
     ("resolve", "desk", {"outcome": "approved"}),
     ("return", "specialist", {"method": "at_desk"}),
     ("withdraw", "leader", {}),
