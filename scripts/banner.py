@@ -3,6 +3,8 @@
 import os
 import signal
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -56,6 +58,10 @@ def main() -> None:
         for sub, roles in (("desk01", ["desk"]), ("cv01", ["specialist"]), ("ld01", ["leader"]),
                            ("admin01", ["admin"])):
             lines.append(f"  {roles[0]:<10} {mint_token(settings.jwt_secret, sub, unit, roles)}")
+    hour = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).hour
+    if hour >= 21 or hour < 7:
+        lines.append("\nIt is night in Vietnam: notify holds citizens' messages until 07:00 (quiet hours). "
+                     "For a night demo: NOTIFY_QUIET_START=00:00 NOTIFY_QUIET_END=00:00 scripts/run.sh")
     print("\n".join(lines), flush=True)
     signal.pause()  # stay up: honcho stops everything when any process exits
 

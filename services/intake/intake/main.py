@@ -15,7 +15,7 @@ from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
 from motcua_shared.event_log import event_log_router
 from motcua_shared.logs import configure_logging, correlation
-from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 
 from intake.adapters.indexes import ensure_indexes
@@ -64,7 +64,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             yield
         finally:
             await relay.stop()
-            await client.close()
+            await close_client(client)
 
     app = FastAPI(
         title="motcua intake",

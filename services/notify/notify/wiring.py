@@ -14,7 +14,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from motcua_shared.consumer import EventConsumer
-from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.topology import consumer_spec
 
@@ -107,4 +107,4 @@ class Runtime:
                 await task
         await self.relay.stop()
         await self.http.aclose()
-        await self.mongo.close()
+        await close_client(self.mongo)

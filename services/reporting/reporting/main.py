@@ -14,7 +14,7 @@ from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.consumer import EventConsumer
 from motcua_shared.events import Envelope
 from motcua_shared.logs import configure_logging
-from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
 
@@ -67,7 +67,7 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeping
             await consumer.stop()
-            await client.close()
+            await close_client(client)
 
     app = FastAPI(title="motcua reporting", version="0.1.0", lifespan=lifespan,
                   description="One-stop figures per unit, field, procedure and period for provincial systems "

@@ -17,7 +17,7 @@ from motcua_shared.consumer import EventConsumer
 from motcua_shared.event_log import event_log_router
 from motcua_shared.events import ResultReturned
 from motcua_shared.logs import configure_logging
-from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
@@ -70,7 +70,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         finally:
             await consumer.stop()
             await relay.stop()
-            await client.close()
+            await close_client(client)
 
     app = FastAPI(title="motcua survey", version="0.1.0", lifespan=lifespan,
                   description="Satisfaction surveys, the desk kiosk and the suggestion box.")
