@@ -218,7 +218,8 @@ class HomeVisitScheduled(DossierEvent):
 
 
 class LinkedTaskResolved(DossierEvent):
-    """A child task of a linked '3 in 1' dossier was resolved by its agency."""
+    """A child task of a linked '3 in 1' dossier was resolved by its agency. It is an event of
+    the parent dossier (its code and version sequence); `agency` names the task."""
 
     agency: str
     outcome: ResolutionOutcome

@@ -55,7 +55,7 @@ BUILDERS: dict[str, Builder] = {
         **base, outcome=e.details["outcome"], reason=e.details.get("reason"), resolved_at=e.at,
         contact=d.citizen.contact(), civil_status_event=d.civil_status_event),
     "resolve-task": lambda d, e, base: LinkedTaskResolved(
-        **base | {"parent_code": d.code}, agency=e.details["agency"], outcome=e.details["outcome"],
+        **base, agency=e.details["agency"], outcome=e.details["outcome"],
         resolved_at=e.at),
     "apologise": lambda d, e, base: ApologyIssued(
         **base, previous_due_at=e.details["previous_due_at"], new_due_at=e.details["new_due_at"],

@@ -186,7 +186,9 @@ async def test_linked_dossier_is_resolved_by_its_last_task() -> None:
     tail = [(type(e.payload), e.aggregate_version, e.payload.status) for e in store.events[-2:]]
     assert tail == [(LinkedTaskResolved, 4, S.RECEIVED), (DossierResolved, 5, S.RESOLVED)]
     assert store.events[-1].payload.reason == "Bảo hiểm xã hội: Sai mã BHXH"
-    assert store.events[-2].payload.parent_code == dossier.code
+    # The task's event is the parent dossier's own (its code, its versions): not a child's.
+    assert store.events[-2].aggregate_id == dossier.code and store.events[-2].payload.parent_code is None
+    assert store.events[-2].payload.agency == "bhxh"
 
 
 async def test_home_visit_follows_the_unit_rule() -> None:

@@ -70,7 +70,7 @@ class DossierState:
 
     @property
     def is_task(self) -> bool:
-        return self.parent_code is not None and self.parent_code != self.code
+        return self.parent_code is not None
 
     @property
     def counted(self) -> bool:
