@@ -17,7 +17,7 @@ import uvicorn
 from motcua_shared.embedded_mongo import free_port
 from motcua_shared.events import (
     ApologyIssued, CitizenContact, DossierReceived, DossierRefusedAtDesk, DossierResolved, Envelope,
-    HomeVisitScheduled, ResultReturned, SupplementRequested, SurveyOpened,
+    HomeVisitScheduled, ResultReturned, SupplementRequested, SupplementSupplied, SurveyOpened,
 )
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.topology import declare_exchange
@@ -80,6 +80,12 @@ class Events:
         return self._wrap(SupplementRequested(**self.base("supplement_requested"), stage=stage,
                                               missing_papers=["Tờ khai", "Bản sao CCCD"], reason="Thiếu giấy tờ",
                                               contact=contact or self.contact()), code)
+
+    def supplied(self, code: str, stage: str = "desk", contact: CitizenContact | None = None) -> Envelope:
+        status = "received" if stage == "desk" else "in_progress"
+        return self._wrap(SupplementSupplied(**self.base(status), stage=stage, received_at=MORNING,
+                                             due_at=MORNING + timedelta(days=5),
+                                             contact=contact or self.contact()), code)
 
     def apology(self, code: str, contact: CitizenContact | None = None) -> Envelope:
         return self._wrap(ApologyIssued(**self.base("in_progress"), previous_due_at=MORNING,

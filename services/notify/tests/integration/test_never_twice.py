@@ -16,6 +16,24 @@ async def test_a_redelivered_event_sends_one_message(harness, clock, events):
     assert await harness.db["messages"].count_documents({}) == 1
 
 
+async def test_papers_supplied_at_the_desk_give_one_received_message(harness, clock, events):
+    """At the desk, supplying the missing papers is the receipt: intake publishes
+    dossier.supplement_supplied (stage desk) then dossier.received; the citizen hears of the
+    receipt once, even when the broker redelivers both."""
+    code = "26734-251125-0105"
+    asked, supplied, received = events.supplement(code, stage="desk"), events.supplied(code), events.received(code)
+    async with harness.notify(clock):
+        for envelope in (asked, supplied, received, supplied, received):
+            await harness.publish(envelope)
+        await harness.wait_status(received, "sent")
+        await harness.wait_status(asked, "sent")
+    assert await harness.queue_depth() == 0
+
+    kinds = sorted([doc["kind"] async for doc in harness.db["messages"].find({"dossier_code": code})])
+    assert kinds == ["received", "supplement_at_desk"]
+    assert len(await harness.sandbox("attempts")) == 2
+
+
 async def test_two_consumers_racing_send_one_message(harness, clock, events):
     envelope = events.received("26734-251125-0102")
     async with harness.notify(clock), harness.notify(clock, port=free_port()):

@@ -74,3 +74,12 @@ def test_no_message_without_consent_or_phone(events):
 def test_events_that_need_no_message(events):
     payload = DossierHandedOver(**events.base("in_progress"), from_officer_id="a", to_officer_id="b", step="x")
     assert plan_event(payload, "D-8", NONE, LOOKUP).message is None
+
+
+def test_papers_supplied_at_the_desk_then_received_make_one_received_message(events):
+    """Intake publishes SupplementSupplied (stage desk) and then DossierReceived for the same
+    receipt: only the second one tells the citizen, so the citizen hears "received" once."""
+    flow = [events.supplement("D-9", stage="desk"), events.supplied("D-9", stage="desk"),
+            events.received("D-9")]
+    kinds = [p.message.kind if p.message else None for p in map(plan, flow)]
+    assert kinds == [K.SUPPLEMENT_AT_DESK, None, K.RECEIVED]

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from motcua_shared.events import CitizenContact, Envelope, SuggestionSubmitted, SurveyAnswered, SurveyOpened
+from motcua_shared.privacy import mask_text
 
 from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
@@ -44,7 +45,10 @@ def survey_answered(survey: Survey) -> Envelope[Any]:
 
 
 def suggestion_submitted(suggestion: Suggestion) -> Envelope[Any]:
-    payload = SuggestionSubmitted(suggestion_id=suggestion.suggestion_id, officer_id=suggestion.officer,
+    # The officer is free text typed by the citizen: a phone or CCCD written there must not
+    # leave survey's database in full (the event log is read by reporting).
+    officer = mask_text(suggestion.officer) if suggestion.officer else None
+    payload = SuggestionSubmitted(suggestion_id=suggestion.suggestion_id, officer_id=officer,
                                   submitted_at=suggestion.submitted_at)
     return Envelope.wrap(payload, aggregate_id=suggestion.suggestion_id, aggregate_version=1,
                          unit_code=suggestion.unit_code, correlation_id=str(uuid.uuid4()),
