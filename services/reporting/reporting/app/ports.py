@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from motcua_shared.events import Envelope
+from motcua_shared.events import CitizenContact, Envelope
 
 from reporting.domain.counts import CountChange, Counts
 from reporting.domain.dossier import DossierState
@@ -19,7 +19,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ParkedEvent:
-    """An event that arrived before its predecessor, waiting (raw, as received)."""
+    """An event that arrived before its predecessor, waiting: as received, except that the
+    citizen's contact is replaced by an empty one (reporting never reads it and must hold no
+    personal data; the body still parses as the same event)."""
 
     aggregate_id: str
     aggregate_version: int
@@ -31,7 +33,14 @@ class ParkedEvent:
     @classmethod
     def of(cls, envelope: Envelope[Any], parked_at: datetime) -> "ParkedEvent":
         return cls(envelope.aggregate_id, envelope.aggregate_version, str(envelope.event_id),
-                   envelope.routing_key, envelope.model_dump_json(), parked_at)
+                   envelope.routing_key, _without_contact(envelope).model_dump_json(), parked_at)
+
+
+def _without_contact(envelope: Envelope[Any]) -> Envelope[Any]:
+    payload = envelope.payload
+    if getattr(payload, "contact", None) is None:
+        return envelope
+    return envelope.model_copy(update={"payload": payload.model_copy(update={"contact": CitizenContact()})})
 
 
 class ProjectionTx(Protocol):

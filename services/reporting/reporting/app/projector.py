@@ -8,9 +8,14 @@
   transaction, so the event that filled the gap still commits (a retried transaction may
   reject it twice: the DLQ gets a copy at least once, never none).
 
-Used by the live consumer and by the rebuild alike. SecantusDB does not detect write
-conflicts between transactions, so events are applied one at a time (the lock); run one
-consumer per database.
+Used by the live consumer and by the rebuild alike. Events are applied one at a time (the
+lock), and one consumer runs per database. Not for lack of conflict detection (SecantusDB, like
+MongoDB, aborts the second of two transactions writing the same document with a WriteConflict,
+and with_transaction retries it), but because snapshot isolation allows write skew here: a
+transaction parking v2 and one applying v1 write different documents, the drain does not see
+the uncommitted park, and v2 would wait for the sweeper instead of applying. The lock also keeps
+the sweeper from dead-lettering an event a transaction is draining, and spares retries on the
+shared counter documents.
 """
 
 import asyncio
@@ -50,7 +55,7 @@ class Projector:
         self.store = store
         self.clock = clock
         self.reject = reject
-        self.lock = asyncio.Lock()  # one event at a time (see the module docstring)
+        self.lock = asyncio.Lock()  # one event at a time: no park/drain write skew (module docstring)
 
     async def project(self, envelope: Envelope[Any]) -> Outcome:
         async with self.lock:

@@ -38,14 +38,6 @@ class CountChange:
     name: str
 
 
-def empty_counts() -> Counts:
-    return dict.fromkeys(COUNT_FIELDS, 0)
-
-
-def add_counts(total: Counts, more: Counts) -> Counts:
-    return {name: total.get(name, 0) + more.get(name, 0) for name in COUNT_FIELDS}
-
-
 def received(counts: Counts) -> int:
     return sum(counts.get(name, 0) for name in RECEIVED_FIELDS)
 

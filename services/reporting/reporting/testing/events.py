@@ -84,6 +84,18 @@ class DossierScript:
         return self._emit(DossierReceived, at, DossierStatus.RECEIVED, contact=self.contact,
                           child_codes=list(child_codes))
 
+    def desk_papers_requested(self, at: datetime) -> Envelope[Any]:
+        """Incomplete at the desk: nothing received yet, no due date."""
+        return self._emit(SupplementRequested, at, DossierStatus.AWAITING_PAPERS, stage="desk",
+                          missing_papers=["Tờ khai"], reason="Hồ sơ chưa đầy đủ", contact=self.contact)
+
+    def desk_papers_supplied(self, at: datetime, due_at: datetime) -> tuple[Envelope[Any], Envelope[Any]]:
+        """As intake does: the supply is the receipt, so `supplement_supplied` (stage desk, status
+        received) is followed by `received`, both carrying the receipt time and due date."""
+        self.received_at, self.due_at = at, due_at
+        supplied = self._emit(SupplementSupplied, at, DossierStatus.RECEIVED, stage="desk", contact=self.contact)
+        return supplied, self._emit(DossierReceived, at, DossierStatus.RECEIVED, contact=self.contact)
+
     def refused_at_desk(self, at: datetime) -> Envelope[Any]:
         return self._emit(DossierRefusedAtDesk, at, DossierStatus.REFUSED_AT_DESK, reason="Không thuộc thẩm quyền",
                           contact=self.contact)

@@ -31,6 +31,33 @@ def test_receipt_counts_by_channel_on_the_local_day():
     assert state.counted and state.overdue_until == OPEN_END
 
 
+def test_papers_supplied_at_the_desk_are_one_receipt_whichever_event_says_it():
+    script = DossierScript("D1b", UNIT, CERT, Channel.POSTAL)
+    script.desk_papers_requested(vn(2026, 2, 2))
+    waiting, changes = replay(script)
+    assert changes == [] and not waiting.counted and waiting.overdue_until is None
+    script.desk_papers_supplied(vn(2026, 2, 9), due(2026, 2, 12))
+    script.resolved(vn(2026, 2, 13))
+    state, changes = replay(script)
+    assert changes == [(date(2026, 2, 9), counts.RECEIVED_BY_CHANNEL[Channel.POSTAL]),
+                       (date(2026, 2, 13), counts.RESOLVED_LATE)]
+    assert state.original_due_at == due(2026, 2, 12) and state.overdue_until == date(2026, 2, 13)
+
+
+def test_linked_task_resolutions_of_the_parent_count_nothing_until_the_dossier_is_resolved():
+    script = DossierScript("D1c", UNIT, CERT)
+    script.received(vn(2026, 2, 3), due(2026, 2, 12))
+    script.handed_over(vn(2026, 2, 4))
+    script.task_resolved(vn(2026, 2, 6), "cong-an")
+    script.task_resolved(vn(2026, 2, 13), "bhxh")  # the last task, a day late ...
+    script.resolved(vn(2026, 2, 13))  # ... resolves the parent: one late resolution
+    state, changes = replay(script)
+    assert script.envelopes[2].payload.parent_code is None  # the parent's own events
+    assert changes == [(date(2026, 2, 3), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
+                       (date(2026, 2, 13), counts.RESOLVED_LATE)]
+    assert state.counted and state.version == 5 and state.timeliness == "late"
+
+
 def test_an_apology_does_not_make_a_late_resolution_on_time():
     script = DossierScript("D2", UNIT, CERT)
     script.received(vn(2026, 2, 11), due(2026, 2, 13))
