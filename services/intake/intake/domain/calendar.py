@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
-from motcua_shared.timeutil import VN_TZ, as_utc
+from motcua_shared.timeutil import VN_TZ, as_utc, to_vn
 
 from intake.domain.catalogue import TimeLimit
 
@@ -68,15 +68,18 @@ class WorkingCalendar:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
 
     def due_date(self, received_at: datetime, limit: TimeLimit) -> date:
-        """The day the result is due for a dossier received at `received_at`."""
-        local = as_utc(received_at).astimezone(VN_TZ)
+        """The day the result is due for a dossier received at `received_at`. A receipt on a
+        day off (online, postal) counts from the next working day, so an N-day procedure is
+        never due before a same-day one received at the same moment."""
+        local = to_vn(received_at)
         today = local.date()
         if limit.same_day:
             assert limit.cutoff is not None
-            if self.is_working_day(today) and local.time() < limit.cutoff:
+            # Decree 23/2015: next working day only if received *after* the cut-off.
+            if self.is_working_day(today) and local.time() <= limit.cutoff:
                 return today
             return self.next_working_day(today)
-        return self.add_working_days(today, limit.working_days)
+        return self.add_working_days(self.working_day_on_or_after(today), limit.working_days)
 
     def due_at(self, received_at: datetime, limit: TimeLimit) -> datetime:
         return end_of_day(self.due_date(received_at, limit))
@@ -88,4 +91,4 @@ def end_of_day(day: date) -> datetime:
 
 
 def local_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(VN_TZ).date()
+    return to_vn(moment).date()

@@ -191,10 +191,11 @@ class Dossier(BaseModel):
     def schedule_home_visit(self, officer_id: str, at: datetime, visit: date, urgent: bool,
                             purpose: Literal["receive", "return"]) -> HomeVisit:
         target = next_status(Action.SCHEDULE_HOME_VISIT, self.status)
-        if purpose == "return" and self.status is not DossierStatus.RESOLVED:
+        if (purpose == "return") != (self.status is DossierStatus.RESOLVED):
             raise IllegalTransition(Action.SCHEDULE_HOME_VISIT.value, self.status,
-                                    "Chỉ hẹn trả kết quả tại nhà khi hồ sơ đã có kết quả",
-                                    "A home visit to return the result needs a resolved dossier")
+                                    "Hồ sơ đã có kết quả chỉ hẹn trả tại nhà; chưa có kết quả chỉ hẹn nhận tại nhà",
+                                    "A resolved dossier takes only a visit to return the result; "
+                                    "an unresolved one only a visit to receive papers")
         _require_address(self.citizen)
         home_visit = HomeVisit(visit_date=visit, urgent=urgent, purpose=purpose, scheduled_at=at,
                                officer_id=officer_id)

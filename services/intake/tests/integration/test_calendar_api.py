@@ -15,7 +15,9 @@ async def quote(intake, received_at: str, procedure: str = DISABILITY, unit: str
     ("2026-04-24T09:00:00+07:00", DISABILITY, "2026-05-06"),  # Hùng Kings (27 Apr), 30/4, 1/5
     ("2026-08-17T09:00:00+07:00", DISABILITY, "2026-08-22"),  # the make-up Saturday counts
     ("2026-03-10T14:59:00+07:00", COPY_CERT, "2026-03-10"),  # same day before 15:00
-    ("2026-03-10T15:00:00+07:00", COPY_CERT, "2026-03-11"),  # after the cut-off
+    ("2026-03-10T15:00:00+07:00", COPY_CERT, "2026-03-10"),  # exactly 15:00 is not after it
+    ("2026-03-10T15:00:01+07:00", COPY_CERT, "2026-03-11"),  # after the cut-off
+    ("2026-03-14T09:00:00+07:00", DISABILITY, "2026-03-23"),  # Saturday: 5 days from Mon 16
     ("2026-03-10T08:30:00Z", COPY_CERT, "2026-03-11"),  # 15:30 in Hà Nội
 ])
 async def test_due_date_quote(intake, received_at, procedure, due_date):
@@ -52,7 +54,11 @@ async def test_admin_override_moves_the_due_date(intake):
     assert public.json()["extra_days_off"] == ["2026-03-12", "2026-03-13"]
 
 
-async def test_a_day_both_off_and_working_is_422(intake):
+async def test_a_day_both_off_and_working_is_422_and_keeps_the_stored_overrides(intake):
+    url = f"/api/v1/units/{UNIT}/calendar-overrides"
+    kept = {"extra_days_off": ["2026-03-13"], "extra_working_days": []}
+    assert (await intake.http.put(url, json=kept, headers=intake.auth("admin"))).status_code == 200
     body = {"extra_days_off": ["2026-03-12"], "extra_working_days": ["2026-03-12"]}
-    response = await intake.http.put(f"/api/v1/units/{UNIT}/calendar-overrides", json=body, headers=intake.auth("admin"))
-    assert response.status_code == 422
+    response = await intake.http.put(url, json=body, headers=intake.auth("admin"))
+    assert response.status_code == 422 and response.json()["field"] == "extra_working_days"
+    assert (await intake.http.get(url)).json() == {"unit": UNIT} | kept

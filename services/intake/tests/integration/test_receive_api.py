@@ -88,9 +88,30 @@ def assert_consecutive(codes: list[str]) -> None:
         assert sorted(sequences) == list(range(1, len(sequences) + 1))
 
 
+class InFlight:
+    """ASGI wrapper counting requests the app is serving at once: proof that they overlapped."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.now, self.peak = app, 0, 0
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        self.now += 1
+        self.peak = max(self.peak, self.now)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= 1
+
+
 async def test_fifty_concurrent_receipts_get_fifty_consecutive_codes(intake):
-    responses = await asyncio.gather(*(intake.receive(COPY_CERT) for _ in range(50)))
-    assert [r.status_code for r in responses] == [201] * 50
+    counted = InFlight(intake.app)
+    payload = {"procedure_code": COPY_CERT, "desk_check": "complete", "citizen": citizen()}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=counted), base_url="http://intake") as http:
+        responses = await asyncio.gather(*(
+            http.post("/api/v1/dossiers", json=payload, headers=intake.auth("desk", sub=f"desk-{i:02d}"))
+            for i in range(50)))
+    assert [r.status_code for r in responses] == [201] * 50, responses[0].text
+    assert counted.peak > 1  # the 50 requests were really in the app at the same time
     assert_consecutive([r.json()["code"] for r in responses])
     assert await intake.db.outbox.count_documents({}) == 50
 

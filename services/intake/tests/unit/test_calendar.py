@@ -42,9 +42,22 @@ def test_make_up_saturday_is_a_working_day() -> None:
 
 def test_same_day_cut_off_at_15_00() -> None:
     assert CAL.due_date(vn(2026, 3, 10, 14, 59), SAME_DAY) == date(2026, 3, 10)
-    assert CAL.due_date(vn(2026, 3, 10, 15, 0), SAME_DAY) == date(2026, 3, 11)
+    # Decree 23/2015: the next day only if received *after* 15:00; 15:00 itself is still in time.
+    assert CAL.due_date(vn(2026, 3, 10, 15, 0), SAME_DAY) == date(2026, 3, 10)
+    assert CAL.due_date(vn(2026, 3, 10, 15, 0, 1), SAME_DAY) == date(2026, 3, 11)
     # Received on a Saturday (e.g. online) → the next working day, whatever the hour.
     assert CAL.due_date(vn(2026, 3, 14, 9), SAME_DAY) == date(2026, 3, 16)
+
+
+def test_receipt_on_a_day_off_counts_from_the_next_working_day() -> None:
+    # Online on Saturday 14 Mar 2026: counted from Monday 16, so 1 working day → Tuesday 17,
+    # one day later than the same-day procedure received at the same moment (Monday 16).
+    assert CAL.due_date(vn(2026, 3, 14, 9), TimeLimit(working_days=1)) == date(2026, 3, 17)
+    assert CAL.due_date(vn(2026, 3, 14, 9), SAME_DAY) == date(2026, 3, 16)
+    # Received during Tết (Wed 18 Feb 2026): counted from Mon 23 Feb, 3 working days → Thu 26.
+    assert CAL.due_date(vn(2026, 2, 18, 9), TimeLimit(working_days=3)) == date(2026, 2, 26)
+    # A worked make-up Saturday (22 Aug 2026) is a working day like any other.
+    assert CAL.due_date(vn(2026, 8, 22, 9), TimeLimit(working_days=1)) == date(2026, 8, 24)
 
 
 def test_cut_off_uses_vietnam_time_not_utc() -> None:

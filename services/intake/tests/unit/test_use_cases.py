@@ -200,6 +200,12 @@ async def test_home_visit_follows_the_unit_rule() -> None:
     assert isinstance(event.payload, HomeVisitScheduled) and event.payload.status is S.RECEIVED
     with pytest.raises(IllegalTransition):
         await home_visits.schedule_home_visit(app, Actor("desk-bt", "26929"), code, False, "return")
+    await resolve.resolve(app, Actor("cm-bt", "26929"), code, ResolutionOutcome.APPROVED, None)
+    with pytest.raises(IllegalTransition):  # nothing left to receive once the result is ready
+        await home_visits.schedule_home_visit(app, Actor("desk-bt", "26929"), code, False, "receive")
+    dossier = await home_visits.schedule_home_visit(app, Actor("desk-bt", "26929"), code, False, "return")
+    assert dossier.home_visits[-1].purpose == "return" and dossier.status is S.RESOLVED
+    assert len(store.events) == 4  # received, visit, resolved, visit: the refused ones left no trace
 
 
 async def test_officers_act_only_on_their_units_dossiers() -> None:
