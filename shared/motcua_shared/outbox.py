@@ -93,6 +93,7 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
 
@@ -101,6 +102,10 @@ class OutboxRelay:
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
 
     async def stop(self) -> None:
+        # A flag as well as cancel(): aio-pika's connect() can swallow a cancellation that
+        # lands while it connects, and the loop would then run on.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -113,7 +118,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         backoff = self.poll_interval
-        while True:
+        while not self._stopping:
             try:
                 published = await self.publish_pending()
                 backoff = self.poll_interval
@@ -126,8 +131,6 @@ class OutboxRelay:
                         await self._wake.wait()
                 except TimeoutError:
                     pass
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:  # broker or database away: keep events pending, retry
                 log.warning("outbox relay cannot publish yet (%s); retrying", exc)
                 await self._drop_connection()
