@@ -18,7 +18,6 @@ from motcua_shared.logs import configure_logging, correlation
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 
-from intake.access_log import drop_query_strings_from_access_log
 from intake.adapters.indexes import ensure_indexes
 from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
@@ -100,7 +99,6 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
 def run() -> None:
     settings = IntakeSettings()
     configure_logging("intake", settings.log_level)
-    drop_query_strings_from_access_log()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 

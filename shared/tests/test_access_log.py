@@ -2,7 +2,7 @@
 
 import logging
 
-from intake.access_log import DropQueryStrings
+from motcua_shared.logs import DropQueryStrings
 
 
 def access_record(path: str) -> logging.LogRecord:
