@@ -58,3 +58,23 @@ async def test_events_stay_pending_while_the_broker_is_unreachable(mongo, exchan
     finally:
         await relay.close()
     assert (await event_probe.wait_for(1))[0].message_id
+
+
+async def test_events_wait_in_queues_of_consumers_not_started_yet(mongo, amqp_url, exchange_name, amqp_cleanup):
+    import aio_pika
+
+    outbox = Outbox(mongo["outbox"])
+    await outbox.add(_event("D-7", 1))
+    relay = OutboxRelay(outbox, amqp_url, exchange_name)
+    try:
+        assert await relay.publish_pending() == 1
+    finally:
+        await relay.close()
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        for service in ("notify", "reporting"):  # both bound to dossier.#
+            queue = await channel.declare_queue(f"{exchange_name}.{service}", passive=True)
+            message = await queue.get(fail=False)
+            assert message is not None and parse_envelope(message.body).aggregate_id == "D-7"
+            await message.ack()
