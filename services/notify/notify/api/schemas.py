@@ -5,9 +5,9 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from motcua_shared.api_errors import bilingual_error
+from motcua_shared.phones import InvalidPhone, normalise_phone
 from motcua_shared.text import NfcStr
 
-from notify.domain.phone import InvalidPhone, normalise_phone
 
 
 class OptOutRequest(BaseModel):

@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from motcua_shared.events import Envelope
+from motcua_shared.phones import InvalidPhone, normalise_phone
 from motcua_shared.privacy import mask_phone
 
 from notify.app.notification_events import status_event
 from notify.app.ports import Clock, MessageStore, OptOutStore
 from notify.domain.delivery_policy import first_channel
 from notify.domain.message import Message, Status, message_id
-from notify.domain.phone import InvalidPhone, normalise_phone, phone_key
+from notify.domain.phone import phone_key
 from notify.domain.planning import Plan, plan_event
 from notify.domain.quiet_hours import QuietHours
 from notify.domain.rendering import MessageTooLong, render

@@ -9,7 +9,9 @@ import logging
 from motcua_shared.privacy import mask_phone
 
 from notify.app.ports import Clock, OptOutStore
-from notify.domain.phone import normalise_phone, phone_key
+from motcua_shared.phones import normalise_phone
+
+from notify.domain.phone import phone_key
 
 log = logging.getLogger(__name__)
 

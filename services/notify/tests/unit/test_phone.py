@@ -2,7 +2,9 @@
 
 import pytest
 
-from notify.domain.phone import OLD_PREFIXES, InvalidPhone, normalise_phone, phone_key, provider_phone
+from motcua_shared.phones import OLD_PREFIXES, InvalidPhone, normalise_phone
+
+from notify.domain.phone import phone_key, provider_phone
 
 CONVERSIONS = {  # domain.md, "Telling the citizen"
     "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037", "0168": "038",
