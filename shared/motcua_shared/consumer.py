@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from motcua_shared.events import Envelope, EventPayload, UnknownEventType, parse_envelope
 from motcua_shared.logs import correlation
-from motcua_shared.topology import ConsumerSpec, declare_consumer_at
+from motcua_shared.topology import ConsumerSpec, QueueArgumentsMismatch, declare_consumer_at
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,13 @@ class EventConsumer:
         broker = RabbitBroker(amqp_url, default_channel=Channel(prefetch_count=1),
                               logger=logging.getLogger("motcua.broker"))
         self.attach(broker, description=description)
-        await self.declare(amqp_url)
+        try:
+            await self.declare(amqp_url)
+        except QueueArgumentsMismatch as exc:
+            # One line that says which queue and what to do; the service then fails to start
+            # (an orchestrator restarts it, saying the same) instead of consuming the wrong way.
+            log.critical("cannot consume: %s", exc)
+            raise
         await broker.start()
         return broker
 

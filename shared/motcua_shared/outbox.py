@@ -20,7 +20,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_shared.events import Envelope
 from motcua_shared.timeutil import utcnow
-from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumer, declare_exchange
+from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumers_leniently, declare_exchange
 
 log = logging.getLogger(__name__)
 
@@ -151,12 +151,12 @@ class OutboxRelay:
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
         if self._exchange is None:
             self._connection = await aio_pika.connect(self.amqp_url, timeout=5)
-            channel = await self._connection.channel(publisher_confirms=True)
-            self._exchange = await declare_exchange(channel, self.exchange_name)
             # The consumers' queues exist before the first event goes out, so an event published
             # while a consumer has never started yet waits in its queue instead of being dropped.
-            for service in BINDINGS:
-                await declare_consumer(channel, consumer_spec(self.exchange_name, service))
+            await declare_consumers_leniently(
+                self._connection, [consumer_spec(self.exchange_name, service) for service in BINDINGS])
+            channel = await self._connection.channel(publisher_confirms=True)
+            self._exchange = await declare_exchange(channel, self.exchange_name)
         return self._exchange
 
     async def _drop_connection(self) -> None:

@@ -37,7 +37,7 @@ class MongoMessageStore:
         await self.messages.create_index([("status", ASCENDING), ("not_before", ASCENDING)])
         await self.messages.create_index([("status", ASCENDING), ("claim_until", ASCENDING)])
         await self.messages.create_index([("provider_id", ASCENDING)])
-        await self.messages.create_index([("dossier_code", ASCENDING)])
+        await self.messages.create_index([("dossier_code", ASCENDING), ("dossier_seq", ASCENDING)])
         # Personal data does not pile up: each document carries its own expiry (setting changes
         # apply to new messages without rebuilding the index).
         for collection in (self.messages, self.processed, self.dossiers):
@@ -58,7 +58,9 @@ class MongoMessageStore:
                     {"$set": facts_document(facts) | {"updated_at": at, "expires_at": at + self.ttl}},
                     upsert=True, session=session)
             if message is not None:
-                await self.messages.insert_one(to_document(message, self.ttl), session=session)
+                document = to_document(message, self.ttl)
+                document["dossier_seq"] = await self._next_seq(dossier_code, at, session)
+                await self.messages.insert_one(document, session=session)
             if event is not None:
                 await self.outbox.add(event, session=session)
 
@@ -70,13 +72,47 @@ class MongoMessageStore:
             self.on_commit()
         return True
 
+    async def _next_seq(self, dossier_code: str, at: datetime, session: AsyncClientSession) -> int:
+        """1, 2, 3… per dossier, the order its messages were made (one consumer at a time makes
+        them in event order); two writers at once would conflict on the counter, not share a number."""
+        doc = await self.dossiers.find_one_and_update(
+            {"_id": dossier_code},
+            {"$inc": {"messages_made": 1}, "$set": {"updated_at": at, "expires_at": at + self.ttl}},
+            upsert=True, return_document=ReturnDocument.AFTER, session=session)
+        return doc["messages_made"]
+
     async def claim_due(self, now: datetime, lease_until: datetime, token: str) -> Message | None:
-        doc = await self.messages.find_one_and_update(
-            {"status": Status.QUEUED.value, "not_before": {"$lte": now}},
-            {"$set": {"status": Status.SENDING.value, "claim_token": token, "claim_until": lease_until,
-                      "updated_at": now}},
-            sort=[("not_before", ASCENDING)], return_document=ReturnDocument.AFTER)
-        return from_document(doc) if doc else None
+        """The oldest due message whose dossier has no earlier message still to go (queued or
+        sending): a dossier's messages reach the provider in the order they were made, even when
+        one waits for a retry or several dispatchers (replicas) run. Safe without a lock: an
+        earlier message seen finished (sent, delivered, failed) never goes back to the queue."""
+        passed: list[str] = []
+        while True:
+            candidate = await self.messages.find_one(
+                {"status": Status.QUEUED.value, "not_before": {"$lte": now}, "_id": {"$nin": passed}},
+                sort=[("not_before", ASCENDING)])
+            if candidate is None:
+                return None
+            if await self._earlier_still_to_go(candidate):
+                passed.append(candidate["_id"])
+                continue
+            doc = await self.messages.find_one_and_update(
+                {"_id": candidate["_id"], "status": Status.QUEUED.value},
+                {"$set": {"status": Status.SENDING.value, "claim_token": token, "claim_until": lease_until,
+                          "updated_at": now}},
+                return_document=ReturnDocument.AFTER)
+            if doc is not None:
+                return from_document(doc)
+            # another dispatcher claimed it between the two reads: look again
+
+    async def _earlier_still_to_go(self, candidate: dict[str, Any]) -> bool:
+        seq = candidate.get("dossier_seq")
+        if seq is None:  # made before messages were numbered
+            return False
+        earlier = await self.messages.find_one(
+            {"dossier_code": candidate["dossier_code"], "dossier_seq": {"$lt": seq},
+             "status": {"$in": [Status.QUEUED.value, Status.SENDING.value]}}, {"_id": 1})
+        return earlier is not None
 
     async def stale_claims(self, now: datetime) -> list[Message]:
         cursor = self.messages.find({"status": Status.SENDING.value, "claim_until": {"$lt": now}})

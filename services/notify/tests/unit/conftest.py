@@ -29,6 +29,7 @@ class InMemoryMessageStore:
         self.processed: set[str] = set()
         self.dossiers: dict[str, DossierFacts] = {}
         self.events: list = []
+        self.made: list[str] = []  # message ids in the order they were made
 
     async def facts(self, dossier_code):
         return self.dossiers.get(dossier_code, DossierFacts())
@@ -41,18 +42,24 @@ class InMemoryMessageStore:
             self.dossiers[dossier_code] = facts
         if message is not None:
             self.messages[message.id] = copy.deepcopy(message)
+            self.made.append(message.id)
         if event is not None:
             self.events.append(event)
         return True
 
     async def claim_due(self, now, lease_until, token):
-        due = sorted((m for m in self.messages.values() if m.status == Status.QUEUED and m.not_before <= now),
-                     key=lambda m: m.not_before)
+        due = sorted((m for m in self.messages.values() if m.status == Status.QUEUED and m.not_before <= now
+                      and not self._earlier_still_to_go(m)), key=lambda m: m.not_before)
         if not due:
             return None
         due[0].status, due[0].claim_token = Status.SENDING, token
         self.leases[due[0].id] = lease_until
         return copy.deepcopy(due[0])
+
+    def _earlier_still_to_go(self, message: Message) -> bool:
+        earlier = self.made[:self.made.index(message.id)]
+        return any(self.messages[m].dossier_code == message.dossier_code
+                   and self.messages[m].status in (Status.QUEUED, Status.SENDING) for m in earlier)
 
     async def stale_claims(self, now):
         return [copy.deepcopy(m) for m in self.messages.values()
