@@ -139,7 +139,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many events went out."""
-        batch = await self.outbox.pending(self.batch_size)
+        batch = in_version_order(await self.outbox.pending(self.batch_size))
         if not batch:
             return 0
         exchange = await self._get_exchange()
@@ -169,6 +169,19 @@ class OutboxRelay:
 
     async def close(self) -> None:
         await self._drop_connection()
+
+
+def in_version_order(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch in seq order, except that each aggregate's events take its places in version
+    order. seq orders the events one process wrote; with several replicas writing one outbox, a
+    dossier's next event written by another replica in the same second may get the smaller seq
+    (ObjectIds order by second, then by process), and consumers must not see it first."""
+    by_aggregate: dict[str, list[dict[str, Any]]] = {}
+    for doc in batch:
+        by_aggregate.setdefault(doc["aggregate_id"], []).append(doc)
+    ordered = {aggregate: iter(sorted(docs, key=lambda d: d["aggregate_version"]))
+               for aggregate, docs in by_aggregate.items()}
+    return [next(ordered[doc["aggregate_id"]]) for doc in batch]
 
 
 def _message(doc: dict[str, Any]) -> aio_pika.Message:

@@ -42,6 +42,25 @@ async def test_relay_publishes_in_order_and_keeps_the_log(mongo, amqp_url, excha
     assert [doc["_id"] for doc in log] == [str(e.event_id) for e in written]
 
 
+async def test_a_dossiers_events_go_out_in_version_order_whatever_their_seq(mongo, amqp_url, exchange_name,
+                                                                           event_probe):
+    """Two intake replicas writing v1 and v2 of one dossier in the same second: v2's ObjectId
+    may sort first. The relay still publishes v1 before v2."""
+    outbox = Outbox(mongo["outbox"])
+    first, other, second = _event("D-5", 1), _event("D-6", 1), _event("D-5", 2)
+    for envelope in (second, other, first):  # seq order: v2, the other dossier, v1
+        await outbox.add(envelope)
+
+    relay = OutboxRelay(outbox, amqp_url, exchange_name)
+    try:
+        assert await relay.publish_pending() == 3
+    finally:
+        await relay.close()
+
+    received = [parse_envelope(m.body) for m in await event_probe.wait_for(3)]
+    assert [(e.aggregate_id, e.aggregate_version) for e in received] == [("D-5", 1), ("D-6", 1), ("D-5", 2)]
+
+
 async def test_events_stay_pending_while_the_broker_is_unreachable(mongo, exchange_name, amqp_url, event_probe):
     outbox = Outbox(mongo["outbox"])
     await outbox.add(_event("D-9", 1))
