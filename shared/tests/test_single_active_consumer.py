@@ -1,7 +1,8 @@
 """Several replicas of an ordered consumer on the real broker: with a single-active-consumer
 queue only one receives; when it is killed in the middle of an event, the standby takes over
-from that event on, in order. And a queue declared earlier with other arguments is refused
-with a message naming the queue and what to do."""
+from that event on, in order. A queue declared earlier with other arguments stops a consumer
+with a message naming the queue and what to do; the outbox relay says so once and still
+publishes to it."""
 
 import asyncio
 import os
@@ -13,7 +14,8 @@ import aio_pika
 import pytest
 
 from motcua_shared.consumer import EventConsumer
-from motcua_shared.events import CitizenContact, DossierReceived, Envelope
+from motcua_shared.events import CitizenContact, DossierReceived, Envelope, parse_envelope
+from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.topology import SINGLE_ACTIVE, ConsumerSpec, QueueArgumentsMismatch, consumer_spec, declare_exchange
 
@@ -115,6 +117,26 @@ async def test_a_queue_with_other_arguments_is_refused_with_what_to_do(amqp_url,
     message = str(refused.value)
     assert f"'{ordered.queue}'" in message and "x-single-active-consumer" in message
     assert f"rabbitmqctl delete_queue {ordered.queue}" in message
+
+
+async def test_the_relay_still_publishes_to_a_queue_with_other_arguments(mongo, amqp_url, exchange_name,
+                                                                        amqp_cleanup, caplog):
+    old_notify = ConsumerSpec(exchange_name, "notify", consumer_spec(exchange_name, "notify").routing_keys)
+    await EventConsumer(old_notify, {}).declare(amqp_url)  # as an earlier version declared it
+    outbox = Outbox(mongo["outbox"])
+    await outbox.add(parse_envelope(_event(1)))
+    relay = OutboxRelay(outbox, amqp_url, exchange_name)
+    try:
+        assert await relay.publish_pending() == 1
+    finally:
+        await relay.close()
+
+    [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]  # one line, no traceback
+    assert f"'{old_notify.queue}'" in error and f"rabbitmqctl delete_queue {old_notify.queue}" in error
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        queue = await (await connection.channel()).declare_queue(old_notify.queue, passive=True)
+        assert queue.declaration_result.message_count == 1  # the event still reached notify's queue
 
 
 async def _async(value):

@@ -1,0 +1,252 @@
+"""Benchmark: N dossiers through receive → hand over → resolve → return over HTTP, against the
+whole system as real processes (motcua_shared.testing.system, one process per service).
+
+    .venv/bin/python bench/end_to_end.py -n 300 -c 10
+
+Broker: AMQP_URL (default the local one). MongoDB: MONGODB_URL, else an embedded SecantusDB
+started here. The run has its own exchange, queues and databases, removed afterwards.
+
+Prints:
+- the lifecycle rate over HTTP (4 intake requests per dossier) and the sustained rate: dossiers
+  whose every event intake committed is reflected in reporting's projection, per second;
+- commit → projection latency per event: reporting's `processed_events.at` (set in the
+  projector's transaction, just before its commit) minus intake's outbox `created_at` (set in
+  intake's transaction, just before its commit), joined by event id; both clocks are this
+  machine's, BSON keeps milliseconds;
+- the bare broker on the same run: aio-pika publishing events of the same size with confirms
+  (batches like the outbox relay) to a quorum queue, and consuming them with prefetch 1 and an
+  ack each (like the services), as a multiple of the system's event rate;
+- the Mongo server (buildInfo), the cores and the load average (other work shares the cores).
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aio_pika
+import httpx
+
+from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
+from motcua_shared.embedded_mongo import EmbeddedMongo
+from motcua_shared.mongo import mongo_client
+from motcua_shared.settings import DEFAULT_AMQP_URL
+from motcua_shared.testing.system import System
+
+CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678",
+           "consent": True, "preferred_channel": "zalo"}
+INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returned
+
+
+async def lifecycles(system: System, n: int, concurrency: int) -> tuple[list[float], list[float]]:
+    """Run n dossiers from receipt to return; (per-request latencies, per-dossier latencies)."""
+    async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=120) as intake:
+        units = (await intake.get("/api/v1/units")).json()
+        unit = next(u for u in units if u.get("level") != "province")["code"]
+        procedures = (await intake.get("/api/v1/procedures")).json()
+        procedure = next(p for p in procedures
+                         if not p.get("linked_tasks") and not p.get("civil_status_event"))["code"]
+        desk, specialist = system.token("desk01", unit, "desk"), system.token("cv01", unit, "specialist")
+        requests: list[float] = []
+        dossiers: list[float] = []
+        todo = iter(range(n))
+
+        async def call(path: str, body: dict, headers: dict[str, str], expect: int) -> httpx.Response:
+            started = time.perf_counter()
+            response = await intake.post(path, json=body, headers=headers)
+            requests.append(time.perf_counter() - started)
+            if response.status_code != expect:
+                raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+            return response
+
+        async def desk_clerk() -> None:
+            for _ in todo:
+                started = time.perf_counter()
+                received = await call("/api/v1/dossiers", {"procedure_code": procedure, "desk_check": "complete",
+                                                           "channel": "direct", "citizen": CITIZEN}, desk, 201)
+                code = received.json()["code"]
+                await call(f"/api/v1/dossiers/{code}/hand-over", {"to_officer_id": "cv01", "step": "chuyen-mon"},
+                           desk, 200)
+                await call(f"/api/v1/dossiers/{code}/resolve", {"outcome": "approved"}, specialist, 200)
+                await call(f"/api/v1/dossiers/{code}/return", {"method": "at_desk"}, desk, 200)
+                dossiers.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(desk_clerk() for _ in range(concurrency)))
+    return requests, dossiers
+
+
+async def wait_projected(system: System, mongodb_url: str, expected: int, timeout: float) -> None:
+    """Until reporting has processed every intake event (its processed_events hold their ids)."""
+    client = mongo_client(mongodb_url)
+    deadline = time.monotonic() + timeout
+    try:
+        processed = client[system.db_name("reporting")]["processed_events"]
+        while await processed.count_documents({}) < expected:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"reporting did not reflect {expected} events within {timeout:.0f}s")
+            await asyncio.sleep(0.1)
+    finally:
+        await client.close()
+
+
+async def commit_to_projection(system: System, mongodb_url: str) -> tuple[list[float], list[float], int, int]:
+    """Per intake event: reporting's processed_events.at − intake's outbox created_at, and the
+    relay's part of it (outbox sent_at − created_at), in seconds; also the median event body size
+    and how many events all outboxes hold."""
+    client = mongo_client(mongodb_url)
+    try:
+        outbox = client[system.db_name("intake")]["outbox"]
+        committed = {doc["_id"]: doc async for doc in outbox.find({}, {"created_at": 1, "sent_at": 1, "body": 1})}
+        projected = {doc["_id"]: doc["at"] async for doc in
+                     client[system.db_name("reporting")]["processed_events"].find({"_id": {"$in": list(committed)}})}
+        lags = [(projected[event_id] - doc["created_at"]).total_seconds()
+                for event_id, doc in committed.items() if event_id in projected]
+        relayed = [(doc["sent_at"] - doc["created_at"]).total_seconds() for doc in committed.values()]
+        size = int(statistics.median(len(doc["body"]) for doc in committed.values()))
+        published = 0
+        for service in ("intake", "survey", "notify"):
+            published += await client[system.db_name(service)]["outbox"].count_documents({})
+        return lags, relayed, size, published
+    finally:
+        await client.close()
+
+
+async def projected_since(system: System, mongodb_url: str, moment: datetime) -> int:
+    client = mongo_client(mongodb_url)
+    try:
+        return await client[system.db_name("reporting")]["processed_events"].count_documents({"at": {"$gte": moment}})
+    finally:
+        await client.close()
+
+
+async def side_effects(system: System, mongodb_url: str) -> dict[str, int]:
+    client = mongo_client(mongodb_url)
+    try:
+        messages = client[system.db_name("notify")]["messages"]
+        return {"notify messages made": await messages.count_documents({}),
+                "sent or delivered": await messages.count_documents({"status": {"$in": ["sent", "delivered"]}}),
+                "surveys opened": await client[system.db_name("survey")]["surveys"].count_documents({})}
+    finally:
+        await client.close()
+
+
+async def raw_broker(amqp_url: str, exchange: str, size: int, count: int) -> tuple[float, float]:
+    """(published/s with confirms, consumed/s with prefetch 1 and an ack each) on a quorum queue."""
+    body = b"x" * size
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        queue_name = f"{exchange}.rawbench"
+        queue = await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+        try:
+            started = time.perf_counter()
+            for first in range(0, count, 200):  # the relay's batches: 200 in flight, then their confirms
+                await asyncio.gather(*(channel.default_exchange.publish(
+                    aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                                     content_type="application/json"), routing_key=queue_name)
+                    for _ in range(first, min(first + 200, count))))
+            publish_rate = count / (time.perf_counter() - started)
+
+            consumer_channel = await connection.channel()
+            await consumer_channel.set_qos(prefetch_count=1)
+            consuming = await consumer_channel.get_queue(queue_name)
+            done = asyncio.Event()
+            seen = 0
+
+            async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+                nonlocal seen
+                await message.ack()
+                seen += 1
+                if seen == count:
+                    done.set()
+
+            started = time.perf_counter()
+            tag = await consuming.consume(on_message)
+            await asyncio.wait_for(done.wait(), timeout=300)
+            consume_rate = count / (time.perf_counter() - started)
+            await consuming.cancel(tag)
+        finally:
+            await channel.queue_delete(queue_name)
+    return publish_rate, consume_rate
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+async def report(args: argparse.Namespace, system: System, amqp_url: str, mongodb_url: str, embedded: bool) -> None:
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    requests, dossiers = await lifecycles(system, args.n, args.c)
+    http_done, desks_closed = time.perf_counter(), datetime.now(timezone.utc)
+    await wait_projected(system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout)
+    projected = time.perf_counter()
+    load_after = os.getloadavg()[0]
+    lags, relayed, size, published = await commit_to_projection(system, mongodb_url)
+    catch_up = await projected_since(system, mongodb_url, desks_closed)
+    effects = await side_effects(system, mongodb_url)
+    event_rate = args.n * INTAKE_EVENTS_PER_DOSSIER / (projected - started)
+    raw_count = max(2000, published)
+    publish_rate, consume_rate = await raw_broker(amqp_url, system.exchange, size, raw_count)
+
+    print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
+    print(f"machine:               {os.cpu_count()} cores ({platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}); load average {load_before:.1f} before, {load_after:.1f} after "
+          f"(all five processes, the Mongo server, the broker and this client share the cores)")
+    print(f"dossiers:              {args.n}, {args.c} concurrent desk clients, 4 requests each "
+          f"(receive, hand over, resolve, return)")
+    print(f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request p50 / p99 "
+          f"{ms(percentile(requests, 50))} / {ms(percentile(requests, 99))}; a whole dossier p50 "
+          f"{ms(percentile(dossiers, 50))}")
+    print(f"sustained (projected): {args.n / (projected - started):.1f} dossiers/s = {event_rate:.1f} intake events/s "
+          f"(every event reflected in reporting {projected - http_done:.1f} s after the last request; "
+          f"meanwhile its projector applied {catch_up / max(projected - http_done, 1e-9):.1f} events/s)")
+    print(f"commit → projection:   p50 {ms(percentile(lags, 50))}, p99 {ms(percentile(lags, 99))}, max {ms(max(lags))} "
+          f"over {len(lags)} events (reporting processed_events.at − intake outbox created_at); of which "
+          f"intake's relay (confirmed, marked sent) p50 {ms(percentile(relayed, 50))}, "
+          f"p99 {ms(percentile(relayed, 99))}")
+    print(f"all events published:  {published} (intake + survey + notify outboxes), "
+          f"{published / (projected - started):.1f}/s over the run")
+    print("the rest of the system: " + ", ".join(f"{k} {v}" for k, v in effects.items()))
+    print(f"bare broker, same run: {raw_count} messages of {size} B (median intake event): publish with confirms "
+          f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event rate; consume, prefetch 1, "
+          f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=300, help="dossiers")
+    parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for reporting to catch up")
+    args = parser.parse_args()
+    amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+    with tempfile.TemporaryDirectory(prefix="e2e-bench-") as tmp:
+        embedded = "MONGODB_URL" not in os.environ
+        mongo = EmbeddedMongo(Path(tmp) / "mongo").start() if embedded else None
+        mongodb_url = mongo.url if mongo else os.environ["MONGODB_URL"]
+        logs = Path(tmp) / "logs"
+        logs.mkdir()
+        system = System.create(amqp_url, mongodb_url, logs)
+        try:
+            system.start()
+            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded))
+        except BaseException:
+            print(f"service logs: {logs} (kept until this run ends)")
+            for log in sorted(logs.glob("*.log")):
+                tail = log.read_text(errors="replace").splitlines()[-5:]
+                print(f"--- {log.name}\n" + "\n".join(tail))
+            raise
+        finally:
+            system.stop()
+            system.drop(amqp_url, mongodb_url)
+            if mongo:
+                mongo.stop()
+
+
+if __name__ == "__main__":
+    main()
