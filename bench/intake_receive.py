@@ -100,7 +100,7 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 6
         if process.poll() is not None:
             raise RuntimeError("intake exited during startup")
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

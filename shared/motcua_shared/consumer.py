@@ -9,7 +9,7 @@ The rules every consumer follows:
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -66,11 +66,13 @@ class EventConsumer:
             description=description or f"Bound to {', '.join(self.spec.routing_keys)}",
         )(self._on_message)
 
-    async def start(self, amqp_url: str, *, description: str | None = None) -> RabbitBroker:
+    async def start(self, amqp_url: str, *, description: str | None = None,
+                    middlewares: Sequence[Any] = ()) -> RabbitBroker:
         """Declare the topology and consume, one message at a time: a dossier's events are then
-        handled in the order they were published (consumers still check versions)."""
+        handled in the order they were published (consumers still check versions).
+        `middlewares`: FastStream broker middlewares, e.g. metrics.broker_metrics(...)."""
         broker = RabbitBroker(amqp_url, default_channel=Channel(prefetch_count=1),
-                              logger=logging.getLogger("motcua.broker"))
+                              logger=logging.getLogger("motcua.broker"), middlewares=middlewares)
         self.attach(broker, description=description)
         try:
             await self.declare(amqp_url)

@@ -57,6 +57,28 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
+class DropPaths(logging.Filter):
+    """Drops uvicorn's access records for `paths`: probes and scrapes every few seconds would
+    bury the requests people make."""
+
+    def __init__(self, paths: frozenset[str]) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            return args[2].split("?", 1)[0] not in self.paths
+        return True
+
+
+def quiet_access_log(paths: frozenset[str]) -> None:
+    """Idempotent: each app built (tests build many) would otherwise add another filter."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, DropPaths) and f.paths == paths for f in access.filters):
+        access.addFilter(DropPaths(paths))
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))

@@ -10,6 +10,7 @@ from which projections are rebuilt (see `event_log.py`).
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 import aio_pika
@@ -45,6 +46,13 @@ class Outbox:
     async def pending(self, limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
         return await cursor.to_list(length=limit)
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many events wait to be published, and when the oldest of them was written
+        (both served by the (status, seq) index)."""
+        count = await self.collection.count_documents({"status": PENDING})
+        oldest = await self.collection.find_one({"status": PENDING}, {"created_at": 1}, sort=[("seq", ASCENDING)])
+        return count, oldest["created_at"] if oldest else None
 
     async def mark_sent(self, event_ids: list[str]) -> None:
         if event_ids:

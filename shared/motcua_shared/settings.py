@@ -24,3 +24,7 @@ class CommonSettings(BaseSettings):
         "motcua-dev-secret-change-me-0123456789abcdef", validation_alias=_env("JWT_SECRET")
     )
     jwt_algorithm: str = Field("HS256", validation_alias=_env("JWT_ALGORITHM"))
+    metrics_refresh_seconds: float = Field(
+        15.0, gt=0, validation_alias=_env("METRICS_REFRESH_SECONDS"),
+        description="How often gauges that need a query (backlogs, queue depth) are refreshed",
+    )

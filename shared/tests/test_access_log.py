@@ -1,8 +1,10 @@
-"""The access log keeps the path, never the query string (the look-up's phone digits)."""
+"""The access log keeps the path, never the query string (the look-up's phone digits), and
+leaves out the probes and scrapes of /healthz, /readyz and /metrics."""
 
 import logging
 
-from motcua_shared.logs import DropQueryStrings
+from motcua_shared.logs import DropPaths, DropQueryStrings
+from motcua_shared.ops import OPS_PATHS
 
 
 def access_record(path: str) -> logging.LogRecord:
@@ -20,3 +22,10 @@ def test_query_string_is_cut_from_the_access_line() -> None:
 def test_other_records_pass_unchanged() -> None:
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "plain %s", ("a?b",), None)
     assert DropQueryStrings().filter(record) and record.getMessage() == "plain a?b"
+
+
+def test_probe_and_scrape_requests_are_left_out_of_the_access_log() -> None:
+    quiet = DropPaths(OPS_PATHS)
+    assert OPS_PATHS == {"/healthz", "/readyz", "/metrics"}  # the paths deploy/ probes and scrapes
+    assert not any(quiet.filter(access_record(path)) for path in ("/healthz", "/readyz", "/metrics?x=1"))
+    assert quiet.filter(access_record("/api/v1/dossiers"))

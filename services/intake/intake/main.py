@@ -1,7 +1,8 @@
 """Composition root: settings → MongoDB adapters + outbox relay → use cases → HTTP API.
 
 `create_app(settings)` builds the FastAPI app; its lifespan opens MongoDB, creates indexes,
-loads the demo catalogue, starts the outbox relay and stops all of it cleanly.
+loads the demo catalogue, starts the outbox relay and the metrics refresh, and stops all of it
+cleanly. /healthz, /readyz and /metrics come from motcua_shared.ops.
 `run()` (console script `intake-service`) serves it with uvicorn on settings.port (8001)."""
 
 import logging
@@ -13,15 +14,19 @@ from fastapi import FastAPI, Request, Response
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
+from motcua_shared.backlog_gauges import OutboxBacklogGauge
 from motcua_shared.event_log import event_log_router
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging, correlation
 from motcua_shared.mongo import close_client, mongo_client
+from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
 
 from intake.adapters.indexes import ensure_indexes
 from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
+from intake.adapters.overdue_gauge import OverdueDossiersGauge
 from intake.adapters.seed import seed_demo
 from intake.api.calendar import calendar_router
 from intake.api.catalogue import catalogue_router
@@ -37,6 +42,7 @@ log = logging.getLogger("intake")
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
+    ops = Operations("intake", settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,9 +66,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             clock_policy=settings.clock_policy,
         )
         relay.start()
+        # RabbitMQ: the relay connects only when it has events, so a connection of ops' own asks.
+        ops.start({"mongodb": mongo_ping(client), "rabbitmq": ops.amqp.ping},
+                  OutboxBacklogGauge(outbox), OverdueDossiersGauge(db))
         try:
             yield
         finally:
+            await ops.stop()
             await relay.stop()
             await close_client(client)
 
@@ -76,16 +86,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_domain_error_handlers(app)
+    ops.install(app)
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
 
     @app.middleware("http")
     async def correlation_id(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
         with correlation(request.headers.get("x-correlation-id")):
             return await call_next(request)
-
-    @app.get("/health", tags=["ops"], summary="Sống / liveness")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     app.include_router(dossiers_router(principal))
     app.include_router(transitions_router(principal))

@@ -1,5 +1,6 @@
 """notify's composition root: `create_app(settings, clock=...)` for tests and `run()` for
-`notify-service` (uvicorn on settings.port, 8002 by default)."""
+`notify-service` (uvicorn on settings.port, 8002 by default). /healthz, /readyz and /metrics
+come from motcua_shared.ops."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,10 +10,14 @@ from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
+from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.event_log import event_log_router
+from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
+from motcua_shared.ops import Operations
 
 from notify.adapters.clock import SystemClock
+from notify.adapters.message_status_gauge import MessageStatusGauge
 from notify.api.messages import messages_router
 from notify.api.opt_outs import opt_out_router
 from notify.api.webhooks import webhook_router
@@ -24,19 +29,27 @@ from notify.wiring import Runtime
 def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     clock = clock or SystemClock()
+    ops = Operations("notify", settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = await Runtime.start(settings, clock)
+        app.state.runtime = runtime = await Runtime.start(settings, clock,
+                                                          broker_middlewares=[ops.broker_middleware()])
+        assert runtime.consumer.broker is not None  # started
+        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": broker_ping(runtime.consumer.broker)},
+                  OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
+                  MessageStatusGauge(runtime.store.messages))
         try:
             yield
         finally:
-            await app.state.runtime.stop()
+            await ops.stop()
+            await runtime.stop()
 
     app = FastAPI(title="motcua notify", version="0.1.0", lifespan=lifespan,
                   description="Tells citizens about their dossier: Zalo ZNS first, SMS brandname as "
                               "fallback, never twice, never at night.")
     install_error_handlers(app)
+    ops.install(app)
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
 
     def runtime() -> Runtime:

@@ -6,8 +6,10 @@ the RabbitMQ consumer, the background loops); `stop` closes it in reverse order.
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -50,7 +52,8 @@ class Runtime:
     tasks: list[asyncio.Task]
 
     @classmethod
-    async def start(cls, settings: NotifySettings, clock: Clock) -> "Runtime":
+    async def start(cls, settings: NotifySettings, clock: Clock, *,
+                    broker_middlewares: Sequence[Any] = ()) -> "Runtime":
         mongo = mongo_client(settings.mongodb_url)
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
@@ -92,7 +95,8 @@ class Runtime:
             # The shared consumer takes one event at a time, in queue order: a dossier's events
             # are handled in the order intake published them (a death is known before its survey).
             await consumer.start(settings.amqp_url,
-                                 description="Dossier and survey events that call for a message to the citizen")
+                                 description="Dossier and survey events that call for a message to the citizen",
+                                 middlewares=broker_middlewares)
         except BaseException:
             await runtime.stop()
             raise

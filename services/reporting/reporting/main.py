@@ -1,4 +1,5 @@
-"""Composition root: settings → Mongo adapters → projector, sweeper, reports → API and consumer."""
+"""Composition root: settings → Mongo adapters → projector, sweeper, reports → API and consumer.
+/healthz, /readyz and /metrics come from motcua_shared.ops."""
 
 import asyncio
 import contextlib
@@ -11,10 +12,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
+from motcua_shared.backlog_gauges import QueueDepthGauge
 from motcua_shared.consumer import EventConsumer
 from motcua_shared.events import Envelope
+from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
+from motcua_shared.ops import Operations
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
 
@@ -35,6 +39,7 @@ SERVICE = "reporting"
 
 def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or ReportingSettings()
+    ops = Operations(SERVICE, settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +54,8 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         async def reject(event: ParkedEvent, reason: str) -> None:
             await consumer.dead_letter(event.body.encode(), event.routing_key, reason)
 
-        consumer = EventConsumer(consumer_spec(settings.exchange, SERVICE), dict.fromkeys(PROJECTED_EVENTS, project))
+        spec = consumer_spec(settings.exchange, SERVICE)
+        consumer = EventConsumer(spec, dict.fromkeys(PROJECTED_EVENTS, project))
         projector = Projector(store, clock, reject)
         sweeper = ParkedSweeper(store, projector, consumer.dead_letter, clock,
                                 timedelta(minutes=settings.park_max_age_minutes))
@@ -58,10 +64,15 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         app.state.sweeper = sweeper
         sweeping: asyncio.Task[None] | None = None
         try:
-            await consumer.start(settings.amqp_url, description="Dossier events and survey answers → projections")
+            broker = await consumer.start(settings.amqp_url,
+                                          description="Dossier events and survey answers → projections",
+                                          middlewares=[ops.broker_middleware()])
             sweeping = asyncio.create_task(sweeper.run(settings.sweep_interval_seconds))
+            ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
+                      QueueDepthGauge(ops.amqp, spec))
             yield
         finally:
+            await ops.stop()
             if sweeping is not None:
                 sweeping.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -74,11 +85,8 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
                               "(X-API-Key) and unit leaders (bearer token), projected from intake's and survey's "
                               "events.")
     install_error_handlers(app)
+    ops.install(app)
     app.include_router(reports.router)
-
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app
 

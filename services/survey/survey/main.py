@@ -1,7 +1,8 @@
 """Composition root: settings → adapters → use cases → HTTP routers and the event consumer.
 
-The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox relay task and
-the FastStream broker that consumes `dossier.result_returned` from survey's quorum queue.
+The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox relay task,
+the FastStream broker that consumes `dossier.result_returned` from survey's quorum queue, and
+the metrics refresh. /healthz, /readyz and /metrics come from motcua_shared.ops.
 """
 
 import contextlib
@@ -13,11 +14,14 @@ from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
+from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.consumer import EventConsumer
 from motcua_shared.event_log import event_log_router
 from motcua_shared.events import ResultReturned
+from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
+from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
@@ -38,6 +42,7 @@ from survey.settings import SurveySettings
 
 def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
     outbox_holder: list[Outbox] = []
+    ops = Operations("survey", settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,12 +67,17 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             suggestions=SuggestionBox(suggestions, limiter, clock, relay.wake),
             reports=UnitReports(surveys),
         )
-        consumer = EventConsumer(consumer_spec(settings.exchange, "survey"),
-                                 {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
+        spec = consumer_spec(settings.exchange, "survey")
+        consumer = EventConsumer(spec, {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
+        app.state.consumer = consumer
         try:
-            await consumer.start(settings.amqp_url, description="Opens one survey per returned dossier")
+            broker = await consumer.start(settings.amqp_url, description="Opens one survey per returned dossier",
+                                          middlewares=[ops.broker_middleware()])
+            ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
+                      OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec))
             yield
         finally:
+            await ops.stop()
             await consumer.stop()
             await relay.stop()
             await close_client(client)
@@ -75,6 +85,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
     app = FastAPI(title="motcua survey", version="0.1.0", lifespan=lifespan,
                   description="Satisfaction surveys, the desk kiosk and the suggestion box.")
     install_error_handlers(app)
+    ops.install(app)
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
     app.include_router(survey_page.router)
     app.include_router(suggestion_box.router)

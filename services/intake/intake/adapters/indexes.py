@@ -6,4 +6,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
     await db.dossiers.create_index([("unit_code", ASCENDING), ("status", ASCENDING)])
+    # The overdue gauge: open dossiers past their due date.
+    await db.dossiers.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
     await db.units.create_index([("parent_code", ASCENDING)])

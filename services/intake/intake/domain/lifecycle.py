@@ -39,6 +39,7 @@ class Action(StrEnum):
 
 
 _OPEN = (S.RECEIVED, S.IN_PROGRESS)  # being processed, clock running
+CLOCK_RUNNING = frozenset(_OPEN)  # a dossier here past its due date is overdue
 
 TRANSITIONS: dict[Action, dict[S, S]] = {
     Action.SUPPLY_PAPERS: {S.AWAITING_PAPERS: S.RECEIVED, S.SUPPLEMENT_REQUESTED: S.IN_PROGRESS},

@@ -13,7 +13,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.logs import configure_logging
+from motcua_shared.health import LIVENESS_PATH, liveness_router
+from motcua_shared.logs import configure_logging, quiet_access_log
 
 from notify.sandbox.callbacks import Callbacks
 from notify.sandbox.control import control_router
@@ -51,6 +52,8 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
     app.include_router(page_router(state))
     app.include_router(provider_router(state, settings, on_accepted))
     app.include_router(control_router(state, callbacks))
+    app.include_router(liveness_router())
+    quiet_access_log(frozenset({LIVENESS_PATH}))
     return app
 
 
