@@ -36,7 +36,10 @@ async def _grouped_sums(collection: AsyncCollection, match: dict[str, Any], grou
     group: dict[str, Any] = {"_id": f"${key}", "label": {"$first": f"${label}"}}
     group |= {name: {"$sum": f"${name}"} for name in names}
     cursor = await collection.aggregate([{"$match": match}, {"$group": group}])
-    return {row["_id"]: Labelled(row["label"], {n: row[n] for n in names}) async for row in cursor}
+    # A group whose documents hold no display name (survey answers carry no procedure name) is
+    # labelled by its key rather than answering 500 on a null label.
+    return {row["_id"]: Labelled(row["label"] if row["label"] is not None else str(row["_id"]),
+                                 {n: row[n] for n in names}) async for row in cursor}
 
 
 def _overdue_stages(scope: dict[str, str], as_of: date, *, open_only: bool = False) -> list[dict[str, Any]]:

@@ -83,6 +83,13 @@ async def test_satisfaction_indicators_and_overdue(http, keys, projected_month):
                                       "from": "2026-02-01", "to": "2026-03-31"})
     assert {row["key"]: row["answers"] for row in response.json()["rows"]} == {"2026-02": 4, "2026-03": 1}
 
+    # Survey answers carry no procedure name: rows per procedure are labelled by the code (not a 500).
+    response = await http.get("/api/v1/reports/satisfaction", headers=keys["p79"],
+                              params={"unit": UNIT_A.code, "group_by": "procedure", **feb})
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert all(row["label"] == row["key"] for row in rows) and sum(row["answers"] for row in rows) == 4
+
     response = await http.get("/api/v1/reports/indicators", headers=keys["p79"], params={"unit": UNIT_A.code, **feb})
     total = response.json()["total"]
     assert (total["on_time_rate"], total["online_rate"], total["satisfaction_rate"]) == (round(5 / 7, 4), 0.375, 0.75)
