@@ -66,6 +66,7 @@ def facts_document(facts: DossierFacts) -> dict[str, Any]:
     return {
         "civil_status_event": str(facts.civil_status_event) if facts.civil_status_event else None,
         "home_return_date": facts.home_return_date.isoformat() if facts.home_return_date else None,
+        "home_service": facts.home_service,
     }
 
 
@@ -73,5 +74,6 @@ def facts_from_document(doc: dict[str, Any] | None) -> DossierFacts:
     if not doc:
         return DossierFacts()
     civil, home = doc.get("civil_status_event"), doc.get("home_return_date")
-    return DossierFacts(CivilStatusEvent(civil) if civil else None, date.fromisoformat(home) if home else None)
+    return DossierFacts(CivilStatusEvent(civil) if civil else None, date.fromisoformat(home) if home else None,
+                        home_service=doc.get("home_service", False))
 

@@ -1,6 +1,10 @@
 """From an event to the message it calls for (at most one), and what notify must remember
 about the dossier for later events.
 
+A citizen served at home (the receipt says `home_service`) is not told on DossierResolved to
+come to the desk: intake schedules the return visit only once the dossier is resolved, and that
+visit's message (the officer will bring the result on that day) is the news.
+
 Civil-status letters go out on ResultReturned (approved): the registration is complete and the
 papers are in the family's hands. DossierReceived is too early (the dossier may still be
 refused or need papers) and DossierResolved already brings "the result is ready"; one letter
@@ -36,6 +40,7 @@ class DossierFacts:
 
     civil_status_event: CivilStatusEvent | None = None
     home_return_date: date | None = None
+    home_service: bool = False  # the receipt asked for service at home
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ def _base(payload, code: str) -> dict[str, str]:
 
 def _received(p: DossierReceived, code, facts, lookup_url) -> Plan:
     fields = _base(p, code) | {"due": format_date(p.due_at), "lookup_url": lookup_url.format(code=code)}
-    new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event)
+    new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event,
+                        home_service=p.home_service or facts.home_service)
     return Plan(code, p.contact, PlannedMessage(K.RECEIVED, fields), new_facts)
 
 
@@ -109,6 +115,9 @@ def _resolved(p: DossierResolved, code, facts, lookup_url) -> Plan:
     if facts.home_return_date is not None:
         message = PlannedMessage(K.RESULT_READY_AT_HOME,
                                  _base(p, code) | {"visit_date": format_date(facts.home_return_date)})
+    elif facts.home_service:
+        return Plan(code, p.contact, None, new_facts,
+                    skipped="served at home: the return visit's message tells the citizen, not 'come to the desk'")
     else:
         message = PlannedMessage(K.RESULT_READY_AT_DESK, _base(p, code))
     return Plan(code, p.contact, message, new_facts)

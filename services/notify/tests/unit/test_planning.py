@@ -6,6 +6,7 @@ import pytest
 
 from motcua_shared.events import CivilStatusEvent, DossierHandedOver
 
+from notify.adapters.message_documents import facts_document, facts_from_document
 from notify.domain.kinds import MessageKind as K
 from notify.domain.planning import DossierFacts, plan_event
 
@@ -43,6 +44,20 @@ def test_result_ready_at_home_when_a_return_visit_is_scheduled(events):
     assert visit.facts == DossierFacts(home_return_date=date(2026, 12, 17))
     ready = plan(events.resolved("D-3"), visit.facts)
     assert ready.message.kind == K.RESULT_READY_AT_HOME and ready.message.fields["visit_date"] == "17/12/2026"
+
+
+def test_served_at_home_is_not_told_to_come_to_the_desk(events):
+    """Intake schedules a return visit only once resolved: for a home-service receipt the visit's
+    message is the news, and 'come to the desk' would contradict it."""
+    received = events.received("D-6")
+    at_home = received.payload.model_copy(update={"home_service": True})
+    facts = plan_event(at_home, "D-6", NONE, LOOKUP).facts
+    assert facts.home_service
+    resolved = plan(events.resolved("D-6"), facts)
+    assert resolved.message is None and "home" in resolved.skipped and resolved.facts.home_service
+    assert plan(events.home_visit("D-6", purpose="return"), facts).message.kind == K.HOME_VISIT_RETURN
+    assert plan(events.resolved("D-7"), plan(received).facts).message.kind == K.RESULT_READY_AT_DESK
+    assert facts_from_document(facts_document(facts)) == facts  # remembered in notify's database
 
 
 @pytest.mark.parametrize(("civil", "kind"), [
