@@ -6,7 +6,7 @@ Services decide which roles an endpoint needs; every service
 scopes an officer to the dossiers of its own unit.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Callable
 
 import jwt
@@ -29,8 +29,10 @@ class Principal(BaseModel):
 
 
 def mint_token(secret: str, sub: str, unit: str, roles: list[str], *, hours: int = 12,
-               algorithm: str = "HS256") -> str:
-    now = utcnow()
+               algorithm: str = "HS256", issued_at: datetime | None = None) -> str:
+    """`issued_at` (default now): a test running the services on a shifted clock issues tokens
+    at their time, since a token issued in their future is refused."""
+    now = issued_at or utcnow()
     claims = {"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours)}
     return jwt.encode(claims, secret, algorithm=algorithm)
 

@@ -1,5 +1,7 @@
-"""All services as real processes, on the real broker and the Mongo-wire server, with notify's
-sandbox gateway standing in for Zalo and the SMS gateway (motcua_shared.testing.system)."""
+"""All services as real processes under the README's supervisor (honcho, root Procfile), on the
+real broker and the Mongo-wire server, with notify's sandbox gateway standing in for Zalo and the
+SMS gateway (motcua_shared.testing.system). libfaketime lets a journey move the whole system's
+clock (`system.shift_clock`)."""
 
 from collections.abc import Iterator
 
@@ -10,9 +12,9 @@ from motcua_shared.testing.system import System
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"))
+    system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True)
     try:
-        system.start()
+        system.start_supervised()
         yield system
     finally:
         system.stop()

@@ -1,8 +1,16 @@
 """The whole system as real processes, for end-to-end tests, fault runs and benchmarks.
 
 Each run gets its own exchange and databases, so it never meets a running system's messages.
-One process per service (not one supervisor) so a run can SIGKILL and restart a single service;
+Two ways to start it:
+- `start()`: one process per service, so a fault run can SIGKILL and restart a single service
+  (`kill`, `restart`);
+- `start_supervised()`: the five processes under honcho with the root Procfile, the supervisor
+  the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
+
+With `clock_control=True` every process runs under libfaketime reading its offset from a file,
+so a test can move the whole system's clock (`shift_clock`): a dossier received weeks ago,
+resolved today, is late without any test-only switch in the services.
 """
 
 import asyncio
@@ -13,6 +21,8 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -21,11 +31,25 @@ from motcua_shared.auth import mint_token
 from motcua_shared.embedded_mongo import free_port
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)
 SECRET = "system-test-secret-0123456789-0123456789"
 SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
             "survey": "survey-service", "reporting": "reporting-service"}
 CONSUMERS = ("notify", "survey", "reporting")
+CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
+
+
+def faketime_env(offset_file: Path) -> dict[str, str]:
+    """libfaketime preloaded into every process, its offset read from `offset_file` (re-read at
+    most every second). Monotonic clocks stay real: asyncio timers and leases measured with
+    them never jump."""
+    import libfaketime
+
+    _, preload = libfaketime.get_reload_information()
+    return {"LD_LIBRARY_PATH": preload["LD_LIBRARY_PATH"], "LD_PRELOAD": preload["LD_PRELOAD"],
+            "DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0",
+            "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_CACHE_DURATION": "1"}
 
 
 def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, int]) -> dict[str, str]:
@@ -55,13 +79,20 @@ class System:
     env: dict[str, str]
     logs: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    supervisor: subprocess.Popen | None = None  # honcho, when started with start_supervised()
+    clock_offset: timedelta = timedelta(0)
 
     @classmethod
-    def create(cls, amqp_url: str, mongodb_url: str, logs: Path, **overrides: str) -> "System":
+    def create(cls, amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
+               **overrides: str) -> "System":
         run_id = uuid.uuid4().hex[:8]
         ports = {name: free_port() for name in COMMANDS}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        return cls(urls, system_env(amqp_url, mongodb_url, run_id, ports) | overrides, logs)
+        env = system_env(amqp_url, mongodb_url, run_id, ports)
+        if clock_control:
+            (logs / CLOCK_FILE).write_text("+0\n")
+            env |= faketime_env(logs / CLOCK_FILE)
+        return cls(urls, env | overrides, logs)
 
     @property
     def exchange(self) -> str:
@@ -71,7 +102,9 @@ class System:
         return self.env[f"{service.upper()}_DB_NAME"]
 
     def token(self, sub: str, unit: str, *roles: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + mint_token(SECRET, sub, unit, list(roles))}
+        """An officer's bearer header, issued at the system's current time (see shift_clock)."""
+        issued_at = datetime.now(timezone.utc) + self.clock_offset
+        return {"Authorization": "Bearer " + mint_token(SECRET, sub, unit, list(roles), issued_at=issued_at)}
 
     def run(self, command: str, *args: str) -> subprocess.CompletedProcess:
         """Run one of the project's console scripts (e.g. reporting-rebuild) with the run's env."""
@@ -88,20 +121,63 @@ class System:
             self.wait_ready(name)
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
-        url = self.urls[name] + ("/" if name == "sandbox" else "/openapi.json")
-        process = self.processes[name]
+        self._wait_answering(name, self.processes[name], f"{name}.log", timeout)
+
+    def _ready_url(self, name: str) -> str:
+        return self.urls[name] + ("/" if name == "sandbox" else "/openapi.json")
+
+    def _wait_answering(self, name: str, process: subprocess.Popen, log: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}; see {self.logs}/{name}.log")
+                raise RuntimeError(f"{name} exited with {process.returncode}; see {self.logs}/{log}")
             try:
-                httpx.get(url, timeout=1)
+                httpx.get(self._ready_url(name), timeout=1)
                 return
             except httpx.HTTPError:
                 time.sleep(0.2)
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
+    def start_supervised(self, timeout: float = 60) -> None:
+        """Start sandbox, intake, notify, survey and reporting under one honcho with the root
+        Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
+        here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
+        if self.supervisor is not None or self.processes:
+            raise RuntimeError("the system is already started")
+        log = open(self.logs / "honcho.log", "a")
+        self.supervisor = subprocess.Popen([str(BIN / "honcho"), "start", "-f", "Procfile", *COMMANDS],
+                                           cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        for name in COMMANDS:
+            self._wait_answering(name, self.supervisor, "honcho.log", timeout)
+
+    def shift_clock(self, offset: timedelta, timeout: float = 30) -> None:
+        """Run every process at real time + offset (timedelta(0) goes back to real time), and wait
+        until each HTTP service's Date header shows it. Needs `create(..., clock_control=True)`."""
+        clock_file = self.logs / CLOCK_FILE
+        if "FAKETIME_TIMESTAMP_FILE" not in self.env:
+            raise RuntimeError("clock control is off: System.create(..., clock_control=True)")
+        staged = clock_file.with_suffix(".new")
+        staged.write_text(f"{round(offset.total_seconds()):+d}\n")
+        staged.replace(clock_file)  # atomic: a process never reads half a line
+        self.clock_offset = offset
+        deadline = time.monotonic() + timeout
+        for name in COMMANDS:
+            while not self._clock_shown(name, offset):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not take the clock offset {offset} within {timeout}s")
+                time.sleep(0.2)
+
+    def _clock_shown(self, name: str, offset: timedelta) -> bool:
+        try:
+            shown = parsedate_to_datetime(httpx.get(self._ready_url(name), timeout=2).headers["date"])
+        except (httpx.HTTPError, KeyError, TypeError, ValueError):
+            return False
+        # uvicorn refreshes its Date header once a second
+        return abs(shown - (datetime.now(timezone.utc) + offset)) < timedelta(seconds=5)
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        if self.supervisor is not None:
+            raise RuntimeError("kill/restart one service needs per-process mode: start(), not start_supervised()")
         process = self.processes[name]
         process.send_signal(sig)
         process.wait(timeout=30)
@@ -110,6 +186,8 @@ class System:
         self.start(name)
 
     def stop(self) -> None:
+        if self.supervisor is not None:
+            self._stop_supervisor()
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
@@ -119,6 +197,26 @@ class System:
             except subprocess.TimeoutExpired:
                 process.kill()
 
+    def _stop_supervisor(self, timeout: float = 30) -> None:
+        """SIGINT, as Ctrl-C on `scripts/run.sh`: honcho sends SIGTERM to every process group and
+        SIGKILLs those still running after its own 5 s. Honcho watches the `sh -c` it started,
+        which dies at once, so the services themselves (finishing their shutdown) are waited
+        for too: the run's queues and databases are dropped only once nothing uses them."""
+        assert self.supervisor is not None
+        services = _descendants(self.supervisor.pid)
+        if self.supervisor.poll() is None:
+            self.supervisor.send_signal(signal.SIGINT)
+        try:
+            self.supervisor.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.supervisor.kill()
+            self.supervisor.wait(timeout=10)
+        deadline = time.monotonic() + timeout
+        while (alive := [pid for pid in services if _running(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in alive:
+            os.kill(pid, signal.SIGKILL)
+
     def drop(self, amqp_url: str, mongodb_url: str) -> None:
         """Remove the run's databases, queues and exchanges."""
         from pymongo import MongoClient
@@ -127,6 +225,31 @@ class System:
             for service in SERVICES:
                 client.drop_database(self.db_name(service))
         asyncio.run(_drop_topology(amqp_url, self.exchange))
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below `root` (Linux /proc): honcho's shells and the services they run."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (command) state ppid …": the command may hold spaces, so split after ')'
+            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # exited meanwhile
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has finished; only its parent's wait is missing
 
 
 async def _drop_topology(amqp_url: str, exchange: str) -> None:
