@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic_core import PydanticCustomError
+from starlette.exceptions import HTTPException
 
 _VI_BY_TYPE = {
     "missing": "Thiếu trường bắt buộc",
@@ -31,6 +32,16 @@ _VI_BY_TYPE = {
     "json_invalid": "JSON không hợp lệ",
     "model_attributes_type": "Phải là một đối tượng JSON",
     "list_type": "Phải là một danh sách",
+}
+
+
+# What the framework itself refuses (a body that is not JSON or not UTF-8, an unknown path, a
+# method the path does not take), said the same way as every other error.
+_HTTP_ERRORS = {
+    400: ("unreadable_body", "Không đọc được nội dung yêu cầu: cần JSON, mã hoá UTF-8",
+          "The request body could not be read: JSON in UTF-8 is expected"),
+    404: ("not_found", "Không có địa chỉ này", "No such path"),
+    405: ("method_not_allowed", "Địa chỉ này không nhận phương thức này", "This path does not take this method"),
 }
 
 
@@ -77,6 +88,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        code, vi, en = _HTTP_ERRORS.get(exc.status_code, ("http_error", "Không thực hiện được yêu cầu", str(exc.detail)))
+        return JSONResponse({"error": code, "message": vi, "message_en": en}, status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,9 +1,13 @@
 """Times: aware only, stored in UTC, working days computed in Asia/Ho_Chi_Minh."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The days motcua reasons about. Inside them a day either side and the shift between local time
+# and UTC are still dates (year 1 or 9999 overflow into a 500); the edge refuses others (422).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
 
 
 def utcnow() -> datetime:

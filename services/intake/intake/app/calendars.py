@@ -4,6 +4,8 @@ the due-date quote the desk shows before receiving."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from motcua_shared.timeutil import FIRST_DAY, LAST_DAY
+
 from intake.app.context import Actor, IntakeApp
 from intake.domain.calendar import CalendarOverrides, WorkingCalendar
 from intake.domain.catalogue import Procedure, Unit
@@ -52,6 +54,9 @@ class DueDateQuote:
 
 
 async def quote_due_date(app: IntakeApp, unit_code: str, procedure_code: str, received_at: datetime) -> DueDateQuote:
+    if not FIRST_DAY <= received_at.date() <= LAST_DAY:  # its own offset's date: converting may overflow
+        raise RuleViolation("received_at", f"Ngày giờ phải từ {FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}",
+                            f"received_at must be between {FIRST_DAY} and {LAST_DAY}")
     unit = await known_unit(app, unit_code)
     procedure = await known_procedure(app, procedure_code)
     calendar = await calendar_for(app, unit.code)

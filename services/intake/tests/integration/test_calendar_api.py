@@ -36,6 +36,14 @@ async def test_naive_datetime_and_unknown_procedure_are_422(intake):
     assert unknown.status_code == 422 and unknown.json()["field"] == "procedure"
 
 
+@pytest.mark.parametrize("received_at", ["0001-01-01T00:00:00+07:00", "9999-12-25T10:00:00Z",
+                                         "9999-12-31T23:59:59-12:00"])
+async def test_a_receipt_time_outside_the_calendar_is_422_not_a_crash(intake, received_at):
+    response = await quote(intake, received_at)  # was a 500: the date arithmetic overflowed
+    assert response.status_code == 422 and response.json()["field"] == "received_at"
+    assert "1900" in response.json()["message"] and "2099" in response.json()["message_en"]
+
+
 async def test_admin_override_moves_the_due_date(intake):
     assert (await quote(intake, "2026-03-10T09:00:00+07:00")).json()["due_date"] == "2026-03-17"
     body = {"extra_days_off": ["2026-03-12", "2026-03-13"], "extra_working_days": ["2026-03-14"]}

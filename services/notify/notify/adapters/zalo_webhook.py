@@ -32,14 +32,15 @@ class BadZaloEvent(ValueError):
 
 def verify_and_parse(raw: bytes, signature: str | None, oa_secret_key: str) -> dict[str, Any]:
     try:
-        event = json.loads(raw)
+        text = raw.decode()  # before json.loads, which would also take UTF-16 or UTF-32
+        event = json.loads(text)
     except ValueError as exc:
-        raise BadZaloEvent("body is not JSON") from exc
+        raise BadZaloEvent("body is not UTF-8 JSON") from exc
     if not isinstance(event, dict):
         raise BadZaloEvent("body is not a JSON object")
-    expected = zalo_signature(str(event.get("app_id", "")), raw.decode(), str(event.get("timestamp", "")),
-                              oa_secret_key)
-    if not signature or not hmac.compare_digest(signature.strip(), expected):
+    expected = zalo_signature(str(event.get("app_id", "")), text, str(event.get("timestamp", "")), oa_secret_key)
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
+    if not signature or not hmac.compare_digest(signature.strip().encode(), expected.encode()):
         raise BadZaloEvent("signature does not match")
     return event
 

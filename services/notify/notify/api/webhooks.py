@@ -25,7 +25,8 @@ def webhook_router(receipts: Callable[[], ApplyReceipt], record_opt_out: Callabl
     router = APIRouter(tags=["provider webhooks"])
 
     def check_token(token: str | None) -> None:
-        if not token or not hmac.compare_digest(token, webhook_token):
+        # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).
+        if not token or not hmac.compare_digest(token.encode(), webhook_token.encode()):
             raise ApiError(401, "bad_webhook_token", "Mã xác thực webhook không đúng",
                            "Missing or wrong webhook token", field="token")
 

@@ -52,6 +52,22 @@ async def test_webhooks_check_their_caller(harness, clock):
     assert unknown.json()["result"] == "unknown"
 
 
+async def test_webhook_credentials_with_non_ascii_characters_are_refused_not_a_crash(harness, clock):
+    body = json.dumps({"app_id": "sandbox-app", "event_name": "user_received_message", "timestamp": "1"})
+    async with harness.notify(clock) as notify:
+        zalo = await harness.http.post(notify.url + "/api/v1/webhooks/zalo", content=body,
+                                       headers={"X-ZEvent-Signature": "mac=é".encode("latin-1")})
+        delivery = await harness.http.post(notify.url + "/api/v1/webhooks/sms/delivery", params={"token": "é"},
+                                           json={"request_id": "x", "status": "delivered"})
+        utf16 = await harness.http.post(notify.url + "/api/v1/webhooks/zalo", content=body.encode("utf-16"),
+                                        headers={"X-ZEvent-Signature": "mac=x"})
+        inbound = await harness.http.post(notify.url + "/api/v1/webhooks/sms/inbound", params={"token": "\x80"},
+                                          json={"phone": "0912345678", "text": "STOP"})
+    assert (zalo.status_code, utf16.status_code, delivery.status_code, inbound.status_code) == (401, 401, 401, 401)
+    assert delivery.json()["field"] == "token" and zalo.json()["error"] == "bad_signature"
+    assert await harness.db["opt_outs"].count_documents({}) == 0
+
+
 async def test_sms_delivery_reports_update_status_and_the_desk_sees_it(harness, clock, events, event_probe):
     delivered = events.supplement("26734-251125-0301", contact=events.contact(channel="sms"))
     lost = events.apology("26734-251125-0302", contact=events.contact(phone="0868123456", channel="sms"))

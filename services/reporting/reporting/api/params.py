@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from motcua_shared.api_errors import ApiError
+from motcua_shared.timeutil import FIRST_DAY, LAST_DAY
 
 from reporting.domain.scope import ReportTarget
 
@@ -42,6 +43,10 @@ def period_query(
     start: Annotated[date, Query(alias="from", description="Ngày đầu kỳ (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này")],
     end: Annotated[date, Query(alias="to", description="Ngày cuối kỳ (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này")],
 ) -> PeriodQuery:
+    for name, day in (("from", start), ("to", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise invalid_param(name, f"Ngày phải từ {FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}",
+                                f"{name} must be between {FIRST_DAY} and {LAST_DAY}")
     if start > end:
         raise invalid_param("from", "Ngày bắt đầu (from) phải không sau ngày kết thúc (to)",
                             "from must not be after to")

@@ -68,6 +68,8 @@ async def test_missing_or_bad_credentials_are_401(http, app, mongo):
     ({"unit": UNIT_A.code, "from": "2026-03-01", "to": "2026-02-01"}, "from"),
     ({"unit": UNIT_A.code, "from": "2026-02-30", "to": "2026-03-01"}, "from"),
     ({"unit": UNIT_A.code, "from": "2026-02-01"}, "to"),
+    ({"unit": UNIT_A.code, "from": "0001-01-01", "to": "0001-01-01"}, "from"),  # was a 500 (date overflow)
+    ({"unit": UNIT_A.code, "from": "2026-02-01", "to": "9999-12-31"}, "to"),
     ({"unit": UNIT_A.code, "province": "79"} | FEB, "unit"),
     (FEB, "unit"),
     ({"unit": UNIT_A.code, "group_by": "officer"} | FEB, "group_by"),

@@ -50,7 +50,7 @@ def test_a_month_runs_from_midnight_to_midnight_in_vietnam():
     assert march.end == datetime(2026, 3, 31, 17, 0, tzinfo=timezone.utc)
     assert Month.parse("2026-12").end == datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)
     assert str(march) == "2026-03"
-    for bad in ("2026-13", "2026-3", "26-03", "2026-03-01"):
+    for bad in ("2026-13", "2026-3", "26-03", "2026-03-01", "0000-01", "9999-12"):
         with pytest.raises(ValueError):
             Month.parse(bad)
 
