@@ -1,0 +1,1 @@
+"""Parts of the fault run (bench/faults.py): journeys, the driver, the fault schedule, quiet, figures."""

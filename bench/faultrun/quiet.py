@@ -1,0 +1,78 @@
+"""Waiting until the system has nothing left in flight: no consumer queue holds a message (ready
+or unacknowledged), no outbox holds a pending event, notify has no message queued or being sent,
+and it stays so for a few seconds.
+
+The queues are read first and cheaply (passive declare); the databases only once the queues are
+empty or to show progress: counting on the one shared SecantusDB every second would slow the
+very consumers being waited for.
+"""
+
+import asyncio
+import time
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from motcua_shared.amqp_probe import AmqpProbe
+from motcua_shared.outbox import PENDING
+from motcua_shared.testing.private_broker import PrivateBroker
+from motcua_shared.testing.system import CONSUMERS, System
+
+POLL_SECONDS = 2.0
+SHOW_EVERY_SECONDS = 60.0
+
+
+async def queue_backlog(system: System, probe: AmqpProbe) -> dict[str, int]:
+    """Messages ready in each consumer's queue."""
+    return {f"queue {s}": (await probe.queue_depth(f"{system.exchange}.{s}"))[0] for s in CONSUMERS}
+
+
+async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
+    """Events pending in each outbox, notify's messages not yet sent."""
+    figures = {f"{service} outbox pending": await dbs[service].outbox.count_documents({"status": PENDING})
+               for service in ("intake", "notify", "survey")}
+    figures["notify messages queued or sending"] = await dbs["notify"].messages.count_documents(
+        {"status": {"$in": ["queued", "sending"]}})
+    return figures
+
+
+async def in_hand(system: System, broker: PrivateBroker) -> dict[str, int]:
+    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count them)."""
+    queues = await asyncio.to_thread(broker.queues)
+    return {f"queue {s} unacknowledged": queues[f"{system.exchange}.{s}"]["messages_unacknowledged"]
+            for s in CONSUMERS}
+
+
+async def wait_until_quiet(system: System, broker: PrivateBroker, dbs: dict[str, AsyncDatabase],
+                           timeout: float = 3600, settle: float = 4.0) -> tuple[bool, dict[str, Any], float]:
+    """(quiet, last backlog, seconds waited): quiet = all zero for `settle` s, and no consumer
+    holding a message at the end."""
+    started = time.monotonic()
+    zero_since: float | None = None
+    last_shown = started
+    probe = AmqpProbe(broker.url)
+    try:
+        while True:
+            now = time.monotonic()
+            figures: dict[str, Any] = await queue_backlog(system, probe)
+            showing = now - last_shown >= SHOW_EVERY_SECONDS
+            if not any(figures.values()) or showing or now - started > timeout:
+                figures |= await store_backlog(dbs)
+            if not any(figures.values()):
+                zero_since = zero_since or now
+                if now - zero_since >= settle:
+                    figures |= await in_hand(system, broker)
+                    if not any(figures.values()):
+                        return True, figures, time.monotonic() - started
+                    zero_since = None
+            else:
+                zero_since = None
+            if now - started > timeout:
+                return False, figures, now - started
+            if showing:
+                last_shown = now
+                print(f"  waiting for quiet, {now - started:.0f} s: "
+                      + ", ".join(f"{k} {v}" for k, v in figures.items() if v), flush=True)
+            await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await probe.close()

@@ -1,0 +1,44 @@
+"""The fault run in CI: `bench/faults.py` drives dossiers through their lifecycles while
+consumers are SIGKILLed, the (private) broker is stopped and started and intake is killed with
+events in its outbox, then checks that reporting equals intake, nobody got a message twice, no
+survey opened twice and no dead-letter queue holds anything. It exits 1 when one fails.
+
+It starts its own RabbitMQ node (the shared one is never stopped) and its own SecantusDB (or
+uses MONGODB_URL). Deselect with `-m "not faults"`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.faults
+
+ROOT = Path(__file__).resolve().parents[2]
+# CI runs 300 dossiers (~5 min here). The issue's 2,000 take about an hour on SecantusDB and two
+# shared cores, most of it draining notify's send queue (see README, Faults): run it on demand
+# with `bench/faults.py -n 2000` or MOTCUA_FAULTS_DOSSIERS=2000.
+DOSSIERS = int(os.environ.get("MOTCUA_FAULTS_DOSSIERS", "300"))
+TIMEOUT = 3600
+
+
+def rabbitmq_server_installed() -> bool:
+    return Path("/usr/lib/rabbitmq/bin/rabbitmq-server").exists() or shutil.which("rabbitmq-server") is not None
+
+
+@pytest.mark.skipif(not rabbitmq_server_installed(), reason="needs rabbitmq-server to run a private node")
+def test_every_invariant_holds_under_faults(tmp_path: Path) -> None:
+    run = subprocess.Popen([sys.executable, str(ROOT / "bench" / "faults.py"), "-n", str(DOSSIERS),
+                            "--logs", str(tmp_path / "logs")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    try:
+        output, _ = run.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        run.terminate()  # SIGTERM: the run stops its services, broker node and Mongo server
+        output, _ = run.communicate(timeout=180)
+    print(output)  # the figures, shown with -s or on failure
+    assert run.returncode == 0, output[-8000:]
+    assert "every invariant holds" in output
