@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import aio_pika
 import bson
 import pytest
 import schemathesis
@@ -37,8 +36,8 @@ from motcua_shared.events import (
     Channel, CitizenContact, DossierReceived, DossierStatus, Envelope, ResolutionOutcome, ResultReturned,
     ReturnMethod,
 )
+from motcua_shared.testing.publish import publish_raw as publish
 from motcua_shared.timeutil import VN_TZ
-from motcua_shared.topology import declare_exchange
 
 # Generated requests per operation and per mode (positive, negative). ~25 keeps each service
 # well under a minute on two shared cores; raise it for a deeper run.
@@ -239,17 +238,6 @@ def returned_event(code: str, unit: str, at: datetime, *, version: int = 6) -> E
         contact=CitizenContact(phone="+84912345678", consent=True))
     return Envelope.wrap(payload, aggregate_id=code, aggregate_version=version, unit_code=unit,
                          correlation_id=f"corr-{code}", occurred_at=at)
-
-
-async def publish(amqp_url: str, exchange: str, messages: list[tuple[bytes, str]]) -> None:
-    """Publish raw bodies with their routing keys, confirmed, as intake's relay would."""
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        events = await declare_exchange(channel, exchange)
-        for body, routing_key in messages:
-            await events.publish(aio_pika.Message(body, content_type="application/json",
-                                                  delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key)
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:

@@ -4,7 +4,6 @@ a scripted February 2026 (Tết: 16–20 Feb) for two units in two provinces."""
 from datetime import datetime, timezone
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 import pytest_asyncio
@@ -12,7 +11,7 @@ import pytest_asyncio
 from motcua_shared.auth import mint_token
 from motcua_shared.events import Channel, Envelope, ResolutionOutcome, SatisfactionLevel
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import declare_exchange
+from motcua_shared.testing.publish import publish_raw as publish
 
 from reporting.adapters.collections import PARKED_EVENTS, PROCESSED_EVENTS
 from reporting.domain.scope import AccessScope
@@ -121,16 +120,6 @@ async def app(settings, clock, mongo, amqp_cleanup):
 async def http(app):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting") as client:
         yield client
-
-
-async def publish(amqp_url: str, exchange: str, messages: list[tuple[bytes, str]]) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        events = await declare_exchange(channel, exchange)
-        for body, routing_key in messages:
-            await events.publish(aio_pika.Message(body, content_type="application/json",
-                                                  delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key)
 
 
 async def publish_events(amqp_url: str, exchange: str, envelopes: list[Envelope[Any]]) -> None:
