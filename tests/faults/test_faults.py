@@ -18,7 +18,7 @@ import pytest
 pytestmark = pytest.mark.faults
 
 ROOT = Path(__file__).resolve().parents[2]
-# CI runs 300 dossiers (~5 min here). The 2,000 take about an hour on SecantusDB and two
+# CI runs 300 dossiers (~5 min here). The 2,000 take over an hour on SecantusDB and two
 # shared cores, most of it draining notify's send queue (see README, Faults): run it on demand
 # with `bench/faults.py -n 2000` or MOTCUA_FAULTS_DOSSIERS=2000.
 DOSSIERS = int(os.environ.get("MOTCUA_FAULTS_DOSSIERS", "300"))
