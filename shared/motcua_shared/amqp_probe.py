@@ -36,12 +36,19 @@ class AmqpProbe:
 
     async def _open_channel(self) -> AbstractChannel:
         async with self._opening:
-            if self._connection is None or self._connection.is_closed:
-                await self.close()
-                self._connection = await aio_pika.connect(self.amqp_url, timeout=self.timeout)
-            if self._channel is None or self._channel.is_closed:
-                self._channel = await self._connection.channel(publisher_confirms=False)
-            return self._channel
+            try:
+                # A connection the broker closed (or a cut socket) is not `is_closed`: aio-pika
+                # sets that only on our own close(). It clears `connected` on any close.
+                if self._connection is None or self._connection.is_closed \
+                        or not self._connection.connected.is_set():
+                    await self.close()
+                    self._connection = await aio_pika.connect(self.amqp_url, timeout=self.timeout)
+                if self._channel is None or self._channel.is_closed:
+                    self._channel = await self._connection.channel(publisher_confirms=False)
+                return self._channel
+            except Exception:
+                await self.close()  # never reuse a connection that failed: the next use reconnects
+                raise
 
     async def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None

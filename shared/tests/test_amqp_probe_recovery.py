@@ -1,0 +1,77 @@
+"""The operations probe comes back by itself after the broker goes away and returns.
+
+Regression: found by the fault run (bench/faults.py). After RabbitMQ closed the probe's
+connection (`rabbitmqctl stop_app`, or a cut socket), aio-pika still reported it open, and every
+later use failed with "connection closed" forever: /readyz said RabbitMQ was down long after it
+was back (an orchestrator would keep the service out of rotation), and the queue gauges froze.
+A TCP proxy in front of the shared broker stands in for the outage, so the broker every other
+test uses is never stopped.
+"""
+
+import asyncio
+
+import pytest
+
+from motcua_shared.amqp_probe import AmqpProbe
+from motcua_shared.testing.plugin import eventually
+from motcua_shared.testing.tcp_proxy import TcpProxy
+from motcua_shared.topology import ConsumerSpec, declare_consumer_at
+
+
+@pytest.fixture
+async def proxy(amqp_url: str):
+    host_port = amqp_url.rsplit("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.split(":") if ":" in host_port else (host_port, "5672")
+    proxy = TcpProxy(host, int(port))
+    await proxy.open()
+    try:
+        yield proxy
+    finally:
+        await proxy.close()
+
+
+def _through(amqp_url: str, proxy: TcpProxy) -> str:
+    credentials, rest = amqp_url.rsplit("@", 1)
+    vhost = rest.split("/", 1)[1] if "/" in rest else ""
+    return f"{credentials}@127.0.0.1:{proxy.port}/{vhost}"
+
+
+async def test_ping_recovers_after_the_broker_connection_is_cut(amqp_url, proxy):
+    probe = AmqpProbe(_through(amqp_url, proxy), timeout=2)
+    try:
+        assert await probe.ping()
+        await proxy.close()  # the broker is away: the open connection is cut, nothing listens
+
+        async def down() -> bool:
+            try:
+                await probe.ping()
+            except Exception:
+                return True
+            return False  # the cut is not noticed yet
+
+        await eventually(down, timeout=10)
+        await proxy.open()  # back, on the same port
+        assert await probe.ping()
+        assert await probe.ping()
+    finally:
+        await probe.close()
+
+
+async def test_queue_depth_recovers_after_the_broker_connection_is_cut(amqp_url, exchange_name, amqp_cleanup, proxy):
+    spec = ConsumerSpec(exchange_name, "probe", ("dossier.#",))
+    await declare_consumer_at(amqp_url, spec)
+    probe = AmqpProbe(_through(amqp_url, proxy), timeout=2)
+    try:
+        assert await probe.queue_depth(spec.queue) == (0, 0)
+        await proxy.close()
+        # An outage between two gauge rounds: the probe is not used while the broker is away,
+        # only its connection sees the cut (given a moment to read it).
+        await asyncio.sleep(0.5)
+        await proxy.open()
+        try:
+            await probe.queue_depth(spec.queue)
+        except Exception:
+            pass  # the one use that finds the connection dead may fail; the next must not
+        assert await probe.queue_depth(spec.queue) == (0, 0)
+    finally:
+        await probe.close()
