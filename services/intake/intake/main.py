@@ -35,6 +35,7 @@ from intake.api.errors import install_domain_error_handlers
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
 from intake.app.context import IntakeApp
+from intake.domain.parts import ApologyRule
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")
@@ -64,6 +65,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             catalogue=MongoCatalogue(db),
             lookup_guard=guard,
             clock_policy=settings.clock_policy,
+            apology_rule=ApologyRule(settings.apology_lead_working_days, settings.apology_max_extensions),
         )
         relay.start()
         # RabbitMQ: the relay connects only when it has events, so a connection of ops' own asks.

@@ -19,3 +19,5 @@ class IntakeSettings(CommonSettings):
     lookup_max_failures: int = 5  # failed public look-ups per client within the window → 429
     lookup_window_seconds: int = 900
     relay_poll_interval: float = 1.0
+    apology_lead_working_days: int = 1  # the apology at the latest 1 working day before the due date
+    apology_max_extensions: int = 1  # a new date at most once

@@ -9,7 +9,7 @@ from datetime import datetime
 from motcua_shared.timeutil import utcnow
 
 from intake.app.ports import Catalogue, DossierReader, LookupGuard, UnitOfWork
-from intake.domain.parts import ClockPolicy
+from intake.domain.parts import ApologyRule, ClockPolicy
 
 
 def now_ms() -> datetime:
@@ -50,5 +50,6 @@ class IntakeApp:
     catalogue: Catalogue
     lookup_guard: LookupGuard
     clock_policy: ClockPolicy = ClockPolicy.RESTART
+    apology_rule: ApologyRule = field(default_factory=ApologyRule)
     clock: Callable[[], datetime] = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)

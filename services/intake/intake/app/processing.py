@@ -1,5 +1,7 @@
 """Processing steps of specialists and leaders: hand-overs (the Phiếu kiểm soát trail) and
-the apology with a new date (Phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
+the letter of apology and request to extend (văn bản xin lỗi và đề nghị gia hạn thời gian giải
+quyết, form 04 of Appendix I, Circular 03/2025/TT-VPCP; formerly Phiếu xin lỗi và hẹn lại ngày
+trả kết quả)."""
 
 from datetime import date
 
@@ -18,4 +20,5 @@ async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str,
 async def apologise(app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.apologise(actor.officer_id, at, new_due_date, reason, calendar))
+        app, actor, code, lambda d, at: d.apologise(actor.officer_id, at, new_due_date, reason, calendar,
+                                     app.apology_rule))

@@ -1,6 +1,8 @@
 """Receive a dossier at the desk (tiếp nhận hồ sơ): the desk check decides whether it is
 received (code, due date, appointment slip), waits for papers, or is refused; every dossier
-gets its code `<unit>-YYMMDD-NNNN` from a per-unit daily counter in the same transaction."""
+gets its code `<unit id>-YYMMDD-NNNN…` (Circular 03/2025/TT-VPCP art. 13, see domain/codes.py)
+from a per-unit daily counter in the same transaction (Decree 118/2025/NĐ-CP: receipt and
+appointment slip, form 01 of Appendix I of Circular 03/2025)."""
 
 import logging
 import uuid
@@ -50,7 +52,7 @@ async def receive_dossier(app: IntakeApp, actor: Actor, submission: Submission) 
         async def work(tx: DossierTransaction) -> Dossier:
             sequence = await tx.next_sequence(counter_key(unit.code, day))
             dossier = Dossier.open(
-                code=dossier_code(unit.code, day, sequence), unit=unit, procedure=procedure,
+                code=dossier_code(unit.code_prefix, day, sequence), unit=unit, procedure=procedure,
                 channel=submission.channel, citizen=submission.citizen, home_service=submission.home_service,
                 correlation_id=correlation_id, desk_check=submission.desk_check, officer_id=actor.officer_id,
                 at=at, calendar=calendar, missing_papers=submission.missing_papers, reason=submission.reason,

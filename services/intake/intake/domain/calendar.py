@@ -1,5 +1,12 @@
 """Working days in Asia/Ho_Chi_Minh: python-holidays' Vietnam calendar (weekends, public
-holidays, observed days, make-up Saturdays) plus per-unit overrides on top."""
+holidays, observed days, make-up Saturdays; Labour Code 2019 art. 112) plus per-unit overrides
+on top, and the due date of a time limit counted from the first working day of the receipt.
+
+Cut-off: a dossier received strictly after the procedure's cut-off time (15:00 by default,
+per procedure) counts from the next working day. The "sau 15 giờ" wording comes from
+procedure rules (Decree 23/2015/NĐ-CP art. 33 for certification; forwarding of paper dossiers
+under Decree 118/2025/NĐ-CP) — medium confidence for procedures other than certification, hence
+a per-procedure setting in the catalogue (`time_limit.cutoff`, null = no cut-off)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +64,29 @@ class WorkingCalendar:
     def working_day_on_or_after(self, day: date) -> date:
         return day if self.is_working_day(day) else self.next_working_day(day)
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before `day`."""
+        for offset in range(1, _MAX_SCAN_DAYS):
+            candidate = day - timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError(f"no working day within {_MAX_SCAN_DAYS} days before {day}")
+
+    def subtract_working_days(self, day: date, count: int) -> date:
+        """The `count`-th working day strictly before `day` (count 0 gives `day`)."""
+        for _ in range(count):
+            day = self.previous_working_day(day)
+        return day
+
+    def first_counted_day(self, received_at: datetime, cutoff: time | None) -> date:
+        """The working day the time limit counts from: the receipt day if it is a working day
+        and the receipt is not after the cut-off (15:00:00 itself is in time), else the next."""
+        local = to_vn(received_at)
+        today = local.date()
+        if self.is_working_day(today) and (cutoff is None or local.time() <= cutoff):
+            return today
+        return self.next_working_day(today)
+
     def add_working_days(self, day: date, count: int) -> date:
         """The `count`-th working day strictly after `day` (count 0 gives `day`)."""
         for _ in range(count):
@@ -68,18 +98,12 @@ class WorkingCalendar:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
 
     def due_date(self, received_at: datetime, limit: TimeLimit) -> date:
-        """The day the result is due for a dossier received at `received_at`. A receipt on a
-        day off (online, postal) counts from the next working day, so an N-day procedure is
+        """The day the result is due for a dossier received at `received_at`: the N-th working
+        day after the first counted day (same day: that day). A receipt on a day off (online,
+        postal) or after the cut-off counts from the next working day, so an N-day procedure is
         never due before a same-day one received at the same moment."""
-        local = to_vn(received_at)
-        today = local.date()
-        if limit.same_day:
-            assert limit.cutoff is not None
-            # Decree 23/2015: next working day only if received *after* the cut-off.
-            if self.is_working_day(today) and local.time() <= limit.cutoff:
-                return today
-            return self.next_working_day(today)
-        return self.add_working_days(self.working_day_on_or_after(today), limit.working_days)
+        start = self.first_counted_day(received_at, limit.cutoff)
+        return self.add_working_days(start, limit.working_days)
 
     def due_at(self, received_at: datetime, limit: TimeLimit) -> datetime:
         return end_of_day(self.due_date(received_at, limit))

@@ -34,16 +34,28 @@ class Unit(BaseModel):
     parent_code: str | None = None
     province_code: str
     home_visit_rule: VisitRule = VisitRule()
+    electronic_id: str | None = Field(
+        None, pattern=r"^[0-9A-Za-z.]{3,30}$",
+        description="Mã định danh điện tử of the unit (e.g. '000.00.31.H29'), the first part of dossier "
+                    "codes (Circular 03/2025/TT-VPCP art. 13); none → the unit code")
+
+    @property
+    def code_prefix(self) -> str:
+        return self.electronic_id or self.code
+
+
+DEFAULT_CUTOFF = time(15, 0)
 
 
 class TimeLimit(BaseModel):
-    """N working days, or the same day (working_days = 0) with a cut-off time: received after
-    it, or on a day off, the result is due on the next working day (Decree 23/2015)."""
+    """N working days, or the same day (working_days = 0), counted from the receipt day; a
+    receipt strictly after `cutoff` (default 15:00, per procedure; null = none) or on a day off
+    counts from the next working day ("sau 15 giờ", Decree 23/2015 art. 33; domain.md)."""
 
     model_config = ConfigDict(frozen=True)
 
     working_days: int = Field(ge=0)
-    cutoff: time | None = None
+    cutoff: time | None = DEFAULT_CUTOFF
 
     @model_validator(mode="after")
     def _same_day_needs_cutoff(self) -> "TimeLimit":

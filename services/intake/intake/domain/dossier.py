@@ -21,7 +21,7 @@ from intake.domain.citizen import Citizen
 from intake.domain.codes import task_code
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
 from intake.domain.lifecycle import INITIAL_STATUS, Action, DeskCheck, next_status
-from intake.domain.parts import ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
+from intake.domain.parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
 
 
 class Dossier(BaseModel):
@@ -159,14 +159,28 @@ class Dossier(BaseModel):
         return True
 
     def apologise(self, officer_id: str, at: datetime, new_due_date: date, reason: str,
-                  calendar: WorkingCalendar) -> None:
-        """Phiếu xin lỗi và hẹn lại ngày trả kết quả: issued before the due date, for a later one."""
+                  calendar: WorkingCalendar, rule: ApologyRule = ApologyRule()) -> None:
+        """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04, Appendix I of
+        Circular 03/2025/TT-VPCP): at least `rule.lead_working_days` working day(s) before the
+        due date (so never on the last day), for a later working day, at most
+        `rule.max_extensions` time(s) per dossier. Late is still judged by the first date."""
         target = next_status(Action.APOLOGISE, self.status)
         assert self.due_at is not None  # every state that allows an apology has a due date
+        if self.apologies >= rule.max_extensions:
+            raise IllegalTransition(Action.APOLOGISE.value, self.status,
+                                    "Hồ sơ đã được hẹn lại ngày trả kết quả; chỉ được gia hạn một lần",
+                                    "This dossier already had its new date; it may be extended only once")
+        due_day = local_date(self.due_at)
         if at > self.due_at:
             raise IllegalTransition(Action.APOLOGISE.value, self.status,
                                     "Phải xin lỗi trước ngày hẹn trả kết quả",
                                     "The apology must come before the current due date")
+        if calendar.working_days_between(local_date(at), due_day) < rule.lead_working_days:
+            raise IllegalTransition(Action.APOLOGISE.value, self.status,
+                                    "Văn bản xin lỗi phải được gửi chậm nhất 01 ngày làm việc trước ngày hẹn "
+                                    "trả kết quả; hôm nay đã là hạn cuối",
+                                    "The apology must be issued at least one working day before the due "
+                                    "date; today is the last day")
         new_due_at = end_of_day(new_due_date)
         if new_due_at <= self.due_at:
             raise RuleViolation("new_due_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại",
@@ -177,6 +191,10 @@ class Dossier(BaseModel):
         previous, self.due_at = self.due_at, new_due_at
         self._apply(Action.APOLOGISE, target, officer_id, at, {
             "previous_due_at": previous, "new_due_at": new_due_at, "reason": reason})
+
+    @property
+    def apologies(self) -> int:
+        return sum(1 for entry in self.history if entry.action == Action.APOLOGISE.value)
 
     def return_result(self, officer_id: str, at: datetime, method: ReturnMethod) -> None:
         target = next_status(Action.RETURN, self.status)

@@ -1,6 +1,7 @@
 """The parts a dossier is made of: its history lines (the Phiếu kiểm soát trail), the child
 tasks of a linked dossier, its home visits, and the clock policy for supplements."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -17,6 +18,18 @@ class ClockPolicy(StrEnum):
 
     RESTART = "restart"  # the full time limit again from the day the papers arrive
     PAUSE = "pause"  # the due date moves by the working days spent waiting
+
+
+@dataclass(frozen=True)
+class ApologyRule:
+    """Form 04 of Appendix I, Circular 03/2025/TT-VPCP (văn bản xin lỗi và đề nghị gia hạn thời
+    gian giải quyết; Decree 118/2025/NĐ-CP on late dossiers): issued at the latest one working day
+    before the due date, and a dossier gets a new date at most once ("không quá một lần").
+    Medium-high confidence (domain.md), so both numbers are settings
+    (INTAKE_APOLOGY_LEAD_WORKING_DAYS, INTAKE_APOLOGY_MAX_EXTENSIONS)."""
+
+    lead_working_days: int = 1  # working days in (apology day, due day] at least
+    max_extensions: int = 1
 
 
 class HistoryEntry(BaseModel):

@@ -97,4 +97,4 @@ def test_working_days_between_counts_the_half_open_interval() -> None:
 
 def test_same_day_limit_needs_a_cut_off() -> None:
     with pytest.raises(ValueError):
-        TimeLimit(working_days=0)
+        TimeLimit(working_days=0, cutoff=None)
