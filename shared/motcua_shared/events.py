@@ -131,7 +131,8 @@ class DossierEvent(EventPayload):
 
 
 class DossierReceived(DossierEvent):
-    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả: the dossier is received with a due date."""
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01, Appendix I of Circular 03/2025/TT-VPCP):
+    the dossier is received with a due date."""
 
     contact: CitizenContact
     civil_status_event: CivilStatusEvent | None = None
@@ -182,7 +183,9 @@ class DossierResolved(DossierEvent):
 
 
 class ApologyIssued(DossierEvent):
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả: the unit apologises and sets a new date."""
+    """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04, Appendix I of Circular
+    03/2025/TT-VPCP; formerly Phiếu xin lỗi và hẹn lại ngày trả kết quả): the unit apologises and
+    sets a new date, at least one working day before the due date and at most once."""
 
     previous_due_at: AwareDatetime
     new_due_at: AwareDatetime
@@ -202,7 +205,9 @@ class ResultReturned(DossierEvent):
 
 
 class DossierWithdrawn(DossierEvent):
-    """The citizen withdrew the dossier before resolution (rút hồ sơ)."""
+    """The citizen withdrew the dossier before resolution (rút hồ sơ): processing is stopped at
+    the citizen's request — Thông báo dừng giải quyết hồ sơ (form 05, Appendix I of Circular
+    03/2025/TT-VPCP, medium confidence on the numbering)."""
 
     reason: str | None = None
     withdrawn_at: AwareDatetime

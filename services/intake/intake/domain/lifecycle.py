@@ -1,4 +1,7 @@
-"""The dossier lifecycle of Decree 61/2018 (amended by Decree 107/2021) as a state machine.
+"""The dossier lifecycle of the one-stop mechanism, Decree 118/2025/NĐ-CP (amended by Decree
+367/2025/NĐ-CP) and Circular 03/2025/TT-VPCP (amended by Circular 04/2025/TT-VPCP), as a state
+machine: receipt (form 01), request to supplement (02), refusal (03), apology and new date (04),
+stop at the citizen's request (05), the control slip (06) following every hand-over.
 
 One table says which action is allowed from which state and where it leads; every change of
 a dossier goes through `next_status`, so no code path can skip the check.
