@@ -231,6 +231,47 @@ class LinkedTaskResolved(DossierEvent):
     resolved_at: AwareDatetime
 
 
+class OfficerContact(BaseModel):
+    """An officer to tell about a deadline: the one holding the dossier, or a unit leader.
+    Not a citizen's personal data, but kept to what a message needs (no name, no password)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    officer_id: str
+    role: Literal["holder", "leader"]
+    email: str | None = None
+    phone: str | None = Field(None, description="E.164")
+
+
+class DossierDueSoon(DossierEvent):
+    """The due date in force is `working_days_left` working days away: time to finish, or to
+    issue the letter of apology and request to extend (form 04, Circular 03/2025/TT-VPCP),
+    which must come at least one working day before it. Once per dossier."""
+
+    working_days_left: int
+    holder_id: str | None = None
+    officers: list[OfficerContact] = Field(default_factory=list)
+    at_risk: bool = Field(False, description="The procedure's history says it will likely be late")
+
+
+class DossierOverdue(DossierEvent):
+    """The first working day after the due date in force, and the dossier is still being
+    processed: it is late (quá hạn). Once per dossier; the unit leader is told too."""
+
+    holder_id: str | None = None
+    officers: list[OfficerContact] = Field(default_factory=list)
+
+
+class DossierStepOverdue(DossierEvent):
+    """A hand-over step (desk, specialist, leader, return) passed its deadline in working days
+    set by the procedure; one line of the control slip (form 06) running late. Once per step."""
+
+    step: str
+    step_due_at: AwareDatetime
+    holder_id: str | None = None
+    officers: list[OfficerContact] = Field(default_factory=list)
+
+
 # ---------------------------------------------------------------- survey events (survey)
 
 

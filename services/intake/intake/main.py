@@ -1,7 +1,7 @@
 """Composition root: settings → MongoDB adapters + outbox relay → use cases → HTTP API.
 
 `create_app(settings)` builds the FastAPI app; its lifespan opens MongoDB, creates indexes,
-loads the demo catalogue, starts the outbox relay and the metrics refresh, and stops all of it
+loads the demo catalogue, starts the outbox relay, the deadline scheduler and the metrics refresh, and stops all of it
 cleanly. /healthz, /readyz and /metrics come from motcua_shared.ops.
 `run()` (console script `intake-service`) serves it with uvicorn on settings.port (8001)."""
 
@@ -22,7 +22,10 @@ from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
 
+from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.indexes import ensure_indexes
+from intake.adapters.mongo_deadlines import MongoDeadlineIndex
+from intake.adapters.mongo_officers import MongoOfficerDirectory
 from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
@@ -35,6 +38,7 @@ from intake.api.errors import install_domain_error_handlers
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
 from intake.app.context import IntakeApp
+from intake.domain.deadlines import DeadlineRule
 from intake.domain.parts import ApologyRule
 from intake.settings import IntakeSettings
 
@@ -54,6 +58,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await outbox.ensure_indexes()
         await guard.ensure_indexes()
         await ensure_indexes(db)
+        deadline_index = MongoDeadlineIndex(db)
+        await deadline_index.ensure_index()
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
             log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
@@ -66,8 +72,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             lookup_guard=guard,
             clock_policy=settings.clock_policy,
             apology_rule=ApologyRule(settings.apology_lead_working_days, settings.apology_max_extensions),
+            deadline_rule=DeadlineRule(settings.due_soon_working_days),
+            officers=MongoOfficerDirectory(db),
+            deadlines=deadline_index,
         )
+        deadline_loop = DeadlineLoop(app.state.intake, settings.deadline_poll_interval)
         relay.start()
+        deadline_loop.start()
         # RabbitMQ: the relay connects only when it has events, so a connection of ops' own asks.
         ops.start({"mongodb": mongo_ping(client), "rabbitmq": ops.amqp.ping},
                   OutboxBacklogGauge(outbox), OverdueDossiersGauge(db))
@@ -75,6 +86,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             yield
         finally:
             await ops.stop()
+            await deadline_loop.stop()
             await relay.stop()
             await close_client(client)
 

@@ -21,3 +21,5 @@ class IntakeSettings(CommonSettings):
     relay_poll_interval: float = 1.0
     apology_lead_working_days: int = 1  # the apology at the latest 1 working day before the due date
     apology_max_extensions: int = 1  # a new date at most once
+    due_soon_working_days: int = 2  # dossier.due_soon this many working days before the due date
+    deadline_poll_interval: float = 5.0  # seconds between deadline scheduler ticks

@@ -6,9 +6,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from intake.app.calendars import calendar_for
 from intake.app.context import Actor, IntakeApp
 from intake.app.events import envelopes
 from intake.app.ports import DossierTransaction
+from intake.domain.calendar import WorkingCalendar
 from intake.domain.dossier import Dossier
 from intake.domain.errors import NotFound, WrongUnit
 
@@ -17,7 +19,11 @@ Change = Callable[[Dossier, datetime], object]
 log = logging.getLogger(__name__)
 
 
-async def act_on_dossier(app: IntakeApp, actor: Actor, code: str, change: Change) -> Dossier:
+async def act_on_dossier(app: IntakeApp, actor: Actor, code: str, change: Change,
+                         calendar: WorkingCalendar | None = None) -> Dossier:
+    # Every change may move a deadline (a new due date, a new step, the clock stopped), so the
+    # dossier's next alarm is planned again on the unit's calendar in the same write.
+    calendar = calendar or await calendar_for(app, actor.unit_code)
     at = app.clock()
 
     async def work(tx: DossierTransaction) -> Dossier:
@@ -28,6 +34,7 @@ async def act_on_dossier(app: IntakeApp, actor: Actor, code: str, change: Change
             raise WrongUnit()
         before = dossier.version
         change(dossier, at)
+        dossier.plan_deadlines(calendar, app.deadline_rule)
         await tx.update_dossier(dossier, before)
         for envelope in envelopes(dossier, dossier.history[before:]):
             await tx.append_event(envelope)

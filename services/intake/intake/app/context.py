@@ -8,7 +8,8 @@ from datetime import datetime
 
 from motcua_shared.timeutil import utcnow
 
-from intake.app.ports import Catalogue, DossierReader, LookupGuard, UnitOfWork
+from intake.app.ports import Catalogue, DeadlineIndex, DossierReader, LookupGuard, NoOfficers, OfficerDirectory, UnitOfWork
+from intake.domain.deadlines import DeadlineRule
 from intake.domain.parts import ApologyRule, ClockPolicy
 
 
@@ -51,5 +52,8 @@ class IntakeApp:
     lookup_guard: LookupGuard
     clock_policy: ClockPolicy = ClockPolicy.RESTART
     apology_rule: ApologyRule = field(default_factory=ApologyRule)
+    deadline_rule: DeadlineRule = field(default_factory=DeadlineRule)
+    officers: OfficerDirectory = field(default_factory=NoOfficers)
+    deadlines: DeadlineIndex | None = None
     clock: Callable[[], datetime] = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)

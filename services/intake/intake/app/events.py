@@ -8,8 +8,11 @@ from typing import Any
 
 from motcua_shared.events import (
     ApologyIssued,
+    DossierDueSoon,
     DossierEvent,
     DossierHandedOver,
+    DossierOverdue,
+    DossierStepOverdue,
     DossierReceived,
     DossierRefusedAtDesk,
     DossierResolved,
@@ -67,6 +70,14 @@ BUILDERS: dict[str, Builder] = {
     "home-visit": lambda d, e, base: HomeVisitScheduled(
         **base, visit_date=e.details["visit_date"], urgent=e.details["urgent"], purpose=e.details["purpose"],
         contact=d.citizen.contact()),
+    "due-soon": lambda d, e, base: DossierDueSoon(
+        **base, working_days_left=e.details["working_days_left"], holder_id=e.details.get("holder_id"),
+        officers=e.details["officers"], at_risk=e.details.get("at_risk", False)),
+    "overdue": lambda d, e, base: DossierOverdue(
+        **base, holder_id=e.details.get("holder_id"), officers=e.details["officers"]),
+    "step-overdue": lambda d, e, base: DossierStepOverdue(
+        **base, step=e.details["step"], step_due_at=e.details["step_due_at"], holder_id=e.details.get("holder_id"),
+        officers=e.details["officers"]),
 }
 
 

@@ -20,4 +20,4 @@ async def schedule_home_visit(app: IntakeApp, actor: Actor, code: str, urgent: b
         day = visit_date(unit.home_visit_rule, local_date(at), urgent, calendar)
         dossier.schedule_home_visit(actor.officer_id, at, day, urgent, purpose)
 
-    return await act_on_dossier(app, actor, code, change)
+    return await act_on_dossier(app, actor, code, change, calendar)

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from motcua_shared.events import Envelope
+from motcua_shared.events import Envelope, OfficerContact
 
 from intake.domain.calendar import CalendarOverrides
 from intake.domain.catalogue import Procedure, Unit
@@ -60,3 +60,23 @@ class LookupGuard(Protocol):
     async def blocked(self, client: str, now: datetime) -> bool: ...
 
     async def record_failure(self, client: str, now: datetime) -> None: ...
+
+
+class OfficerDirectory(Protocol):
+    """Officers' contacts (the `officers` accounts): the one holding a dossier and, when asked,
+    the unit's leaders; disabled accounts never."""
+
+    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]: ...
+
+
+class NoOfficers:
+    """No directory wired: deadline events still fire, naming nobody to tell."""
+
+    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]:
+        return []
+
+
+class DeadlineIndex(Protocol):
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """Codes of dossiers whose next alarm is due by `now`, earliest first, at most `limit`."""
+        ...

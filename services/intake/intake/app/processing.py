@@ -13,12 +13,14 @@ from intake.domain.dossier import Dossier
 
 async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str,
                     note: str | None) -> Dossier:
+    calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.hand_over(actor.officer_id, at, to_officer_id, step, note))
+        app, actor, code, lambda d, at: d.hand_over(actor.officer_id, at, to_officer_id, step, note, calendar),
+        calendar)
 
 
 async def apologise(app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
         app, actor, code, lambda d, at: d.apologise(actor.officer_id, at, new_due_date, reason, calendar,
-                                     app.apology_rule))
+                                     app.apology_rule), calendar)

@@ -57,6 +57,7 @@ async def receive_dossier(app: IntakeApp, actor: Actor, submission: Submission) 
                 correlation_id=correlation_id, desk_check=submission.desk_check, officer_id=actor.officer_id,
                 at=at, calendar=calendar, missing_papers=submission.missing_papers, reason=submission.reason,
             )
+            dossier.plan_deadlines(calendar, app.deadline_rule)
             await tx.insert_dossier(dossier)
             for envelope in envelopes(dossier, dossier.history):
                 await tx.append_event(envelope)

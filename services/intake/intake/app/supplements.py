@@ -17,4 +17,4 @@ async def request_supplement(app: IntakeApp, actor: Actor, code: str, missing_pa
 async def supply_papers(app: IntakeApp, actor: Actor, code: str) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.supply_papers(actor.officer_id, at, calendar, app.clock_policy))
+        app, actor, code, lambda d, at: d.supply_papers(actor.officer_id, at, calendar, app.clock_policy), calendar)

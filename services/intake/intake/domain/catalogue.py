@@ -100,3 +100,13 @@ class Procedure(BaseModel):
     required_papers: list[str]
     civil_status_event: CivilStatusEvent | None = None
     linked_tasks: list[LinkedTaskSpec] = Field(default_factory=list)
+    step_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description="Working days per hand-over step, e.g. {'tiep-nhan': 0, 'chuyen-mon': 3, "
+                    "'lanh-dao-ky': 1, 'tra-ket-qua': 1}; a step not listed has no deadline of its own")
+
+    @model_validator(mode="after")
+    def _step_limits_are_working_days(self) -> "Procedure":
+        if any(days < 0 for days in self.step_limits.values()):
+            raise ValueError("step limits are working days, 0 or more")
+        return self

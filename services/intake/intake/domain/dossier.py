@@ -3,6 +3,7 @@ hồ sơ) and every lifecycle action. Each action is checked by the state machin
 with the acting officer and time, and bumps `version` once per event it causes."""
 
 from datetime import date, datetime
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -11,6 +12,7 @@ from motcua_shared.events import (
     Channel,
     CivilStatusEvent,
     DossierStatus,
+    OfficerContact,
     ResolutionOutcome,
     ReturnMethod,
 )
@@ -19,9 +21,13 @@ from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
 from intake.domain.catalogue import Procedure, TimeLimit, Unit
 from intake.domain.citizen import Citizen
 from intake.domain.codes import task_code
+from intake.domain.deadlines import RECEIPT_STEP, Alarm, DeadlineKind, DeadlineRule, alarms, step_due_at
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
-from intake.domain.lifecycle import INITIAL_STATUS, Action, DeskCheck, next_status
+from intake.domain.lifecycle import CLOCK_RUNNING, INITIAL_STATUS, Action, DeskCheck, next_status
 from intake.domain.parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
+
+
+SYSTEM_OFFICER = "system"  # who "acts" when a deadline fires
 
 
 class Dossier(BaseModel):
@@ -53,6 +59,14 @@ class Dossier(BaseModel):
     return_method: ReturnMethod | None = None
     withdrawn_at: datetime | None = None
     current_officer_id: str | None = None
+    # Deadlines (domain/deadlines.py): the step being worked on, its own due time, the alarms
+    # already fired, and the earliest one still to fire (indexed; None when none can fire).
+    step_limits: dict[str, int] = Field(default_factory=dict)  # snapshot of the procedure's
+    step: str | None = None
+    step_version: int | None = None
+    step_due_at: datetime | None = None
+    alarms_fired: list[str] = Field(default_factory=list)
+    next_deadline_at: datetime | None = None
     tasks: list[LinkedTask] = Field(default_factory=list)
     home_visits: list[HomeVisit] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -72,12 +86,14 @@ class Dossier(BaseModel):
             time_limit=procedure.time_limit, civil_status_event=procedure.civil_status_event,
             channel=channel, citizen=citizen, home_service=home_service, correlation_id=correlation_id,
             status=INITIAL_STATUS[desk_check], submitted_at=at, current_officer_id=officer_id,
+            step_limits=dict(procedure.step_limits),
             tasks=[LinkedTask(code=task_code(code, t.agency), agency=t.agency, agency_name=t.agency_name,
                               name=t.name, time_limit=t.time_limit) for t in procedure.linked_tasks],
         )
         if desk_check is DeskCheck.COMPLETE:
             dossier._start_clock(at, calendar)
             dossier._record("receive", None, officer_id, at, {})
+            dossier._enter_step(RECEIPT_STEP, at, calendar)
         elif desk_check is DeskCheck.INCOMPLETE:
             if not missing_papers:
                 raise RuleViolation("missing_papers", "Cần liệt kê giấy tờ còn thiếu",
@@ -109,16 +125,65 @@ class Dossier(BaseModel):
         self._apply(Action.SUPPLY_PAPERS, target, officer_id, at, {"stage": stage, "policy": policy.value})
         if stage == "desk":
             self._record("receive", self.status, officer_id, at, {})
+            self._enter_step(RECEIPT_STEP, at, calendar)
         return stage
 
-    def hand_over(self, officer_id: str, at: datetime, to_officer_id: str, step: str, note: str | None) -> None:
+    def hand_over(self, officer_id: str, at: datetime, to_officer_id: str, step: str, note: str | None,
+                  calendar: WorkingCalendar | None = None) -> None:
         target = next_status(Action.HAND_OVER, self.status)
         on_time = self.due_at is None or at <= self.due_at
+        step_on_time = self.step_due_at is None or at <= self.step_due_at
         self.current_officer_id = to_officer_id
         self._apply(Action.HAND_OVER, target, officer_id, at, {
             "from_officer_id": officer_id, "to_officer_id": to_officer_id, "step": step, "note": note,
-            "on_time": on_time,
+            "on_time": on_time, "previous_step": self.step, "step_on_time": step_on_time,
         })
+        self._enter_step(step, at, calendar)
+
+    # ------------------------------------------------------------------ deadlines
+
+    def _enter_step(self, step: str, at: datetime, calendar: WorkingCalendar | None) -> None:
+        limit = self.step_limits.get(step)
+        self.step, self.step_version = step, self.version
+        self.step_due_at = step_due_at(calendar, at, limit) if limit is not None and calendar else None
+
+    def pending_alarms(self, calendar: WorkingCalendar, rule: DeadlineRule) -> list[Alarm]:
+        if self.status not in CLOCK_RUNNING:
+            return []
+        return alarms(due_at=self.due_at, received_at=self.received_at, step_due=self.step_due_at,
+                      step_key=f"{DeadlineKind.STEP_OVERDUE.value}:{self.step_version}",
+                      fired=set(self.alarms_fired), calendar=calendar, rule=rule)
+
+    def plan_deadlines(self, calendar: WorkingCalendar, rule: DeadlineRule) -> None:
+        """Keep `next_deadline_at` = the earliest alarm still to fire (None: nothing can)."""
+        pending = self.pending_alarms(calendar, rule)
+        self.next_deadline_at = pending[0].at if pending else None
+
+    def fire_deadlines(self, now: datetime, calendar: WorkingCalendar, rule: DeadlineRule,
+                       officers: Callable[[DeadlineKind], list[OfficerContact]],
+                       at_risk: bool = False) -> list[Alarm]:
+        """Fire every alarm due by `now`, each once (a history entry → one event), and plan the
+        next. A due-soon warning missed until the due date passed is dropped, not sent late."""
+        fired: list[Alarm] = []
+        for alarm in self.pending_alarms(calendar, rule):
+            if alarm.at > now:
+                break
+            self.alarms_fired.append(alarm.key)
+            if alarm.kind is DeadlineKind.DUE_SOON and self.due_at is not None and now > self.due_at:
+                continue
+            details: dict[str, Any] = {"officers": [o.model_dump() for o in officers(alarm.kind)],
+                                       "holder_id": self.current_officer_id}
+            if alarm.kind is DeadlineKind.DUE_SOON:
+                assert self.due_at is not None
+                details |= {"working_days_left": calendar.working_days_between(local_date(now),
+                                                                               local_date(self.due_at)),
+                            "at_risk": at_risk}
+            elif alarm.kind is DeadlineKind.STEP_OVERDUE:
+                details |= {"step": self.step, "step_due_at": self.step_due_at}
+            self._record(alarm.kind.value, self.status, SYSTEM_OFFICER, now, details)
+            fired.append(alarm)
+        self.plan_deadlines(calendar, rule)
+        return fired
 
     def request_supplement(self, officer_id: str, at: datetime, missing_papers: list[str], reason: str) -> None:
         target = next_status(Action.REQUEST_SUPPLEMENT, self.status)

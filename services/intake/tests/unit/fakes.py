@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from motcua_shared.events import Envelope
+from motcua_shared.events import Envelope, OfficerContact
 
 from intake.adapters.seed import load_demo_data
 from intake.app.context import IntakeApp
@@ -109,6 +109,33 @@ class FakeLookupGuard:
         self.failures.append((client, now))
 
 
+class FakeOfficers:
+    """Officer accounts as the `officers` collection holds them (unit, roles, contacts)."""
+
+    def __init__(self, accounts: dict[str, dict[str, Any]] | None = None) -> None:
+        self.accounts = accounts or {}
+
+    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]:
+        found = []
+        for officer_id, account in sorted(self.accounts.items(), key=lambda kv: kv[0] != holder_id):
+            if account.get("disabled"):
+                continue
+            if officer_id == holder_id:
+                found.append(OfficerContact(officer_id=officer_id, role="holder", email=account.get("email")))
+            elif leaders and account["unit"] == unit_code and "leader" in account["roles"]:
+                found.append(OfficerContact(officer_id=officer_id, role="leader", email=account.get("email")))
+        return found
+
+
+class FakeDeadlineIndex:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        due = [d for d in self.store.dossiers.values() if d.next_deadline_at is not None and d.next_deadline_at <= now]
+        return [d.code for d in sorted(due, key=lambda d: d.next_deadline_at)][:limit]  # type: ignore[arg-type, return-value]
+
+
 class Clock:
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -123,5 +150,6 @@ class Clock:
 def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[IntakeApp, Store, Clock]:
     store, clock = Store(), Clock(now)
     app = IntakeApp(uow=FakeUnitOfWork(store), dossiers=FakeReader(store), catalogue=FakeCatalogue(),
-                    lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock)
+                    lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock,
+                    officers=FakeOfficers(), deadlines=FakeDeadlineIndex(store))
     return app, store, clock
