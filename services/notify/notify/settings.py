@@ -18,6 +18,7 @@ SANDBOX_ZALO_REFRESH_TOKEN = "sandbox-refresh-token"
 SANDBOX_SMS_USERNAME = "motcua"
 SANDBOX_SMS_PASSWORD = "sandbox-password"
 SANDBOX_WEBHOOK_TOKEN = "sandbox-webhook-token"
+SANDBOX_EMAIL_API_KEY = "sandbox-email-key"
 
 
 class NotifySettings(CommonSettings):
@@ -53,6 +54,11 @@ class NotifySettings(CommonSettings):
     sms_password: str = SANDBOX_SMS_PASSWORD
     sms_gateway_dedupes: bool = Field(True, description="The gateway ignores a repeated request_id")
     webhook_token: str = Field(SANDBOX_WEBHOOK_TOKEN, description="?token= on the SMS gateway's callbacks")
+
+    # Officer channel (deadline alerts): a transactional e-mail HTTP API.
+    email_url: str = SANDBOX_URL + "/email/send"
+    email_api_key: str = SANDBOX_EMAIL_API_KEY
+    email_sender: str = "motcua@localhost"
 
     http_timeout_seconds: float = 10.0
     zalo_max_attempts: int = 3

@@ -20,18 +20,22 @@ from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.topology import consumer_spec
 
+from notify.adapters.email_client import EmailClient
 from notify.adapters.mongo_messages import MongoMessageStore
+from notify.adapters.mongo_officer_alerts import MongoOfficerAlerts
 from notify.adapters.mongo_opt_outs import MongoOptOutStore
 from notify.adapters.sms_client import SmsClient
 from notify.adapters.zalo_client import ZaloClient
 from notify.adapters.zalo_tokens import ZaloTokens
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher
+from notify.app.officer_alerts import AlertOfficers
 from notify.app.opt_outs import RecordOptOut
 from notify.app.ports import Clock
 from notify.app.receipts import ApplyReceipt
 from notify.app.send_message import SendMessage
 from notify.domain.delivery_policy import RetryPolicy
+from notify.domain.officer_alerts import DEADLINE_EVENTS
 from notify.domain.planning import HANDLED_EVENTS
 from notify.domain.quiet_hours import QuietHours
 from notify.settings import NotifySettings
@@ -84,8 +88,13 @@ class Runtime:
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
                              template_ids=settings.zns_template_ids, wake=dispatcher.wake)
+        officer_alerts = MongoOfficerAlerts(db, ttl=timedelta(days=settings.message_ttl_days))
+        await officer_alerts.ensure_indexes()
+        alert_officers = AlertOfficers(officer_alerts, EmailClient(
+            http, settings.email_url, settings.email_api_key, settings.email_sender), clock)
         consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
-                                 {model: accept for model in HANDLED_EVENTS})
+                                 {model: accept for model in HANDLED_EVENTS}
+                                 | {model: alert_officers for model in DEADLINE_EVENTS})
         runtime = cls(mongo, http, outbox, store, accept, receipts,
                       RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
                       dispatcher, relay, consumer, [])

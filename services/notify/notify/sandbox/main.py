@@ -1,4 +1,5 @@
-"""`notify-sandbox`: a local stand-in for Zalo ZNS and the SMS gateway (port 8010).
+"""`notify-sandbox`: a local stand-in for Zalo ZNS, the SMS gateway and the officers' e-mail API
+(port 8010).
 
 It is the default Zalo/SMS endpoint of the embedded run, so a person running motcua sees on
 http://127.0.0.1:8010/ what citizens would get; and it is the recording server notify's tests
@@ -18,6 +19,7 @@ from motcua_shared.logs import configure_logging, quiet_access_log
 
 from notify.sandbox.callbacks import Callbacks
 from notify.sandbox.control import control_router
+from notify.sandbox.email_api import email_router
 from notify.sandbox.page import page_router
 from notify.sandbox.provider_api import provider_router
 from notify.sandbox.settings import SandboxSettings
@@ -52,6 +54,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
     app.include_router(page_router(state))
     app.include_router(provider_router(state, settings, on_accepted))
     app.include_router(control_router(state, callbacks))
+    app.include_router(email_router(settings.email_api_key))
     app.include_router(liveness_router())
     quiet_access_log(frozenset({LIVENESS_PATH}))
     return app

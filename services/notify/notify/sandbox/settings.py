@@ -22,3 +22,4 @@ class SandboxSettings(BaseSettings):
     sms_username: str = notify_defaults.SANDBOX_SMS_USERNAME
     sms_password: str = notify_defaults.SANDBOX_SMS_PASSWORD
     webhook_token: str = notify_defaults.SANDBOX_WEBHOOK_TOKEN
+    email_api_key: str = notify_defaults.SANDBOX_EMAIL_API_KEY
