@@ -13,11 +13,13 @@ from reporting.api.schemas import (
     ONLINE_RATE,
     ON_TIME_RATE,
     SATISFACTION_RATE,
+    DeadlinesOut,
     IndicatorsOut,
     OneStopOut,
     OverdueOut,
     SatisfactionOut,
 )
+from reporting.app.deadline_report import deadline_report
 from reporting.app.one_stop import OneStopReport, indicators, one_stop_report
 from reporting.app.overdue import overdue_now
 from reporting.app.satisfaction_report import SatisfactionRow, satisfaction_report
@@ -114,6 +116,17 @@ async def indicator_figures(scope: Scope, svc: Svc, query: Period,
                             group_by: OneStopGroup = "unit") -> dict[str, object]:
     await authorize(svc, scope, query.target)
     rows, total = await indicators(svc.reader, query.target, query.start, query.end, group_by)
+    return _head(query, group_by) | {"rows": [asdict(r) for r in rows], "total": asdict(total)}
+
+
+@router.get("/deadlines", response_model=DeadlinesOut, summary="Deadline warnings, apologies and late dossiers",
+            description="Per unit, field or procedure, on the local day each happened in [from, to]: dossiers "
+                        "warned before their due date (dossier.due_soon), apologised in time (before the "
+                        "statutory due date), went overdue while being processed (dossier.overdue), and resolved "
+                        "late. " + CREDENTIALS)
+async def deadlines(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit") -> dict[str, object]:
+    await authorize(svc, scope, query.target)
+    rows, total = await deadline_report(svc.reader, query.target, query.start, query.end, group_by)
     return _head(query, group_by) | {"rows": [asdict(r) for r in rows], "total": asdict(total)}
 
 

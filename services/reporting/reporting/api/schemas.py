@@ -91,6 +91,20 @@ class IndicatorsOut(ReportHead):
     total: IndicatorRowOut
 
 
+class DeadlineRowOut(BaseModel):
+    key: str
+    label: str
+    warned: int = Field(description="Dossiers warned (dossier.due_soon) in the period")
+    apologised_in_time: int = Field(description="Apologies issued before the statutory due date")
+    went_overdue: int = Field(description="Dossiers that became overdue while being processed")
+    resolved_late: int = Field(description="Resolved after the statutory due date (as the one-stop report)")
+
+
+class DeadlinesOut(ReportHead):
+    rows: list[DeadlineRowOut]
+    total: DeadlineRowOut
+
+
 class OverdueDossierOut(BaseModel):
     code: str
     procedure_code: str

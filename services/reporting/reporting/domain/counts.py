@@ -23,6 +23,15 @@ RESOLVED_REFUSED = "resolved_refused"
 WITHDRAWN = "withdrawn"
 REFUSED_AT_DESK = "refused_at_desk"
 
+# Deadlines (intake's dossier.due_soon / .overdue and the apology, Decree 118/2025/NĐ-CP; form 04
+# of Circular 03/2025/TT-VPCP): dossiers warned before their due date, apologised in time (before
+# the statutory due date), and that went overdue while being processed — once each per dossier,
+# on the local day it happened. Kept beside the one-stop counters, not in the one-stop table.
+WARNED = "warned"
+APOLOGISED_IN_TIME = "apologised_in_time"
+WENT_OVERDUE = "went_overdue"
+DEADLINE_FIELDS = (WARNED, APOLOGISED_IN_TIME, WENT_OVERDUE)
+
 RECEIVED_FIELDS = tuple(RECEIVED_BY_CHANNEL.values())
 RESOLVED_FIELDS = (RESOLVED_EARLY, RESOLVED_ON_TIME, RESOLVED_LATE)
 COUNT_FIELDS = (*RECEIVED_FIELDS, *RESOLVED_FIELDS, RESOLVED_REFUSED, WITHDRAWN, REFUSED_AT_DESK)

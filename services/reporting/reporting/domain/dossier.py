@@ -6,7 +6,9 @@ event names, so it does not matter which events intake uses to reach a status:
 - received: the first event that carries `received_at` in a status past the desk check;
 - resolved: the first event whose status is resolved or returned (time: its `resolved_at`,
   else `returned_at`, else when it happened); classified against `original_due_at`;
-- withdrawn / refused at the desk: the first event in that status.
+- withdrawn / refused at the desk: the first event in that status;
+- warned / went overdue: the first `dossier.due_soon` / `dossier.overdue`; apologised in time:
+  the first apology issued before the statutory (original) due date (counts.DEADLINE_FIELDS).
 A child task of a linked dossier (its own code, `parent_code` set) is kept but never counted:
 the linked submission counts once, as its parent.
 """
@@ -18,6 +20,8 @@ from typing import Any
 from motcua_shared.events import (
     ApologyIssued,
     Channel,
+    DossierDueSoon,
+    DossierOverdue,
     DossierStatus,
     DossierWithdrawn,
     Envelope,
@@ -61,6 +65,8 @@ class DossierState:
     due_at: datetime | None = None  # in force now, an apology's new date included
     original_due_at: datetime | None = None  # in force before any apology: what "late" is judged by
     apologised: bool = False
+    warned: bool = False
+    went_overdue: bool = False
     resolved_at: datetime | None = None
     outcome: str | None = None
     timeliness: str | None = None
@@ -105,9 +111,10 @@ def apply_event(state: DossierState | None, envelope: Envelope[Any]) -> tuple[Do
     else:
         _check_same_dossier(state, envelope)
     after = replace(state, version=envelope.aggregate_version, status=payload.status)
+    changes: list[counts.CountChange] = []
+    after = _deadlines(after, envelope, changes)
     if after.finished_at is None:
         after = _follow_due_date(after, payload)
-    changes: list[counts.CountChange] = []
     after = _receive(after, payload, changes)
     after = _resolve(after, envelope, changes)
     after = _withdraw(after, envelope, changes)
@@ -145,6 +152,23 @@ def _follow_due_date(state: DossierState, payload: Any) -> DossierState:
         # A date not equal to the one in force is a new statutory date (receipt, or the clock
         # restarting when supplementary papers arrive); an event echoing an apology's date is not.
         return replace(state, due_at=payload.due_at, original_due_at=payload.due_at)
+    return state
+
+
+def _deadlines(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+    """Warned, apologised in time, went overdue: once each per dossier, before the due date
+    bookkeeping (an apology is judged against the date in force before it)."""
+    p, day = envelope.payload, local_day(envelope.occurred_at)
+    if isinstance(p, DossierDueSoon) and not state.warned:
+        changes.append(counts.CountChange(day, counts.WARNED))
+        return replace(state, warned=True)
+    if isinstance(p, DossierOverdue) and not state.went_overdue:
+        changes.append(counts.CountChange(day, counts.WENT_OVERDUE))
+        return replace(state, went_overdue=True)
+    if isinstance(p, ApologyIssued) and not state.apologised:
+        statutory = state.original_due_at or p.previous_due_at
+        if envelope.occurred_at <= statutory:
+            changes.append(counts.CountChange(day, counts.APOLOGISED_IN_TIME))
     return state
 
 

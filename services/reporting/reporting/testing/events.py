@@ -9,7 +9,9 @@ from motcua_shared.events import (
     ApologyIssued,
     Channel,
     CitizenContact,
+    DossierDueSoon,
     DossierHandedOver,
+    DossierOverdue,
     DossierReceived,
     DossierRefusedAtDesk,
     DossierResolved,
@@ -117,6 +119,12 @@ class DossierScript:
         previous, self.due_at = self.due_at, new_due_at
         return self._emit(ApologyIssued, at, self.status, previous_due_at=previous, new_due_at=new_due_at,
                           reason="Cần xác minh thêm", contact=self.contact)
+
+    def due_soon(self, at: datetime) -> Envelope[Any]:
+        return self._emit(DossierDueSoon, at, self.status, working_days_left=2, holder_id="spec01")
+
+    def overdue(self, at: datetime) -> Envelope[Any]:
+        return self._emit(DossierOverdue, at, self.status, holder_id="spec01")
 
     def task_resolved(self, at: datetime, agency: str) -> Envelope[Any]:
         return self._emit(LinkedTaskResolved, at, self.status, agency=agency,

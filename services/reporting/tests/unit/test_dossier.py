@@ -137,3 +137,30 @@ def test_inconsistent_events_can_never_apply(break_it):
         script.resolved(vn(2026, 2, 1))
     with pytest.raises(InconsistentEvent):
         replay(script)
+
+
+def test_warned_apologised_in_time_and_went_overdue_are_counted_once_each():
+    script = DossierScript("D9", UNIT, CERT)
+    script.received(vn(2026, 3, 10), due(2026, 3, 17))
+    script.handed_over(vn(2026, 3, 10, 10))
+    script.due_soon(vn(2026, 3, 13, 0, 1))
+    script.due_soon(vn(2026, 3, 13, 0, 2))  # never twice, whatever intake sends
+    script.apology(vn(2026, 3, 16), due(2026, 3, 24))
+    script.overdue(vn(2026, 3, 25, 0, 1))
+    script.overdue(vn(2026, 3, 26, 0, 1))
+    script.resolved(vn(2026, 3, 26))
+    state, changes = replay(script)
+    assert changes == [(date(2026, 3, 10), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
+                       (date(2026, 3, 13), counts.WARNED),
+                       (date(2026, 3, 16), counts.APOLOGISED_IN_TIME),
+                       (date(2026, 3, 25), counts.WENT_OVERDUE),
+                       (date(2026, 3, 26), counts.RESOLVED_LATE)]
+    assert state.warned and state.went_overdue and state.timeliness == "late"
+
+
+def test_an_apology_after_the_statutory_date_is_not_in_time():
+    script = DossierScript("D10", UNIT, CERT)
+    script.received(vn(2026, 3, 10), due(2026, 3, 12))
+    script.apology(vn(2026, 3, 13), due(2026, 3, 20))  # intake refuses this now; older data may hold it
+    _, changes = replay(script)
+    assert (date(2026, 3, 13), counts.APOLOGISED_IN_TIME) not in changes
