@@ -26,6 +26,7 @@ from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.indexes import ensure_indexes
 from intake.adapters.mongo_deadlines import MongoDeadlineIndex
 from intake.adapters.mongo_officers import MongoOfficerDirectory
+from intake.adapters.mongo_step_history import MongoStepHistory
 from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
@@ -75,6 +76,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             deadline_rule=DeadlineRule(settings.due_soon_working_days),
             officers=MongoOfficerDirectory(db),
             deadlines=deadline_index,
+            step_history=MongoStepHistory(db),
         )
         deadline_loop = DeadlineLoop(app.state.intake, settings.deadline_poll_interval)
         relay.start()

@@ -8,7 +8,10 @@ from datetime import datetime
 
 from motcua_shared.timeutil import utcnow
 
-from intake.app.ports import Catalogue, DeadlineIndex, DossierReader, LookupGuard, NoOfficers, OfficerDirectory, UnitOfWork
+from intake.app.ports import (
+    Catalogue, DeadlineIndex, DossierReader, LookupGuard, NoOfficers, NoStepHistory, OfficerDirectory, StepHistory,
+    UnitOfWork,
+)
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.parts import ApologyRule, ClockPolicy
 
@@ -55,5 +58,6 @@ class IntakeApp:
     deadline_rule: DeadlineRule = field(default_factory=DeadlineRule)
     officers: OfficerDirectory = field(default_factory=NoOfficers)
     deadlines: DeadlineIndex | None = None
+    step_history: StepHistory = field(default_factory=NoStepHistory)
     clock: Callable[[], datetime] = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)

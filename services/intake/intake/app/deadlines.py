@@ -44,6 +44,7 @@ async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[st
     calendar = calendars[seen.unit_code]
     holder = await app.officers.contacts(seen.unit_code, seen.current_officer_id, leaders=False)
     with_leaders = await app.officers.contacts(seen.unit_code, seen.current_officer_id, leaders=True)
+    samples = await app.step_history.samples(seen.procedure_code, seen.step) if seen.step else []
 
     def officers(kind: DeadlineKind) -> list:
         return with_leaders if kind is DeadlineKind.OVERDUE else holder
@@ -53,9 +54,11 @@ async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[st
         if dossier is None:
             return None
         before = dossier.version
-        planned = dossier.next_deadline_at
+        planned, risk_before = dossier.next_deadline_at, dossier.at_risk
+        if dossier.step == seen.step:
+            dossier.assess_risk(samples, calendar)
         fired = dossier.fire_deadlines(now, calendar, app.deadline_rule, officers)
-        if not fired and dossier.next_deadline_at == planned and before == dossier.version:
+        if not fired and dossier.next_deadline_at == planned and dossier.at_risk == risk_before:
             return None  # someone else fired it meanwhile: nothing to write
         await tx.update_dossier(dossier, before)
         for envelope in envelopes(dossier, dossier.history[before:]):

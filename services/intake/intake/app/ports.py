@@ -80,3 +80,20 @@ class DeadlineIndex(Protocol):
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Codes of dossiers whose next alarm is due by `now`, earliest first, at most `limit`."""
         ...
+
+
+class StepHistory(Protocol):
+    """Per procedure and step, the working days from entering the step to the resolution of the
+    dossiers resolved lately (domain/at_risk.py)."""
+
+    async def samples(self, procedure_code: str, step: str) -> list[int]: ...
+
+    async def record(self, procedure_code: str, samples: dict[str, list[int]]) -> None: ...
+
+
+class NoStepHistory:
+    async def samples(self, procedure_code: str, step: str) -> list[int]:
+        return []
+
+    async def record(self, procedure_code: str, samples: dict[str, list[int]]) -> None:
+        return None

@@ -3,7 +3,7 @@ the letter of apology and request to extend (văn bản xin lỗi và đề ngh�
 quyết, form 04 of Appendix I, Circular 03/2025/TT-VPCP; formerly Phiếu xin lỗi và hẹn lại ngày
 trả kết quả)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from intake.app.act import act_on_dossier
 from intake.app.calendars import calendar_for
@@ -14,9 +14,14 @@ from intake.domain.dossier import Dossier
 async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str,
                     note: str | None) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
-    return await act_on_dossier(
-        app, actor, code, lambda d, at: d.hand_over(actor.officer_id, at, to_officer_id, step, note, calendar),
-        calendar)
+    known = await app.dossiers.get(code)
+    samples = await app.step_history.samples(known.procedure_code, step) if known else []
+
+    def change(d: Dossier, at: datetime) -> None:
+        d.hand_over(actor.officer_id, at, to_officer_id, step, note, calendar)
+        d.assess_risk(samples, calendar)
+
+    return await act_on_dossier(app, actor, code, change, calendar)
 
 
 async def apologise(app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str) -> Dossier:

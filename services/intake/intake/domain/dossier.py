@@ -17,6 +17,7 @@ from motcua_shared.events import (
     ReturnMethod,
 )
 
+from intake.domain.at_risk import at_risk as predicts_late
 from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
 from intake.domain.catalogue import Procedure, TimeLimit, Unit
 from intake.domain.citizen import Citizen
@@ -65,6 +66,8 @@ class Dossier(BaseModel):
     step: str | None = None
     step_version: int | None = None
     step_due_at: datetime | None = None
+    step_started_at: datetime | None = None
+    at_risk: bool = False  # domain/at_risk.py: the procedure's history says it will likely be late
     alarms_fired: list[str] = Field(default_factory=list)
     next_deadline_at: datetime | None = None
     tasks: list[LinkedTask] = Field(default_factory=list)
@@ -144,8 +147,14 @@ class Dossier(BaseModel):
 
     def _enter_step(self, step: str, at: datetime, calendar: WorkingCalendar | None) -> None:
         limit = self.step_limits.get(step)
-        self.step, self.step_version = step, self.version
+        self.step, self.step_version, self.step_started_at = step, self.version, at
         self.step_due_at = step_due_at(calendar, at, limit) if limit is not None and calendar else None
+
+    def assess_risk(self, samples: list[int], calendar: WorkingCalendar) -> bool:
+        """Mark (or clear) `at_risk` from the samples of the current step (domain/at_risk.py)."""
+        self.at_risk = (self.status in CLOCK_RUNNING and self.step_started_at is not None
+                        and predicts_late(samples, self.step_started_at, self.due_at, calendar))
+        return self.at_risk
 
     def pending_alarms(self, calendar: WorkingCalendar, rule: DeadlineRule) -> list[Alarm]:
         if self.status not in CLOCK_RUNNING:
@@ -160,8 +169,7 @@ class Dossier(BaseModel):
         self.next_deadline_at = pending[0].at if pending else None
 
     def fire_deadlines(self, now: datetime, calendar: WorkingCalendar, rule: DeadlineRule,
-                       officers: Callable[[DeadlineKind], list[OfficerContact]],
-                       at_risk: bool = False) -> list[Alarm]:
+                       officers: Callable[[DeadlineKind], list[OfficerContact]]) -> list[Alarm]:
         """Fire every alarm due by `now`, each once (a history entry → one event), and plan the
         next. A due-soon warning missed until the due date passed is dropped, not sent late."""
         fired: list[Alarm] = []
@@ -177,7 +185,7 @@ class Dossier(BaseModel):
                 assert self.due_at is not None
                 details |= {"working_days_left": calendar.working_days_between(local_date(now),
                                                                                local_date(self.due_at)),
-                            "at_risk": at_risk}
+                            "at_risk": self.at_risk}
             elif alarm.kind is DeadlineKind.STEP_OVERDUE:
                 details |= {"step": self.step, "step_due_at": self.step_due_at}
             self._record(alarm.kind.value, self.status, SYSTEM_OFFICER, now, details)

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.mongo_deadlines import INDEX_NAME, MongoDeadlineIndex
 from intake.adapters.mongo_officers import MongoOfficerDirectory
+from intake.adapters.mongo_step_history import MongoStepHistory
 from intake.app.deadlines import fire_due_deadlines
 from intake.domain.deadlines import start_of_day
 from intake.domain.calendar import WorkingCalendar, local_date
@@ -89,3 +90,13 @@ async def test_alarms_fire_once_into_the_outbox_even_when_two_ticks_race(intake:
         {"officer_id": "desk-01", "role": "holder", "email": "d@x.vn", "phone": None}]
     stored = await app.dossiers.get(received["code"])
     assert stored.next_deadline_at == start_of_day(calendar.next_working_day(local_date(stored.due_at)))
+
+
+async def test_step_durations_keep_the_last_fifty_per_procedure_and_step(mongo: AsyncDatabase) -> None:
+    history = MongoStepHistory(mongo)
+    for n in range(60):
+        await history.record("1.001699", {"chuyen-mon": [n], "tiep-nhan": [0]})
+    await history.record("2.001035", {"chuyen-mon": [99]})
+    assert await history.samples("1.001699", "chuyen-mon") == list(range(10, 60))
+    assert await history.samples("2.001035", "chuyen-mon") == [99]
+    assert await history.samples("1.001699", "lanh-dao-ky") == []

@@ -136,6 +136,18 @@ class FakeDeadlineIndex:
         return [d.code for d in sorted(due, key=lambda d: d.next_deadline_at)][:limit]  # type: ignore[arg-type, return-value]
 
 
+class FakeStepHistory:
+    def __init__(self) -> None:
+        self.days: dict[tuple[str, str], list[int]] = {}
+
+    async def samples(self, procedure_code: str, step: str) -> list[int]:
+        return list(self.days.get((procedure_code, step), []))
+
+    async def record(self, procedure_code: str, samples: dict[str, list[int]]) -> None:
+        for step, days in samples.items():
+            self.days[(procedure_code, step)] = (self.days.get((procedure_code, step), []) + days)[-50:]
+
+
 class Clock:
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -151,5 +163,5 @@ def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[
     store, clock = Store(), Clock(now)
     app = IntakeApp(uow=FakeUnitOfWork(store), dossiers=FakeReader(store), catalogue=FakeCatalogue(),
                     lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock,
-                    officers=FakeOfficers(), deadlines=FakeDeadlineIndex(store))
+                    officers=FakeOfficers(), deadlines=FakeDeadlineIndex(store), step_history=FakeStepHistory())
     return app, store, clock
