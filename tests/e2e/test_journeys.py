@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 import httpx
 import pytest
 
+from .deadline_journey import deadline_journey
 from .journey_kit import (
     LEDGER, PROVINCE, VN, Citizen, Desk, Reports, answer_on_page, eventually, expect_figures, expect_inbox, inbox,
     kiosk, local_day, one_stop_row, satisfaction_row, survey_link, timeliness, today, zns_date,
@@ -263,6 +264,12 @@ def test_apology_and_late_return(system):
                    {"unsatisfied": 1})
     eventually(lambda: reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"] == [],
                what="the overdue list empty once resolved")
+
+
+def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
+    """Issue 11's journey (tests/e2e/deadline_journey.py): due-soon e-mail to the holder, apology
+    in time, a second apology refused, overdue e-mails to holder and leader, returned and counted late."""
+    deadline_journey(system)
 
 
 # ================================================================ the whole run

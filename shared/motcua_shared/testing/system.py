@@ -60,7 +60,7 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
         "INTAKE_PORT": str(ports["intake"]), "INTAKE_DB_NAME": f"sys_{run_id}_intake",
         "NOTIFY_PORT": str(ports["notify"]), "NOTIFY_DB_NAME": f"sys_{run_id}_notify",
         "NOTIFY_ZALO_BASE_URL": urls["sandbox"], "NOTIFY_ZALO_OAUTH_URL": urls["sandbox"],
-        "NOTIFY_SMS_URL": urls["sandbox"] + "/sms/send",
+        "NOTIFY_SMS_URL": urls["sandbox"] + "/sms/send", "NOTIFY_EMAIL_URL": urls["sandbox"] + "/email/send",
         "NOTIFY_LOOKUP_URL": urls["intake"] + "/api/v1/public/dossiers/{code}",
         # A run must not wait for morning when CI runs at night in Vietnam.
         "NOTIFY_QUIET_START": "00:00", "NOTIFY_QUIET_END": "00:00",
