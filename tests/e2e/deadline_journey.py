@@ -60,7 +60,9 @@ def _emails(system, code: str) -> list[tuple[str, str]]:
 
 
 def _shift_to(system, moment: datetime) -> None:
-    system.shift_clock(moment - datetime.now(timezone.utc))
+    """Whole seconds, as libfaketime's offset file holds them: tokens are then issued at exactly the
+    services' time, never a fraction of a second in their future (which they refuse)."""
+    system.shift_clock(timedelta(seconds=round((moment - datetime.now(timezone.utc)).total_seconds())))
 
 
 def deadline_journey(system) -> None:
