@@ -184,6 +184,7 @@ def test_notify_uses_the_sandbox_with_the_credentials_the_sandbox_accepts(compos
     sandbox = services["notify-sandbox"].settings()
     assert notify["NOTIFY_ZALO_BASE_URL"] == notify["NOTIFY_ZALO_OAUTH_URL"] == "http://notify-sandbox:8010"
     assert notify["NOTIFY_SMS_URL"] == "http://notify-sandbox:8010/sms/send"
+    assert notify["NOTIFY_EMAIL_URL"] == "http://notify-sandbox:8010/email/send"
     pairs = {
         "NOTIFY_ZALO_APP_ID": sandbox.zalo_app_id,
         "NOTIFY_ZALO_SECRET_KEY": sandbox.zalo_secret_key,
@@ -191,6 +192,7 @@ def test_notify_uses_the_sandbox_with_the_credentials_the_sandbox_accepts(compos
         "NOTIFY_SMS_USERNAME": sandbox.sms_username,
         "NOTIFY_SMS_PASSWORD": sandbox.sms_password,
         "NOTIFY_WEBHOOK_TOKEN": sandbox.webhook_token,
+        "NOTIFY_EMAIL_API_KEY": sandbox.email_api_key,
     }
     assert {key: notify[key] for key in pairs} == pairs
     assert compose["services"]["notify-sandbox"]["environment"]["NOTIFY_SANDBOX_NOTIFY_URL"] == "http://notify:8002"
