@@ -1,4 +1,5 @@
-"""Runs the deadline scheduler (app/deadlines.py) in the service: a tick every
+"""Runs the deadline scheduler (app/deadlines.py) in the service: first plans the open dossiers
+stored before deadlines existed (once after an upgrade), then a tick every
 `INTAKE_DEADLINE_POLL_INTERVAL` seconds, at once again while ticks come back full. A failing
 tick is logged and retried on the next one (the alarms stay due in the database)."""
 
@@ -7,7 +8,7 @@ import contextlib
 import logging
 
 from intake.app.context import IntakeApp
-from intake.app.deadlines import fire_due_deadlines
+from intake.app.deadlines import fire_due_deadlines, plan_unplanned
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,13 @@ class DeadlineLoop:
                 await self._task
 
     async def _run(self) -> None:
+        try:
+            while await plan_unplanned(self.app, self.batch) >= self.batch:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 — the ticks go on; the next start plans the rest
+            log.exception("planning the deadlines of dossiers stored before them failed")
         while True:
             try:
                 full = await fire_due_deadlines(self.app, self.batch) >= self.batch

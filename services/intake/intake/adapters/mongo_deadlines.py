@@ -13,6 +13,8 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from intake.domain.lifecycle import CLOCK_RUNNING
+
 FLOOR = datetime(2000, 1, 1, tzinfo=timezone.utc)
 INDEX_NAME = "next_deadline_1"
 
@@ -30,6 +32,13 @@ class MongoDeadlineIndex:
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         cursor = self.dossiers.find(due_filter(now), {"_id": 1}).sort("next_deadline_at", ASCENDING).limit(limit)
+        return [doc["_id"] async for doc in cursor]
+
+    async def unplanned(self, limit: int) -> list[str]:
+        # Once after an upgrade: open dossiers written before deadlines existed lack the field
+        # (planned ones hold a date or null). On the (status, due_at) index's status prefix.
+        cursor = self.dossiers.find({"status": {"$in": sorted(s.value for s in CLOCK_RUNNING)},
+                                     "next_deadline_at": {"$exists": False}}, {"_id": 1}).limit(limit)
         return [doc["_id"] async for doc in cursor]
 
     async def explain(self, now: datetime, limit: int) -> dict[str, Any]:

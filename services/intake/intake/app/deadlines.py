@@ -69,3 +69,28 @@ async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[st
     if dossier is not None:
         log.info("dossier %s deadlines: %s; next %s", code,
                  [e.action for e in dossier.history[seen.version:]] or "none fired", dossier.next_deadline_at)
+
+
+async def plan_unplanned(app: IntakeApp, limit: int = 100) -> int:
+    """After an upgrade, give the open dossiers stored before deadlines existed their next alarm
+    (no event: planning is not a change of the dossier). Returns how many it planned."""
+    if app.deadlines is None:
+        return 0
+    codes = await app.deadlines.unplanned(limit)
+    calendars: dict[str, WorkingCalendar] = {}
+    for code in codes:
+        seen = await app.dossiers.get(code)
+        if seen is None:
+            continue
+        if seen.unit_code not in calendars:
+            calendars[seen.unit_code] = await calendar_for(app, seen.unit_code)
+        calendar = calendars[seen.unit_code]
+
+        async def work(tx: DossierTransaction, code: str = code, calendar: WorkingCalendar = calendar) -> None:
+            dossier = await tx.get_dossier(code)
+            if dossier is not None:
+                dossier.plan_deadlines(calendar, app.deadline_rule)
+                await tx.update_dossier(dossier, dossier.version)
+
+        await app.uow.run(work)
+    return len(codes)

@@ -81,6 +81,10 @@ class DeadlineIndex(Protocol):
         """Codes of dossiers whose next alarm is due by `now`, earliest first, at most `limit`."""
         ...
 
+    async def unplanned(self, limit: int) -> list[str]:
+        """Codes of open dossiers stored before deadlines existed (no `next_deadline_at` at all)."""
+        ...
+
 
 class StepHistory(Protocol):
     """Per procedure and step, the working days from entering the step to the resolution of the

@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from intake.adapters.mongo_deadlines import INDEX_NAME, MongoDeadlineIndex
 from intake.adapters.mongo_officers import MongoOfficerDirectory
 from intake.adapters.mongo_step_history import MongoStepHistory
-from intake.app.deadlines import fire_due_deadlines
+from intake.app.deadlines import fire_due_deadlines, plan_unplanned
 from intake.domain.deadlines import start_of_day
 from intake.domain.calendar import WorkingCalendar, local_date
 
@@ -100,3 +100,16 @@ async def test_step_durations_keep_the_last_fifty_per_procedure_and_step(mongo: 
     assert await history.samples("1.001699", "chuyen-mon") == list(range(10, 60))
     assert await history.samples("2.001035", "chuyen-mon") == [99]
     assert await history.samples("1.001699", "lanh-dao-ky") == []
+
+
+async def test_open_dossiers_stored_before_deadlines_get_planned_once(intake: Intake) -> None:
+    app = intake.app.state.intake
+    old = (await intake.receive("1.004227")).json()["code"]
+    finished = (await intake.receive("1.004227", desk_check="ineligible", reason="Không thuộc thẩm quyền")).json()
+    await intake.db.dossiers.update_many({}, {"$unset": {"next_deadline_at": ""}})  # as written before them
+    assert await MongoDeadlineIndex(intake.db).unplanned(10) == [old]
+    version = (await app.dossiers.get(old)).version
+    assert await plan_unplanned(app) == 1 and await plan_unplanned(app) == 0
+    planned = await app.dossiers.get(old)
+    assert planned.next_deadline_at is not None and planned.version == version  # planning is no event
+    assert (await intake.db.dossiers.find_one({"_id": finished["code"]}))["status"] == "refused_at_desk"

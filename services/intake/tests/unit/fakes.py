@@ -135,6 +135,9 @@ class FakeDeadlineIndex:
         due = [d for d in self.store.dossiers.values() if d.next_deadline_at is not None and d.next_deadline_at <= now]
         return [d.code for d in sorted(due, key=lambda d: d.next_deadline_at)][:limit]  # type: ignore[arg-type, return-value]
 
+    async def unplanned(self, limit: int) -> list[str]:
+        return []  # every dossier made here is planned when stored
+
 
 class FakeStepHistory:
     def __init__(self) -> None:
