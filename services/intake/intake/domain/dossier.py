@@ -2,8 +2,8 @@
 hồ sơ) and every lifecycle action. Each action is checked by the state machine, recorded
 with the acting officer and time, and bumps `version` once per event it causes."""
 
-from datetime import date, datetime
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -26,7 +26,6 @@ from intake.domain.deadlines import RECEIPT_STEP, Alarm, DeadlineKind, DeadlineR
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
 from intake.domain.lifecycle import CLOCK_RUNNING, INITIAL_STATUS, Action, DeskCheck, next_status
 from intake.domain.parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
-
 
 SYSTEM_OFFICER = "system"  # who "acts" when a deadline fires
 
