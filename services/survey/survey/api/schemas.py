@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from motcua_shared.api_errors import bilingual_error
 from motcua_shared.events import FeedbackSource, SatisfactionLevel
 from motcua_shared.text import NfcStr
 
@@ -91,6 +92,13 @@ class FollowUpResponseIn(BaseModel):
 
     action: _text(ACTION_MAX_LENGTH, min_length=1) = Field(  # type: ignore[valid-type]
         description="What the unit did about the feedback (kết quả xử lý phản ánh, kiến nghị)")
+
+    @field_validator("action")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise bilingual_error("Vui lòng ghi kết quả xử lý", "What was done must not be blank")
+        return value.strip()
 
 
 class FollowUpOut(BaseModel):
