@@ -13,13 +13,24 @@ import httpx
 import pytest
 
 from .journey_kit import (
-    Citizen, Desk, Reports, answer_on_page, eventually, expect_inbox, inbox, local_day, survey_link, today, zns_date,
+    Citizen, Desk, Reports, answer_on_page, eventually, inbox, local_day, survey_link, today, zns_date,
 )
 
 pytestmark = pytest.mark.e2e
 
 UNIT = "26956"  # UBND phường Bình Lợi Trung
 BACK = timedelta(days=35)  # ≥ 16 working days whatever the holidays: a 10-working-day deadline has passed
+
+
+def expect_inbox(system, citizen: Citizen, expected: list[tuple[str, str]], code: str) -> list[dict]:
+    """Exactly these (channel, kind), in order, about `code`. This module runs its own system, so
+    unlike journey_kit's it writes nothing into the ledger test_journeys.py totals."""
+    got = eventually(lambda: (lambda ms: ms if len(ms) >= len(expected) else None)(inbox(system, citizen)),
+                     what=f"{len(expected)} messages to {citizen.name}")
+    assert [(m["channel"], m["kind"]) for m in got] == expected
+    assert all(citizen.name not in str(m) and citizen.cccd not in str(m) for m in got)
+    assert all(m["template_data"].get("ma_ho_so", code) == code for m in got if m["channel"] == "zalo")
+    return got
 
 
 def _follow_ups(system, status: str = "open") -> list[dict]:
