@@ -1,6 +1,7 @@
 """Follow-ups on the real broker and Mongo-wire server: opened with the answer or the note in one
 transaction, answered once by the unit's leader, the contact gone once the citizen is told."""
 
+import asyncio
 from datetime import timedelta
 
 from motcua_shared.testing.plugin import eventually
@@ -28,6 +29,8 @@ async def _answer_unhappily(survey, publish, returned, event_probe, events_of, c
     doc = await survey.survey_of(code)
     kept = await survey.db["survey_contacts"].find_one({"_id": doc["_id"]})
     assert kept["phone"] == PHONE and kept["consent"] is True and kept["expires_at"] == doc["expires_at"]
+    ttl = await survey.db["survey_contacts"].index_information()
+    assert any(i.get("expireAfterSeconds") == 0 and i["key"] == [("expires_at", 1)] for i in ttl.values())
     answered = await survey.http.post(link, data={"level": "unsatisfied", "comment": "Phải đi lại ba lần"})
     assert answered.status_code == 200
     assert await survey.db["survey_contacts"].count_documents({}) == 0  # answered: no longer needed
@@ -93,10 +96,12 @@ async def test_a_suggestion_with_a_contact_is_followed_up_and_its_contact_erased
     assert anonymous_doc["contact"] is None and "203.0.113.7" not in str(anonymous_doc)
 
     leader = survey.token("boss", UNIT, "leader")
-    done = await survey.http.post(f"{LEADER_URL}/{stored['_id']}/response", json={"action": "Đã bổ sung 10 ghế"},
-                                  headers=leader)
-    assert done.status_code == 201
+    url = f"{LEADER_URL}/{stored['_id']}/response"
+    racing = await asyncio.gather(survey.http.post(url, json={"action": "Đã bổ sung 10 ghế"}, headers=leader),
+                                  survey.http.post(url, json={"action": "Đã bổ sung 12 ghế"}, headers=leader))
+    assert sorted(r.status_code for r in racing) == [201, 409]  # two leaders at once: one answer
     note = await survey.db["suggestions"].find_one({"_id": stored["source_id"]})
     assert note["contact"] is None and note["text"] == "Xin thêm ghế chờ"
     answered = await eventually(_published(event_probe, events_of, "feedback.answered"))
     assert answered[0]["payload"]["source"] == "suggestion" and answered[0]["payload"]["dossier_code"] is None
+    assert await survey.db["outbox"].count_documents({"routing_key": "feedback.answered"}) == 1
