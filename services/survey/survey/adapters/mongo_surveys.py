@@ -68,7 +68,8 @@ class MongoSurveyRepository:
         doc = await self.surveys.find_one({"dossier_code": dossier_code})
         return _survey(doc) if doc else None
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any], follow_up: NewFollowUp | None = None) -> bool:
+    async def record_answer(self, survey: Survey, answered: Envelope[Any],
+                            follow_up: NewFollowUp | None = None) -> bool:
         answer = survey.answer
         assert answer is not None
 

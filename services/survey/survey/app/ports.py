@@ -28,7 +28,8 @@ class SurveyRepository(Protocol):
 
     async def by_dossier(self, dossier_code: str) -> Survey | None: ...
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any], follow_up: NewFollowUp | None = None) -> bool:
+    async def record_answer(self, survey: Survey, answered: Envelope[Any],
+                            follow_up: NewFollowUp | None = None) -> bool:
         """Store the answer and its SurveyAnswered event atomically, if still unanswered; drop the
         survey's contact and store the follow-up (with its event) in the same transaction."""
 
