@@ -7,12 +7,16 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from motcua_shared.consumer import PermanentError
-from motcua_shared.events import CitizenContact, Envelope, FeedbackAnswered, FeedbackOpened, FeedbackSource
+from motcua_shared.events import (
+    Channel, CitizenContact, Envelope, FeedbackAnswered, FeedbackOpened, FeedbackSource,
+)
 
 from reporting.app.projector import Projector
+from reporting.app.rebuild import rebuild
 from reporting.domain.feedback import (
     ANSWERED_LATE, ANSWERED_ON_TIME, RECEIVED, FeedbackCount, FeedbackFigures, feedback_count,
 )
+from reporting.testing.events import DossierScript, Procedure, Unit, due, vn
 
 from .fakes import FakeProjectionStore
 
@@ -64,3 +68,25 @@ async def test_projected_once_with_the_province_from_the_unit_directory() -> Non
     assert [(c.province_code, c.unit_name, c.name) for c in counted] == [
         ("79", "UBND phường Bình Thạnh", RECEIVED), ("79", "UBND phường Bình Thạnh", ANSWERED_LATE)]
     assert "0912345678" not in repr(store.committed.data) and "+84912345678" not in repr(store.committed.data)
+
+
+async def test_a_rebuild_replays_the_feedback_in_survey_s_log() -> None:
+    class Log:
+        def __init__(self, name: str, events: list) -> None:
+            self.name, self._events = name, events
+
+        async def check(self) -> None:
+            pass
+
+        async def events(self):
+            for event in self._events:
+                yield event.model_dump(mode="json")
+
+    store = FakeProjectionStore()
+    script = DossierScript("D1", Unit(UNIT, "UBND phường Bình Thạnh", "79"), Procedure("1.001", "CT", "ct"),
+                           Channel.DIRECT)
+    script.received(vn(2026, 3, 30), due(2026, 4, 2))
+    survey_log = [opened(), answered(DUE)]
+    summary = await rebuild(store, lambda: OPENED, [Log("intake", script.envelopes), Log("survey", survey_log)])
+    assert (summary.applied, summary.rejected) == (3, [])
+    assert [c.name for c in store.committed.data["feedback"]] == [RECEIVED, ANSWERED_ON_TIME]
