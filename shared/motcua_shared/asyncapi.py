@@ -15,7 +15,7 @@ from motcua_shared.events import Envelope, all_event_models
 from motcua_shared.topology import BINDINGS, ConsumerSpec
 
 EXCHANGE = "motcua.events"
-PUBLISHERS = {"dossier": "intake", "survey": "survey", "notification": "notify"}
+PUBLISHERS = {"dossier": "intake", "survey": "survey", "notification": "notify", "feedback": "survey"}
 
 
 def build_spec() -> dict[str, Any]:

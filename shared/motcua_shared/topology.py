@@ -71,9 +71,9 @@ class ConsumerSpec:
 
 # Which events each consumer needs: the one place bindings are written.
 BINDINGS: dict[str, tuple[str, ...]] = {
-    "notify": ("dossier.#", "survey.opened"),
+    "notify": ("dossier.#", "survey.opened", "feedback.answered"),
     "survey": ("dossier.result_returned",),
-    "reporting": ("dossier.#", "survey.answered"),
+    "reporting": ("dossier.#", "survey.answered", "feedback.opened", "feedback.answered"),
 }
 
 

@@ -27,12 +27,14 @@ from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
 
 from survey.access_log import install_private_access_log
+from survey.adapters.mongo_follow_ups import MongoFollowUpRepository
 from survey.adapters.mongo_rate_limit import MongoRateLimiter
 from survey.adapters.mongo_suggestions import MongoSuggestionRepository
 from survey.adapters.mongo_surveys import MongoSurveyRepository
-from survey.api import kiosk, leader, suggestion_box, survey_page
+from survey.api import follow_ups, kiosk, leader, suggestion_box, survey_page
 from survey.api.deps import Services
 from survey.app.answer_survey import AnswerSurvey
+from survey.app.follow_ups import FollowUpOpener, FollowUps
 from survey.app.open_survey import OpeningRules, OpenSurvey
 from survey.app.ports import Clock
 from survey.app.suggestion_box import SuggestionBox
@@ -51,10 +53,11 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         outbox = Outbox(db["outbox"])
         surveys = MongoSurveyRepository(db, outbox)
         suggestions = MongoSuggestionRepository(db, outbox)
+        feedback = MongoFollowUpRepository(db, outbox)
         limiter = MongoRateLimiter(db["suggestion_hits"], limit=settings.suggestion_limit,
                                    window=timedelta(minutes=settings.suggestion_window_minutes),
                                    secret=settings.rate_limit_secret)
-        for store in (outbox, surveys, suggestions, limiter):
+        for store in (outbox, surveys, suggestions, feedback, limiter):
             await store.ensure_indexes()
         outbox_holder[:] = [outbox]
 
@@ -62,10 +65,14 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         relay.start()
         rules = OpeningRules(timedelta(days=settings.expiry_days), settings.excluded_procedure_codes,
                              settings.public_url)
+        opener = FollowUpOpener(settings.feedback_due_working_days)
+        reports = UnitReports(surveys)
         app.state.services = Services(
-            answers=AnswerSurvey(surveys, clock, relay.wake),
-            suggestions=SuggestionBox(suggestions, limiter, clock, relay.wake),
-            reports=UnitReports(surveys),
+            answers=AnswerSurvey(surveys, clock, relay.wake, opener),
+            suggestions=SuggestionBox(suggestions, limiter, clock, relay.wake, opener, reports.unit_name),
+            reports=reports,
+            follow_ups=FollowUps(feedback, clock, relay.wake),
+            clock=clock,
         )
         spec = consumer_spec(settings.exchange, "survey")
         consumer = EventConsumer(spec, {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
@@ -91,6 +98,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
     app.include_router(suggestion_box.router)
     app.include_router(kiosk.kiosk_router(principal))
     app.include_router(leader.leader_router(principal))
+    app.include_router(follow_ups.follow_ups_router(principal))
     app.include_router(event_log_router(lambda: outbox_holder[0], principal))
     return app
 

@@ -23,6 +23,9 @@ class SurveySettings(CommonSettings):
     forwarded_allow_ips: str = Field(
         "127.0.0.1", description="Proxies trusted for X-Forwarded-For (uvicorn's forwarded_allow_ips)"
     )
+    feedback_due_working_days: int = Field(
+        10, ge=1, le=60, description="Working days a unit has to answer a follow-up (phản ánh, kiến nghị)"
+    )
 
     @property
     def excluded_procedure_codes(self) -> frozenset[str]:

@@ -17,3 +17,4 @@ class MessageKind(StrEnum):
     CONGRATULATIONS_BIRTH = "congratulations_birth"  # thư chúc mừng (seed 003)
     CONGRATULATIONS_MARRIAGE = "congratulations_marriage"
     CONDOLENCES = "condolences"  # thư chia buồn: never with a survey
+    FEEDBACK_ANSWERED = "feedback_answered"  # trả lời phản ánh, kiến nghị (survey follow-up)

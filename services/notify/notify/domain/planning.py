@@ -10,6 +10,11 @@ papers are in the family's hands. DossierReceived is too early (the dossier may 
 refused or need papers) and DossierResolved already brings "the result is ready"; one letter
 at the end reads as care, not as a notification. A death registration is remembered so that
 the survey opened after the return is never sent to a grieving family.
+
+A citizen whose feedback (phản ánh, kiến nghị) the unit's leader answered is told so
+(FeedbackAnswered from survey), when they left a phone and consented: the event carries the
+contact only then. The leader's text stays in survey's database: the message names the date
+and what the feedback was about.
 """
 
 from dataclasses import dataclass, replace
@@ -18,7 +23,7 @@ from typing import Callable
 
 from motcua_shared.events import (
     ApologyIssued, CitizenContact, CivilStatusEvent, DossierReceived, DossierRefusedAtDesk,
-    DossierResolved, EventPayload, HomeVisitScheduled, ResolutionOutcome, ResultReturned,
+    DossierResolved, EventPayload, FeedbackAnswered, HomeVisitScheduled, ResolutionOutcome, ResultReturned,
     SupplementRequested, SurveyOpened,
 )
 from motcua_shared.timeutil import to_vn
@@ -69,7 +74,7 @@ def plan_event(payload: EventPayload, aggregate_id: str, facts: DossierFacts, lo
     planner = _PLANNERS.get(type(payload))
     if planner is None:
         return Plan(aggregate_id, None, None, skipped=f"{payload.event_type} needs no message")
-    code = payload.dossier_code if isinstance(payload, SurveyOpened) else aggregate_id
+    code = getattr(payload, "dossier_code", None) or aggregate_id  # a survey's or feedback's dossier
     plan = planner(payload, code, facts, lookup_url)
     return _require_consent(plan)
 
@@ -154,6 +159,13 @@ def _survey(p: SurveyOpened, code, facts, lookup_url) -> Plan:
     return Plan(code, p.contact, PlannedMessage(K.SURVEY_OPENED, fields))
 
 
+def _feedback_answered(p: FeedbackAnswered, code, facts, lookup_url) -> Plan:
+    subject = f"hồ sơ {p.dossier_code}" if p.dossier_code else "hòm thư góp ý"
+    fields = {"unit": p.unit_name or "cơ quan giải quyết", "feedback_date": format_date(p.opened_at),
+              "subject": subject}
+    return Plan(code, p.contact, PlannedMessage(K.FEEDBACK_ANSWERED, fields))
+
+
 _PLANNERS: dict[type, Callable[..., Plan]] = {
     DossierReceived: _received,
     DossierRefusedAtDesk: _refused,
@@ -163,6 +175,7 @@ _PLANNERS: dict[type, Callable[..., Plan]] = {
     HomeVisitScheduled: _home_visit,
     ResultReturned: _returned,
     SurveyOpened: _survey,
+    FeedbackAnswered: _feedback_answered,
 }
 
 HANDLED_EVENTS = tuple(_PLANNERS)

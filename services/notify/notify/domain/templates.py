@@ -3,7 +3,7 @@ parameters) and the SMS text. Both address "Ông/Bà": events carry no citizen n
 
 SMS texts are written in Vietnamese and transliterated when rendered (see `rendering.py`).
 Placeholders are message fields: code, procedure, unit, due, new_due, visit_date, lookup_url,
-survey_url, reason, missing_papers. Condolences are worded with care: no survey, no thanks for
+survey_url, reason, missing_papers, feedback_date, subject. Condolences are worded with care: no survey, no thanks for
 "using the service", nothing that reads like marketing.
 """
 
@@ -30,6 +30,8 @@ ZNS_PARAMS: dict[str, ZnsParam] = {
     "survey_url": ZnsParam("link_khao_sat", 200),
     "reason": ZnsParam("ly_do", 200),
     "missing_papers": ZnsParam("giay_to_bo_sung", 200),
+    "feedback_date": ZnsParam("ngay_phan_anh", 20),
+    "subject": ZnsParam("ve_viec", 200),
 }
 
 
@@ -127,5 +129,13 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình.\n"
         "Thủ tục đăng ký khai tử (hồ sơ {code}) đã hoàn tất.",
         "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình. Thủ tục khai tử (hồ sơ {code}) đã hoàn tất.",
+    ),
+    Template(
+        K.FEEDBACK_ANSWERED, "400114",
+        _GREETING + "{unit} đã xem xét, xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} ({subject}).\n"
+        "Cảm ơn Ông/Bà đã góp ý. Để biết chi tiết, mời Ông/Bà liên hệ Bộ phận Một cửa {unit}.",
+        "{unit} đã xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} ({subject}). "
+        "Chi tiết xin liên hệ Bộ phận Một cửa",
+        sms_caps={"unit": 40, "subject": 30},
     ),
 )}

@@ -4,6 +4,8 @@ Projections (dropped and rebuilt by `reporting-rebuild`):
 - `dossiers`: one small state per dossier, no personal data; indexed for "overdue as of X";
 - `daily_counts` / `monthly_counts`: counters per unit × local day (month) × procedure;
 - `satisfaction_daily`, `survey_answers`: satisfaction counters and one answer per dossier;
+- `feedback_daily`: feedback (phản ánh, kiến nghị) received / answered on time / late per unit ×
+  local day of receipt;
 - `units`: unit → province and name, as seen on events;
 - `processed_events`, `parked_events`: idempotency and events waiting for their predecessor.
 Not a projection: `api_keys`.
@@ -17,13 +19,14 @@ DAILY_COUNTS = "daily_counts"
 MONTHLY_COUNTS = "monthly_counts"
 SATISFACTION_DAILY = "satisfaction_daily"
 SURVEY_ANSWERS = "survey_answers"
+FEEDBACK_DAILY = "feedback_daily"
 UNITS = "units"
 PROCESSED_EVENTS = "processed_events"
 PARKED_EVENTS = "parked_events"
 API_KEYS = "api_keys"
 
 PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
-               PROCESSED_EVENTS, PARKED_EVENTS)
+               PROCESSED_EVENTS, PARKED_EVENTS, FEEDBACK_DAILY)
 
 _SCOPES = ("unit_code", "province_code")
 
@@ -36,6 +39,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         await db[DAILY_COUNTS].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
+        await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
     await db[API_KEYS].create_index([("hash", ASCENDING)], unique=True)
 

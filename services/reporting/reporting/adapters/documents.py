@@ -10,6 +10,7 @@ from motcua_shared.timeutil import as_utc
 from reporting.app.ports import ParkedEvent
 from reporting.domain.counts import CountChange
 from reporting.domain.dossier import DossierState
+from reporting.domain.feedback import FeedbackCount
 from reporting.domain.periods import local_day, month_of
 from reporting.domain.satisfaction import SurveyAnswer
 
@@ -80,6 +81,13 @@ def satisfaction_update(answer: SurveyAnswer) -> tuple[str, dict[str, Any], dict
               "field_code": answer.field_code, "officer_id": answer.officer_id,
               "day": day_key(day), "month": month_of(day)}
     return key, {answer.level: 1}, labels
+
+
+def feedback_update(count: FeedbackCount) -> tuple[str, dict[str, int], dict[str, Any]]:
+    """(doc id, $inc, $setOnInsert) of the unit's feedback counters on the day of receipt."""
+    labels = {"unit_code": count.unit_code, "unit_name": count.unit_name, "province_code": count.province_code,
+              "day": day_key(count.day), "month": month_of(count.day)}
+    return f"{count.unit_code}|{day_key(count.day)}", {count.name: 1}, labels
 
 
 def parked_doc(event: ParkedEvent) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from reporting.adapters import documents as d
 from reporting.app.ports import ParkedEvent, ProjectionTx
 from reporting.domain.counts import CountChange
 from reporting.domain.dossier import DossierState
+from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 
 T = TypeVar("T")
@@ -68,6 +69,11 @@ class MongoProjectionTx:
         await self.db[c.SATISFACTION_DAILY].update_one(
             {"_id": doc_id}, {"$inc": inc, "$setOnInsert": labels}, upsert=True, session=self.s
         )
+
+    async def save_feedback(self, count: FeedbackCount) -> None:
+        doc_id, inc, labels = d.feedback_update(count)
+        await self.db[c.FEEDBACK_DAILY].update_one({"_id": doc_id}, {"$inc": inc, "$setOnInsert": labels},
+                                                   upsert=True, session=self.s)
 
     async def unit_directory(self, unit_code: str) -> tuple[str, str] | None:
         doc = await self.db[c.UNITS].find_one({"_id": unit_code}, session=self.s)

@@ -14,6 +14,7 @@ from reporting.domain.counts import COUNT_FIELDS, DEADLINE_FIELDS
 
 SUMMED = (*COUNT_FIELDS, *DEADLINE_FIELDS)
 from reporting.domain.dossier import OPEN_END, DossierState
+from reporting.domain.feedback import FEEDBACK_FIELDS
 from reporting.domain.periods import PeriodSlices, month_of, month_start
 from reporting.domain.satisfaction import LEVELS
 from reporting.domain.scope import ReportTarget
@@ -102,6 +103,11 @@ class MongoReportReader:
                                   group_by: str) -> dict[str, Labelled]:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
         return await _grouped_sums(self.db[c.SATISFACTION_DAILY], match, group_by, LEVELS)
+
+    async def feedback_counts(self, target: ReportTarget, start: date, end: date,
+                              group_by: str) -> dict[str, Labelled]:
+        match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
+        return await _grouped_sums(self.db[c.FEEDBACK_DAILY], match, group_by, FEEDBACK_FIELDS)
 
     async def overdue_dossiers(self, unit_code: str, today: date) -> list[DossierState]:
         cursor = await self.db[c.DOSSIERS].aggregate([

@@ -10,16 +10,19 @@ from reporting.api.access import authorize, caller_scope
 from reporting.api.deps import Services, services
 from reporting.api.params import PeriodQuery, period_query
 from reporting.api.schemas import (
+    FEEDBACK_ON_TIME_RATE,
     ONLINE_RATE,
     ON_TIME_RATE,
     SATISFACTION_RATE,
     DeadlinesOut,
+    FeedbackOut,
     IndicatorsOut,
     OneStopOut,
     OverdueOut,
     SatisfactionOut,
 )
 from reporting.app.deadline_report import deadline_report
+from reporting.app.feedback_report import feedback_report
 from reporting.app.one_stop import OneStopReport, indicators, one_stop_report
 from reporting.app.overdue import overdue_now
 from reporting.app.satisfaction_report import SatisfactionRow, satisfaction_report
@@ -111,6 +114,7 @@ async def satisfaction(
 @router.get("/indicators", response_model=IndicatorsOut, summary="Service-index indicators (Decision 766/QĐ-TTg)",
             description="The figures a province scores units on, for [from, to]. on_time_rate: " + ON_TIME_RATE
                         + " online_rate: " + ONLINE_RATE + " satisfaction_rate: " + SATISFACTION_RATE
+                        + " feedback_on_time_rate: " + FEEDBACK_ON_TIME_RATE
                         + " (Publicity, online payment and digitisation are not events motcua sees.) " + CREDENTIALS)
 async def indicator_figures(scope: Scope, svc: Svc, query: Period,
                             group_by: OneStopGroup = "unit") -> dict[str, object]:
@@ -128,6 +132,16 @@ async def deadlines(scope: Scope, svc: Svc, query: Period, group_by: OneStopGrou
     await authorize(svc, scope, query.target)
     rows, total = await deadline_report(svc.reader, query.target, query.start, query.end, group_by)
     return _head(query, group_by) | {"rows": [asdict(r) for r in rows], "total": asdict(total)}
+
+
+@router.get("/feedback", response_model=FeedbackOut, summary="Feedback handled on time (phản ánh, kiến nghị)",
+            description="Feedback received in [from, to] (local day it came in) per unit or month: received, "
+                        "answered on time, answered late, still open. " + FEEDBACK_ON_TIME_RATE + " " + CREDENTIALS)
+async def feedback(scope: Scope, svc: Svc, query: Period,
+                   group_by: Annotated[Literal["unit", "month"], Query()] = "unit") -> dict[str, object]:
+    await authorize(svc, scope, query.target)
+    rows, total = await feedback_report(svc.reader, query.target, query.start, query.end, group_by)
+    return _head(query, group_by) | {"rows": [r.as_dict() for r in rows], "total": total.as_dict()}
 
 
 @router.get("/overdue", response_model=OverdueOut, summary="Dossiers overdue now",

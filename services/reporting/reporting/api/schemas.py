@@ -14,6 +14,12 @@ SATISFACTION_RATE = ("Mức độ hài lòng (Quyết định 766/QĐ-TTg): tỷ
                      "số đánh giá trong kỳ (by answer date) = (satisfied + very satisfied) / answers. "
                      "null when nobody answered.")
 
+FEEDBACK_ON_TIME_RATE = ("Phản ánh, kiến nghị được xử lý đúng hạn (Quyết định 766/QĐ-TTg, mức độ hài lòng): "
+                         "answered on time / received, counted by the day the feedback came in (an open one is "
+                         "not on time). Feedback = a 'không hài lòng' survey answer or a suggestion-box note that "
+                         "left a contact; due in SURVEY_FEEDBACK_DUE_WORKING_DAYS working days. null when none "
+                         "came in.")
+
 
 class OneStopRowOut(BaseModel):
     key: str = Field(description="Unit code, field code or procedure code (or 'total')")
@@ -84,6 +90,11 @@ class IndicatorRowOut(BaseModel):
     answers: int
     satisfied_answers: int = Field(description="satisfied + very satisfied")
     satisfaction_rate: float | None = Field(description=SATISFACTION_RATE)
+    feedback_received: int | None = Field(None, description="Phản ánh, kiến nghị received in the period "
+                                                            "(null on field / procedure rows: feedback is a unit's)")
+    feedback_answered_on_time: int | None = None
+    feedback_answered_late: int | None = None
+    feedback_on_time_rate: float | None = Field(None, description=FEEDBACK_ON_TIME_RATE)
 
 
 class IndicatorsOut(ReportHead):
@@ -121,3 +132,18 @@ class OverdueOut(BaseModel):
     unit: str
     as_of: date = Field(description="Today in Asia/Ho_Chi_Minh")
     dossiers: list[OverdueDossierOut]
+
+
+class FeedbackRowOut(BaseModel):
+    key: str = Field(description="Unit code or month (YYYY-MM)")
+    label: str
+    received: int = Field(description="Phản ánh, kiến nghị received (by the day it came in)")
+    answered_on_time: int = Field(description="Of those, answered by the deadline")
+    answered_late: int = Field(description="Of those, answered after the deadline")
+    open: int = Field(description="Of those, not answered yet")
+    on_time_rate: float | None = Field(description=FEEDBACK_ON_TIME_RATE)
+
+
+class FeedbackOut(ReportHead):
+    rows: list[FeedbackRowOut]
+    total: FeedbackRowOut

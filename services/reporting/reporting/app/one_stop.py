@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reporting.app.ports import Labelled, ReportReader
+from reporting.domain.feedback import FeedbackFigures
 from reporting.domain.periods import split_period
 from reporting.domain.report import OneStopRow, build_row, rate, total_row
 from reporting.domain.satisfaction import LEVELS, answer_count, satisfied_count
@@ -48,15 +49,23 @@ class IndicatorRow:
     answers: int
     satisfied_answers: int
     satisfaction_rate: float | None
+    # Feedback (phản ánh, kiến nghị) is a unit's, not a field's or a procedure's: None on such rows.
+    feedback_received: int | None = None
+    feedback_answered_on_time: int | None = None
+    feedback_answered_late: int | None = None
+    feedback_on_time_rate: float | None = None
 
 
-def _indicator_row(row: OneStopRow, levels: dict[str, int]) -> IndicatorRow:
+def _indicator_row(row: OneStopRow, levels: dict[str, int], feedback: FeedbackFigures | None) -> IndicatorRow:
     answers, satisfied = answer_count(levels), satisfied_count(levels)
+    figures = {} if feedback is None else {
+        "feedback_received": feedback.received, "feedback_answered_on_time": feedback.answered_on_time,
+        "feedback_answered_late": feedback.answered_late, "feedback_on_time_rate": feedback.on_time_rate}
     return IndicatorRow(
         key=row.key, label=row.label, resolved=row.resolved,
         resolved_in_time=row.resolved_early + row.resolved_on_time, on_time_rate=row.on_time_rate,
         received=row.received, received_online=row.received_online, online_rate=row.online_rate,
-        answers=answers, satisfied_answers=satisfied, satisfaction_rate=rate(satisfied, answers),
+        answers=answers, satisfied_answers=satisfied, satisfaction_rate=rate(satisfied, answers), **figures,
     )
 
 
@@ -64,9 +73,17 @@ async def indicators(reader: ReportReader, target: ReportTarget, start: date, en
                      group_by: str) -> tuple[list[IndicatorRow], IndicatorRow]:
     report = await one_stop_report(reader, target, start, end, group_by)
     satisfaction = await reader.satisfaction_counts(target, start, end, group_by)
+    feedback = await reader.feedback_counts(target, start, end, "unit")
     by_key = {row.key: row for row in report.rows}
     for key, labelled in satisfaction.items():  # answered, but nothing handled in the period
         by_key.setdefault(key, build_row(key, labelled.label, {}, {}, 0))
-    rows = [_indicator_row(by_key[key], _counts(satisfaction, key)) for key in sorted(by_key)]
+    per_unit = group_by == "unit"
+    if per_unit:
+        for key, labelled in feedback.items():  # feedback came in, but nothing else happened
+            by_key.setdefault(key, build_row(key, labelled.label, {}, {}, 0))
+    rows = [_indicator_row(by_key[key], _counts(satisfaction, key),
+                           FeedbackFigures.of(_counts(feedback, key)) if per_unit else None)
+            for key in sorted(by_key)]
     all_levels = {level: sum(_counts(satisfaction, key).get(level, 0) for key in satisfaction) for level in LEVELS}
-    return rows, _indicator_row(report.total, all_levels)
+    all_feedback = sum((FeedbackFigures.of(f.counts) for f in feedback.values()), FeedbackFigures())
+    return rows, _indicator_row(report.total, all_levels, all_feedback)

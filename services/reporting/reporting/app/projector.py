@@ -21,22 +21,27 @@ shared counter documents.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from motcua_shared.consumer import PermanentError
-from motcua_shared.events import Envelope, EventPayload, SurveyAnswered, all_event_models, parse_envelope
+from motcua_shared.events import (
+    Envelope, EventPayload, FeedbackAnswered, FeedbackOpened, SurveyAnswered, all_event_models, parse_envelope,
+)
 
 from reporting.app.ports import ParkedEvent, ProjectionStore, ProjectionTx
 from reporting.domain.dossier import DossierState, InconsistentEvent, apply_event
+from reporting.domain.feedback import feedback_count
 from reporting.domain.satisfaction import answer_from
 
 log = logging.getLogger(__name__)
 
-# Every dossier event and the survey answers: what the consumer subscribes to and a rebuild replays.
+# Every dossier event, the survey answers and the feedback follow-ups: what the consumer
+# subscribes to and a rebuild replays.
+FEEDBACK_EVENTS: tuple[type[EventPayload], ...] = (FeedbackOpened, FeedbackAnswered)
 PROJECTED_EVENTS: tuple[type[EventPayload], ...] = (
-    *(model for model in all_event_models() if model.aggregate == "dossier"), SurveyAnswered,
+    *(model for model in all_event_models() if model.aggregate == "dossier"), SurveyAnswered, *FEEDBACK_EVENTS,
 )
 
 
@@ -61,6 +66,8 @@ class Projector:
         async with self.lock:
             if isinstance(envelope.payload, SurveyAnswered):
                 return await self.store.in_transaction(lambda tx: self._answer(tx, envelope))
+            if isinstance(envelope.payload, FEEDBACK_EVENTS):
+                return await self.store.in_transaction(lambda tx: self._feedback(tx, envelope))
             return await self.store.in_transaction(lambda tx: self._dossier_event(tx, envelope))
 
     async def _dossier_event(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
@@ -117,5 +124,20 @@ class Projector:
                                  "has no known province")
         unit_name = unit[1] if unit else envelope.unit_code
         await tx.save_answer(answer_from(envelope, province_code=province, unit_name=unit_name))
+        await tx.mark_processed(event_id, self.clock())
+        return Outcome(applied=1)
+
+    async def _feedback(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
+        """One counter per feedback event; counters commute, so opened and answered apply in any order."""
+        event_id = str(envelope.event_id)
+        if await tx.is_processed(event_id):
+            return Outcome(duplicate=True)
+        count = feedback_count(envelope)
+        unit = await tx.unit_directory(envelope.unit_code)
+        province = count.province_code or (unit[0] if unit else None)
+        if province is None:
+            raise PermanentError(f"unit {envelope.unit_code} of feedback {envelope.aggregate_id} has no known province")
+        await tx.save_feedback(replace(count, province_code=province,
+                                       unit_name=count.unit_name or (unit[1] if unit else envelope.unit_code)))
         await tx.mark_processed(event_id, self.clock())
         return Outcome(applied=1)

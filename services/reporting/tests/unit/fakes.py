@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from reporting.app.ports import ParkedEvent
 from reporting.domain.counts import CountChange
 from reporting.domain.dossier import DossierState
+from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 
 T = TypeVar("T")
@@ -18,7 +19,7 @@ class FakeProjection:
 
     def __init__(self) -> None:
         self.data: dict[str, Any] = {"processed": set(), "dossiers": {}, "counts": [], "parked": {},
-                                     "answers": {}, "units": {}}
+                                     "answers": {}, "units": {}, "feedback": []}
 
     async def is_processed(self, event_id: str) -> bool:
         return event_id in self.data["processed"]
@@ -47,6 +48,9 @@ class FakeProjection:
 
     async def save_answer(self, answer: SurveyAnswer) -> None:
         self.data["answers"][answer.dossier_code] = answer
+
+    async def save_feedback(self, count: FeedbackCount) -> None:
+        self.data["feedback"].append(count)
 
     async def unit_directory(self, unit_code: str) -> tuple[str, str] | None:
         return self.data["units"].get(unit_code)

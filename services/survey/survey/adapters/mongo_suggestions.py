@@ -10,23 +10,27 @@ from motcua_shared.events import Envelope
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
 
+from survey.adapters.mongo_follow_ups import insert_follow_up
 from survey.adapters.transactions import in_transaction
+from survey.app.ports import NewFollowUp
 from survey.domain.suggestion import Suggestion
 
 
 class MongoSuggestionRepository:
     def __init__(self, db: AsyncDatabase, outbox: Outbox) -> None:
-        self.client = db.client
+        self.db, self.client = db, db.client
         self.suggestions = db["suggestions"]
         self.outbox = outbox
 
     async def ensure_indexes(self) -> None:
         await self.suggestions.create_index([("unit_code", ASCENDING), ("submitted_at", ASCENDING)])
 
-    async def add(self, suggestion: Suggestion, submitted: Envelope[Any]) -> None:
+    async def add(self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None) -> None:
         async def write(session: Any) -> None:
             await self.suggestions.insert_one(_document(suggestion), session=session)
             await self.outbox.add(submitted, session=session)
+            if follow_up is not None:
+                await insert_follow_up(self.db, self.outbox, follow_up, session)
 
         await in_transaction(self.client, write)
 

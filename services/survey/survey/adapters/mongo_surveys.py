@@ -1,4 +1,7 @@
-"""Surveys in MongoDB: `surveys` (one per dossier) and `processed_events` (idempotent consuming)."""
+"""Surveys in MongoDB: `surveys` (one per dossier), `processed_events` (idempotent consuming) and
+`survey_contacts`: the phone of a citizen who consented, kept beside an open survey only in case
+an unhappy answer must be answered; deleted with the answer, or by a TTL index when the link
+expires (Decree 13/2023/NĐ-CP: only while needed)."""
 
 from datetime import datetime
 from typing import Any
@@ -7,11 +10,13 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from motcua_shared.events import Envelope, SatisfactionLevel
+from motcua_shared.events import CitizenContact, Envelope, SatisfactionLevel
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
 
+from survey.adapters.mongo_follow_ups import insert_follow_up
 from survey.adapters.transactions import in_transaction
+from survey.app.ports import NewFollowUp
 from survey.domain.survey import Answer, Survey, SurveySubject
 
 
@@ -21,8 +26,9 @@ class _NoLongerOpen(Exception):
 
 class MongoSurveyRepository:
     def __init__(self, db: AsyncDatabase, outbox: Outbox) -> None:
-        self.client = db.client
+        self.db, self.client = db, db.client
         self.surveys = db["surveys"]
+        self.contacts = db["survey_contacts"]
         self.processed = db["processed_events"]
         self.outbox = outbox
 
@@ -30,20 +36,29 @@ class MongoSurveyRepository:
         await self.surveys.create_index([("token", ASCENDING)], unique=True)
         await self.surveys.create_index([("dossier_code", ASCENDING)], unique=True)
         await self.surveys.create_index([("unit_code", ASCENDING), ("answered_at", ASCENDING)])
+        await self.contacts.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
 
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
+    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
+                   contact: CitizenContact | None = None) -> bool:
         async def write(session: Any) -> None:
             # The processed id and the dossier code are both unique: a redelivery or a second
             # ResultReturned for the same dossier fails here and the transaction stores nothing.
             await self.processed.insert_one({"_id": processed_event_id, "at": survey.opened_at}, session=session)
             await self.surveys.insert_one(_document(survey), session=session)
             await self.outbox.add(opened, session=session)
+            if contact is not None:
+                await self.contacts.insert_one({"_id": survey.survey_id, **contact.model_dump(mode="json"),
+                                                "expires_at": survey.expires_at}, session=session)
 
         try:
             await in_transaction(self.client, write)
         except DuplicateKeyError:
             return False
         return True
+
+    async def contact_for(self, survey_id: str) -> CitizenContact | None:
+        doc = await self.contacts.find_one({"_id": survey_id}, {"_id": 0, "expires_at": 0})
+        return CitizenContact.model_validate(doc) if doc else None
 
     async def by_token(self, token: str) -> Survey | None:
         doc = await self.surveys.find_one({"token": token})
@@ -53,7 +68,8 @@ class MongoSurveyRepository:
         doc = await self.surveys.find_one({"dossier_code": dossier_code})
         return _survey(doc) if doc else None
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any]) -> bool:
+    async def record_answer(self, survey: Survey, answered: Envelope[Any],
+                            follow_up: NewFollowUp | None = None) -> bool:
         answer = survey.answer
         assert answer is not None
 
@@ -66,6 +82,9 @@ class MongoSurveyRepository:
             if result.modified_count != 1:
                 raise _NoLongerOpen(survey.survey_id)
             await self.outbox.add(answered, session=session)
+            await self.contacts.delete_one({"_id": survey.survey_id}, session=session)  # answered: no longer needed
+            if follow_up is not None:
+                await insert_follow_up(self.db, self.outbox, follow_up, session)
 
         try:
             await in_transaction(self.client, write)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from survey.app.answer_survey import AnswerSurvey
+from survey.app.follow_ups import FollowUps
+from survey.app.ports import Clock
 from survey.app.suggestion_box import SuggestionBox
 from survey.app.unit_reports import UnitReports
 
@@ -16,6 +18,8 @@ class Services:
     answers: AnswerSurvey
     suggestions: SuggestionBox
     reports: UnitReports
+    follow_ups: FollowUps
+    clock: Clock
 
 
 def services(request: Request) -> Services:

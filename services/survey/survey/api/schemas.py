@@ -3,11 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from motcua_shared.events import SatisfactionLevel
+from motcua_shared.api_errors import bilingual_error
+from motcua_shared.events import FeedbackSource, SatisfactionLevel
 from motcua_shared.text import NfcStr
 
+from survey.domain.follow_up import ACTION_MAX_LENGTH
 from survey.domain.suggestion import CONTACT_MAX_LENGTH, OFFICER_MAX_LENGTH, TEXT_MAX_LENGTH
 from survey.domain.survey import COMMENT_MAX_LENGTH
 
@@ -30,6 +32,8 @@ class SuggestionIn(BaseModel):
     text: _text(TEXT_MAX_LENGTH, min_length=1)  # type: ignore[valid-type]
     officer: _text(OFFICER_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     contact: _text(CONTACT_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    consent: bool = Field(False, description="The writer agrees to be told the answer by Zalo or SMS at the "
+                                             "mobile number given as contact")
 
 
 class AnswerOut(BaseModel):
@@ -81,3 +85,40 @@ class TallyOut(BaseModel):
     counts: dict[SatisfactionLevel, int]
     satisfied_rate: float | None
     comments: list[CommentOut]
+
+
+class FollowUpResponseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: _text(ACTION_MAX_LENGTH, min_length=1) = Field(  # type: ignore[valid-type]
+        description="What the unit did about the feedback (kết quả xử lý phản ánh, kiến nghị)")
+
+    @field_validator("action")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise bilingual_error("Vui lòng ghi kết quả xử lý", "What was done must not be blank")
+        return value.strip()
+
+
+class FollowUpOut(BaseModel):
+    follow_up_id: str
+    unit_code: str
+    source: FeedbackSource
+    dossier_code: str | None
+    feedback: str | None = Field(description="The citizen's comment or note")
+    opened_at: datetime
+    due_at: datetime
+    overdue: bool = Field(description="Not answered and past due_at")
+    tells_citizen: bool = Field(description="The citizen left a mobile phone and consent: told the answer by "
+                                            "Zalo or SMS")
+    action: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+    answered_on_time: bool | None
+
+
+class FollowUpList(BaseModel):
+    unit_code: str
+    status: Literal["open", "answered", "all"]
+    follow_ups: list[FollowUpOut]

@@ -42,28 +42,30 @@ async def suggestion_form(unit: str, svc: Annotated[Services, Depends(services)]
 async def submit_form(unit: str, request: Request, svc: Annotated[Services, Depends(services)]) -> HTMLResponse:
     if not _is_unit_code(unit):
         return message_page(404, *_NO_SUCH_BOX)
-    note, values, bad_fields = await read_form(request, SuggestionIn, ("text", "officer", "contact"))
+    note, values, bad_fields = await read_form(request, SuggestionIn, ("text", "officer", "contact", "consent"))
     if note is None:
         errors = [_FORM_PROBLEMS.get(field, "Dữ liệu không hợp lệ.") for field in dict.fromkeys(bad_fields)]
         return await _form(svc, unit, status=422, errors=errors, **values)
     unit_name = await svc.reports.unit_name(unit)
     try:
-        await svc.suggestions.submit(unit, note.text, note.officer, note.contact, client=client_address(request))
+        await svc.suggestions.submit(unit, note.text, note.officer, note.contact, client=client_address(request),
+                                     consent=note.consent)
     except TooManySuggestions:
         return message_page(429, *_TOO_MANY, unit_name=unit_name)
     return message_page(200, "Cảm ơn ông/bà đã góp ý", [
         "Góp ý đã được chuyển đến lãnh đạo đơn vị.",
-        "Nếu ông/bà để lại thông tin liên hệ, đơn vị sẽ trả lời khi cần.",
+        "Nếu ông/bà để lại thông tin liên hệ, lãnh đạo đơn vị sẽ xem xét, trả lời và báo kết quả.",
     ], unit_name=unit_name)
 
 
 @router.post("/api/v1/units/{unit}/suggestions", status_code=201, response_model=SuggestionReceipt,
-             summary="Drop an anonymous note in the unit's suggestion box")
+             summary="Drop a note in the unit's suggestion box (anonymous unless a contact is left: then the "
+                     "leader must answer it)")
 async def submit_json(unit: UnitCode, body: SuggestionIn, request: Request,
                       svc: Annotated[Services, Depends(services)]) -> SuggestionReceipt:
     try:
         note = await svc.suggestions.submit(unit, body.text, body.officer, body.contact,
-                                            client=client_address(request))
+                                            client=client_address(request), consent=body.consent)
     except TooManySuggestions as exc:
         raise ApiError(429, "too_many_suggestions", "Gửi quá nhiều góp ý, vui lòng thử lại sau ít phút",
                        "Too many suggestions from this client; try again in a few minutes") from exc

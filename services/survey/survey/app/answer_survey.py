@@ -3,14 +3,16 @@
 from motcua_shared.events import SatisfactionLevel
 
 from survey.app.envelopes import survey_answered
+from survey.app.follow_ups import FollowUpOpener
 from survey.app.ports import Clock, SurveyRepository, Wake
 from survey.domain.errors import NotYourUnit, SurveyAlreadyAnswered, SurveyNotFound
+from survey.domain.follow_up import answer_needs_follow_up
 from survey.domain.survey import AnswerChannel, Survey
 
 
 class AnswerSurvey:
-    def __init__(self, surveys: SurveyRepository, clock: Clock, wake: Wake) -> None:
-        self.surveys, self.clock, self.wake = surveys, clock, wake
+    def __init__(self, surveys: SurveyRepository, clock: Clock, wake: Wake, follow_ups: FollowUpOpener) -> None:
+        self.surveys, self.clock, self.wake, self.follow_ups = surveys, clock, wake, follow_ups
 
     async def open_by_token(self, token: str) -> Survey:
         """The survey behind a link, if it can still be answered (else a domain error)."""
@@ -39,7 +41,10 @@ class AnswerSurvey:
     async def _record(self, survey: Survey, level: SatisfactionLevel, comment: str | None,
                       channel: AnswerChannel, answered_by: str | None) -> Survey:
         answered = survey.answered(level, comment, channel, self.clock(), answered_by)
-        if not await self.surveys.record_answer(answered, survey_answered(answered)):
+        follow_up = None
+        if answer_needs_follow_up(level):  # "không hài lòng": the leader must answer it
+            follow_up = self.follow_ups.for_answer(answered, await self.surveys.contact_for(survey.survey_id))
+        if not await self.surveys.record_answer(answered, survey_answered(answered), follow_up):
             raise SurveyAlreadyAnswered(survey.subject.dossier_code)  # lost a race with another answer
         self.wake()
         return answered

@@ -3,9 +3,12 @@
 import uuid
 from typing import Any
 
-from motcua_shared.events import CitizenContact, Envelope, SuggestionSubmitted, SurveyAnswered, SurveyOpened
+from motcua_shared.events import (
+    CitizenContact, Envelope, FeedbackAnswered, FeedbackOpened, SuggestionSubmitted, SurveyAnswered, SurveyOpened,
+)
 from motcua_shared.privacy import mask_text
 
+from survey.domain.follow_up import FollowUp
 from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
 
@@ -53,3 +56,26 @@ def suggestion_submitted(suggestion: Suggestion) -> Envelope[Any]:
     return Envelope.wrap(payload, aggregate_id=suggestion.suggestion_id, aggregate_version=1,
                          unit_code=suggestion.unit_code, correlation_id=str(uuid.uuid4()),
                          occurred_at=suggestion.submitted_at)
+
+
+# A follow-up is its own aggregate (id = follow_up_id): opened is version 1, answered version 2.
+def _feedback_fields(follow_up: FollowUp) -> dict[str, Any]:
+    return {"source": follow_up.source, "dossier_code": follow_up.dossier_code, "unit_name": follow_up.unit_name,
+            "province_code": follow_up.province_code, "opened_at": follow_up.opened_at, "due_at": follow_up.due_at}
+
+
+def feedback_opened(follow_up: FollowUp) -> Envelope[Any]:
+    return Envelope.wrap(FeedbackOpened(**_feedback_fields(follow_up)), aggregate_id=follow_up.follow_up_id,
+                         aggregate_version=OPENED_VERSION, unit_code=follow_up.unit_code,
+                         correlation_id=follow_up.correlation_id, occurred_at=follow_up.opened_at)
+
+
+def feedback_answered(answered: FollowUp, contact: CitizenContact | None) -> Envelope[Any]:
+    """`contact`: the one the follow-up held before the answer erased it (None: nobody to tell)."""
+    response = answered.response
+    assert response is not None, "only an answered follow-up has a FeedbackAnswered event"
+    payload = FeedbackAnswered(**_feedback_fields(answered), answered_at=response.answered_at,
+                               on_time=bool(answered.answered_on_time), contact=contact)
+    return Envelope.wrap(payload, aggregate_id=answered.follow_up_id, aggregate_version=ANSWERED_VERSION,
+                         unit_code=answered.unit_code, correlation_id=answered.correlation_id,
+                         occurred_at=response.answered_at)

@@ -11,6 +11,7 @@ from motcua_shared.events import Envelope, ResultReturned
 
 from survey.app.envelopes import survey_opened
 from survey.app.ports import Clock, SurveyRepository, Wake
+from survey.domain.follow_up import contact_to_tell
 from survey.domain.policy import reason_not_to_survey
 from survey.domain.survey import Survey, SurveySubject, open_survey
 
@@ -52,7 +53,8 @@ class OpenSurvey:
             correlation_id=envelope.correlation_id,
         )
         opened = survey_opened(survey, self.rules.survey_url(survey.token), event.contact)
-        if not await self.surveys.open(survey, opened, str(envelope.event_id)):
+        # Kept (phone and consent only) in case an unhappy answer must be followed up and answered.
+        if not await self.surveys.open(survey, opened, str(envelope.event_id), contact_to_tell(event.contact)):
             log.info("survey for %s already open; event %s ignored", envelope.aggregate_id, envelope.event_id)
             return None
         self.wake()

@@ -3,26 +3,35 @@
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
-from motcua_shared.events import Envelope
+from motcua_shared.events import CitizenContact, Envelope
 
+from survey.domain.follow_up import FollowUp
 from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
 
 Clock = Callable[[], datetime]
 Wake = Callable[[], None]  # tells the outbox relay that events were committed
+NewFollowUp = tuple[FollowUp, Envelope[Any]]  # a follow-up and its FeedbackOpened, stored with what opened it
 
 
 class SurveyRepository(Protocol):
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
-        """Store the survey, its SurveyOpened event and the processed event id atomically.
+    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
+                   contact: CitizenContact | None = None) -> bool:
+        """Store the survey, its SurveyOpened event and the processed event id atomically, and the
+        contact to tell (if any) until the survey is answered or expires.
         False (and nothing stored) if the event was already processed or the dossier has one."""
+
+    async def contact_for(self, survey_id: str) -> CitizenContact | None:
+        """The contact kept with an unanswered survey (None: none given, or expired)."""
 
     async def by_token(self, token: str) -> Survey | None: ...
 
     async def by_dossier(self, dossier_code: str) -> Survey | None: ...
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any]) -> bool:
-        """Store the answer and its SurveyAnswered event atomically, if still unanswered."""
+    async def record_answer(self, survey: Survey, answered: Envelope[Any],
+                            follow_up: NewFollowUp | None = None) -> bool:
+        """Store the answer and its SurveyAnswered event atomically, if still unanswered; drop the
+        survey's contact and store the follow-up (with its event) in the same transaction."""
 
     async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]: ...
 
@@ -30,11 +39,22 @@ class SurveyRepository(Protocol):
 
 
 class SuggestionRepository(Protocol):
-    async def add(self, suggestion: Suggestion, submitted: Envelope[Any]) -> None:
-        """Store the suggestion and its SuggestionSubmitted event atomically."""
+    async def add(self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None) -> None:
+        """Store the suggestion and its SuggestionSubmitted event (and its follow-up) atomically."""
 
     async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
                        limit: int) -> list[Suggestion]: ...
+
+
+class FollowUpRepository(Protocol):
+    async def by_id(self, follow_up_id: str) -> FollowUp | None: ...
+
+    async def for_unit(self, unit_code: str, status: str, limit: int) -> list[FollowUp]:
+        """`status`: open (oldest due first), answered or all (newest first)."""
+
+    async def record_response(self, answered: FollowUp, event: Envelope[Any]) -> bool:
+        """Store the response, erase the contact (here and on the suggestion it follows) and
+        the FeedbackAnswered event atomically, if still unanswered."""
 
 
 class RateLimiter(Protocol):

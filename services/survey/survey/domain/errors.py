@@ -19,3 +19,15 @@ class SurveyAlreadyAnswered(SurveyError):
 
 class NotYourUnit(SurveyError):
     """An officer tried to act on another unit's survey."""
+
+
+class FollowUpError(Exception):
+    """Base of the errors a leader can meet when answering a follow-up."""
+
+
+class FollowUpNotFound(FollowUpError):
+    """No follow-up with this id in this unit."""
+
+
+class FollowUpAlreadyAnswered(FollowUpError):
+    """A follow-up is answered once."""

@@ -3,23 +3,63 @@
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events import Envelope
+from motcua_shared.events import CitizenContact, Envelope
 
+from survey.domain.follow_up import FollowUp
 from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
 
 
-class FakeSurveys:
+class FakeFollowUps:
+    """Follow-ups and their events, stored by the fakes of what opens them."""
+
     def __init__(self) -> None:
+        self.by_key: dict[str, FollowUp] = {}
+        self.events: list[Envelope[Any]] = []
+        self.erased_suggestion_contacts: list[str] = []
+
+    def insert(self, new: tuple[FollowUp, Envelope[Any]] | None) -> None:
+        if new is not None:
+            self.by_key[new[0].follow_up_id] = new[0]
+            self.events.append(new[1])
+
+    async def by_id(self, follow_up_id: str) -> FollowUp | None:
+        return self.by_key.get(follow_up_id)
+
+    async def for_unit(self, unit_code: str, status: str, limit: int) -> list[FollowUp]:
+        mine = [f for f in self.by_key.values() if f.unit_code == unit_code]
+        if status == "open":
+            return sorted((f for f in mine if f.response is None), key=lambda f: f.due_at)[:limit]
+        if status == "answered":
+            mine = [f for f in mine if f.response is not None]
+        return sorted(mine, key=lambda f: f.opened_at, reverse=True)[:limit]
+
+    async def record_response(self, answered: FollowUp, event: Envelope[Any]) -> bool:
+        if self.by_key[answered.follow_up_id].response is not None:
+            return False
+        self.by_key[answered.follow_up_id] = answered
+        if answered.source == "suggestion":
+            self.erased_suggestion_contacts.append(answered.source_id)
+        self.events.append(event)
+        return True
+
+
+class FakeSurveys:
+    def __init__(self, follow_ups: FakeFollowUps | None = None) -> None:
+        self.follow_ups = follow_ups or FakeFollowUps()
+        self.contacts: dict[str, CitizenContact] = {}
         self.by_id: dict[str, Survey] = {}
         self.processed: set[str] = set()
         self.events: list[Envelope[Any]] = []
         self.steal_next_answer = False  # simulate another answer winning the race
 
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
+    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
+                   contact: CitizenContact | None = None) -> bool:
         if processed_event_id in self.processed or await self.by_dossier(survey.subject.dossier_code):
             return False
         self.processed.add(processed_event_id)
+        if contact is not None:
+            self.contacts[survey.survey_id] = contact
         self.by_id[survey.survey_id] = survey
         self.events.append(opened)
         return True
@@ -30,11 +70,16 @@ class FakeSurveys:
     async def by_dossier(self, dossier_code: str) -> Survey | None:
         return next((s for s in self.by_id.values() if s.subject.dossier_code == dossier_code), None)
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any]) -> bool:
+    async def contact_for(self, survey_id: str) -> CitizenContact | None:
+        return self.contacts.get(survey_id)
+
+    async def record_answer(self, survey: Survey, answered: Envelope[Any], follow_up=None) -> bool:
         if self.steal_next_answer or self.by_id[survey.survey_id].answer is not None:
             return False
         self.by_id[survey.survey_id] = survey
         self.events.append(answered)
+        self.contacts.pop(survey.survey_id, None)
+        self.follow_ups.insert(follow_up)
         return True
 
     async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]:
@@ -47,13 +92,15 @@ class FakeSurveys:
 
 
 class FakeSuggestions:
-    def __init__(self) -> None:
+    def __init__(self, follow_ups: FakeFollowUps | None = None) -> None:
+        self.follow_ups = follow_ups or FakeFollowUps()
         self.notes: list[Suggestion] = []
         self.events: list[Envelope[Any]] = []
 
-    async def add(self, suggestion: Suggestion, submitted: Envelope[Any]) -> None:
+    async def add(self, suggestion: Suggestion, submitted: Envelope[Any], follow_up=None) -> None:
         self.notes.append(suggestion)
         self.events.append(submitted)
+        self.follow_ups.insert(follow_up)
 
     async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
                        limit: int) -> list[Suggestion]:

@@ -7,6 +7,7 @@ import pytest
 from motcua_shared.events import CivilStatusEvent, SatisfactionLevel
 
 from survey.app.answer_survey import AnswerSurvey
+from survey.app.follow_ups import FollowUpOpener
 from survey.app.open_survey import OpeningRules, OpenSurvey
 from survey.app.suggestion_box import SuggestionBox, TooManySuggestions
 from survey.app.unit_reports import UnitReports
@@ -17,6 +18,11 @@ from ..conftest import UNIT
 from .fakes import FakeLimiter, FakeSuggestions, FakeSurveys, WakeCounter
 
 RULES = OpeningRules(timedelta(days=7), frozenset({"P-EXCLUDED"}), "https://ks.example.vn/")
+OPENER = FollowUpOpener(10)
+
+
+async def _no_name(unit_code: str) -> None:
+    return None
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ async def test_opening_skips_what_must_not_be_surveyed(surveys, wake, clock, ret
 
 
 async def test_answers_online_at_the_kiosk_and_in_a_race(surveys, wake, clock, returned):
-    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake)
+    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake, OPENER)
     first = await opener(returned("D-1"))
     await opener(returned("D-2"))
     await opener(returned("D-3"))
@@ -76,7 +82,7 @@ async def test_answers_online_at_the_kiosk_and_in_a_race(surveys, wake, clock, r
 
 
 async def test_the_monthly_report_keeps_only_commented_answers(surveys, wake, clock, returned):
-    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake)
+    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake, OPENER)
     for code, comment in (("D-1", "Chậm"), ("D-2", None)):
         survey = await opener(returned(code))
         await answers.online(survey.token, SatisfactionLevel.UNSATISFIED, comment)
@@ -87,7 +93,7 @@ async def test_the_monthly_report_keeps_only_commented_answers(surveys, wake, cl
 
 async def test_the_suggestion_box_limits_floods_and_keeps_no_sender(wake, clock):
     notes = FakeSuggestions()
-    box = SuggestionBox(notes, FakeLimiter(limit=2), clock, wake)
+    box = SuggestionBox(notes, FakeLimiter(limit=2), clock, wake, OPENER, _no_name)
     note = await box.submit(UNIT, "  Thái độ chưa tốt ", " ", None, client="10.0.0.1")
     assert note.text == "Thái độ chưa tốt" and note.officer is None
     await box.submit(UNIT, "Hai", "desk-1", "0912 345 678", client="10.0.0.1")
@@ -102,7 +108,7 @@ async def test_the_suggestion_box_limits_floods_and_keeps_no_sender(wake, clock)
 
 async def test_a_phone_typed_in_the_officer_field_is_masked_in_the_event(wake, clock):
     notes = FakeSuggestions()
-    box = SuggestionBox(notes, FakeLimiter(limit=5), clock, wake)
+    box = SuggestionBox(notes, FakeLimiter(limit=5), clock, wake, OPENER, _no_name)
     await box.submit(UNIT, "Cán bộ đòi tiền", "chị Hoa 0912 345 678", None, client="10.0.0.3")
     published = notes.events[0].model_dump_json()
     assert "345 678" not in published and "0912" not in published
