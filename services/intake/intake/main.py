@@ -22,27 +22,49 @@ from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
 
+from intake.adapters.gridfs_files import GridFsFileStore
 from intake.adapters.indexes import ensure_indexes
+from intake.adapters.mongo_audit import MongoAccessAudit
+from intake.adapters.mongo_counters import MongoCounter, MongoPaymentBook
 from intake.adapters.mongo_catalogue import MongoCatalogue
-from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
+from intake.adapters.mongo_dossiers import MongoCitizenDossiers, MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
 from intake.adapters.overdue_gauge import OverdueDossiersGauge
 from intake.adapters.seed import seed_demo
+from intake.adapters.signing import TokenSigner, parse_keys
+from intake.adapters.vnpay import VnpayGateway
 from intake.api.calendar import calendar_router
 from intake.api.catalogue import catalogue_router
 from intake.api.dossiers import dossiers_router
 from intake.api.errors import install_domain_error_handlers
+from intake.api.fees import fees_router
+from intake.api.files import files_router
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
-from intake.app.context import IntakeApp
+from intake.api.verify import verify_router
+from intake.app.context import Digitisation, FileLimits, IntakeApp
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")
 
 
+def digitisation(settings: IntakeSettings, db) -> Digitisation:  # type: ignore[no-untyped-def]
+    keys = parse_keys(settings.verify_keys, settings.jwt_secret)  # refuses to start without keys in production
+    return Digitisation(
+        files=GridFsFileStore(db), audit=MongoAccessAudit(db.access_audit), citizens=MongoCitizenDossiers(db),
+        verifications=MongoCounter(db.verification_counts),
+        verify_signer=TokenSigner(keys, "motcua-verify"), link_signer=TokenSigner(keys, "motcua-result-link"),
+        gateway=VnpayGateway(settings.payment_gateway_url, settings.payment_tmn_code, settings.payment_secret,
+                             f"{settings.public_url}/thanh-toan/ket-qua"),
+        payments=MongoPaymentBook(db.payments),
+        limits=FileLimits(settings.max_file_bytes, settings.max_dossier_bytes, settings.result_download_days,
+                          settings.download_link_seconds))
+
+
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     ops = Operations("intake", settings)
+    parse_keys(settings.verify_keys, settings.jwt_secret)  # fail at once, not at the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +75,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await outbox.ensure_indexes()
         await guard.ensure_indexes()
         await ensure_indexes(db)
+        digitised = digitisation(settings, db)
+        await digitised.audit.ensure_indexes()  # type: ignore[attr-defined]
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
             log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
@@ -64,6 +88,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             catalogue=MongoCatalogue(db),
             lookup_guard=guard,
             clock_policy=settings.clock_policy,
+            digitisation=digitised,
         )
         relay.start()
         # RabbitMQ: the relay connects only when it has events, so a connection of ops' own asks.
@@ -99,6 +124,9 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.include_router(catalogue_router())
     app.include_router(calendar_router(principal))
     app.include_router(public_router())
+    app.include_router(files_router(principal))
+    app.include_router(fees_router(principal))
+    app.include_router(verify_router(principal))
     app.include_router(event_log_router(lambda: app.state.outbox, principal))
     return app
 

@@ -19,3 +19,18 @@ class IntakeSettings(CommonSettings):
     lookup_max_failures: int = 5  # failed public look-ups per client within the window → 429
     lookup_window_seconds: int = 900
     relay_poll_interval: float = 1.0
+
+    # Digitised papers and results (domain/files.py)
+    max_file_bytes: int = 10 * 1024 * 1024  # one scan
+    max_dossier_bytes: int = 50 * 1024 * 1024  # every file of one dossier together
+    result_download_days: int = 30  # the citizen may download a returned result this long after its return
+    download_link_seconds: int = 900  # a look-up's download link works this long
+    public_url: str = "http://127.0.0.1:8001"  # how citizens' browsers reach intake (links, QR codes)
+    # Verification tokens (QR codes on slips and results): "kid:secret,kid2:secret2"; the first
+    # signs, all verify (rotation). Empty: a development key derived from the development
+    # JWT_SECRET, and a refusal to start with any other JWT_SECRET.
+    verify_keys: str = ""
+    # The payment gateway (VNPay-shaped; the sandbox at 8011 by default: development only).
+    payment_gateway_url: str = "http://127.0.0.1:8011/paymentv2/vpcpay.html"
+    payment_tmn_code: str = "MOTCUA01"
+    payment_secret: str = "motcua-sandbox-payment-secret"

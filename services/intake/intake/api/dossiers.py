@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Path
 from intake.api.deps import DESK, OFFICERS, AppDep, PrincipalDep, actor_dep
 from intake.api.schemas import ReceiveRequest
 from intake.api.views import officer_view
-from intake.app.act import read_dossier
+from intake.app.files import audited_read
 from intake.app.context import Actor
 from intake.app.receive import Submission, receive_dossier
 from intake.domain.errors import WrongUnit
@@ -34,6 +34,6 @@ def dossiers_router(principal: PrincipalDep) -> APIRouter:
 
     @router.get("/{code}", summary="Xem hồ sơ / read a dossier of your unit")
     async def read(code: CodePath, app: AppDep, actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
-        return officer_view(await read_dossier(app, actor, code))
+        return officer_view(await audited_read(app, actor, code))  # the citizen's fields: recorded
 
     return router

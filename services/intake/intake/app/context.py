@@ -8,7 +8,19 @@ from datetime import datetime
 
 from motcua_shared.timeutil import utcnow
 
-from intake.app.ports import Catalogue, DossierReader, LookupGuard, UnitOfWork
+from intake.app.ports import (
+    AccessAudit,
+    Catalogue,
+    CitizenDossiers,
+    Counter,
+    DossierReader,
+    FileStore,
+    LookupGuard,
+    PaymentBook,
+    PaymentGateway,
+    Signer,
+    UnitOfWork,
+)
 from intake.domain.parts import ClockPolicy
 
 
@@ -43,6 +55,29 @@ class ReceiptQueue:
         return lock
 
 
+@dataclass(frozen=True)
+class FileLimits:
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_dossier_bytes: int = 50 * 1024 * 1024
+    result_download_days: int = 30
+    download_link_seconds: int = 900
+
+
+@dataclass
+class Digitisation:
+    """What the digitised files, their verification and the fee need (issue 12)."""
+
+    files: FileStore
+    audit: AccessAudit
+    citizens: CitizenDossiers
+    verifications: Counter
+    verify_signer: Signer  # QR tokens on slips and results
+    link_signer: Signer  # the citizen's result download links
+    gateway: PaymentGateway
+    payments: PaymentBook
+    limits: FileLimits = FileLimits()
+
+
 @dataclass
 class IntakeApp:
     uow: UnitOfWork
@@ -52,3 +87,4 @@ class IntakeApp:
     clock_policy: ClockPolicy = ClockPolicy.RESTART
     clock: Callable[[], datetime] = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)
+    digitisation: Digitisation | None = None  # wired by main.py; unit tests of the lifecycle go without

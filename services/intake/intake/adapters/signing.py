@@ -1,0 +1,68 @@
+"""Signed short tokens with itsdangerous: the verification token printed as a QR code on slips
+and results, and the citizen's short-lived result download link.
+
+A token is `<key id>.<itsdangerous token>`: the key id says which of the deployment's keys
+signed it, so a new key can sign while tokens printed under the old one still verify
+(rotation). A token whose key id is unknown or whose signature does not match is `Tampered`."""
+
+import hashlib
+import hmac
+from typing import Any
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+
+from motcua_shared.settings import CommonSettings
+
+from intake.app.ports import Expired, Tampered
+
+DEV_JWT_SECRET = CommonSettings.model_fields["jwt_secret"].default
+
+
+def parse_keys(spec: str, jwt_secret: str) -> list[tuple[str, str]]:
+    """'kid:secret,kid2:secret2' → [(kid, secret)…]; empty: a development key, only with the
+    development JWT secret (a deployment must set its own keys)."""
+    keys = [tuple(part.split(":", 1)) for part in spec.split(",") if part.strip()]
+    if not keys:
+        if jwt_secret != DEV_JWT_SECRET:
+            raise RuntimeError("INTAKE_VERIFY_KEYS must be set (kid:secret,…) outside development")
+        derived = hmac.new(jwt_secret.encode(), b"motcua-verify", hashlib.sha256).hexdigest()
+        return [("dev", derived)]
+    for kid, secret in keys:
+        if not kid.isalnum() or len(secret) < 32:
+            raise RuntimeError("INTAKE_VERIFY_KEYS: each key is kid:secret, kid alphanumeric, secret ≥ 32 characters")
+    return [(kid.strip(), secret) for kid, secret in keys]  # type: ignore[misc]
+
+
+class TokenSigner:
+    def __init__(self, keys: list[tuple[str, str]], purpose: str) -> None:
+        self.keys = dict(keys)
+        self.current = keys[0][0]
+        self.purpose = purpose
+
+    def sign(self, value: Any) -> str:
+        return f"{self.current}.{URLSafeSerializer(self.keys[self.current], salt=self.purpose).dumps(value)}"
+
+    def unsign(self, token: str) -> Any:
+        secret, body = self._split(token)
+        try:
+            return URLSafeSerializer(secret, salt=self.purpose).loads(body)
+        except BadSignature:
+            raise Tampered() from None
+
+    def sign_timed(self, value: Any) -> str:
+        return f"{self.current}.{URLSafeTimedSerializer(self.keys[self.current], salt=self.purpose).dumps(value)}"
+
+    def unsign_timed(self, token: str, max_age: int) -> Any:
+        secret, body = self._split(token)
+        try:
+            return URLSafeTimedSerializer(secret, salt=self.purpose).loads(body, max_age=max_age)
+        except SignatureExpired:
+            raise Expired() from None
+        except BadSignature:
+            raise Tampered() from None
+
+    def _split(self, token: str) -> tuple[str, str]:
+        kid, _, body = token.partition(".")
+        if kid not in self.keys or not body:
+            raise Tampered()
+        return self.keys[kid], body
