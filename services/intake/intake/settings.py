@@ -33,4 +33,4 @@ class IntakeSettings(CommonSettings):
     # The payment gateway (VNPay-shaped; the sandbox at 8011 by default: development only).
     payment_gateway_url: str = "http://127.0.0.1:8011/paymentv2/vpcpay.html"
     payment_tmn_code: str = "MOTCUA01"
-    payment_secret: str = "motcua-sandbox-payment-secret"
+    payment_secret: str = "motcua-dev-sandbox-payment-secret"
