@@ -56,7 +56,7 @@ def digitisation(settings: IntakeSettings, db) -> Digitisation:  # type: ignore[
         verify_signer=TokenSigner(keys, "motcua-verify"), link_signer=TokenSigner(keys, "motcua-result-link"),
         gateway=VnpayGateway(settings.payment_gateway_url, settings.payment_tmn_code, settings.payment_secret,
                              f"{settings.public_url}/thanh-toan/ket-qua"),
-        payments=MongoPaymentBook(db.payments),
+        payments=MongoPaymentBook(db.payments), public_url=settings.public_url,
         limits=FileLimits(settings.max_file_bytes, settings.max_dossier_bytes, settings.result_download_days,
                           settings.download_link_seconds))
 

@@ -5,18 +5,17 @@ back to; the unit's payments (refunds due among them). Rules in app/fees.py."""
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 
 from intake.api.deps import DESK, AppDep, PrincipalDep, actor_dep
 from intake.api.dossiers import CodePath
+from intake.api.pages import page
 from intake.api.schemas import Strict, Text
 from intake.api.views import officer_view
-from intake.api.pages import page
 from intake.app import fees
 from intake.app.context import Actor
 from intake.domain.fees import FeeStatus, format_vnd
-
-from pydantic import Field
 
 
 class CashPaymentRequest(Strict):
@@ -75,5 +74,13 @@ def fees_router(principal: PrincipalDep) -> APIRouter:
         text = (f"Hồ sơ <b>{code}</b>: đã nhận {format_vnd(dossier.fee.amount_vnd)}." if paid else
                 f"Hồ sơ <b>{code}</b>: chưa ghi nhận thanh toán. Nếu Ông/Bà đã thanh toán, vui lòng đợi ít phút.")
         return page("Kết quả thanh toán", f"<p>{text}</p>")
+
+    @router.get("/thanh-toan/{code}", include_in_schema=False)
+    async def pay_link(code: CodePath, app: AppDep) -> Response:
+        # The short link of the citizen's Zalo / SMS message.
+        target = await fees.payment_redirect(app, code)
+        if target is None:
+            return page("Thanh toán", "<p>Hồ sơ không có khoản phí chờ thanh toán.</p>", status=404)
+        return RedirectResponse(target, status_code=303)
 
     return router

@@ -75,6 +75,7 @@ class Digitisation:
     link_signer: Signer  # the citizen's result download links
     gateway: PaymentGateway
     payments: PaymentBook
+    public_url: str = "http://127.0.0.1:8001"  # how citizens' browsers reach intake
     limits: FileLimits = FileLimits()
 
 

@@ -64,9 +64,9 @@ def _fee_paid(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent
 
 
 def _fee_requested(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent:
-    assert d.fee is not None and d.fee.payment_url is not None
+    assert d.fee is not None
     return FeeRequested(**base, amount_vnd=d.fee.amount_vnd, payment_ref=e.details["payment_ref"],
-                        payment_url=d.fee.payment_url, contact=d.citizen.contact())
+                        payment_url=e.details["link"], contact=d.citizen.contact())
 
 
 BUILDERS: dict[str, Builder] = {

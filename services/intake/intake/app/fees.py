@@ -36,13 +36,13 @@ async def waive(app: IntakeApp, actor: Actor, code: str, reason: str) -> Dossier
 
 async def request_online(app: IntakeApp, actor: Actor, code: str) -> Dossier:
     assert app.digitisation is not None
-    gateway = app.digitisation.gateway
+    gateway, link = app.digitisation.gateway, f"{app.digitisation.public_url}/thanh-toan/{code}"
 
     def change(d: Dossier, at) -> None:  # type: ignore[no-untyped-def]
         amount = d.fee.amount_vnd if d.fee else 0
         ref = f"{d.code}.{d.version + 1}"  # one reference per request, so a new link never reuses an old order
         url = gateway.payment_url(ref, amount, f"Thanh toan phi ho so {d.code}", at)
-        d.request_fee(actor.officer_id, at, ref, url)
+        d.request_fee(actor.officer_id, at, ref, url, link)  # a message carries the short link
 
     return await act_on_dossier(app, actor, code, change)
 
@@ -105,3 +105,12 @@ async def gateway_callback(app: IntakeApp, params: dict[str, str]) -> CallbackAn
         return CallbackAnswer("00", "Confirm Success", "refund_due")
     log.info("fee of %s paid online (transaction %s)", code, transaction)
     return CallbackAnswer("00", "Confirm Success", "paid")
+
+
+async def payment_redirect(app: IntakeApp, code: str) -> str | None:
+    """Where the short link in the citizen's message leads: the gateway's signed URL while the
+    fee waits for payment, else None."""
+    dossier = await app.dossiers.get(code)
+    if dossier is None or dossier.fee is None or dossier.fee.settled or dossier.fee.payment_url is None:
+        return None
+    return dossier.fee.payment_url

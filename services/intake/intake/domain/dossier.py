@@ -229,11 +229,12 @@ class Dossier(BaseModel):
                 return attachment
         raise NotFound("file", file_id)
 
-    def request_fee(self, officer_id: str, at: datetime, payment_ref: str, payment_url: str) -> None:
+    def request_fee(self, officer_id: str, at: datetime, payment_ref: str, payment_url: str, link: str) -> None:
+        """`payment_url`: the gateway's signed URL; `link`: the short one sent to the citizen."""
         target = next_status(Action.REQUEST_FEE, self.status)
         fee = self._open_fee(Action.REQUEST_FEE)
         fee.status, fee.payment_ref, fee.payment_url = FeeStatus.REQUESTED, payment_ref, payment_url
-        self._apply(Action.REQUEST_FEE, target, officer_id, at, {"payment_ref": payment_ref})
+        self._apply(Action.REQUEST_FEE, target, officer_id, at, {"payment_ref": payment_ref, "link": link})
 
     def pay_fee(self, officer_id: str, at: datetime, method: Literal["cash", "online"],
                 receipt_no: str | None = None, gateway_transaction: str | None = None) -> None:

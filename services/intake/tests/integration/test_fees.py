@@ -69,7 +69,10 @@ async def test_paid_online_once_whatever_the_gateway_sends(intake):
     url = requested.json()["fee"]["payment_url"]
     assert url.startswith(intake.settings.payment_gateway_url)
     event = await intake.db.outbox.find_one({"aggregate_id": code, "routing_key": "dossier.fee_requested"})
-    assert json.loads(event["body"])["payload"]["payment_url"] == url
+    link = json.loads(event["body"])["payload"]["payment_url"]  # the short link the citizen gets
+    assert link == f"{intake.settings.public_url}/thanh-toan/{code}"
+    redirect = await intake.http.get(link.removeprefix(intake.settings.public_url))
+    assert redirect.status_code == 303 and redirect.headers["location"] == url
     assert vnpay.verify(dict(parse_qsl(urlsplit(url).query)), intake.settings.payment_secret)
 
     before = await snapshot(intake, code)
@@ -96,6 +99,8 @@ async def test_paid_online_once_whatever_the_gateway_sends(intake):
                                     headers=intake.auth("leader"))
     assert [p["transaction"] for p in refunds.json()["payments"]] == ["T2"]
     assert (await intake.act(code, "resolve", body={"outcome": "approved"})).status_code == 200
+    settled = await intake.http.get(link.removeprefix(intake.settings.public_url))
+    assert settled.status_code == 404  # nothing left to pay
 
 
 async def test_a_failed_payment_records_nothing(intake):

@@ -17,3 +17,4 @@ class MessageKind(StrEnum):
     CONGRATULATIONS_BIRTH = "congratulations_birth"  # thư chúc mừng (seed 003)
     CONGRATULATIONS_MARRIAGE = "congratulations_marriage"
     CONDOLENCES = "condolences"  # thư chia buồn: never with a survey
+    FEE_REQUESTED = "fee_requested"  # the fee to pay online, with the payment link

@@ -3,7 +3,7 @@ parameters) and the SMS text. Both address "Ông/Bà": events carry no citizen n
 
 SMS texts are written in Vietnamese and transliterated when rendered (see `rendering.py`).
 Placeholders are message fields: code, procedure, unit, due, new_due, visit_date, lookup_url,
-survey_url, reason, missing_papers. Condolences are worded with care: no survey, no thanks for
+survey_url, reason, missing_papers, amount, payment_url. Condolences are worded with care: no survey, no thanks for
 "using the service", nothing that reads like marketing.
 """
 
@@ -30,6 +30,8 @@ ZNS_PARAMS: dict[str, ZnsParam] = {
     "survey_url": ZnsParam("link_khao_sat", 200),
     "reason": ZnsParam("ly_do", 200),
     "missing_papers": ZnsParam("giay_to_bo_sung", 200),
+    "amount": ZnsParam("so_tien", 30),
+    "payment_url": ZnsParam("link_thanh_toan", 200),
 }
 
 
@@ -127,5 +129,11 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình.\n"
         "Thủ tục đăng ký khai tử (hồ sơ {code}) đã hoàn tất.",
         "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình. Thủ tục khai tử (hồ sơ {code}) đã hoàn tất.",
+    ),
+    Template(
+        K.FEE_REQUESTED, "400201",
+        _GREETING + "Hồ sơ {procedure} (mã {code}) tại {unit} cần nộp phí, lệ phí {amount}.\n"
+        "Ông/Bà có thể thanh toán trực tuyến tại: {payment_url}",
+        "Hồ sơ {code}: mời Ông/Bà nộp phí, lệ phí {amount} trực tuyến tại: {payment_url}",
     ),
 )}
