@@ -10,6 +10,9 @@ from reporting.api.access import authorize, caller_scope
 from reporting.api.deps import Services, services
 from reporting.api.params import PeriodQuery, period_query
 from reporting.api.schemas import (
+    DIGITISED_PAPERS_RATE,
+    DIGITISED_RESULTS_RATE,
+    ONLINE_PAYMENT_RATE,
     ONLINE_RATE,
     ON_TIME_RATE,
     SATISFACTION_RATE,

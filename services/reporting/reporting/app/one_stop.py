@@ -1,9 +1,10 @@
 """The one-stop report and the service-index indicators for a unit or a province and a period."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from reporting.app.ports import Labelled, ReportReader
+from reporting.domain import counts
 from reporting.domain.periods import split_period
 from reporting.domain.report import OneStopRow, build_row, rate, total_row
 from reporting.domain.satisfaction import LEVELS, answer_count, satisfied_count
@@ -14,6 +15,8 @@ from reporting.domain.scope import ReportTarget
 class OneStopReport:
     rows: list[OneStopRow]
     total: OneStopRow
+    # The service-index counters of the period per row key (digitisation, payments).
+    service: dict[str, counts.Counts] = field(default_factory=dict)
 
 
 def _counts(groups: dict[str, Labelled], key: str) -> dict[str, int]:
@@ -32,7 +35,8 @@ async def one_stop_report(reader: ReportReader, target: ReportTarget, start: dat
                         _counts(overdue, key).get("overdue", 0))
         if row.to_handle or row.refused_at_desk:  # a group whose history is all finished: no row
             rows.append(row)
-    return OneStopReport(rows, total_row(rows))
+    service = {key: {name: item.counts.get(name, 0) for name in counts.SERVICE_FIELDS} for key, item in period.items()}
+    return OneStopReport(rows, total_row(rows), service)
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,29 @@ class IndicatorRow:
     answers: int
     satisfied_answers: int
     satisfaction_rate: float | None
+    digitised_papers: int
+    digitised_papers_rate: float | None
+    digitised_results: int
+    digitised_results_rate: float | None
+    fees_paid_online: int
+    fees_paid_cash: int
+    fees_waived: int
+    online_payment_rate: float | None
 
 
-def _indicator_row(row: OneStopRow, levels: dict[str, int]) -> IndicatorRow:
+def _indicator_row(row: OneStopRow, levels: dict[str, int], service: counts.Counts) -> IndicatorRow:
     answers, satisfied = answer_count(levels), satisfied_count(levels)
+    papers, results = service.get(counts.DIGITISED_PAPERS, 0), service.get(counts.DIGITISED_RESULTS, 0)
+    online, cash = service.get(counts.FEES_PAID_ONLINE, 0), service.get(counts.FEES_PAID_CASH, 0)
     return IndicatorRow(
         key=row.key, label=row.label, resolved=row.resolved,
         resolved_in_time=row.resolved_early + row.resolved_on_time, on_time_rate=row.on_time_rate,
         received=row.received, received_online=row.received_online, online_rate=row.online_rate,
         answers=answers, satisfied_answers=satisfied, satisfaction_rate=rate(satisfied, answers),
+        digitised_papers=papers, digitised_papers_rate=rate(papers, row.received),
+        digitised_results=results, digitised_results_rate=rate(results, row.resolved),
+        fees_paid_online=online, fees_paid_cash=cash, fees_waived=service.get(counts.FEES_WAIVED, 0),
+        online_payment_rate=rate(online, online + cash),
     )
 
 
@@ -67,6 +85,10 @@ async def indicators(reader: ReportReader, target: ReportTarget, start: date, en
     by_key = {row.key: row for row in report.rows}
     for key, labelled in satisfaction.items():  # answered, but nothing handled in the period
         by_key.setdefault(key, build_row(key, labelled.label, {}, {}, 0))
-    rows = [_indicator_row(by_key[key], _counts(satisfaction, key)) for key in sorted(by_key)]
+    for key in report.service:  # digitised or paid, but nothing received or resolved in the period
+        by_key.setdefault(key, build_row(key, key, {}, {}, 0))
+    rows = [_indicator_row(by_key[key], _counts(satisfaction, key), report.service.get(key, {}))
+            for key in sorted(by_key)]
     all_levels = {level: sum(_counts(satisfaction, key).get(level, 0) for key in satisfaction) for level in LEVELS}
-    return rows, _indicator_row(report.total, all_levels)
+    all_service = {name: sum(s.get(name, 0) for s in report.service.values()) for name in counts.SERVICE_FIELDS}
+    return rows, _indicator_row(report.total, all_levels, all_service)
