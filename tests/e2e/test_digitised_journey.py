@@ -18,7 +18,7 @@ import pytest
 
 from motcua_shared.testing.system import System
 
-from .journey_kit import Citizen, Desk, eventually, inbox, today
+from .journey_kit import Citizen, Desk, eventually, inbox, running_system, today
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,9 @@ RESULT = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-digitised"),
-                           INTAKE_MAX_FILE_BYTES=str(MAX_FILE))
-    try:
-        system.start_supervised()
+    with running_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-digitised"),
+                        INTAKE_MAX_FILE_BYTES=str(MAX_FILE)) as system:
         yield system
-    finally:
-        system.stop()
-        system.drop(amqp_url, mongodb_url)
 
 
 def upload(desk: Desk, code: str, paper: str, name: str, data: bytes) -> httpx.Response:

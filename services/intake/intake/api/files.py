@@ -37,7 +37,8 @@ async def _read_capped(request: Request, upload: UploadFile) -> bytes:
     return data
 
 
-def _download(name: str, content_type: str, data: bytes) -> Response:
+def file_response(name: str, content_type: str, data: bytes) -> Response:
+    """A stored file as a download, never rendered inline as whatever a browser might guess."""
     return Response(data, media_type=content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
@@ -77,7 +78,7 @@ def files_router(principal: PrincipalDep) -> APIRouter:
                 responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
     async def download(code: CodePath, file_id: FileIdPath, app: AppDep, actor: Actor = officer) -> Response:
         attachment, data = await files.read_file(app, actor, code, file_id)
-        return _download(attachment.name, attachment.content_type, data)
+        return file_response(attachment.name, attachment.content_type, data)
 
     @router.get("/access-log", summary="Ai đã xem dữ liệu của công dân / who read the citizen's data")
     async def accesses(code: CodePath, app: AppDep, actor: Actor = officer) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """The citizen's progress look-up: code + last four digits of the phone, no login."""
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -10,6 +9,7 @@ from motcua_shared.api_errors import ApiError
 
 from intake.api.deps import AppDep
 from intake.api.errors import lookup_not_found
+from intake.api.files import file_response
 from intake.api.views import public_view
 from intake.app.ports import Expired, Tampered
 from intake.app.public_lookup import TooManyAttempts, look_up
@@ -51,8 +51,6 @@ def public_router() -> APIRouter:
         except (NotFound, Tampered, Expired, ValueError, TypeError):
             raise ApiError(404, "not_found", "Đường dẫn tải kết quả không hợp lệ hoặc đã hết hạn, vui lòng tra cứu lại",
                            "The download link is invalid or expired; look the dossier up again") from None
-        return Response(data, media_type=attachment.content_type, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.name)}",
-            "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+        return file_response(attachment.name, attachment.content_type, data)
 
     return router
