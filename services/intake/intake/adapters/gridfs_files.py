@@ -3,7 +3,8 @@ the dossiers they belong to and every replica of intake reads the same bytes.
 
 GridFS writes several documents per file and MongoDB refuses it inside a multi-document
 transaction, so a file is stored first and the dossier's transaction records it after; when
-that transaction is refused, the caller deletes the file again (nothing kept on a refusal)."""
+that transaction is refused, the caller deletes the file again (nothing kept on a refusal).
+Source: Decree 118/2025/NĐ-CP (digitised dossiers and results kept by the processing agency)."""
 
 from bson import ObjectId
 from bson.errors import InvalidId

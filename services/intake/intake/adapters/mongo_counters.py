@@ -1,5 +1,6 @@
 """Small counters kept in MongoDB (e.g. verifications of QR tokens per day and outcome):
-one document per key, incremented with an upsert."""
+one document per key, incremented with an upsert; and the unit's online payments as kept by
+the gateway callback (app/fees.py: Decree 118/2025/NĐ-CP, fees collected online)."""
 
 from typing import Any
 

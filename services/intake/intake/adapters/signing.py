@@ -3,7 +3,9 @@ and results, and the citizen's short-lived result download link.
 
 A token is `<key id>.<itsdangerous token>`: the key id says which of the deployment's keys
 signed it, so a new key can sign while tokens printed under the old one still verify
-(rotation). A token whose key id is unknown or whose signature does not match is `Tampered`."""
+(rotation). A token whose key id is unknown or whose signature does not match is `Tampered`.
+Source: Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP (the slip and the result the citizen
+holds); Decree 13/2023/NĐ-CP (a token names a dossier code, nothing personal)."""
 
 import hashlib
 import hmac

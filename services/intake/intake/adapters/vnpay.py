@@ -4,7 +4,9 @@ payment platform): the citizen is sent to a signed payment URL; the gateway redi
 
 Signature: HMAC-SHA512 with the merchant's secret over the parameters starting with `vnp_`
 (except the hash itself), sorted by name, URL-encoded as `k=v&k=v` (VNPay's integration
-guide, version 2.1.0). Shared by intake and the payment sandbox, so both sign the same way."""
+guide, version 2.1.0). Shared by intake and the payment sandbox, so both sign the same way.
+Source: Decree 118/2025/NĐ-CP (fees paid online through the national public service portal's
+payment platform, which connects such gateways)."""
 
 import hashlib
 import hmac
