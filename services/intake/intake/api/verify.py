@@ -55,6 +55,12 @@ def verify_router(principal: PrincipalDep) -> APIRouter:
         return page("Xác minh giấy tờ", f'<p class="ok"><b>Giấy tờ hợp lệ</b>, do hệ thống một cửa cấp.</p>'
                                         f"<dl>{items}</dl>")
 
+    @router.get("/api/v1/verifications", summary="Số lượt xác minh / verifications counted, per day and outcome")
+    async def counted(app: AppDep, actor: Actor = actor_dep(principal, ("leader", "admin"))) -> dict[str, Any]:
+        assert app.digitisation is not None
+        rows = await app.digitisation.verifications.totals()
+        return {"verifications": sorted(rows, key=lambda r: (r["day"], r["outcome"]))}
+
     @router.get("/api/v1/dossiers/{code}/verification", summary="Mã QR xác minh / the dossier's verification tokens")
     async def tokens(request: Request, code: CodePath, app: AppDep,
                      actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:

@@ -93,6 +93,8 @@ class CitizenDossiers(Protocol):
 class Counter(Protocol):
     async def increment(self, key: dict[str, str]) -> None: ...
 
+    async def totals(self) -> list[dict[str, Any]]: ...
+
 
 class Tampered(Exception):
     """A token not signed by any of this deployment's keys, or altered."""

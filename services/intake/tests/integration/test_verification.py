@@ -46,8 +46,9 @@ async def test_tampered_and_unknown_tokens_are_told_apart(intake):
     assert unknown.status_code == 404 and unknown.json()["outcome"] == "unknown"
     page = await intake.http.get(f"/xac-minh/{forged}")
     assert page.status_code == 400 and "giả mạo" in page.text
-    counts = {d["_id"]["outcome"]: d["count"] for d in await intake.db.verification_counts.find().to_list()}
-    assert counts == {"tampered": 3, "unknown": 1}
+    counted = (await intake.http.get("/api/v1/verifications", headers=intake.auth("leader"))).json()
+    assert {row["outcome"]: row["count"] for row in counted["verifications"]} == {"tampered": 3, "unknown": 1}
+    assert (await intake.http.get("/api/v1/verifications", headers=intake.auth("desk"))).status_code == 403
 
 
 def test_keys_rotate_and_production_needs_its_own():
