@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
@@ -38,7 +39,7 @@ from intake.api.catalogue import catalogue_router
 from intake.api.dossiers import dossiers_router
 from intake.api.errors import install_domain_error_handlers
 from intake.api.fees import fees_router
-from intake.api.files import files_router
+from intake.api.files import files_router, install_upload_cap
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
 from intake.api.verify import verify_router
@@ -48,7 +49,7 @@ from intake.settings import IntakeSettings
 log = logging.getLogger("intake")
 
 
-def digitisation(settings: IntakeSettings, db) -> Digitisation:  # type: ignore[no-untyped-def]
+def digitisation(settings: IntakeSettings, db: AsyncDatabase) -> Digitisation:
     keys = parse_keys(settings.verify_keys, settings.jwt_secret)  # refuses to start without keys in production
     return Digitisation(
         files=GridFsFileStore(db), audit=MongoAccessAudit(db.access_audit), citizens=MongoCitizenDossiers(db),
@@ -76,7 +77,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await guard.ensure_indexes()
         await ensure_indexes(db)
         digitised = digitisation(settings, db)
-        await digitised.audit.ensure_indexes()  # type: ignore[attr-defined]
+        await MongoAccessAudit(db.access_audit).ensure_indexes()
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
             log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
@@ -112,6 +113,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_domain_error_handlers(app)
     ops.install(app)
+    install_upload_cap(app, settings.max_file_bytes)
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
 
     @app.middleware("http")

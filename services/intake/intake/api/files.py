@@ -2,15 +2,17 @@
 paper (desk), the result (specialist, leader), reuse a paper of the citizen's earlier dossier,
 download a file (recorded), see who read the citizen's data. Rules in app/files.py."""
 
+import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, FastAPI, Form, Path, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
 from intake.api.deps import DESK, OFFICERS, PROCESSING, AppDep, PrincipalDep, actor_dep
 from intake.api.dossiers import CodePath
+from intake.api.errors import to_api_error
 from intake.api.schemas import Strict, Text
 from intake.api.views import officer_view
 from intake.app import files
@@ -35,6 +37,24 @@ async def _read_capped(request: Request, upload: UploadFile) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(limit, "file")
     return data
+
+
+_UPLOAD_PATHS = re.compile(r"^/api/v1/dossiers/[^/]+/(papers|result)$")
+_FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
+
+
+def install_upload_cap(app: FastAPI, max_file_bytes: int) -> None:
+    """Refuse (413) an upload whose declared length is over the limit before its body is read:
+    the form parser would otherwise spool all of it to disk first."""
+
+    @app.middleware("http")
+    async def cap(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length", "")
+        if (request.method == "POST" and length.isdigit() and int(length) > max_file_bytes + _FORM_OVERHEAD
+                and _UPLOAD_PATHS.match(request.url.path)):
+            error = to_api_error(FileTooLarge(max_file_bytes, "file"))
+            return JSONResponse(error.body(), status_code=error.status)
+        return await call_next(request)
 
 
 def file_response(name: str, content_type: str, data: bytes) -> Response:

@@ -8,6 +8,7 @@ never lost. Source: Decree 118/2025/NĐ-CP (fees paid at the desk or through the
 portal's payment platform), Circular 03/2025/TT-VPCP."""
 
 import logging
+from datetime import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ async def request_online(app: IntakeApp, actor: Actor, code: str) -> Dossier:
     assert app.digitisation is not None
     gateway, link = app.digitisation.gateway, f"{app.digitisation.public_url}/thanh-toan/{code}"
 
-    def change(d: Dossier, at) -> None:  # type: ignore[no-untyped-def]
+    def change(d: Dossier, at: datetime) -> None:
         amount = d.fee.amount_vnd if d.fee else 0
         ref = f"{d.code}.{d.version + 1}"  # one reference per request, so a new link never reuses an old order
         url = gateway.payment_url(ref, amount, f"Thanh toan phi ho so {d.code}", at)

@@ -6,6 +6,7 @@ be one the procedure requires; a refused file leaves nothing stored. Every offic
 citizen's file is recorded (Decree 13/2023/NĐ-CP); source: Decree 118/2025/NĐ-CP."""
 
 import logging
+from datetime import datetime
 from typing import Literal
 
 from intake.app.act import act_on_dossier, read_dossier
@@ -48,7 +49,7 @@ async def attach_file(app: IntakeApp, actor: Actor, code: str, role: Literal["pa
     display = safe_name(name, content_type)
     file_id = await dig.files.put(data, display, content_type, {"dossier_code": code, "role": role})
 
-    def change(d: Dossier, at) -> None:  # type: ignore[no-untyped-def]
+    def change(d: Dossier, at: datetime) -> None:
         if _stored_bytes(d) + len(data) > limits.max_dossier_bytes:  # another file arrived meanwhile
             raise FileTooLarge(limits.max_dossier_bytes, "dossier")
         d.attach(Attachment(file_id=file_id, role=role, paper=paper if role == "paper" else None, name=display,
@@ -88,7 +89,7 @@ async def reuse_paper(app: IntakeApp, actor: Actor, code: str, from_code: str, f
     if original is None or not same_citizen:
         raise NotFound("file", file_id)  # the same answer whether it exists for someone else or not at all
 
-    def change(d: Dossier, at) -> None:  # type: ignore[no-untyped-def]
+    def change(d: Dossier, at: datetime) -> None:
         d.attach(original.model_copy(update={"paper": paper, "attached_at": at, "officer_id": actor.officer_id,
                                              "reused_from": from_code}))
 

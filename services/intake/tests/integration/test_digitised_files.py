@@ -142,3 +142,13 @@ async def test_download_links_and_the_download_window_expire(intake):
     await intake.act(code, "return", role="desk", body={"method": "at_desk"})
     look = (await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "5678"})).json()
     assert look["status"] == "returned" and look["result_files"] == []  # the window (0 days) is over
+
+
+async def test_an_upload_declared_too_large_is_refused_before_it_is_read(intake):
+    code = (await intake.receive(DISABILITY)).json()["code"]
+    limit = intake.settings.max_file_bytes
+    response = await intake.http.post(f"/api/v1/dossiers/{code}/papers", content=b"x" * 100,
+                                      headers=intake.auth("desk") | {"content-length": str(limit * 2),
+                                                                     "content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 413 and response.json()["error"] == "file_too_large"
+    assert await intake.db["files.files"].count_documents({}) == 0
