@@ -50,7 +50,7 @@ log = logging.getLogger("intake")
 
 
 def digitisation(settings: IntakeSettings, db: AsyncDatabase) -> Digitisation:
-    keys = parse_keys(settings.verify_keys, settings.jwt_secret)  # refuses to start without keys in production
+    keys = parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url)
     return Digitisation(
         files=GridFsFileStore(db), audit=MongoAccessAudit(db.access_audit), citizens=MongoCitizenDossiers(db),
         verifications=MongoCounter(db.verification_counts),
@@ -65,7 +65,7 @@ def digitisation(settings: IntakeSettings, db: AsyncDatabase) -> Digitisation:
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     ops = Operations("intake", settings)
-    parse_keys(settings.verify_keys, settings.jwt_secret)  # fail at once, not at the first request
+    parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url)  # fail at once, not at the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -27,8 +27,8 @@ class IntakeSettings(CommonSettings):
     download_link_seconds: int = 900  # a look-up's download link works this long
     public_url: str = "http://127.0.0.1:8001"  # how citizens' browsers reach intake (links, QR codes)
     # Verification tokens (QR codes on slips and results): "kid:secret,kid2:secret2"; the first
-    # signs, all verify (rotation). Empty: a development key derived from the development
-    # JWT_SECRET, and a refusal to start with any other JWT_SECRET.
+    # signs, all verify (rotation). Empty: a development key derived from JWT_SECRET while
+    # PUBLIC_URL is loopback; with any other PUBLIC_URL intake refuses to start.
     verify_keys: str = ""
     # The payment gateway (VNPay-shaped; the sandbox at 8011 by default: development only).
     payment_gateway_url: str = "http://127.0.0.1:8011/paymentv2/vpcpay.html"

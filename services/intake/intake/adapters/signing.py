@@ -10,29 +10,29 @@ holds); Decree 13/2023/NĐ-CP (a token names a dossier code, nothing personal)."
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from motcua_shared.settings import CommonSettings
-
 from intake.app.ports import Expired, Tampered
 
-DEV_JWT_SECRET = CommonSettings.model_fields["jwt_secret"].default
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def parse_keys(spec: str, jwt_secret: str) -> list[tuple[str, str]]:
-    """'kid:secret,kid2:secret2' → [(kid, secret)…]; empty: a development key, only with the
-    development JWT secret (a deployment must set its own keys)."""
-    keys = [tuple(part.split(":", 1)) for part in spec.split(",") if part.strip()]
+def parse_keys(spec: str, jwt_secret: str, public_url: str) -> list[tuple[str, str]]:
+    """'kid:secret,kid2:secret2' → [(kid, secret)…]. Empty: a development key derived from
+    JWT_SECRET, but only while intake is reached on a loopback address (a QR code pointing at
+    127.0.0.1 is never a deployment's); a deployment must set its own keys."""
+    keys = [tuple(part.strip().split(":", 1)) for part in spec.split(",") if part.strip()]
     if not keys:
-        if jwt_secret != DEV_JWT_SECRET:
-            raise RuntimeError("INTAKE_VERIFY_KEYS must be set (kid:secret,…) outside development")
+        if urlsplit(public_url).hostname not in _LOOPBACK:
+            raise RuntimeError("INTAKE_VERIFY_KEYS must be set (kid:secret,…) when INTAKE_PUBLIC_URL is not loopback")
         derived = hmac.new(jwt_secret.encode(), b"motcua-verify", hashlib.sha256).hexdigest()
         return [("dev", derived)]
-    for kid, secret in keys:
-        if not kid.isalnum() or len(secret) < 32:
+    for key in keys:
+        if len(key) != 2 or not key[0].isalnum() or len(key[1]) < 32:
             raise RuntimeError("INTAKE_VERIFY_KEYS: each key is kid:secret, kid alphanumeric, secret ≥ 32 characters")
-    return [(kid.strip(), secret) for kid, secret in keys]  # type: ignore[misc]
+    return [(kid, secret) for kid, secret in keys]  # type: ignore[misc]
 
 
 class TokenSigner:

@@ -1,6 +1,8 @@
 """QR verification tokens: valid, unknown and tampered told apart, the public page shows only
 the allowed facts, keys rotate, every check is counted."""
 
+import pytest
+
 from intake.adapters.signing import TokenSigner, parse_keys
 
 from .conftest import DISABILITY
@@ -41,7 +43,8 @@ async def test_tampered_and_unknown_tokens_are_told_apart(intake):
     assert tampered.json()["message"] and tampered.json()["message_en"]
     unknown_key = await intake.http.get(f"/api/v1/public/verify/zz.{body}")
     assert unknown_key.status_code == 400
-    signer = TokenSigner(parse_keys(intake.settings.verify_keys, intake.settings.jwt_secret), "motcua-verify")
+    settings = intake.settings
+    signer = TokenSigner(parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url), "motcua-verify")
     unknown = await intake.http.get(f"/api/v1/public/verify/{signer.sign(['26734-990101-0001', 's'])}")
     assert unknown.status_code == 404 and unknown.json()["outcome"] == "unknown"
     page = await intake.http.get(f"/xac-minh/{forged}")
@@ -56,9 +59,9 @@ def test_keys_rotate_and_production_needs_its_own():
     token = old.sign(["X", "s"])
     rotated = TokenSigner([("k2", "b" * 32), ("k1", "a" * 32)], "motcua-verify")
     assert rotated.unsign(token) == ["X", "s"] and rotated.sign(["X", "s"]).startswith("k2.")
-    try:
-        parse_keys("", "a-production-secret-0123456789abcdef")
-    except RuntimeError as refused:
-        assert "INTAKE_VERIFY_KEYS" in str(refused)
-    else:
-        raise AssertionError("no development key outside development")
+    assert parse_keys("", "any-jwt-secret", "http://127.0.0.1:8001")[0][0] == "dev"  # development
+    with pytest.raises(RuntimeError, match="INTAKE_VERIFY_KEYS"):
+        parse_keys("", "any-jwt-secret", "https://motcua.example.gov.vn")  # a deployment: its own keys
+    with pytest.raises(RuntimeError, match="32"):
+        parse_keys("k1:short", "any-jwt-secret", "https://motcua.example.gov.vn")
+    assert parse_keys("k2:" + "b" * 32 + ", k1:" + "a" * 32, "x", "https://x.vn") == [("k2", "b" * 32), ("k1", "a" * 32)]
