@@ -18,6 +18,8 @@ async def test_a_slip_and_a_result_verify_and_show_nothing_personal(intake):
     code = (await intake.receive(DISABILITY)).json()["code"]
     issued = await tokens(intake, code)
     assert issued["slip_token"] and issued["result_token"] is None  # no result yet
+    view = (await intake.http.get(f"/api/v1/dossiers/{code}", headers=intake.auth("desk"))).json()
+    assert view["verification"]["slip_token"] == issued["slip_token"]
     slip = await intake.http.get(f"/api/v1/public/verify/{issued['slip_token']}")
     assert slip.status_code == 200
     body = slip.json()
