@@ -110,3 +110,19 @@ async def test_a_failed_payment_records_nothing(intake):
     declined = callback(intake, url, "T9", vnp_ResponseCode="24", vnp_TransactionStatus="02")
     assert (await ipn(intake, declined))["RspCode"] == "00"
     assert await snapshot(intake, code) == before
+
+
+async def test_callbacks_arriving_at_once_still_record_one_payment(intake):
+    import asyncio
+
+    code = (await intake.receive(SIGNATURE_CERT)).json()["code"]
+    url = (await intake.act(code, "fee/online", role="desk")).json()["fee"]["payment_url"]
+    same = callback(intake, url, "C1")
+    answers = await asyncio.gather(*(intake.http.get("/api/v1/payments/vnpay-ipn", params=p)
+                                     for p in (same, same, callback(intake, url, "C2"))))
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+    codes = sorted(a.json()["RspCode"] for a in answers)
+    assert codes == ["00", "00", "02"]
+    payments = sorted(p["status"] for p in await intake.db.payments.find().to_list())
+    assert payments == ["recorded", "refund_due"]
+    assert await intake.db.outbox.count_documents({"aggregate_id": code, "routing_key": "dossier.fee_paid"}) == 1
