@@ -18,6 +18,7 @@ SERVICES = {
     "reporting": "http://127.0.0.1:8004",
 }
 SANDBOX = "http://127.0.0.1:8010"
+PAYMENT_SANDBOX = "http://127.0.0.1:8011"
 
 
 def wait(url: str, timeout: float = 120) -> bool:
@@ -48,6 +49,7 @@ def main() -> None:
         ok = wait(base + "/openapi.json")
         lines.append(f"  {name:<18} {base}/docs {'' if ok else '(NOT ANSWERING)'}")
     lines.append(f"  {'Zalo/SMS sandbox':<18} {SANDBOX}/  (messages citizens would get)")
+    lines.append(f"  {'payment sandbox':<18} {PAYMENT_SANDBOX}/  (stands in for the payment gateway)")
     lines.append(f"  {'MongoDB':<18} {os.environ.get('MONGODB_URL', '')}")
     lines.append(f"  {'RabbitMQ':<18} {os.environ.get('AMQP_URL', '').split('@')[-1]}")
     lines.append("  AsyncAPI document: docs/asyncapi.yaml")

@@ -272,6 +272,54 @@ class DossierStepOverdue(DossierEvent):
     officers: list[OfficerContact] = Field(default_factory=list)
 
 
+class PaperDigitised(DossierEvent):
+    """A required paper of the dossier was scanned (or a paper digitised for an earlier dossier of
+    the same citizen is reused): its file id and SHA-256, never its bytes (Decree 118/2025/NĐ-CP,
+    digitisation of dossiers)."""
+
+    file_id: str
+    paper: str = Field(description="The required paper of the procedure it stands for")
+    sha256: str
+    size_bytes: int
+    content_type: str
+    reused_from: str | None = Field(None, description="Code of the earlier dossier whose scan is reused")
+
+
+class ResultDigitised(DossierEvent):
+    """The result (kết quả giải quyết) was attached as a file: its id and SHA-256, never its bytes."""
+
+    file_id: str
+    sha256: str
+    size_bytes: int
+    content_type: str
+
+
+class FeeRequested(DossierEvent):
+    """The citizen is asked to pay the procedure's fee online: notify sends `payment_url`."""
+
+    amount_vnd: int
+    payment_ref: str
+    payment_url: str
+    contact: CitizenContact
+
+
+class FeePaid(DossierEvent):
+    """The fee was paid, in cash at the desk (receipt number) or online (gateway transaction)."""
+
+    amount_vnd: int
+    method: Literal["cash", "online"]
+    receipt_no: str | None = None
+    gateway_transaction: str | None = None
+    paid_at: AwareDatetime
+
+
+class FeeWaived(DossierEvent):
+    """The fee is not collected (exemption in law), with the reason."""
+
+    amount_vnd: int
+    reason: str
+
+
 # ---------------------------------------------------------------- survey events (survey)
 
 

@@ -19,6 +19,8 @@ IGNORED = {
     # A failed public look-up is recorded on purpose (that count is the lock-out), so a 404
     # from GET /api/v1/public/dossiers/{code} writes here: what the rate limit is made of.
     "lookup_failures": "failed public look-ups are counted by design (rate limit)",
+    # Every verification of a QR token is counted, tampered and unknown ones too (by design).
+    "verification_counts": "verifications are counted by outcome, refused ones included",
 }
 
 

@@ -9,13 +9,10 @@ import pytest
 
 from motcua_shared.testing.system import System
 
+from .journey_kit import running_system
+
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True)
-    try:
-        system.start_supervised()
+    with running_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True) as system:
         yield system
-    finally:
-        system.stop()
-        system.drop(amqp_url, mongodb_url)

@@ -5,6 +5,8 @@ expects (summed by the last test)."""
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +17,23 @@ from notify.domain.templates import TEMPLATES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TIMEOUT = 45.0  # generous: two cores shared with other work; a healthy run takes a second or two per step
+
+
+# ---------------------------------------------------------------- the system
+
+
+@contextmanager
+def running_system(amqp_url: str, mongodb_url: str, logs, **options) -> Iterator:
+    """The whole system under honcho for one module; its queues and databases dropped after."""
+    from motcua_shared.testing.system import System
+
+    system = System.create(amqp_url, mongodb_url, logs, **options)
+    try:
+        system.start_supervised()
+        yield system
+    finally:
+        system.stop()
+        system.drop(amqp_url, mongodb_url)
 
 
 # ---------------------------------------------------------------- waiting

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
@@ -27,18 +28,26 @@ from intake.adapters.indexes import ensure_indexes
 from intake.adapters.mongo_deadlines import MongoDeadlineIndex
 from intake.adapters.mongo_officers import MongoOfficerDirectory
 from intake.adapters.mongo_step_history import MongoStepHistory
+from intake.adapters.gridfs_files import GridFsFileStore
+from intake.adapters.mongo_audit import MongoAccessAudit
+from intake.adapters.mongo_counters import MongoCounter, MongoPaymentBook
 from intake.adapters.mongo_catalogue import MongoCatalogue
-from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
+from intake.adapters.mongo_dossiers import MongoCitizenDossiers, MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
 from intake.adapters.overdue_gauge import OverdueDossiersGauge
 from intake.adapters.seed import seed_demo
+from intake.adapters.signing import TokenSigner, parse_keys
+from intake.adapters.vnpay import VnpayGateway
 from intake.api.calendar import calendar_router
 from intake.api.catalogue import catalogue_router
 from intake.api.dossiers import dossiers_router
 from intake.api.errors import install_domain_error_handlers
+from intake.api.fees import fees_router
+from intake.api.files import files_router, install_upload_cap
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
-from intake.app.context import IntakeApp
+from intake.api.verify import verify_router
+from intake.app.context import Digitisation, FileLimits, IntakeApp
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.parts import ApologyRule
 from intake.settings import IntakeSettings
@@ -46,9 +55,23 @@ from intake.settings import IntakeSettings
 log = logging.getLogger("intake")
 
 
+def digitisation(settings: IntakeSettings, db: AsyncDatabase) -> Digitisation:
+    keys = parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url)
+    return Digitisation(
+        files=GridFsFileStore(db), audit=MongoAccessAudit(db.access_audit), citizens=MongoCitizenDossiers(db),
+        verifications=MongoCounter(db.verification_counts),
+        verify_signer=TokenSigner(keys, "motcua-verify"), link_signer=TokenSigner(keys, "motcua-result-link"),
+        gateway=VnpayGateway(settings.payment_gateway_url, settings.payment_tmn_code, settings.payment_secret,
+                             f"{settings.public_url}/thanh-toan/ket-qua"),
+        payments=MongoPaymentBook(db.payments), public_url=settings.public_url,
+        limits=FileLimits(settings.max_file_bytes, settings.max_dossier_bytes, settings.result_download_days,
+                          settings.download_link_seconds))
+
+
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     ops = Operations("intake", settings)
+    parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url)  # fail at once, not at the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +84,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await ensure_indexes(db)
         deadline_index = MongoDeadlineIndex(db)
         await deadline_index.ensure_index()
+        digitised = digitisation(settings, db)
+        await MongoAccessAudit(db.access_audit).ensure_indexes()
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
             log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
@@ -77,6 +102,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             officers=MongoOfficerDirectory(db),
             deadlines=deadline_index,
             step_history=MongoStepHistory(db),
+            digitisation=digitised,
         )
         deadline_loop = DeadlineLoop(app.state.intake, settings.deadline_poll_interval)
         relay.start()
@@ -103,6 +129,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_domain_error_handlers(app)
     ops.install(app)
+    install_upload_cap(app, settings.max_file_bytes)
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
 
     @app.middleware("http")
@@ -115,6 +142,9 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.include_router(catalogue_router())
     app.include_router(calendar_router(principal))
     app.include_router(public_router())
+    app.include_router(files_router(principal))
+    app.include_router(fees_router(principal))
+    app.include_router(verify_router(principal))
     app.include_router(event_log_router(lambda: app.state.outbox, principal))
     return app
 

@@ -23,3 +23,18 @@ class IntakeSettings(CommonSettings):
     apology_max_extensions: int = 1  # a new date at most once
     due_soon_working_days: int = 2  # dossier.due_soon this many working days before the due date
     deadline_poll_interval: float = 5.0  # seconds between deadline scheduler ticks
+
+    # Digitised papers and results (domain/files.py)
+    max_file_bytes: int = 10 * 1024 * 1024  # one scan
+    max_dossier_bytes: int = 50 * 1024 * 1024  # every file of one dossier together
+    result_download_days: int = 30  # the citizen may download a returned result this long after its return
+    download_link_seconds: int = 900  # a look-up's download link works this long
+    public_url: str = "http://127.0.0.1:8001"  # how citizens' browsers reach intake (links, QR codes)
+    # Verification tokens (QR codes on slips and results): "kid:secret,kid2:secret2"; the first
+    # signs, all verify (rotation). Empty: a development key derived from JWT_SECRET while
+    # PUBLIC_URL is loopback; with any other PUBLIC_URL intake refuses to start.
+    verify_keys: str = ""
+    # The payment gateway (VNPay-shaped; the sandbox at 8011 by default: development only).
+    payment_gateway_url: str = "http://127.0.0.1:8011/paymentv2/vpcpay.html"
+    payment_tmn_code: str = "MOTCUA01"
+    payment_secret: str = "motcua-dev-sandbox-payment-secret"

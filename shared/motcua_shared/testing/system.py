@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (ins
 SECRET = "system-test-secret-0123456789-0123456789"
 SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
-            "survey": "survey-service", "reporting": "reporting-service"}
+            "survey": "survey-service", "reporting": "reporting-service", "payments": "payment-sandbox"}
 CONSUMERS = ("notify", "survey", "reporting")
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
@@ -70,6 +70,12 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
         "SURVEY_PUBLIC_URL": urls["survey"],
         "REPORTING_PORT": str(ports["reporting"]), "REPORTING_DB_NAME": f"sys_{run_id}_reporting",
         "REPORTING_INTAKE_URL": urls["intake"], "REPORTING_SURVEY_URL": urls["survey"],
+        # Verification keys (a deployment sets its own), links and the payment gateway sandbox.
+        "INTAKE_VERIFY_KEYS": f"sys{run_id}:system-test-verify-key-0123456789abcdef",
+        "INTAKE_PUBLIC_URL": urls["intake"],
+        "INTAKE_PAYMENT_GATEWAY_URL": urls["payments"] + "/paymentv2/vpcpay.html",
+        "PAYMENT_SANDBOX_PORT": str(ports["payments"]),
+        "PAYMENT_SANDBOX_IPN_URL": urls["intake"] + "/api/v1/payments/vnpay-ipn",
     }
 
 
@@ -124,7 +130,7 @@ class System:
         self._wait_answering(name, self.processes[name], f"{name}.log", timeout)
 
     def _ready_url(self, name: str) -> str:
-        return self.urls[name] + ("/" if name == "sandbox" else "/openapi.json")
+        return self.urls[name] + {"sandbox": "/", "payments": "/healthz"}.get(name, "/openapi.json")
 
     def _wait_answering(self, name: str, process: subprocess.Popen, log: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -139,7 +145,7 @@ class System:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def start_supervised(self, timeout: float = 60) -> None:
-        """Start sandbox, intake, notify, survey and reporting under one honcho with the root
+        """Start the sandboxes, intake, notify, survey and reporting under one honcho with the root
         Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
         here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
         if self.supervisor is not None or self.processes:

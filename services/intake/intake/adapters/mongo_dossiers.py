@@ -52,6 +52,15 @@ class MongoTransaction:
     async def append_event(self, envelope: Envelope[Any]) -> None:
         await self.outbox.add(envelope, session=self.session)
 
+    async def record_payment(self, payment: dict[str, Any]) -> bool:
+        # The gateway's transaction number is the key: the same callback twice is seen here (and
+        # two at once conflict on the insert; the unique _id lets only one commit).
+        key = payment["transaction"]
+        if await self.db.payments.find_one({"_id": key}, {"_id": 1}, session=self.session):
+            return False
+        await self.db.payments.insert_one(payment | {"_id": key}, session=self.session)
+        return True
+
 
 class MongoUnitOfWork:
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox,
@@ -76,3 +85,12 @@ class MongoDossierReader:
     async def get(self, code: str) -> Dossier | None:
         document = await self.db.dossiers.find_one({"_id": code})
         return from_document(Dossier, document) if document else None
+
+
+class MongoCitizenDossiers:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    async def with_papers_of(self, cccd: str, exclude: str) -> list[Dossier]:
+        cursor = self.db.dossiers.find({"citizen.cccd": cccd, "attachments.role": "paper", "_id": {"$ne": exclude}})
+        return [from_document(Dossier, document) for document in await cursor.limit(50).to_list()]

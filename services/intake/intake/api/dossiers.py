@@ -2,14 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header, Path, Request
 
 from intake.api.deps import DESK, OFFICERS, AppDep, PrincipalDep, actor_dep
 from intake.api.schemas import ReceiveRequest
 from intake.api.views import officer_view
-from intake.app.act import read_dossier
+from intake.app.files import audited_read
 from intake.app.context import Actor
 from intake.app.receive import Submission, receive_dossier
+from intake.app.verification import tokens_for
 from intake.domain.errors import WrongUnit
 
 CodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9\-]{1,64}$", description="Mã hồ sơ / dossier code")]
@@ -32,8 +33,12 @@ def dossiers_router(principal: PrincipalDep) -> APIRouter:
             missing_papers=list(body.missing_papers), reason=body.reason, correlation_id=x_correlation_id))
         return officer_view(dossier)
 
-    @router.get("/{code}", summary="Xem hồ sơ / read a dossier of your unit")
-    async def read(code: CodePath, app: AppDep, actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
-        return officer_view(await read_dossier(app, actor, code))
+    @router.get("/{code}", summary="Xem hồ sơ / read a dossier of your unit",
+                description="With `verification`: the QR tokens and links of its slip and result (null until issued).")
+    async def read(request: Request, code: CodePath, app: AppDep,
+                   actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
+        dossier = await audited_read(app, actor, code)  # the citizen's fields: recorded
+        tokens = tokens_for(app, dossier, request.app.state.settings.public_url) if app.digitisation else {}
+        return officer_view(dossier) | {"verification": tokens}
 
     return router

@@ -8,8 +8,9 @@ from motcua_shared.auth import forbidden
 
 from intake.adapters.mongo_dossiers import ConcurrentUpdate
 from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit
+from intake.domain.files import FileTooLarge, UnsupportedFileType
 
-_WHAT_VI = {"dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
+_WHAT_VI = {"file": "tệp", "dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
 
 
 
@@ -32,6 +33,14 @@ def to_api_error(exc: Exception) -> ApiError:
                         f"{exc.what.capitalize()} {exc.key} not found", field=exc.what)
     if isinstance(exc, WrongUnit):
         return forbidden()
+    if isinstance(exc, FileTooLarge):
+        mb = f"{exc.limit / 1024 / 1024:g} MB"
+        vi, en = (f"Tệp vượt quá {mb}", f"The file is over {mb}") if exc.what == "file" else (
+            f"Tổng dung lượng tệp của hồ sơ vượt quá {mb}", f"The dossier's files together would exceed {mb}")
+        return ApiError(413, "file_too_large", vi, en, field="file", extra={"limit_bytes": exc.limit})
+    if isinstance(exc, UnsupportedFileType):
+        return ApiError(415, "unsupported_file_type", "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)",
+                        "Only PDF, JPEG or PNG files are accepted (checked from the file's bytes)", field="file")
     if isinstance(exc, ConcurrentUpdate):
         return ApiError(409, "concurrent_update", "Hồ sơ vừa được cập nhật bởi người khác, hãy thử lại",
                         "The dossier was changed meanwhile; try again")

@@ -9,8 +9,8 @@ from datetime import datetime
 from motcua_shared.timeutil import utcnow
 
 from intake.app.ports import (
-    Catalogue, DeadlineIndex, DossierReader, LookupGuard, NoOfficers, NoStepHistory, OfficerDirectory, StepHistory,
-    UnitOfWork,
+    AccessAudit, Catalogue, CitizenDossiers, Counter, DeadlineIndex, DossierReader, FileStore, LookupGuard,
+    NoOfficers, NoStepHistory, OfficerDirectory, PaymentBook, PaymentGateway, Signer, StepHistory, UnitOfWork,
 )
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.parts import ApologyRule, ClockPolicy
@@ -47,6 +47,30 @@ class ReceiptQueue:
         return lock
 
 
+@dataclass(frozen=True)
+class FileLimits:
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_dossier_bytes: int = 50 * 1024 * 1024
+    result_download_days: int = 30
+    download_link_seconds: int = 900
+
+
+@dataclass
+class Digitisation:
+    """What the digitised files, their verification and the fee need (issue 12)."""
+
+    files: FileStore
+    audit: AccessAudit
+    citizens: CitizenDossiers
+    verifications: Counter
+    verify_signer: Signer  # QR tokens on slips and results
+    link_signer: Signer  # the citizen's result download links
+    gateway: PaymentGateway
+    payments: PaymentBook
+    public_url: str = "http://127.0.0.1:8001"  # how citizens' browsers reach intake
+    limits: FileLimits = FileLimits()
+
+
 @dataclass
 class IntakeApp:
     uow: UnitOfWork
@@ -61,3 +85,4 @@ class IntakeApp:
     step_history: StepHistory = field(default_factory=NoStepHistory)
     clock: Callable[[], datetime] = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)
+    digitisation: Digitisation | None = None  # wired by main.py; unit tests of the lifecycle go without

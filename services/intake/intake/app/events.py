@@ -18,8 +18,13 @@ from motcua_shared.events import (
     DossierResolved,
     DossierWithdrawn,
     Envelope,
+    FeePaid,
+    FeeRequested,
+    FeeWaived,
     HomeVisitScheduled,
     LinkedTaskResolved,
+    PaperDigitised,
+    ResultDigitised,
     ResultReturned,
     SupplementRequested,
     SupplementSupplied,
@@ -41,6 +46,30 @@ def _supplement_requested(stage: str) -> Builder:
         return SupplementRequested(**base, stage=stage, missing_papers=e.details["missing_papers"],
                                    reason=e.details["reason"], contact=d.citizen.contact())
     return build
+
+
+def _paper_digitised(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent:
+    a = d.attachment(e.details["file_id"])
+    return PaperDigitised(**base, file_id=a.file_id, paper=a.paper or "", sha256=a.sha256, size_bytes=a.size_bytes,
+                          content_type=a.content_type, reused_from=a.reused_from)
+
+
+def _result_digitised(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent:
+    a = d.attachment(e.details["file_id"])
+    return ResultDigitised(**base, file_id=a.file_id, sha256=a.sha256, size_bytes=a.size_bytes,
+                           content_type=a.content_type)
+
+
+def _fee_paid(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent:
+    assert d.fee is not None and d.fee.paid_at is not None
+    return FeePaid(**base, amount_vnd=d.fee.amount_vnd, method=d.fee.method or e.details["method"],
+                   receipt_no=d.fee.receipt_no, gateway_transaction=d.fee.gateway_transaction, paid_at=d.fee.paid_at)
+
+
+def _fee_requested(d: Dossier, e: HistoryEntry, base: dict[str, Any]) -> DossierEvent:
+    assert d.fee is not None
+    return FeeRequested(**base, amount_vnd=d.fee.amount_vnd, payment_ref=e.details["payment_ref"],
+                        payment_url=e.details["link"], contact=d.citizen.contact())
 
 
 BUILDERS: dict[str, Builder] = {
@@ -78,6 +107,12 @@ BUILDERS: dict[str, Builder] = {
     "step-overdue": lambda d, e, base: DossierStepOverdue(
         **base, step=e.details["step"], step_due_at=e.details["step_due_at"], holder_id=e.details.get("holder_id"),
         officers=e.details["officers"]),
+    "attach-paper": _paper_digitised,
+    "attach-result": _result_digitised,
+    "request-fee": _fee_requested,
+    "pay-fee": _fee_paid,
+    "waive-fee": lambda d, e, base: FeeWaived(
+        **base, amount_vnd=d.fee.amount_vnd if d.fee else 0, reason=e.details["reason"]),
 }
 
 

@@ -27,6 +27,10 @@ class DossierTransaction(Protocol):
 
     async def append_event(self, envelope: Envelope[Any]) -> None: ...
 
+    async def record_payment(self, payment: dict[str, Any]) -> bool:
+        """Keep a gateway payment (key `transaction`); False if that transaction is already kept."""
+        ...
+
 
 class UnitOfWork(Protocol):
     async def run(self, work: Callable[[DossierTransaction], Awaitable[T]]) -> T:
@@ -101,3 +105,63 @@ class NoStepHistory:
 
     async def record(self, procedure_code: str, samples: dict[str, list[int]]) -> None:
         return None
+
+
+class FileStore(Protocol):
+    """The bytes of digitised files (GridFS); the dossier keeps the Attachment."""
+
+    async def put(self, data: bytes, name: str, content_type: str, metadata: dict[str, str]) -> str: ...
+
+    async def get(self, file_id: str) -> bytes | None: ...
+
+    async def delete(self, file_id: str) -> None: ...
+
+
+class AccessAudit(Protocol):
+    """Reads of a citizen's files and personal fields: who, what, when."""
+
+    async def record(self, dossier_code: str, who: str, what: str, at: datetime) -> None: ...
+
+    async def list(self, dossier_code: str, limit: int = 100) -> list[dict[str, Any]]: ...
+
+
+class CitizenDossiers(Protocol):
+    async def with_papers_of(self, cccd: str, exclude: str) -> list[Dossier]:
+        """Other dossiers of the citizen with this CCCD that hold digitised papers."""
+        ...
+
+
+class Counter(Protocol):
+    async def increment(self, key: dict[str, str]) -> None: ...
+
+    async def totals(self) -> list[dict[str, Any]]: ...
+
+
+class Tampered(Exception):
+    """A token not signed by any of this deployment's keys, or altered."""
+
+
+class Expired(Exception):
+    """A token signed by us, but older than allowed."""
+
+
+class Signer(Protocol):
+    """Short signed tokens (adapters/signing.py); unsign raises Tampered / Expired."""
+
+    def sign(self, value: Any) -> str: ...
+
+    def unsign(self, token: str) -> Any: ...
+
+    def sign_timed(self, value: Any) -> str: ...
+
+    def unsign_timed(self, token: str, max_age: int) -> Any: ...
+
+
+class PaymentGateway(Protocol):
+    def payment_url(self, txn_ref: str, amount_vnd: int, order_info: str, at: datetime) -> str: ...
+
+    def verify(self, params: dict[str, str]) -> bool: ...
+
+
+class PaymentBook(Protocol):
+    async def list(self, unit_code: str, status: str | None) -> list[dict[str, Any]]: ...

@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motcua_shared.events import CivilStatusEvent
 
+from intake.domain.fees import FeeDue
+
 
 class UnitLevel(StrEnum):
     PROVINCE = "province"  # tỉnh / thành phố trực thuộc trung ương
@@ -97,6 +99,9 @@ class Procedure(BaseModel):
     time_limit: TimeLimit
     fee_vnd: int = Field(ge=0)
     fee_note: str | None = None
+    # When motcua collects the fee (at receipt or at return); None: not collected through motcua
+    # (free, or still kept in the desk's paper receipt book), so no payment check applies.
+    fee_due: FeeDue | None = None
     required_papers: list[str]
     civil_status_event: CivilStatusEvent | None = None
     linked_tasks: list[LinkedTaskSpec] = Field(default_factory=list)

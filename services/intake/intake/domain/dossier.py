@@ -24,6 +24,8 @@ from intake.domain.citizen import Citizen
 from intake.domain.codes import task_code
 from intake.domain.deadlines import RECEIPT_STEP, Alarm, DeadlineKind, DeadlineRule, alarms, step_due_at
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
+from intake.domain.fees import Fee, FeeDue, FeeStatus
+from intake.domain.files import Attachment
 from intake.domain.lifecycle import CLOCK_RUNNING, INITIAL_STATUS, Action, DeskCheck, next_status
 from intake.domain.parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
 
@@ -71,6 +73,8 @@ class Dossier(BaseModel):
     next_deadline_at: datetime | None = None
     tasks: list[LinkedTask] = Field(default_factory=list)
     home_visits: list[HomeVisit] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    fee: Fee | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
     # ------------------------------------------------------------------ creation
@@ -91,6 +95,8 @@ class Dossier(BaseModel):
             step_limits=dict(procedure.step_limits),
             tasks=[LinkedTask(code=task_code(code, t.agency), agency=t.agency, agency_name=t.agency_name,
                               name=t.name, time_limit=t.time_limit) for t in procedure.linked_tasks],
+            fee=Fee(amount_vnd=procedure.fee_vnd, due=procedure.fee_due)
+            if procedure.fee_due is not None and procedure.fee_vnd > 0 else None,
         )
         if desk_check is DeskCheck.COMPLETE:
             dossier._start_clock(at, calendar)
@@ -270,6 +276,7 @@ class Dossier(BaseModel):
 
     def return_result(self, officer_id: str, at: datetime, method: ReturnMethod) -> None:
         target = next_status(Action.RETURN, self.status)
+        self._require_fee_settled(Action.RETURN, FeeDue.AT_RETURN)
         self.returned_at, self.return_method = at, method
         self._apply(Action.RETURN, target, officer_id, at, {"method": method.value})
 
@@ -295,6 +302,58 @@ class Dossier(BaseModel):
             "visit_date": visit, "urgent": urgent, "purpose": purpose})
         return home_visit
 
+    # ------------------------------------------------------------------ digitised files and the fee
+
+    def attach(self, attachment: Attachment) -> None:
+        action = Action.ATTACH_PAPER if attachment.role == "paper" else Action.ATTACH_RESULT
+        target = next_status(action, self.status)
+        if any(a.file_id == attachment.file_id for a in self.attachments):
+            raise RuleViolation("file_id", "Tệp này đã được đính kèm hồ sơ", "This file is already attached")
+        self.attachments.append(attachment)
+        self._apply(action, target, attachment.officer_id, attachment.attached_at,
+                    {"file_id": attachment.file_id, "paper": attachment.paper})
+
+    def attachment(self, file_id: str) -> Attachment:
+        for attachment in self.attachments:
+            if attachment.file_id == file_id:
+                return attachment
+        raise NotFound("file", file_id)
+
+    def request_fee(self, officer_id: str, at: datetime, payment_ref: str, payment_url: str, link: str) -> None:
+        """`payment_url`: the gateway's signed URL; `link`: the short one sent to the citizen."""
+        target = next_status(Action.REQUEST_FEE, self.status)
+        fee = self._open_fee(Action.REQUEST_FEE)
+        fee.status, fee.payment_ref, fee.payment_url = FeeStatus.REQUESTED, payment_ref, payment_url
+        self._apply(Action.REQUEST_FEE, target, officer_id, at, {"payment_ref": payment_ref, "link": link})
+
+    def pay_fee(self, officer_id: str, at: datetime, method: Literal["cash", "online"],
+                receipt_no: str | None = None, gateway_transaction: str | None = None) -> None:
+        target = next_status(Action.PAY_FEE, self.status)
+        fee = self._open_fee(Action.PAY_FEE)
+        fee.status, fee.method, fee.paid_at = FeeStatus.PAID, method, at
+        fee.receipt_no, fee.gateway_transaction = receipt_no, gateway_transaction
+        self._apply(Action.PAY_FEE, target, officer_id, at, {"method": method})
+
+    def waive_fee(self, officer_id: str, at: datetime, reason: str) -> None:
+        target = next_status(Action.WAIVE_FEE, self.status)
+        fee = self._open_fee(Action.WAIVE_FEE)
+        fee.status, fee.waiver_reason = FeeStatus.WAIVED, reason
+        self._apply(Action.WAIVE_FEE, target, officer_id, at, {"reason": reason})
+
+    def _open_fee(self, action: Action) -> Fee:
+        if self.fee is None:
+            raise IllegalTransition(action.value, self.status, "Thủ tục này không thu phí, lệ phí qua hệ thống",
+                                    "No fee is collected through motcua for this procedure")
+        if self.fee.settled:
+            raise IllegalTransition(action.value, self.status, "Phí, lệ phí của hồ sơ đã được thanh toán hoặc miễn",
+                                    "The fee is already paid or waived")
+        return self.fee
+
+    def _require_fee_settled(self, action: Action, due: FeeDue) -> None:
+        if self.fee is not None and self.fee.due is due and not self.fee.settled:
+            raise IllegalTransition(action.value, self.status, "Hồ sơ chưa nộp phí, lệ phí (hoặc chưa được miễn)",
+                                    "The fee is neither paid nor waived")
+
     # ------------------------------------------------------------------ helpers
 
     def task(self, agency: str) -> LinkedTask:
@@ -305,6 +364,7 @@ class Dossier(BaseModel):
 
     def _resolve(self, officer_id: str, at: datetime, outcome: ResolutionOutcome, reason: str | None) -> None:
         target = next_status(Action.RESOLVE, self.status)
+        self._require_fee_settled(Action.RESOLVE, FeeDue.AT_RECEIPT)
         _require_reason(outcome, reason)
         self.outcome, self.outcome_reason, self.resolved_at = outcome, reason, at
         self._apply(Action.RESOLVE, target, officer_id, at, {"outcome": outcome.value, "reason": reason})

@@ -39,6 +39,11 @@ class Action(StrEnum):
     RETURN = "return"
     WITHDRAW = "withdraw"
     SCHEDULE_HOME_VISIT = "home-visit"
+    ATTACH_PAPER = "attach-paper"
+    ATTACH_RESULT = "attach-result"
+    REQUEST_FEE = "request-fee"
+    PAY_FEE = "pay-fee"
+    WAIVE_FEE = "waive-fee"
 
 
 _OPEN = (S.RECEIVED, S.IN_PROGRESS)  # being processed, clock running
@@ -55,6 +60,14 @@ TRANSITIONS: dict[Action, dict[S, S]] = {
     Action.RETURN: {S.RESOLVED: S.RETURNED},
     Action.WITHDRAW: {s: S.WITHDRAWN for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED)},
     Action.SCHEDULE_HOME_VISIT: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    # Digitised papers while the dossier is being received or handled; the result once there is
+    # one and before it is handed over (a returned dossier is closed).
+    Action.ATTACH_PAPER: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED)},
+    Action.ATTACH_RESULT: {S.RESOLVED: S.RESOLVED},
+    # The fee: asked, paid or waived at any point before the result is handed over.
+    Action.REQUEST_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    Action.PAY_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    Action.WAIVE_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
 }
 
 TERMINAL = frozenset({S.REFUSED_AT_DESK, S.RETURNED, S.WITHDRAWN})

@@ -23,6 +23,7 @@ class Store:
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     events: list[Envelope[Any]] = field(default_factory=list)
+    payments: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class FakeTransaction:
@@ -48,6 +49,12 @@ class FakeTransaction:
     async def append_event(self, envelope: Envelope[Any]) -> None:
         self.store.events.append(envelope)
 
+    async def record_payment(self, payment: dict[str, Any]) -> bool:
+        if payment["transaction"] in self.store.payments:
+            return False
+        self.store.payments[payment["transaction"]] = dict(payment)
+        return True
+
 
 class FakeUnitOfWork:
     """Commits the work's changes only if it returns; an exception leaves the store as it was."""
@@ -59,6 +66,7 @@ class FakeUnitOfWork:
         draft = copy.deepcopy(self.store)
         result = await work(FakeTransaction(draft))
         self.store.dossiers, self.store.counters, self.store.events = draft.dossiers, draft.counters, draft.events
+        self.store.payments = draft.payments
         self.commits += 1
         return result
 

@@ -18,3 +18,4 @@ class MessageKind(StrEnum):
     CONGRATULATIONS_MARRIAGE = "congratulations_marriage"
     CONDOLENCES = "condolences"  # thư chia buồn: never with a survey
     FEEDBACK_ANSWERED = "feedback_answered"  # trả lời phản ánh, kiến nghị (survey follow-up)
+    FEE_REQUESTED = "fee_requested"  # the fee to pay online, with the payment link

@@ -23,7 +23,7 @@ from typing import Callable
 
 from motcua_shared.events import (
     ApologyIssued, CitizenContact, CivilStatusEvent, DossierReceived, DossierRefusedAtDesk,
-    DossierResolved, EventPayload, FeedbackAnswered, HomeVisitScheduled, ResolutionOutcome, ResultReturned,
+    DossierResolved, EventPayload, FeedbackAnswered, FeeRequested, HomeVisitScheduled, ResolutionOutcome, ResultReturned,
     SupplementRequested, SurveyOpened,
 )
 from motcua_shared.timeutil import to_vn
@@ -144,6 +144,12 @@ def _returned(p: ResultReturned, code, facts, lookup_url) -> Plan:
     return Plan(code, p.contact, PlannedMessage(LETTERS[civil], _base(p, code)), new_facts)
 
 
+def _fee_requested(p: FeeRequested, code, facts, lookup_url) -> Plan:
+    amount = f"{p.amount_vnd:,}".replace(",", ".") + " đ"  # 30.000 đ
+    fields = _base(p, code) | {"amount": amount, "payment_url": p.payment_url}
+    return Plan(code, p.contact, PlannedMessage(K.FEE_REQUESTED, fields))
+
+
 def unwanted_now(kind: K, facts: DossierFacts) -> str | None:
     """Why a message planned earlier must not go out after all (checked again before sending,
     in case the facts arrived after the message was made)."""
@@ -176,6 +182,7 @@ _PLANNERS: dict[type, Callable[..., Plan]] = {
     ResultReturned: _returned,
     SurveyOpened: _survey,
     FeedbackAnswered: _feedback_answered,
+    FeeRequested: _fee_requested,
 }
 
 HANDLED_EVENTS = tuple(_PLANNERS)

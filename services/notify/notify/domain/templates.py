@@ -3,7 +3,7 @@ parameters) and the SMS text. Both address "Ông/Bà": events carry no citizen n
 
 SMS texts are written in Vietnamese and transliterated when rendered (see `rendering.py`).
 Placeholders are message fields: code, procedure, unit, due, new_due, visit_date, lookup_url,
-survey_url, reason, missing_papers, feedback_date, subject. Condolences are worded with care: no survey, no thanks for
+survey_url, reason, missing_papers, feedback_date, subject, amount, payment_url. Condolences are worded with care: no survey, no thanks for
 "using the service", nothing that reads like marketing.
 """
 
@@ -32,6 +32,8 @@ ZNS_PARAMS: dict[str, ZnsParam] = {
     "missing_papers": ZnsParam("giay_to_bo_sung", 200),
     "feedback_date": ZnsParam("ngay_phan_anh", 20),
     "subject": ZnsParam("ve_viec", 200),
+    "amount": ZnsParam("so_tien", 30),
+    "payment_url": ZnsParam("link_thanh_toan", 200),
 }
 
 
@@ -137,5 +139,11 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         "{unit} đã xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} ({subject}). "
         "Chi tiết xin liên hệ Bộ phận Một cửa",
         sms_caps={"unit": 40, "subject": 30},
+    ),
+    Template(
+        K.FEE_REQUESTED, "400201",
+        _GREETING + "Hồ sơ {procedure} (mã {code}) tại {unit} cần nộp phí, lệ phí {amount}.\n"
+        "Ông/Bà có thể thanh toán trực tuyến tại: {payment_url}",
+        "Hồ sơ {code}: mời Ông/Bà nộp phí, lệ phí {amount} trực tuyến tại: {payment_url}",
     ),
 )}

@@ -98,3 +98,17 @@ def test_papers_supplied_at_the_desk_then_received_make_one_received_message(eve
             events.received("D-9")]
     kinds = [p.message.kind if p.message else None for p in map(plan, flow)]
     assert kinds == [K.SUPPLEMENT_AT_DESK, None, K.RECEIVED]
+
+
+def test_a_fee_request_sends_the_amount_and_the_payment_link(events):
+    from motcua_shared.events import FeeRequested
+
+    payload = FeeRequested(**events.base("received"), amount_vnd=10000, payment_ref="D-9.2",
+                           payment_url="http://127.0.0.1:8001/thanh-toan/D-9", contact=events.contact())
+    result = plan(events._wrap(payload, "D-9"))
+    assert result.message.kind == K.FEE_REQUESTED
+    assert result.message.fields["amount"] == "10.000 đ"
+    assert result.message.fields["payment_url"] == "http://127.0.0.1:8001/thanh-toan/D-9"
+    refused = FeeRequested(**events.base("received"), amount_vnd=10000, payment_ref="D-9.3",
+                           payment_url="http://x", contact=events.contact(consent=False))
+    assert plan(events._wrap(refused, "D-9")).message is None

@@ -15,6 +15,7 @@ FIELDS = {
     "visit_date": "17/12/2026", "lookup_url": f"http://127.0.0.1:8001/api/v1/public/dossiers/{CODE}",
     "survey_url": "http://127.0.0.1:8003/khao-sat/" + "A" * 32, "reason": "Thiếu giấy tờ " * 30,
     "missing_papers": "Tờ khai; Bản sao CCCD", "feedback_date": "24/08/2026", "subject": f"hồ sơ {CODE}",
+    "amount": "200.000 đ", "payment_url": f"http://127.0.0.1:8001/thanh-toan/{CODE}",
 }
 
 

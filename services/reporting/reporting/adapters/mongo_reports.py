@@ -10,9 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from reporting.adapters import collections as c
 from reporting.adapters.documents import day_key, dossier_state
 from reporting.app.ports import Labelled
-from reporting.domain.counts import COUNT_FIELDS, DEADLINE_FIELDS
-
-SUMMED = (*COUNT_FIELDS, *DEADLINE_FIELDS)
+from reporting.domain.counts import ALL_FIELDS
 from reporting.domain.dossier import OPEN_END, DossierState
 from reporting.domain.feedback import FEEDBACK_FIELDS
 from reporting.domain.periods import PeriodSlices, month_of, month_start
@@ -69,11 +67,11 @@ class MongoReportReader:
 
     async def _days(self, target: ReportTarget, start: date, end: date, group_by: str) -> dict[str, Labelled]:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
-        return await _grouped_sums(self.db[c.DAILY_COUNTS], match, group_by, SUMMED)
+        return await _grouped_sums(self.db[c.DAILY_COUNTS], match, group_by, ALL_FIELDS)
 
     async def _months(self, target: ReportTarget, month_range: dict[str, str], group_by: str) -> dict[str, Labelled]:
         match = target_filter(target) | {"month": month_range}
-        return await _grouped_sums(self.db[c.MONTHLY_COUNTS], match, group_by, SUMMED)
+        return await _grouped_sums(self.db[c.MONTHLY_COUNTS], match, group_by, ALL_FIELDS)
 
     async def period_counts(self, target: ReportTarget, slices: PeriodSlices, group_by: str) -> dict[str, Labelled]:
         result: dict[str, Labelled] = {}

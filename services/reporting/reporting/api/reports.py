@@ -11,6 +11,11 @@ from reporting.api.deps import Services, services
 from reporting.api.params import PeriodQuery, period_query
 from reporting.api.schemas import (
     FEEDBACK_ON_TIME_RATE,
+
+
+    DIGITISED_PAPERS_RATE,
+    DIGITISED_RESULTS_RATE,
+    ONLINE_PAYMENT_RATE,
     ONLINE_RATE,
     ON_TIME_RATE,
     SATISFACTION_RATE,

@@ -13,6 +13,13 @@ ONLINE_RATE = ("Dịch vụ trực tuyến (Quyết định 766/QĐ-TTg): tỷ l
 SATISFACTION_RATE = ("Mức độ hài lòng (Quyết định 766/QĐ-TTg): tỷ lệ đánh giá hài lòng và rất hài lòng trên tổng "
                      "số đánh giá trong kỳ (by answer date) = (satisfied + very satisfied) / answers. "
                      "null when nobody answered.")
+DIGITISED_PAPERS_RATE = ("Số hoá hồ sơ (Quyết định 766/QĐ-TTg): hồ sơ có giấy tờ được số hoá trong kỳ (counted the "
+                         "day of the first scan) / received in the period. null when nothing was received.")
+DIGITISED_RESULTS_RATE = ("Số hoá kết quả (Quyết định 766/QĐ-TTg): hồ sơ có kết quả được số hoá trong kỳ / resolved in "
+                          "the period. null when nothing was resolved.")
+ONLINE_PAYMENT_RATE = ("Thanh toán trực tuyến (Quyết định 766/QĐ-TTg): phí, lệ phí nộp trực tuyến / tổng số phí, lệ "
+                       "phí đã nộp qua motcua trong kỳ = paid online / (paid online + paid in cash), by payment date; "
+                       "waived fees are not in it. null when nothing was paid.")
 
 FEEDBACK_ON_TIME_RATE = ("Phản ánh, kiến nghị được xử lý đúng hạn (Quyết định 766/QĐ-TTg, mức độ hài lòng): "
                          "answered on time / received, counted by the day the feedback came in (an open one is "
@@ -95,6 +102,14 @@ class IndicatorRowOut(BaseModel):
     feedback_answered_on_time: int | None = None
     feedback_answered_late: int | None = None
     feedback_on_time_rate: float | None = Field(None, description=FEEDBACK_ON_TIME_RATE)
+    digitised_papers: int = Field(description="Dossiers whose papers were first digitised in the period")
+    digitised_papers_rate: float | None = Field(description=DIGITISED_PAPERS_RATE)
+    digitised_results: int = Field(description="Dossiers whose result was digitised in the period")
+    digitised_results_rate: float | None = Field(description=DIGITISED_RESULTS_RATE)
+    fees_paid_online: int
+    fees_paid_cash: int
+    fees_waived: int
+    online_payment_rate: float | None = Field(description=ONLINE_PAYMENT_RATE)
 
 
 class IndicatorsOut(ReportHead):

@@ -36,6 +36,18 @@ RECEIVED_FIELDS = tuple(RECEIVED_BY_CHANNEL.values())
 RESOLVED_FIELDS = (RESOLVED_EARLY, RESOLVED_ON_TIME, RESOLVED_LATE)
 COUNT_FIELDS = (*RECEIVED_FIELDS, *RESOLVED_FIELDS, RESOLVED_REFUSED, WITHDRAWN, REFUSED_AT_DESK)
 
+# Service-index counters (Decision 766/QĐ-TTg: digitisation, online payment), per unit × day ×
+# procedure like the others but outside the one-stop table: dossiers whose papers were digitised
+# (counted once, the day of the first scan), dossiers whose result was digitised, fees paid
+# online / in cash (the day paid), fees waived.
+DIGITISED_PAPERS = "digitised_papers"
+DIGITISED_RESULTS = "digitised_results"
+FEES_PAID_ONLINE = "fees_paid_online"
+FEES_PAID_CASH = "fees_paid_cash"
+FEES_WAIVED = "fees_waived"
+SERVICE_FIELDS = (DIGITISED_PAPERS, DIGITISED_RESULTS, FEES_PAID_ONLINE, FEES_PAID_CASH, FEES_WAIVED)
+ALL_FIELDS = (*COUNT_FIELDS, *DEADLINE_FIELDS, *SERVICE_FIELDS)
+
 Counts = dict[str, int]
 
 

@@ -11,6 +11,9 @@ event names, so it does not matter which events intake uses to reach a status:
   the first apology issued before the statutory (original) due date (counts.DEADLINE_FIELDS).
 A child task of a linked dossier (its own code, `parent_code` set) is kept but never counted:
 the linked submission counts once, as its parent.
+Service-index counters (Decision 766/QĐ-TTg; Decree 118/2025/NĐ-CP on digitisation and online
+payment): a dossier counts once as digitised (its first scanned paper), once as having a
+digitised result, and once as paid (online or cash, the first payment) or waived.
 """
 
 from dataclasses import dataclass, replace
@@ -25,7 +28,11 @@ from motcua_shared.events import (
     DossierStatus,
     DossierWithdrawn,
     Envelope,
+    FeePaid,
+    FeeWaived,
+    PaperDigitised,
     ResolutionOutcome,
+    ResultDigitised,
     ResultReturned,
 )
 
@@ -73,6 +80,9 @@ class DossierState:
     returned_at: datetime | None = None
     withdrawn_at: datetime | None = None
     refused_at_desk_at: datetime | None = None
+    papers_digitised_at: datetime | None = None
+    result_digitised_at: datetime | None = None
+    fee_settled: str | None = None  # "online", "cash" or "waived"
 
     @property
     def is_task(self) -> bool:
@@ -121,6 +131,7 @@ def apply_event(state: DossierState | None, envelope: Envelope[Any]) -> tuple[Do
     after = _refuse_at_desk(after, envelope, changes)
     if isinstance(payload, ResultReturned) and after.returned_at is None:
         after = replace(after, returned_at=payload.returned_at)
+    after = _service_index(after, envelope, changes)
     return after, ([] if after.is_task else changes)
 
 
@@ -223,3 +234,21 @@ def _refuse_at_desk(state: DossierState, envelope: Envelope[Any], changes: list[
         raise InconsistentEvent(f"dossier {state.code} refused at the desk after it was received")
     changes.append(counts.CountChange(local_day(envelope.occurred_at), counts.REFUSED_AT_DESK))
     return replace(state, refused_at_desk_at=envelope.occurred_at)
+
+
+def _service_index(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+    p, day = envelope.payload, local_day(envelope.occurred_at)
+    if isinstance(p, PaperDigitised) and state.papers_digitised_at is None:
+        changes.append(counts.CountChange(day, counts.DIGITISED_PAPERS))
+        return replace(state, papers_digitised_at=envelope.occurred_at)
+    if isinstance(p, ResultDigitised) and state.result_digitised_at is None:
+        changes.append(counts.CountChange(day, counts.DIGITISED_RESULTS))
+        return replace(state, result_digitised_at=envelope.occurred_at)
+    if isinstance(p, FeePaid) and state.fee_settled is None:
+        name = counts.FEES_PAID_ONLINE if p.method == "online" else counts.FEES_PAID_CASH
+        changes.append(counts.CountChange(local_day(p.paid_at), name))
+        return replace(state, fee_settled=p.method)
+    if isinstance(p, FeeWaived) and state.fee_settled is None:
+        changes.append(counts.CountChange(day, counts.FEES_WAIVED))
+        return replace(state, fee_settled="waived")
+    return state

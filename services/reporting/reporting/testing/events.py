@@ -19,8 +19,12 @@ from motcua_shared.events import (
     DossierWithdrawn,
     Envelope,
     EventPayload,
+    FeePaid,
+    FeeWaived,
     LinkedTaskResolved,
+    PaperDigitised,
     ResolutionOutcome,
+    ResultDigitised,
     ResultReturned,
     ReturnMethod,
     SatisfactionLevel,
@@ -138,6 +142,23 @@ class DossierScript:
     def returned(self, at: datetime, outcome: ResolutionOutcome = ResolutionOutcome.APPROVED) -> Envelope[Any]:
         return self._emit(ResultReturned, at, DossierStatus.RETURNED, method=ReturnMethod.AT_DESK,
                           outcome=outcome, returned_at=at, contact=self.contact)
+
+    def paper_digitised(self, at: datetime, reused_from: str | None = None) -> Envelope[Any]:
+        return self._emit(PaperDigitised, at, self.status, file_id=f"f-{self.code}-{len(self.envelopes)}",
+                          paper="Tờ khai", sha256="0" * 64, size_bytes=1000, content_type="application/pdf",
+                          reused_from=reused_from)
+
+    def result_digitised(self, at: datetime) -> Envelope[Any]:
+        return self._emit(ResultDigitised, at, self.status, file_id=f"r-{self.code}", sha256="1" * 64,
+                          size_bytes=2000, content_type="application/pdf")
+
+    def fee_paid(self, at: datetime, method: str = "online", amount: int = 10000) -> Envelope[Any]:
+        return self._emit(FeePaid, at, self.status, amount_vnd=amount, method=method, paid_at=at,
+                          receipt_no="BL-1" if method == "cash" else None,
+                          gateway_transaction="T-1" if method == "online" else None)
+
+    def fee_waived(self, at: datetime, amount: int = 10000) -> Envelope[Any]:
+        return self._emit(FeeWaived, at, self.status, amount_vnd=amount, reason="Miễn theo quy định")
 
     def withdrawn(self, at: datetime) -> Envelope[Any]:
         return self._emit(DossierWithdrawn, at, DossierStatus.WITHDRAWN, reason="Công dân rút hồ sơ", withdrawn_at=at)

@@ -164,3 +164,29 @@ def test_an_apology_after_the_statutory_date_is_not_in_time():
     script.apology(vn(2026, 3, 13), due(2026, 3, 20))  # intake refuses this now; older data may hold it
     _, changes = replay(script)
     assert (date(2026, 3, 13), counts.APOLOGISED_IN_TIME) not in changes
+
+
+def test_digitisation_and_payment_count_once_per_dossier():
+    script = DossierScript("S1", UNIT, CERT)
+    script.paper_digitised(vn(2026, 2, 2, 8))  # scanned at the desk, before the receipt
+    script.received(vn(2026, 2, 2), due(2026, 2, 5))
+    script.paper_digitised(vn(2026, 2, 3))  # a second paper: the dossier is already counted
+    script.fee_paid(vn(2026, 2, 3, 10), method="online")
+    script.resolved(vn(2026, 2, 4))
+    script.result_digitised(vn(2026, 2, 4, 11))
+    script.result_digitised(vn(2026, 2, 4, 12))
+    state, changes = replay(script)
+    service = [(day, name) for day, name in changes if name in counts.SERVICE_FIELDS]
+    assert service == [(date(2026, 2, 2), counts.DIGITISED_PAPERS), (date(2026, 2, 3), counts.FEES_PAID_ONLINE),
+                       (date(2026, 2, 4), counts.DIGITISED_RESULTS)]
+    assert state.fee_settled == "online" and state.version == 7
+
+
+def test_cash_and_waived_fees_are_counted_apart():
+    cash, waived = DossierScript("S2", UNIT, CERT), DossierScript("S3", UNIT, CERT)
+    cash.received(vn(2026, 2, 2), due(2026, 2, 5))
+    cash.fee_paid(vn(2026, 2, 2, 9, 5), method="cash")
+    waived.received(vn(2026, 2, 2), due(2026, 2, 5))
+    waived.fee_waived(vn(2026, 2, 2, 9, 5))
+    assert (date(2026, 2, 2), counts.FEES_PAID_CASH) in replay(cash)[1]
+    assert (date(2026, 2, 2), counts.FEES_WAIVED) in replay(waived)[1]
