@@ -18,4 +18,6 @@ class IntakeSettings(CommonSettings):
     clock_policy: ClockPolicy = ClockPolicy.RESTART  # supplement during processing: restart|pause
     lookup_max_failures: int = 5  # failed public look-ups per client within the window → 429
     lookup_window_seconds: int = 900
+    lookup_code_max_failures: int = 10  # failed look-ups of one dossier code, from any client → 429
+    lookup_code_window_seconds: int = 3600
     relay_poll_interval: float = 1.0

@@ -9,7 +9,11 @@ from survey.domain.suggestion import Suggestion
 
 
 class TooManySuggestions(Exception):
-    """This client sent more than the limit allows in the window."""
+    """This client sent more than the limit allows in the window; try again after `retry_after` s."""
+
+    def __init__(self, unit_code: str, retry_after: int) -> None:
+        super().__init__(unit_code)
+        self.retry_after = retry_after
 
 
 class SuggestionBox:
@@ -22,7 +26,7 @@ class SuggestionBox:
         """`client` (the sender's address) only feeds the rate limit; it is never stored with the note."""
         now = self.clock()
         if not await self.limiter.hit(client, now):
-            raise TooManySuggestions(unit_code)
+            raise TooManySuggestions(unit_code, int(self.limiter.window.total_seconds()))
         suggestion = Suggestion(uuid.uuid4().hex, unit_code, text.strip(), _blank_to_none(officer),
                                 _blank_to_none(contact), now)
         await self.suggestions.add(suggestion, suggestion_submitted(suggestion))
