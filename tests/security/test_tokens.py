@@ -23,12 +23,14 @@ def _officer_reads(system, unit: str) -> dict[str, str]:
     }
 
 
-def mint(secret: str, sub: str, unit: str, roles: list[str], *, hours: float = 8, issuer: str = "motcua",
-         audience: str = "motcua") -> str:
-    """What anyone holding the key can sign, with PyJWT (as motcua_shared.auth.mint_token does)."""
+def mint(secret: str, sub: str, unit: str, roles: list[str], *, hours: float = 8, issuer: str | None = "motcua",
+         audience: str | None = "motcua") -> str:
+    """What anyone holding the key can sign, with PyJWT (as motcua_shared.auth.mint_token does);
+    issuer and audience None: a token as the services accepted them before (no iss, no aud)."""
     now = datetime.now(timezone.utc)
-    return jwt.encode({"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours),
-                       "iss": issuer, "aud": audience}, secret, algorithm="HS256")
+    claims = {"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours),
+              "iss": issuer, "aud": audience}
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
 
 def _get(url: str, token: str) -> httpx.Response:
@@ -52,9 +54,11 @@ def test_a_forged_token_is_refused_by_every_service(system, service, forgery):
     claims = {"sub": "ld01", "unit": UNIT, "roles": ["leader"]} | FORGED[forgery]
     unit = claims.pop("unit")
     url = _officer_reads(system, unit if unit != "*" else UNIT)[service]
-    answer = _get(url, mint(system.env["JWT_SECRET"], unit=unit, **claims))
-    assert answer.status_code == 401, (forgery, answer.status_code, answer.text)
-    assert answer.json()["message"] and answer.json()["message_en"]
+    # the forgery as it worked before (no iss/aud), and with a proper issuer and audience
+    for extra in ({"issuer": None, "audience": None}, {}):
+        answer = _get(url, mint(system.env["JWT_SECRET"], unit=unit, **(claims | extra)))
+        assert answer.status_code == 401, (forgery, extra, answer.status_code, answer.text)
+        assert answer.json()["message"] and answer.json()["message_en"]
 
 
 @pytest.mark.parametrize("service", ["intake", "notify", "survey", "reporting"])
