@@ -1,26 +1,14 @@
 """What the attacks need: waiting for a state, a desk that receives dossiers, the demo units."""
 
-import time
 from itertools import count
 
 import httpx
 
-TIMEOUT = 45.0  # generous: two cores shared with other work
+from motcua_shared.testing.system import eventually  # noqa: F401 (the tests import it from here)
+
 UNIT, OTHER_UNIT = "26734", "26929"  # Tân Định and Bình Thạnh, loaded by intake's demo catalogue
 PROCEDURE = "1.001699"  # a demo procedure of 5 working days
 _phones = count(1)
-
-
-def eventually(check, timeout: float = TIMEOUT, what: str = "condition"):
-    """Poll `check` until it returns something truthy; fail with its last answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
-        time.sleep(0.2)
 
 
 def new_citizen(name: str = "Nguyễn Thị Bảo Ngọc") -> dict:

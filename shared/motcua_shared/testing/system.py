@@ -83,6 +83,19 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
     }
 
 
+def eventually(check, timeout: float = 45.0, what: str = "condition"):
+    """Poll `check` until it returns something truthy, and return that; fail with its last answer.
+    Generous by default: two cores shared with other work, a healthy step takes a second or two."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
+        time.sleep(0.2)
+
+
 @dataclass
 class System:
     urls: dict[str, str]

@@ -17,7 +17,8 @@ from reporting.settings import ReportingSettings
 
 
 async def rebuild_from_logs(settings: ReportingSettings, *, page_size: int = 500) -> RebuildSummary:
-    token = mint_token(settings.jwt_secret, "reporting-rebuild", "*", ["system"], algorithm=settings.jwt_algorithm)
+    token = mint_token(settings.jwt_secret, "reporting-rebuild", "*", ["system"], algorithm=settings.jwt_algorithm,
+                       hours=settings.jwt_max_hours)  # the longest the services accept
     sources = [EventLogClient("intake", settings.intake_url, token, page_size=page_size),
                EventLogClient("survey", settings.survey_url, token, page_size=page_size)]
     client = mongo_client(settings.mongodb_url)
