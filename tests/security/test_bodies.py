@@ -71,3 +71,14 @@ def test_a_malformed_body_is_a_4xx_everywhere(system, body):
     for url, headers in _json_posts(system):
         answer = httpx.post(url, content=body, headers=headers | {"Content-Type": "application/json"}, timeout=15)
         assert 400 <= answer.status_code < 500, (url, answer.status_code, answer.text[:300])
+
+
+@pytest.mark.parametrize("body", [DEEP, b"\xff\xfe\x00", b"level=" + b"x" * 100_000], ids=["deep", "bytes", "long"])
+def test_a_malformed_form_is_a_4xx(system, body):
+    # from an address of its own: the suggestion box's flood limit is not this test's business
+    with httpx.Client(timeout=15, transport=httpx.HTTPTransport(local_address="127.0.0.60")) as http:
+        for url in (f"{system.urls['survey']}/hop-thu/{UNIT}", f"{system.urls['survey']}/s/not-a-token"):
+            for content_type in ("application/x-www-form-urlencoded", "application/json",
+                                 "multipart/form-data; boundary=x"):
+                answer = http.post(url, content=body, headers={"Content-Type": content_type})
+                assert 400 <= answer.status_code < 500, (url, content_type, answer.status_code, answer.text[:200])
