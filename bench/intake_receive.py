@@ -12,6 +12,7 @@ pending) and which Mongo server it ran on (asked via buildInfo).
 import argparse
 import asyncio
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import httpx
 
 from motcua_shared.auth import mint_token
 from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
+from motcua_shared.local_run import load_local_run_env
 from motcua_shared.mongo import mongo_client
 from motcua_shared.settings import CommonSettings
 
@@ -124,6 +126,10 @@ def main() -> None:
     parser.add_argument("--db-name", default=os.environ.get("INTAKE_DB_NAME", "intake"),
                         help="the running intake's database (with --url)")
     args = parser.parse_args()
+    if args.url:
+        load_local_run_env()  # a system started by scripts/run.sh: its secret, from .data
+    # The intake started here refuses a public secret: one for this run.
+    os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(32))
     settings = CommonSettings()
     if args.url:
         asyncio.run(bench(args, args.url, settings.mongodb_url, args.db_name, embedded=False))

@@ -1,4 +1,4 @@
-"""Wait until every service answers, then print where everything is and demo tokens."""
+"""Wait until every service answers, then print where everything is and short-lived demo tokens."""
 
 import os
 import signal
@@ -19,6 +19,7 @@ SERVICES = {
 }
 SANDBOX = "http://127.0.0.1:8010"
 PAYMENT_SANDBOX = "http://127.0.0.1:8011"
+TOKEN_HOURS = 1
 
 
 def wait(url: str, timeout: float = 120) -> bool:
@@ -56,10 +57,12 @@ def main() -> None:
     unit = demo_unit()
     if unit:
         settings = CommonSettings()
-        lines.append(f"\nDemo tokens for unit {unit} (Authorization: Bearer …):")
+        # Short-lived: this output may end up in a log. More: .venv/bin/motcua-token (reads .data).
+        lines.append(f"\nDemo tokens for unit {unit}, valid {TOKEN_HOURS} h (Authorization: Bearer …; more with "
+                     f".venv/bin/motcua-token --sub desk01 --unit {unit} --roles desk):")
         for sub, roles in (("desk01", ["desk"]), ("cv01", ["specialist"]), ("ld01", ["leader"]),
                            ("admin01", ["admin"])):
-            lines.append(f"  {roles[0]:<10} {mint_token(settings.jwt_secret, sub, unit, roles)}")
+            lines.append(f"  {roles[0]:<10} {mint_token(settings.jwt_secret, sub, unit, roles, hours=TOKEN_HOURS)}")
     hour = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).hour
     if hour >= 21 or hour < 7:
         lines.append("\nIt is night in Vietnam: notify holds citizens' messages until 07:00 (quiet hours). "

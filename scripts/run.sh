@@ -3,6 +3,9 @@
 # RabbitMQ at AMQP_URL (default the local broker), an embedded SecantusDB Mongo-wire server
 # keeping its data in .data/mongo (unless MONGODB_URL is set), the four services, notify's
 # sandbox Zalo/SMS gateway, the payment gateway sandbox (port 8011), demo units and procedures. Ctrl-C stops everything.
+# Secrets: generated once per installation into .data/secrets.env (directory 0700, file 0600);
+# the services refuse the public defaults. .data/run.env records where this run's servers are,
+# so the commands of the README (motcua-token, reporting-apikey, …) find them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
@@ -10,6 +13,12 @@ export AMQP_URL=${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}
 if ! .venv/bin/python scripts/check_broker.py "$AMQP_URL"; then
   exit 1
 fi
+umask 077
+mkdir -p .data && chmod 700 .data
+.venv/bin/python scripts/secrets_file.py .data/secrets.env
+while IFS='=' read -r name value; do  # a value already in the environment wins
+  if [[ -n "$name" && "$name" != \#* && -z "${!name:-}" ]]; then export "$name=$value"; fi
+done < .data/secrets.env
 processes=(sandbox payments intake notify survey reporting banner)
 if [ -z "${MONGODB_URL:-}" ]; then
   export EMBEDDED_MONGO_PORT=${EMBEDDED_MONGO_PORT:-27717}
@@ -17,4 +26,5 @@ if [ -z "${MONGODB_URL:-}" ]; then
   mkdir -p .data/mongo
   processes=(mongo "${processes[@]}")
 fi
+printf 'AMQP_URL=%s\nMONGODB_URL=%s\n' "$AMQP_URL" "$MONGODB_URL" > .data/run.env
 exec .venv/bin/honcho start -f Procfile "${processes[@]}"

@@ -8,7 +8,10 @@ Change a payload additively. A breaking change is a new model with `schema_versi
 that consumers accept side by side with the old one until it is gone.
 
 Personal data: only `CitizenContact` (phone, consent, preferred channel) travels, and only on
-the events notify needs to reach the citizen. Nothing else personal is ever in an event.
+the events notify needs to reach the citizen. Nothing else personal is ever in an event. The
+phone is for the live message only: a producer's event log (its outbox, `GET /api/v1/events`)
+keeps each event with `contact.phone` null once published (motcua_shared.outbox), so a reader
+of a log (a rebuild) never relies on it. `phone` has always been optional: no schema change.
 """
 
 from __future__ import annotations

@@ -5,17 +5,24 @@ A service writes its state change and the event in one MongoDB transaction
 confirms, in order, and marks them sent. Events written while RabbitMQ is down stay pending
 and go out when it is back. Sent events are kept: the outbox is the service's event log,
 from which projections are rebuilt (see `event_log.py`).
+
+Personal data (Decree 13/2023/NĐ-CP art. 3 and 9, purpose limitation and storage limitation):
+the citizen's phone travels in `contact` only so that notify can reach them. Once an event is
+published its log entry keeps the event with `contact.phone` null (the field is optional in the
+contract), in the same write that marks it sent: the event log never holds a phone for longer
+than the event waits for RabbitMQ.
 """
 
 import asyncio
 import contextlib
+import json
 import logging
 from datetime import datetime
 from typing import Any
 
 import aio_pika
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -54,17 +61,35 @@ class Outbox:
         oldest = await self.collection.find_one({"status": PENDING}, {"created_at": 1}, sort=[("seq", ASCENDING)])
         return count, oldest["created_at"] if oldest else None
 
-    async def mark_sent(self, event_ids: list[str]) -> None:
-        if event_ids:
-            await self.collection.update_many(
-                {"_id": {"$in": event_ids}}, {"$set": {"status": SENT, "sent_at": utcnow()}}
-            )
+    async def mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None = None) -> None:
+        """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write."""
+        if not event_ids:
+            return
+        sent = {"status": SENT, "sent_at": utcnow()}
+        redacted = {doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))}
+        if not redacted:
+            await self.collection.update_many({"_id": {"$in": event_ids}}, {"$set": sent})
+            return
+        await self.collection.bulk_write([
+            UpdateOne({"_id": event_id}, {"$set": sent | ({"body": redacted[event_id]} if event_id in redacted else {})})
+            for event_id in event_ids
+        ], ordered=False)
 
     async def page(self, after_seq: str | None, limit: int) -> list[dict[str, Any]]:
         """Events in write order after `after_seq` (the event log, sent or not)."""
         query = {"seq": {"$gt": ObjectId(after_seq)}} if after_seq else {}
         cursor = self.collection.find(query).sort("seq", ASCENDING).limit(limit)
         return await cursor.to_list(length=limit)
+
+
+def without_phone(body: str) -> str | None:
+    """The envelope's JSON with `payload.contact.phone` null, or None when it holds no phone."""
+    envelope = json.loads(body)
+    contact = (envelope.get("payload") or {}).get("contact")
+    if not isinstance(contact, dict) or not contact.get("phone"):
+        return None
+    contact["phone"] = None
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 def _document(envelope: Envelope[Any]) -> dict[str, Any]:
@@ -153,7 +178,7 @@ class OutboxRelay:
         exchange = await self._get_exchange()
         # One channel keeps order; confirms are awaited together, then marked in one write.
         await asyncio.gather(*(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch))
-        await self.outbox.mark_sent([doc["_id"] for doc in batch])
+        await self.outbox.mark_sent([doc["_id"] for doc in batch], published=batch)
         return len(batch)
 
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:

@@ -76,7 +76,9 @@ class Storage:
         return state
 
 
-OUTBOX_RELAY_FIELDS = {"outbox": frozenset({"status", "sent_at"})}
+# The relay marks events sent and, in the same write, erases the phone from their stored body
+# (motcua_shared.outbox): changes no request makes. A new outbox entry still counts.
+OUTBOX_RELAY_FIELDS = {"outbox": frozenset({"status", "sent_at", "body"})}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def test_notify_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
         amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests):
     settings = NotifySettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
                               zalo_base_url="http://127.0.0.1:9", zalo_oauth_url="http://127.0.0.1:9",
-                              sms_url="http://127.0.0.1:9/sms/send")  # never reached: see QuietHoursClock
+                              sms_url="http://127.0.0.1:9/sms/send", units_url="")  # never reached: see QuietHoursClock
     clock = QuietHoursClock()
     officer = bearer(mint_token(settings.jwt_secret, "fuzz-officer", UNIT, OFFICER_ROLES))
     with served(create_app(settings, clock=clock)) as schema:

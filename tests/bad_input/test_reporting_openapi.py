@@ -27,7 +27,8 @@ CERT = Procedure("2.000843", "Chứng thực bản sao từ bản chính", "chun
 
 def test_reporting_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
         amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests):
-    settings = ReportingSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name)
+    settings = ReportingSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
+                                 units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
     key = asyncio.run(_api_key(settings, AccessScope(province="79")))
     leader = mint_token(settings.jwt_secret, "fuzz-leader", UNIT_A.code, OFFICER_ROLES)
     callers = itertools.cycle([{"X-API-Key": key}, {"Authorization": f"Bearer {leader}"}])

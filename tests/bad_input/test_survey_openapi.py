@@ -26,7 +26,7 @@ IGNORED = {
 def test_survey_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
         amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests):
     settings = SurveySettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                              suggestion_limit=10**9)  # let every suggestion reach the handler
+                              suggestion_limit=10**9, units_url="")  # let every suggestion reach the handler
     officer = bearer(mint_token(settings.jwt_secret, "fuzz-officer", UNIT, OFFICER_ROLES))
     now = utcnow()
     with served(create_app(settings)) as schema:

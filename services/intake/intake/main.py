@@ -22,6 +22,8 @@ from motcua_shared.logs import configure_logging, correlation
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.secrets_check import refuse_weak_secrets
+from motcua_shared.units import UnitDirectory
 
 from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.indexes import ensure_indexes
@@ -78,7 +80,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         client = mongo_client(settings.mongodb_url)
         db = client[settings.db_name]
         outbox = Outbox(db.outbox)
-        guard = MongoLookupGuard(db.lookup_failures, settings.lookup_max_failures, settings.lookup_window_seconds)
+        guard = MongoLookupGuard(db.lookup_failures, settings.lookup_max_failures, settings.lookup_window_seconds,
+                                 settings.lookup_code_max_failures, settings.lookup_code_window_seconds)
         await outbox.ensure_indexes()
         await guard.ensure_indexes()
         await ensure_indexes(db)
@@ -130,7 +133,10 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     install_domain_error_handlers(app)
     ops.install(app)
     install_upload_cap(app, settings.max_file_bytes)
-    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
+    # Intake owns the units: a token's unit is checked against its own catalogue.
+    units = UnitDirectory(lambda: _unit_codes(app), ttl=60)
+    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm,
+                                 max_hours=settings.jwt_max_hours, unit_known=units)
 
     @app.middleware("http")
     async def correlation_id(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
@@ -149,10 +155,16 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     return app
 
 
+async def _unit_codes(app: FastAPI) -> set[str]:
+    return {unit.code for unit in await app.state.intake.catalogue.units()}
+
+
 def run() -> None:
     settings = IntakeSettings()
     configure_logging("intake", settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    refuse_weak_secrets(settings, "intake")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                **settings.uvicorn_proxy_options())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Intake's settings: the shared connection settings (AMQP_URL, MONGODB_URL, MOTCUA_EXCHANGE,
 JWT_SECRET) plus its own, read from INTAKE_* variables."""
 
+from typing import ClassVar
+
 from pydantic_settings import SettingsConfigDict
 
 from motcua_shared.settings import CommonSettings
@@ -10,6 +12,7 @@ from intake.domain.parts import ClockPolicy
 
 class IntakeSettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
+    SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"payment_secret": 32}
 
     db_name: str = "intake"
     host: str = "127.0.0.1"
@@ -18,6 +21,8 @@ class IntakeSettings(CommonSettings):
     clock_policy: ClockPolicy = ClockPolicy.RESTART  # supplement during processing: restart|pause
     lookup_max_failures: int = 5  # failed public look-ups per client within the window → 429
     lookup_window_seconds: int = 900
+    lookup_code_max_failures: int = 10  # failed look-ups of one dossier code, from any client → 429
+    lookup_code_window_seconds: int = 3600
     relay_poll_interval: float = 1.0
     apology_lead_working_days: int = 1  # the apology at the latest 1 working day before the due date
     apology_max_extensions: int = 1  # a new date at most once

@@ -9,12 +9,15 @@ import uvicorn
 from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
+from motcua_shared.body_limit import BodyLimit
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.event_log import event_log_router
 from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.ops import Operations
+from motcua_shared.secrets_check import refuse_weak_secrets
+from motcua_shared.units import unit_directory
 
 from notify.adapters.clock import SystemClock
 from notify.adapters.message_status_gauge import MessageStatusGauge
@@ -49,8 +52,11 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
                   description="Tells citizens about their dossier: Zalo ZNS first, SMS brandname as "
                               "fallback, never twice, never at night.")
     install_error_handlers(app)
+    # Providers' webhooks are open to anyone on the network: bodies capped before any parsing.
+    app.add_middleware(BodyLimit, max_bytes=settings.webhook_max_bytes, prefixes=("/api/v1/webhooks/",))
     ops.install(app)
-    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
+    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm, max_hours=settings.jwt_max_hours,
+                                 unit_known=unit_directory(settings.units_url))
 
     def runtime() -> Runtime:
         return app.state.runtime
@@ -58,7 +64,7 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
     app.include_router(opt_out_router(lambda: runtime().record_opt_out, principal))
     app.include_router(messages_router(lambda: runtime().store.for_dossier, principal))
     app.include_router(webhook_router(lambda: runtime().receipts, lambda: runtime().record_opt_out,
-                                      oa_secret_key=settings.zalo_oa_secret_key,
+                                      oa_secret_key=settings.zalo_oa_secret_key, app_id=settings.zalo_app_id,
                                       webhook_token=settings.webhook_token))
     app.include_router(event_log_router(lambda: runtime().outbox, principal))
     return app
@@ -67,7 +73,9 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
 def run() -> None:
     settings = NotifySettings()
     configure_logging("notify", settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    refuse_weak_secrets(settings, "notify")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                **settings.uvicorn_proxy_options())
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 (deploy/motcua.env.example)."""
 
 from datetime import time
+from typing import ClassVar
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -28,8 +29,8 @@ class NotifySettings(CommonSettings):
     port: int = 8002
     db_name: str = "notify"
 
-    lookup_url: str = Field("http://127.0.0.1:8001/api/v1/public/dossiers/{code}",
-                            description="Public look-up link sent with a received dossier; {code}")
+    lookup_url: str = Field("http://127.0.0.1:8005/tra-cuu",
+                            description="The citizen look-up page (desk app); a message links to {lookup_url}/{code}")
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -54,6 +55,7 @@ class NotifySettings(CommonSettings):
     sms_password: str = SANDBOX_SMS_PASSWORD
     sms_gateway_dedupes: bool = Field(True, description="The gateway ignores a repeated request_id")
     webhook_token: str = Field(SANDBOX_WEBHOOK_TOKEN, description="?token= on the SMS gateway's callbacks")
+    webhook_max_bytes: int = Field(65536, ge=1024, description="Largest webhook body accepted (413 beyond)")
 
     # Officer channel (deadline alerts): a transactional e-mail HTTP API.
     email_url: str = SANDBOX_URL + "/email/send"
@@ -67,3 +69,7 @@ class NotifySettings(CommonSettings):
     retry_max_seconds: float = 1800.0
     dispatch_interval_seconds: float = 1.0
     claim_lease_seconds: float = Field(120.0, description="Longer than any provider call can take")
+
+    # Zalo's OA secret key is Zalo's to choose (no length rule); the sandbox one is public.
+    SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {
+        "webhook_token": 32, "phone_hmac_key": 32, "zalo_oa_secret_key": 1}

@@ -216,7 +216,8 @@ async def harness(amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cle
             amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
             port=notify_port, zalo_base_url=sandbox.url, zalo_oauth_url=sandbox.url,
             sms_url=sandbox.url + "/sms/send", email_url=sandbox.url + "/email/send",
-            dispatch_interval_seconds=0.05, http_timeout_seconds=5)
+            dispatch_interval_seconds=0.05, http_timeout_seconds=5,
+            units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
         harness = Harness(settings, sandbox.url, mongo)
         try:
             yield harness

@@ -19,8 +19,10 @@ from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
+from motcua_shared.secrets_check import refuse_weak_secrets
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
+from motcua_shared.units import unit_directory
 
 from reporting.adapters.collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
@@ -40,6 +42,7 @@ SERVICE = "reporting"
 def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or ReportingSettings()
     ops = Operations(SERVICE, settings)
+    units = unit_directory(settings.units_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,7 +63,8 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         sweeper = ParkedSweeper(store, projector, consumer.dead_letter, clock,
                                 timedelta(minutes=settings.park_max_age_minutes))
         app.state.services = Services(settings, MongoReportReader(db),
-                                      ApiKeys(MongoApiKeyRepository(db), settings.api_key_secret, clock), clock)
+                                      ApiKeys(MongoApiKeyRepository(db), settings.api_key_secret, clock), clock,
+                                      units)
         app.state.sweeper = sweeper
         sweeping: asyncio.Task[None] | None = None
         try:
@@ -94,4 +98,6 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
 def run() -> None:
     settings = ReportingSettings()
     configure_logging(SERVICE, settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    refuse_weak_secrets(settings, SERVICE)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                **settings.uvicorn_proxy_options())

@@ -1,5 +1,7 @@
 """Reporting's settings: the shared connection fields plus REPORTING_* for its own."""
 
+from typing import ClassVar
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -21,3 +23,5 @@ class ReportingSettings(CommonSettings):
         60.0, gt=0, description="An event parked this long waiting for its predecessor is dead-lettered"
     )
     sweep_interval_seconds: float = Field(60.0, gt=0, description="How often parked events are checked")
+
+    SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"api_key_secret": 32}

@@ -23,8 +23,10 @@ from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.secrets_check import refuse_weak_secrets
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
+from motcua_shared.units import unit_directory
 
 from survey.access_log import install_private_access_log
 from survey.adapters.mongo_follow_ups import MongoFollowUpRepository
@@ -93,7 +95,8 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
                   description="Satisfaction surveys, the desk kiosk and the suggestion box.")
     install_error_handlers(app)
     ops.install(app)
-    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm)
+    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm, max_hours=settings.jwt_max_hours,
+                                 unit_known=unit_directory(settings.units_url))
     app.include_router(survey_page.router)
     app.include_router(suggestion_box.router)
     app.include_router(kiosk.kiosk_router(principal))
@@ -106,9 +109,10 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
 def run() -> None:
     settings = SurveySettings()
     configure_logging("survey", settings.log_level)
+    refuse_weak_secrets(settings, "survey")
     install_private_access_log()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                **settings.uvicorn_proxy_options())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Survey's settings: the shared connection fields plus SURVEY_* for its own."""
 
+from typing import ClassVar
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -20,12 +22,11 @@ class SurveySettings(CommonSettings):
     rate_limit_secret: str = Field(
         "motcua-survey-rate-limit-dev-secret", description="Keys the hash of client addresses"
     )
-    forwarded_allow_ips: str = Field(
-        "127.0.0.1", description="Proxies trusted for X-Forwarded-For (uvicorn's forwarded_allow_ips)"
-    )
     feedback_due_working_days: int = Field(
         10, ge=1, le=60, description="Working days a unit has to answer a follow-up (phản ánh, kiến nghị)"
     )
+
+    SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"rate_limit_secret": 32}
 
     @property
     def excluded_procedure_codes(self) -> frozenset[str]:

@@ -15,6 +15,7 @@ resolved today, is late without any test-only switch in the services.
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -32,7 +33,6 @@ from motcua_shared.embedded_mongo import free_port
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)
-SECRET = "system-test-secret-0123456789-0123456789"
 SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
             "survey": "survey-service", "reporting": "reporting-service", "payments": "payment-sandbox"}
@@ -52,16 +52,28 @@ def faketime_env(offset_file: Path) -> dict[str, str]:
             "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_CACHE_DURATION": "1"}
 
 
+def run_secrets() -> dict[str, str]:
+    """Strong random secrets for one run, as scripts/run.sh makes per installation: the services
+    refuse to start on their public defaults."""
+    webhook, oa_key, payment = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    return {"JWT_SECRET": secrets.token_urlsafe(32), "NOTIFY_PHONE_HMAC_KEY": secrets.token_urlsafe(32),
+            "NOTIFY_WEBHOOK_TOKEN": webhook, "NOTIFY_SANDBOX_WEBHOOK_TOKEN": webhook,
+            "NOTIFY_ZALO_OA_SECRET_KEY": oa_key, "NOTIFY_SANDBOX_ZALO_OA_SECRET_KEY": oa_key,
+            "SURVEY_RATE_LIMIT_SECRET": secrets.token_urlsafe(32),
+            "REPORTING_API_KEY_SECRET": secrets.token_urlsafe(32),
+            "INTAKE_PAYMENT_SECRET": payment, "PAYMENT_SANDBOX_SECRET": payment,
+            "INTAKE_VERIFY_KEYS": "k1:" + secrets.token_urlsafe(32)}
+
+
 def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, int]) -> dict[str, str]:
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    return os.environ | {
-        "AMQP_URL": amqp_url, "MONGODB_URL": mongodb_url, "JWT_SECRET": SECRET,
+    return os.environ | run_secrets() | {
+        "AMQP_URL": amqp_url, "MONGODB_URL": mongodb_url, "MOTCUA_UNITS_URL": urls["intake"] + "/api/v1/units",
         "MOTCUA_EXCHANGE": f"sys-{run_id}", "LOG_LEVEL": "WARNING",
         "INTAKE_PORT": str(ports["intake"]), "INTAKE_DB_NAME": f"sys_{run_id}_intake",
         "NOTIFY_PORT": str(ports["notify"]), "NOTIFY_DB_NAME": f"sys_{run_id}_notify",
         "NOTIFY_ZALO_BASE_URL": urls["sandbox"], "NOTIFY_ZALO_OAUTH_URL": urls["sandbox"],
         "NOTIFY_SMS_URL": urls["sandbox"] + "/sms/send", "NOTIFY_EMAIL_URL": urls["sandbox"] + "/email/send",
-        "NOTIFY_LOOKUP_URL": urls["intake"] + "/api/v1/public/dossiers/{code}",
         # A run must not wait for morning when CI runs at night in Vietnam.
         "NOTIFY_QUIET_START": "00:00", "NOTIFY_QUIET_END": "00:00",
         "NOTIFY_SANDBOX_PORT": str(ports["sandbox"]), "NOTIFY_SANDBOX_NOTIFY_URL": urls["notify"],
@@ -77,6 +89,19 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
         "PAYMENT_SANDBOX_PORT": str(ports["payments"]),
         "PAYMENT_SANDBOX_IPN_URL": urls["intake"] + "/api/v1/payments/vnpay-ipn",
     }
+
+
+def eventually(check, timeout: float = 45.0, what: str = "condition"):
+    """Poll `check` until it returns something truthy, and return that; fail with its last answer.
+    Generous by default: two cores shared with other work, a healthy step takes a second or two."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
+        time.sleep(0.2)
 
 
 @dataclass
@@ -110,7 +135,8 @@ class System:
     def token(self, sub: str, unit: str, *roles: str) -> dict[str, str]:
         """An officer's bearer header, issued at the system's current time (see shift_clock)."""
         issued_at = datetime.now(timezone.utc) + self.clock_offset
-        return {"Authorization": "Bearer " + mint_token(SECRET, sub, unit, list(roles), issued_at=issued_at)}
+        return {"Authorization": "Bearer " + mint_token(self.env["JWT_SECRET"], sub, unit, list(roles),
+                                                issued_at=issued_at)}
 
     def run(self, command: str, *args: str) -> subprocess.CompletedProcess:
         """Run one of the project's console scripts (e.g. reporting-rebuild) with the run's env."""

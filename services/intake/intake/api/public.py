@@ -28,15 +28,16 @@ def public_router() -> APIRouter:
                      phone_last4: Annotated[str | None, Query(
                          description="4 số cuối điện thoại / last 4 phone digits")] = None) -> dict[str, Any]:
         # No format checks here: any wrong input must get the very answer an unknown code gets.
+        # The connection's address: X-Forwarded-For counts only from TRUSTED_PROXIES (uvicorn).
         client = request.client.host if request.client else "unknown"
         try:
             dossier = await look_up(app, client, code, phone_last4)
         except NotFound:
             raise lookup_not_found() from None
-        except TooManyAttempts:
-            window = request.app.state.settings.lookup_window_seconds
+        except TooManyAttempts as exc:
             raise ApiError(429, "too_many_attempts", "Tra cứu sai quá nhiều lần, vui lòng thử lại sau",
-                           "Too many failed look-ups; try again later", headers={"Retry-After": str(window)}) from None
+                           "Too many failed look-ups; try again later",
+                           headers={"Retry-After": str(exc.retry_after)}) from None
         base = request.app.state.settings.public_url
         return public_view(dossier) | {"result_files": result_links(app, dossier, base),
                                        "access_log": await access_log(app, dossier)}

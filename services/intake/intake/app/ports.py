@@ -59,11 +59,13 @@ class Catalogue(Protocol):
 
 
 class LookupGuard(Protocol):
-    """Counts failed public look-ups per client, so guessing codes and digits is slow."""
+    """Counts failed public look-ups per client and per dossier code, so guessing digits is slow
+    from one address and from many."""
 
-    async def blocked(self, client: str, now: datetime) -> bool: ...
+    async def blocked(self, client: str, code: str, now: datetime) -> int | None:
+        """Seconds until a look-up is allowed again, or None when it is allowed now."""
 
-    async def record_failure(self, client: str, now: datetime) -> None: ...
+    async def record_failure(self, client: str, code: str, now: datetime) -> None: ...
 
 
 class OfficerDirectory(Protocol):

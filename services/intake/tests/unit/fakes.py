@@ -106,15 +106,21 @@ class FakeCatalogue:
 
 
 class FakeLookupGuard:
-    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15)) -> None:
-        self.failures: list[tuple[str, datetime]] = []
+    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15),
+                 code_max_failures: int = 10, code_window: timedelta = timedelta(hours=1)) -> None:
+        self.failures: list[tuple[str, str, datetime]] = []
         self.max_failures, self.window = max_failures, window
+        self.code_max_failures, self.code_window = code_max_failures, code_window
 
-    async def blocked(self, client: str, now: datetime) -> bool:
-        return sum(1 for c, at in self.failures if c == client and at > now - self.window) >= self.max_failures
+    async def blocked(self, client: str, code: str, now: datetime) -> int | None:
+        by_client = sum(1 for c, _, at in self.failures if c == client and at > now - self.window)
+        by_code = sum(1 for _, k, at in self.failures if k == code and at > now - self.code_window)
+        if by_client >= self.max_failures or by_code >= self.code_max_failures:
+            return int(self.code_window.total_seconds())
+        return None
 
-    async def record_failure(self, client: str, now: datetime) -> None:
-        self.failures.append((client, now))
+    async def record_failure(self, client: str, code: str, now: datetime) -> None:
+        self.failures.append((client, code, now))
 
 
 class FakeOfficers:

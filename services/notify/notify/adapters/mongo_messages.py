@@ -168,8 +168,9 @@ class MongoMessageStore:
                                                 {"$set": {"early_receipt": note}})
         return result.matched_count == 1
 
-    async def for_dossier(self, dossier_code: str, unit_code: str) -> list[Message]:
-        cursor = self.messages.find({"dossier_code": dossier_code, "unit_code": unit_code}).sort("created_at")
+    async def for_dossier(self, dossier_code: str) -> list[Message]:
+        """Every unit's: the API refuses (403) an officer of another unit, as every service does."""
+        cursor = self.messages.find({"dossier_code": dossier_code}).sort("created_at")
         return [from_document(doc) for doc in await cursor.to_list(length=200)]
 
     async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:

@@ -2,11 +2,15 @@
 `user_received_message`, carrying Zalo's msg_id and our tracking_id.
 
 Signature header `X-ZEvent-Signature: mac=<sha256(app_id + raw body + timestamp + OA secret key)>`.
+The signature is checked on the raw bytes before anything parses them (our own app id; the
+timestamp picked out of the text with a bounded pattern), so an unsigned body, however nested,
+is refused without being parsed.
 """
 
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -30,18 +34,27 @@ class BadZaloEvent(ValueError):
     pass
 
 
-def verify_and_parse(raw: bytes, signature: str | None, oa_secret_key: str) -> dict[str, Any]:
+_TIMESTAMP = re.compile(r'"timestamp"\s*:\s*"?(\d{1,20})"?')
+MAX_TIMESTAMPS = 4  # candidates tried; a real event has one at its top level
+
+
+def verify_and_parse(raw: bytes, signature: str | None, oa_secret_key: str, app_id: str) -> dict[str, Any]:
     try:
         text = raw.decode()  # before json.loads, which would also take UTF-16 or UTF-32
-        event = json.loads(text)
     except ValueError as exc:
-        raise BadZaloEvent("body is not UTF-8 JSON") from exc
+        raise BadZaloEvent("body is not UTF-8") from exc
+    stamps = [m.group(1) for _, m in zip(range(MAX_TIMESTAMPS), _TIMESTAMP.finditer(text))]
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
+    given = (signature or "").strip().encode()
+    if not given or not any(hmac.compare_digest(given, zalo_signature(app_id, text, stamp, oa_secret_key).encode())
+                            for stamp in stamps):
+        raise BadZaloEvent("signature does not match")
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadZaloEvent("body is not JSON") from exc
     if not isinstance(event, dict):
         raise BadZaloEvent("body is not a JSON object")
-    expected = zalo_signature(str(event.get("app_id", "")), text, str(event.get("timestamp", "")), oa_secret_key)
-    # Bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
-    if not signature or not hmac.compare_digest(signature.strip().encode(), expected.encode()):
-        raise BadZaloEvent("signature does not match")
     return event
 
 

@@ -1,4 +1,6 @@
-"""GET /api/v1/dossiers/{code}/messages: what the citizen was told, for the unit's officers."""
+"""GET /api/v1/dossiers/{code}/messages: what the citizen was told, for the unit's officers.
+An officer of another unit gets 403, as from every other service (Decree 118/2025/NĐ-CP art. 4:
+each officer acts within their unit)."""
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -6,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
-from motcua_shared.auth import Principal, require_roles
+from motcua_shared.auth import Principal, ensure_unit, require_roles
 from motcua_shared.privacy import mask_phone
 
 from notify.domain.message import Message
 
-MessagesOf = Callable[[str, str], Awaitable[list[Message]]]
+MessagesOf = Callable[[str], Awaitable[list[Message]]]
 
 
 def messages_router(messages_of: Callable[[], MessagesOf], principal_dep: Callable[..., Principal]) -> APIRouter:
@@ -23,7 +25,9 @@ def messages_router(messages_of: Callable[[], MessagesOf], principal_dep: Callab
         principal: Annotated[Principal, Depends(require_roles(principal_dep, "desk", "specialist",
                                                               "leader", "admin"))],
     ) -> dict[str, Any]:
-        messages = await messages_of()(code, principal.unit)  # only the officer's own unit
+        messages = await messages_of()(code)
+        for message in messages:
+            ensure_unit(principal, message.unit_code)
         return {"dossier_code": code, "messages": [_view(m) for m in messages]}
 
     return router

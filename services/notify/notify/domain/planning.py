@@ -20,6 +20,7 @@ and what the feedback was about.
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable
+from urllib.parse import quote
 
 from motcua_shared.events import (
     ApologyIssued, CitizenContact, CivilStatusEvent, DossierReceived, DossierRefusedAtDesk,
@@ -70,6 +71,13 @@ def format_date(value: datetime | date | None) -> str:
     return local.strftime("%d/%m/%Y")
 
 
+def lookup_link(base: str, code: str) -> str:
+    """The citizen look-up page of the dossier (the desk app's `/tra-cuu/{code}`, which asks for the
+    last 4 phone digits): never intake's JSON API, where opening the link would count as a
+    failed guess."""
+    return f"{base.rstrip('/')}/{quote(code, safe='')}"
+
+
 def plan_event(payload: EventPayload, aggregate_id: str, facts: DossierFacts, lookup_url: str) -> Plan:
     planner = _PLANNERS.get(type(payload))
     if planner is None:
@@ -94,7 +102,7 @@ def _base(payload, code: str) -> dict[str, str]:
 
 
 def _received(p: DossierReceived, code, facts, lookup_url) -> Plan:
-    fields = _base(p, code) | {"due": format_date(p.due_at), "lookup_url": lookup_url.format(code=code)}
+    fields = _base(p, code) | {"due": format_date(p.due_at), "lookup_url": lookup_link(lookup_url, code)}
     new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event,
                         home_service=p.home_service or facts.home_service)
     return Plan(code, p.contact, PlannedMessage(K.RECEIVED, fields), new_facts)

@@ -22,7 +22,7 @@ async def test_zalo_success_sends_the_template_and_publishes_sent(harness, clock
     assert zns["template_id"] == "400101" and zns["reference"] == message["_id"]  # tracking_id
     assert zns["template_data"]["ma_ho_so"] == "26734-251125-0001"
     assert zns["template_data"]["ngay_hen"] == "30/11/2026"
-    assert "http://127.0.0.1:8001/api/v1/public/dossiers/26734-251125-0001" in zns["text"]
+    assert "http://127.0.0.1:8005/tra-cuu/26734-251125-0001" in zns["text"]
     assert message["channel"] == "zalo" and message["provider_id"] == zns["provider_id"]
     notification = next(e for e in sent if e.event_type == "notification.sent")
     assert notification.aggregate_id == message["_id"] and notification.aggregate_version == 1

@@ -148,7 +148,7 @@ class World:
         self.dispatcher = Dispatcher(self.store, send, clock, lease=timedelta(seconds=120), interval=0.01,
                                      sms_gateway_dedupes=True)
         self.accept = AcceptEvent(self.store, self.opt_outs, clock, quiet=quiet,
-                                  lookup_url="http://x/{code}", phone_secret=SECRET, zalo_enabled=True,
+                                  lookup_url="http://x/tra-cuu", phone_secret=SECRET, zalo_enabled=True,
                                   template_ids={}, wake=lambda: None)
 
     def only_message(self) -> Message:

@@ -10,7 +10,7 @@ from notify.adapters.message_documents import facts_document, facts_from_documen
 from notify.domain.kinds import MessageKind as K
 from notify.domain.planning import DossierFacts, plan_event
 
-LOOKUP = "http://127.0.0.1:8001/api/v1/public/dossiers/{code}"
+LOOKUP = "http://127.0.0.1:8005/tra-cuu/"
 NONE = DossierFacts()
 
 
@@ -22,7 +22,7 @@ def test_received_carries_code_due_date_and_lookup_link(events):
     result = plan(events.received("D-1"))
     assert result.message.kind == K.RECEIVED
     assert result.message.fields["due"] == "30/11/2026"
-    assert result.message.fields["lookup_url"] == "http://127.0.0.1:8001/api/v1/public/dossiers/D-1"
+    assert result.message.fields["lookup_url"] == "http://127.0.0.1:8005/tra-cuu/D-1"
 
 
 @pytest.mark.parametrize(("build", "kind"), [

@@ -12,7 +12,7 @@ LONG_PROCEDURE = "Cấp bản sao trích lục hộ tịch, đăng ký lại kha
 LONG_UNIT = "Ủy ban nhân dân phường Bình Thạnh, Thành phố Hồ Chí Minh (mới)"[:60].ljust(60, "x")
 FIELDS = {
     "code": CODE, "procedure": LONG_PROCEDURE, "unit": LONG_UNIT, "due": "05/12/2026", "new_due": "09/12/2026",
-    "visit_date": "17/12/2026", "lookup_url": f"http://127.0.0.1:8001/api/v1/public/dossiers/{CODE}",
+    "visit_date": "17/12/2026", "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{CODE}",
     "survey_url": "http://127.0.0.1:8003/khao-sat/" + "A" * 32, "reason": "Thiếu giấy tờ " * 30,
     "missing_papers": "Tờ khai; Bản sao CCCD", "feedback_date": "24/08/2026", "subject": f"hồ sơ {CODE}",
     "amount": "200.000 đ", "payment_url": f"http://127.0.0.1:8001/thanh-toan/{CODE}",

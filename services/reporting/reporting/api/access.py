@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import decode_token, forbidden
+from motcua_shared.auth import check_unit, decode_token, forbidden
 
 from reporting.api.deps import Services, services
 from reporting.domain.scope import AccessScope, ReportTarget
@@ -26,7 +26,9 @@ async def caller_scope(request: Request, svc: Annotated[Services, Depends(servic
         return record.scope
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        principal = decode_token(token.strip(), svc.settings.jwt_secret, svc.settings.jwt_algorithm)
+        principal = decode_token(token.strip(), svc.settings.jwt_secret, svc.settings.jwt_algorithm,
+                                 max_hours=svc.settings.jwt_max_hours)
+        await check_unit(principal, svc.unit_known)
         if not principal.has_any(*READER_ROLES):
             raise ApiError(403, "forbidden_role", "Chỉ lãnh đạo đơn vị được xem báo cáo",
                            "Reports are for unit leaders (role leader) and API keys")

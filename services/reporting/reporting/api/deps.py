@@ -6,6 +6,8 @@ from datetime import datetime
 
 from fastapi import Request
 
+from motcua_shared.auth import UnitCheck
+
 from reporting.app.api_keys import ApiKeys
 from reporting.app.ports import ReportReader
 from reporting.settings import ReportingSettings
@@ -17,6 +19,7 @@ class Services:
     reader: ReportReader
     api_keys: ApiKeys
     clock: Callable[[], datetime]
+    unit_known: UnitCheck | None = None  # None: MOTCUA_UNITS_URL is empty, no check
 
 
 def services(request: Request) -> Services:

@@ -1,4 +1,8 @@
-"""The one-stop table as CSV (UTF-8 with a BOM, so Excel reads the Vietnamese) and XLSX."""
+"""The one-stop table as CSV (UTF-8 with a BOM, so Excel reads the Vietnamese) and XLSX.
+
+Names come from events (units, procedures, fields), so a text cell starting with = + - @, a tab or a
+carriage return would run as a formula in a leader's spreadsheet (CSV injection, OWASP): in CSV it
+gets a leading apostrophe; in XLSX it is stored as text with Excel's quote prefix, never a formula."""
 
 import csv
 import io
@@ -39,6 +43,16 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: object) -> object:
+    """A text that a spreadsheet would read as a formula, made plain text for CSV."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def headings(group_by: str) -> list[str]:
     return ["Mã", GROUP_HEADINGS[group_by], *(title for _, title in COLUMNS)]
 
@@ -63,7 +77,7 @@ def csv_response(report: OneStopReport, group_by: str, name: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headings(group_by))
-    writer.writerows(["" if v is None else v for v in line] for line in _table(report))
+    writer.writerows(["" if v is None else neutralised(v) for v in line] for line in _table(report))
     body = "\ufeff" + buffer.getvalue()  # the BOM: Excel otherwise reads UTF-8 as a legacy code page
     return Response(body.encode("utf-8"), media_type=CSV_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -81,6 +95,10 @@ def xlsx_response(report: OneStopReport, group_by: str, title: str, name: str) -
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for line in _table(report):
         sheet.append(line)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # openpyxl made it a formula ('f'); text, shown as typed
+                cell.quotePrefix = True
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)  # the total
     sheet.column_dimensions["B"].width = 36

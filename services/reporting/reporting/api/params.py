@@ -19,9 +19,15 @@ def invalid_param(name: str, vi: str, en: str) -> ApiError:
                     field=name, extra={"errors": [item]})
 
 
+# A malformed code is bad input (422), checked before the caller's scope (403), as everywhere.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
 def report_target(
-    unit: Annotated[str | None, Query(min_length=1, max_length=32, description="Mã đơn vị / unit code")] = None,
-    province: Annotated[str | None, Query(min_length=1, max_length=8, description="Mã tỉnh / province code")] = None,
+    unit: Annotated[str | None, Query(min_length=1, max_length=32, pattern=CODE_PATTERN,
+                                      description="Mã đơn vị / unit code")] = None,
+    province: Annotated[str | None, Query(min_length=1, max_length=8, pattern=CODE_PATTERN,
+                                          description="Mã tỉnh / province code")] = None,
 ) -> ReportTarget:
     if unit is not None and province is not None:
         raise invalid_param("unit", "Chỉ chọn một trong hai: unit hoặc province",

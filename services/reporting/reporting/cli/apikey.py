@@ -4,13 +4,19 @@
     reporting-apikey create --name "Cụm phường" --units 26734,26737
     reporting-apikey list
     reporting-apikey revoke <key id>
+
+Beside `scripts/run.sh` it reads the run's `.data` (its embedded Mongo-wire server and secrets);
+when MongoDB does not answer within a few seconds it says so in one line and exits 1.
 """
 
 import argparse
 import asyncio
 import sys
 
-from motcua_shared.mongo import mongo_client
+from pymongo.errors import PyMongoError
+
+from motcua_shared.local_run import load_local_run_env
+from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.timeutil import utcnow
 
 from reporting.adapters.collections import ensure_indexes
@@ -18,6 +24,8 @@ from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.app.api_keys import ApiKeys
 from reporting.domain.scope import AccessScope
 from reporting.settings import ReportingSettings
+
+SERVER_WAIT_MS = 5000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def run_command(argv: list[str], settings: ReportingSettings) -> int:
     args = _parser().parse_args(argv)
-    client = mongo_client(settings.mongodb_url)
+    client = mongo_client(settings.mongodb_url, serverSelectionTimeoutMS=SERVER_WAIT_MS)
     try:
         db = client[settings.db_name]
         await ensure_indexes(db)
@@ -58,11 +66,18 @@ async def run_command(argv: list[str], settings: ReportingSettings) -> int:
             print(f"revoked {args.key_id}")
         return 0
     finally:
-        await client.close()
+        await close_client(client)
 
 
 def main() -> int:
-    return asyncio.run(run_command(sys.argv[1:], ReportingSettings()))
+    load_local_run_env()
+    settings = ReportingSettings()
+    try:
+        return asyncio.run(run_command(sys.argv[1:], settings))
+    except PyMongoError as exc:
+        print(f"reporting-apikey: MongoDB at {settings.mongodb_url} does not answer ({type(exc).__name__}); "
+              "start the system (scripts/run.sh) or set MONGODB_URL", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

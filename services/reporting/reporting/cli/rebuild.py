@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from motcua_shared.auth import mint_token
+from motcua_shared.local_run import load_local_run_env
 from motcua_shared.mongo import mongo_client
 from motcua_shared.timeutil import utcnow
 
@@ -16,7 +17,8 @@ from reporting.settings import ReportingSettings
 
 
 async def rebuild_from_logs(settings: ReportingSettings, *, page_size: int = 500) -> RebuildSummary:
-    token = mint_token(settings.jwt_secret, "reporting-rebuild", "*", ["system"], algorithm=settings.jwt_algorithm)
+    token = mint_token(settings.jwt_secret, "reporting-rebuild", "*", ["system"], algorithm=settings.jwt_algorithm,
+                       hours=settings.jwt_max_hours)  # the longest the services accept
     sources = [EventLogClient("intake", settings.intake_url, token, page_size=page_size),
                EventLogClient("survey", settings.survey_url, token, page_size=page_size)]
     client = mongo_client(settings.mongodb_url)
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "intake and survey. Stop reporting-service first.")
     parser.add_argument("--page-size", type=int, default=500)
     args = parser.parse_args(argv)
+    load_local_run_env()  # scripts/run.sh's secrets and embedded server
     settings = ReportingSettings()
     summary = asyncio.run(rebuild_from_logs(settings, page_size=args.page_size))
     print(f"read {summary.read} events, applied {summary.applied}, skipped {summary.skipped}, "

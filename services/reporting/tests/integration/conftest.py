@@ -105,7 +105,8 @@ def clock() -> SettableClock:
 @pytest.fixture
 def settings(amqp_url: str, mongodb_url: str, exchange_name: str, db_name: str) -> ReportingSettings:
     return ReportingSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                             park_max_age_minutes=60, sweep_interval_seconds=3600)
+                             park_max_age_minutes=60, sweep_interval_seconds=3600,
+                             units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
 
 
 @pytest_asyncio.fixture

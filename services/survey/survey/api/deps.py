@@ -27,5 +27,7 @@ def services(request: Request) -> Services:
 
 
 def client_address(request: Request) -> str:
-    """The sender's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    """The sender's address: the connection's, or X-Forwarded-For's when the connection comes from
+    a proxy listed in TRUSTED_PROXIES (uvicorn resolves it; none by default, so a header the
+    sender wrote never changes who it is)."""
     return request.client.host if request.client else "unknown"

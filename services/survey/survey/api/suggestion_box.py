@@ -50,8 +50,10 @@ async def submit_form(unit: str, request: Request, svc: Annotated[Services, Depe
     try:
         await svc.suggestions.submit(unit, note.text, note.officer, note.contact, client=client_address(request),
                                      consent=note.consent)
-    except TooManySuggestions:
-        return message_page(429, *_TOO_MANY, unit_name=unit_name)
+    except TooManySuggestions as exc:
+        answer = message_page(429, *_TOO_MANY, unit_name=unit_name)
+        answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     return message_page(200, "Cảm ơn ông/bà đã góp ý", [
         "Góp ý đã được chuyển đến lãnh đạo đơn vị.",
         "Nếu ông/bà để lại thông tin liên hệ, lãnh đạo đơn vị sẽ xem xét, trả lời và báo kết quả.",
@@ -68,7 +70,8 @@ async def submit_json(unit: UnitCode, body: SuggestionIn, request: Request,
                                             client=client_address(request), consent=body.consent)
     except TooManySuggestions as exc:
         raise ApiError(429, "too_many_suggestions", "Gửi quá nhiều góp ý, vui lòng thử lại sau ít phút",
-                       "Too many suggestions from this client; try again in a few minutes") from exc
+                       "Too many suggestions from this client; try again in a few minutes",
+                       headers={"Retry-After": str(exc.retry_after)}) from exc
     return SuggestionReceipt(suggestion_id=note.suggestion_id, submitted_at=note.submitted_at)
 
 

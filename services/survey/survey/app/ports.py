@@ -1,6 +1,6 @@
 """What the use cases need from the outside world; adapters/ implement these, tests fake them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
 from motcua_shared.events import CitizenContact, Envelope
@@ -58,5 +58,7 @@ class FollowUpRepository(Protocol):
 
 
 class RateLimiter(Protocol):
+    window: timedelta  # how long an attempt counts: the Retry-After of a refusal
+
     async def hit(self, client: str, now: datetime) -> bool:
         """Count one attempt by `client`; False when it is over the limit."""

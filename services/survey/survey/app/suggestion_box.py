@@ -14,7 +14,11 @@ UnitName = Callable[[str], Awaitable[str | None]]  # the unit's display name, if
 
 
 class TooManySuggestions(Exception):
-    """This client sent more than the limit allows in the window."""
+    """This client sent more than the limit allows in the window; try again after `retry_after` s."""
+
+    def __init__(self, unit_code: str, retry_after: int) -> None:
+        super().__init__(unit_code)
+        self.retry_after = retry_after
 
 
 class SuggestionBox:
@@ -29,7 +33,7 @@ class SuggestionBox:
         A note with a contact opens a follow-up; `consent`: the writer agrees to be messaged the answer."""
         now = self.clock()
         if not await self.limiter.hit(client, now):
-            raise TooManySuggestions(unit_code)
+            raise TooManySuggestions(unit_code, int(self.limiter.window.total_seconds()))
         suggestion = Suggestion(uuid.uuid4().hex, unit_code, text.strip(), _blank_to_none(officer),
                                 _blank_to_none(contact), now)
         follow_up = None

@@ -44,7 +44,8 @@ class RunningSurvey:
 async def survey(amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, mongo,
                  clock) -> AsyncIterator[RunningSurvey]:
     settings = SurveySettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                              excluded_procedures=f" {EXCLUDED_PROCEDURE}, 9.999999 ", public_url=PUBLIC_URL)
+                              excluded_procedures=f" {EXCLUDED_PROCEDURE}, 9.999999 ", public_url=PUBLIC_URL,
+                              units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))

@@ -1,6 +1,6 @@
 """In-memory fakes of survey's own ports (not of MongoDB): same contracts, kept in dicts."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from motcua_shared.events import CitizenContact, Envelope
@@ -108,6 +108,8 @@ class FakeSuggestions:
 
 
 class FakeLimiter:
+    window = timedelta(minutes=10)
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.hits: dict[str, int] = {}
