@@ -27,14 +27,21 @@ from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
 from intake.adapters.overdue_gauge import OverdueDossiersGauge
-from intake.adapters.seed import seed_demo
+from intake.adapters.mongo_officers import MongoOfficers
+from intake.adapters.mongo_worklists import MongoWorkLists
+from intake.adapters.passwords import Argon2Hasher
+from intake.adapters.seed import seed_demo, seed_demo_officers
 from intake.api.calendar import calendar_router
 from intake.api.catalogue import catalogue_router
 from intake.api.dossiers import dossiers_router
 from intake.api.errors import install_domain_error_handlers
+from intake.api.officers import officers_router
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
+from intake.api.worklists import worklists_router
 from intake.app.context import IntakeApp
+from intake.app.officers import Accounts
+from intake.domain.officers import LockoutPolicy
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")
@@ -53,9 +60,17 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await outbox.ensure_indexes()
         await guard.ensure_indexes()
         await ensure_indexes(db)
+        officers, hasher = MongoOfficers(db.officers), Argon2Hasher()
+        await officers.ensure_indexes()
+        app.state.worklists = MongoWorkLists(db)
+        await app.state.worklists.ensure_indexes()
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
-            log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
+            accounts = await seed_demo_officers(officers, hasher, settings.demo_password)
+            log.info("demo catalogue loaded: %d units, %d procedures, %d new demo accounts",
+                     units, procedures, accounts)
+        app.state.accounts = Accounts(officers, hasher, LockoutPolicy(settings.login_max_failures,
+                                                                      settings.login_lock_minutes))
         relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, poll_interval=settings.relay_poll_interval)
         app.state.outbox = outbox
         app.state.intake = IntakeApp(
@@ -99,6 +114,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.include_router(catalogue_router())
     app.include_router(calendar_router(principal))
     app.include_router(public_router())
+    app.include_router(officers_router(principal))
+    app.include_router(worklists_router(principal))
     app.include_router(event_log_router(lambda: app.state.outbox, principal))
     return app
 

@@ -19,3 +19,7 @@ class IntakeSettings(CommonSettings):
     lookup_max_failures: int = 5  # failed public look-ups per client within the window → 429
     lookup_window_seconds: int = 900
     relay_poll_interval: float = 1.0
+    login_max_failures: int = 5  # wrong passwords in a row → the account is locked
+    login_lock_minutes: int = 15
+    login_token_hours: int = 10  # a working day and a little more
+    demo_password: str = "motcua-demo-2026"  # the demo accounts' password (demo data only, SEED_DEMO)

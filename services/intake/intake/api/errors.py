@@ -9,7 +9,7 @@ from motcua_shared.auth import forbidden
 from intake.adapters.mongo_dossiers import ConcurrentUpdate
 from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit
 
-_WHAT_VI = {"dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
+_WHAT_VI = {"officer": "tài khoản", "dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
 
 
 
