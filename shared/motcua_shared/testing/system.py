@@ -4,7 +4,7 @@ Each run gets its own exchange and databases, so it never meets a running system
 Two ways to start it:
 - `start()`: one process per service, so a fault run can SIGKILL and restart a single service
   (`kill`, `restart`);
-- `start_supervised()`: the five processes under honcho with the root Procfile, the supervisor
+- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with the root Procfile, the supervisor
   the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
 
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (ins
 SECRET = "system-test-secret-0123456789-0123456789"
 SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
-            "survey": "survey-service", "reporting": "reporting-service"}
+            "survey": "survey-service", "reporting": "reporting-service", "desk": "desk-service"}
 CONSUMERS = ("notify", "survey", "reporting")
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
@@ -70,6 +70,8 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
         "SURVEY_PUBLIC_URL": urls["survey"],
         "REPORTING_PORT": str(ports["reporting"]), "REPORTING_DB_NAME": f"sys_{run_id}_reporting",
         "REPORTING_INTAKE_URL": urls["intake"], "REPORTING_SURVEY_URL": urls["survey"],
+        "DESK_PORT": str(ports["desk"]), "DESK_PUBLIC_URL": urls["desk"], "DESK_INTAKE_URL": urls["intake"],
+        "DESK_REPORTING_URL": urls["reporting"], "DESK_SURVEY_URL": urls["survey"],
     }
 
 
@@ -139,7 +141,7 @@ class System:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def start_supervised(self, timeout: float = 60) -> None:
-        """Start sandbox, intake, notify, survey and reporting under one honcho with the root
+        """Start sandbox, intake, notify, survey, reporting and desk under one honcho with the root
         Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
         here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
         if self.supervisor is not None or self.processes:

@@ -16,14 +16,15 @@ from motcua_shared.auth import Principal, decode_token
 
 from desk.adapters.services import Services
 from desk.domain import csrf
-from desk.domain.text import days_left, money, vn_date, vn_datetime
+from desk.domain.text import days_left, money, vn_date, vn_datetime, vn_phone
 
 SESSION_COOKIE = "motcua_desk_session"
 CSRF_COOKIE = "motcua_desk_csrf"
 CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
-templates.env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, money=money, days_left=days_left)
+templates.env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, vn_phone=vn_phone, money=money,
+                              days_left=days_left)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,17 @@ def vn_datetime(value: str | datetime | None) -> str:
     if not value:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return (to_vn(moment) if moment.tzinfo else moment).strftime("%H:%M %d/%m/%Y")
+    return (to_vn(moment) if moment.tzinfo else moment).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def vn_phone(value: str | None) -> str:
+    """+84912345678 (as stored) → 0912 345 678 (as people write it)."""
+    if not value:
+        return ""
+    if value.startswith("+84") and len(value) == 12:
+        local = "0" + value[3:]
+        return f"{local[:4]} {local[4:7]} {local[7:]}"
+    return value
 
 
 def money(amount: int | None) -> str:

@@ -4,7 +4,7 @@ actions a dossier page offers, which forms it can print."""
 from desk.domain import csrf
 from desk.domain.actions import ACTIONS, body_from_form, offered
 from desk.domain.forms import lookup_link, printable
-from desk.domain.text import days_left, fold, money, search, vn_date
+from desk.domain.text import days_left, fold, money, search, vn_date, vn_datetime, vn_phone
 
 CATALOGUE = [{"code": "1.001193", "name": "Đăng ký khai sinh"}, {"code": "1.000894", "name": "Đăng ký kết hôn"},
              {"code": "2.000843", "name": "Chứng thực bản sao từ bản chính"}]
@@ -23,6 +23,8 @@ def test_formats():
     assert vn_date("2026-05-04") == "04/05/2026"
     assert vn_date("2026-05-04T16:59:59.999000+00:00") == "04/05/2026"
     assert vn_date("2026-05-04T17:00:00+00:00") == "05/05/2026"  # already the next day in Vietnam
+    assert vn_datetime("2026-05-04T03:05:00+00:00") == "10:05 ngày 04/05/2026"
+    assert vn_phone("+84912345678") == "0912 345 678" and vn_phone("+842838123456") == "+842838123456"
     assert days_left(2) == "còn 2 ngày làm việc" and days_left(0) == "đến hạn hôm nay"
     assert days_left(-3) == "quá hạn 3 ngày làm việc"
 
