@@ -17,9 +17,10 @@ router = APIRouter(include_in_schema=False)
 async def dashboard(request: Request, thang: str | None = None) -> Response:
     officer = signed_in(request)
     role_required(officer, "leader")
-    month = Month.parse(thang, to_vn(utcnow()).date())
+    today = to_vn(utcnow()).date()
+    month = Month.parse(thang, today)
     unit = officer.principal.unit
-    period = {"unit": unit, "from": month.first.isoformat(), "to": month.last.isoformat()}
+    period = {"unit": unit, "from": month.first.isoformat(), "to": month.until(today).isoformat()}
     svc = services(request)
     one_stop = await svc.reporting.get("/api/v1/reports/one-stop", officer.token, **period)
     satisfaction = await svc.reporting.get("/api/v1/reports/satisfaction", officer.token, **period)
@@ -27,7 +28,7 @@ async def dashboard(request: Request, thang: str | None = None) -> Response:
     total, happy = one_stop["total"], satisfaction["total"]
     return render(request, "dashboard.html", month=month, total=total, happy=happy, rows=ONE_STOP_ROWS,
                   satisfaction_rows=SATISFACTION_ROWS, percent=percent, charts=chart_data(total, happy),
-                  suggestions=suggestions["suggestions"])
+                  suggestions=suggestions["suggestions"], until=month.until(today))
 
 
 @router.get("/lanh-dao/bao-cao.{fmt}")
@@ -36,8 +37,9 @@ async def export(request: Request, fmt: str, thang: str | None = None) -> Respon
     role_required(officer, "leader")
     if fmt not in ("csv", "xlsx"):
         return render(request, "error.html", status_code=404, message="Chỉ có CSV hoặc XLSX")
-    month = Month.parse(thang, to_vn(utcnow()).date())
+    today = to_vn(utcnow()).date()
+    month = Month.parse(thang, today)
     answer = await services(request).reporting.request("GET", f"/api/v1/reports/one-stop.{fmt}", officer.token, params={
-        "unit": officer.principal.unit, "from": month.first.isoformat(), "to": month.last.isoformat()})
+        "unit": officer.principal.unit, "from": month.first.isoformat(), "to": month.until(today).isoformat()})
     headers = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "content-disposition")}
     return Response(answer.content, headers=headers)

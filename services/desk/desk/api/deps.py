@@ -16,6 +16,7 @@ from motcua_shared.auth import Principal, decode_token
 
 from desk.adapters.services import Services
 from desk.domain import csrf
+from desk.domain.actions import history_label
 from desk.domain.text import days_left, money, vn_date, vn_datetime, vn_phone
 
 SESSION_COOKIE = "motcua_desk_session"
@@ -24,7 +25,7 @@ CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 templates.env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, vn_phone=vn_phone, money=money,
-                              days_left=days_left)
+                              days_left=days_left, history_label=history_label)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ class Month:
     def last(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
+    def until(self, today: date) -> date:
+        """The report's last day: the month's end, or today for the month under way (a dossier
+        still open is overdue only once its due day has passed, not as of the month's end)."""
+        return min(self.last, max(today, self.first))
+
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + " %"

@@ -76,3 +76,17 @@ def body_from_form(spec: ActionSpec, form: dict[str, str]) -> dict[str, object]:
         elif raw:
             body[item.name] = raw
     return body
+
+
+HISTORY_LABELS = {
+    "receive": "Tiếp nhận hồ sơ", "desk-request-papers": "Yêu cầu bổ sung tại quầy",
+    "desk-refuse": "Từ chối tiếp nhận", "supply-papers": "Nhận giấy tờ bổ sung", "hand-over": "Chuyển hồ sơ",
+    "request-supplement": "Yêu cầu bổ sung hồ sơ", "resolve": "Có kết quả giải quyết",
+    "resolve-task": "Cơ quan liên thông có kết quả", "apologise": "Xin lỗi và hẹn lại ngày trả",
+    "return": "Trả kết quả", "withdraw": "Rút hồ sơ", "home-visit": "Hẹn đến tận nhà",
+}
+
+
+def history_label(action: str) -> str:
+    """A line of the control slip in words; an action this page does not know yet keeps its name."""
+    return HISTORY_LABELS.get(action, action)
