@@ -272,3 +272,51 @@ def test_main_pages_have_no_serious_accessibility_violation(system, page):
     page.goto(f"{desk}/lanh-dao")
     failures["lanh-dao"] = serious_violations(page)
     assert {name: found for name, found in failures.items() if found} == {}
+
+
+def test_linked_dossier_home_visit_and_apology_through_the_pages(system, page):
+    from intake.domain.calendar import WorkingCalendar
+
+    desk = system.urls["desk"]
+    login(page, desk, "desk01")
+    page.goto(f"{desk}/tiep-nhan?q=lien+thong+khai+sinh")
+    page.get_by_role("link", name=re.compile("^Liên thông: đăng ký khai sinh")).click()
+    expect(page.get_by_text("Cấp thẻ bảo hiểm y tế — Bảo hiểm xã hội")).to_be_visible()
+    for box in page.locator("input[name=paper]").all():
+        box.check()
+    for label, value in CITIZEN.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Địa chỉ (bắt buộc khi phục vụ tại nhà)").fill("12 Trần Quang Khải, phường Tân Định")
+    page.get_by_label("Yêu cầu phục vụ tại nhà").check()
+    page.get_by_role("button", name=re.compile("^Đủ hồ sơ")).click()
+    page.wait_for_url(re.compile(r"/in/giay-tiep-nhan$"))
+    code = page.url.split("/ho-so/")[1].split("/")[0]
+    expect(page.get_by_text(re.compile("Hồ sơ liên thông: Đăng ký khai sinh"))).to_be_visible()
+
+    page.goto(f"{desk}/ho-so/{code}")
+    act(page, "Hẹn đến tận nhà", **{"Mục đích": "receive"})
+    page.goto(f"{desk}/ho-so?ds=home_visits")
+    expect(page.get_by_role("link", name=code)).to_be_visible()
+    page.get_by_role("link", name=code).click()
+    act(page, "Chuyển hồ sơ", **{"Chuyển cho cán bộ": "cv01", "Bước xử lý": "chuyen-mon"})
+    logout(page)
+
+    login(page, desk, "cv01")
+    page.goto(f"{desk}/ho-so/{code}")
+    due = api(system, "intake", f"/api/v1/dossiers/{code}", "cv01", UNIT, "specialist")["due_date"]
+    new_date = WorkingCalendar().add_working_days(datetime.fromisoformat(due).date(), 3)
+    act(page, "Xin lỗi và hẹn lại ngày trả", **{"Ngày hẹn trả mới": new_date.isoformat(),
+                                                 "Lý do chậm": "Chờ xác minh thông tin cư trú"})
+    page.get_by_role("link", name="Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết").click()
+    screenshot(page, "xin-loi")
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1 and new_date.strftime("%d/%m/%Y") in text and "xác minh" in text
+
+    page.goto(f"{desk}/ho-so/{code}")
+    for _ in range(3):  # tư pháp, công an, BHXH: each agency's result, the last resolves the dossier
+        page.get_by_role("button", name="Ghi nhận kết quả").first.click()
+        page.get_by_role("button", name="Xác nhận").click()
+        expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")
+    expect(page.locator(".status")).to_have_text("Đã có kết quả, chờ trả")
+    screenshot(page, "ho-so-lien-thong")
