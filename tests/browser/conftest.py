@@ -3,7 +3,6 @@ the real broker and the Mongo-wire server) under the README's supervisor, driven
 desk's pages in Debian's Chromium by Playwright (its own browser download does not work on these
 machines). Screenshots go to tests/browser/screenshots/ (git-ignored) for a reviewer to look at."""
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from motcua_shared.testing.system import System
+from motcua_shared.testing.system import System, supervised_system
+from motcua_shared.testing.waiting import TIMEOUT, eventually  # noqa: F401  (the tests import it from here)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -19,32 +19,15 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 AXE = Path(__file__).resolve().parents[2] / "services/desk/node_modules/axe-core/axe.min.js"
 UNIT, OTHER_UNIT = "26734", "31261"
 PASSWORD = "motcua-demo-2026"  # intake's default demo password (IntakeSettings.demo_password)
-TIMEOUT = 45.0
-
-
-def eventually(check, timeout: float = TIMEOUT, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: scripts/install.sh installs it (apt-get install -y chromium)")
-    system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("browser-logs"),
-                           INTAKE_DEMO_PASSWORD=PASSWORD)
-    try:
-        system.start_supervised()
+    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("browser-logs"),
+                           INTAKE_DEMO_PASSWORD=PASSWORD) as system:
         yield system
-    finally:
-        system.stop()
-        system.drop(amqp_url, mongodb_url)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import zxingcpp
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .conftest import OTHER_UNIT, PASSWORD, UNIT, api, eventually, login, logout, screenshot, serious_violations
+from .conftest import UNIT, api, eventually, login, logout, screenshot, serious_violations
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A5_POINTS = (419.5, 595.3)  # 148 × 210 mm

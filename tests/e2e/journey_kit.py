@@ -3,7 +3,6 @@ sandbox gateway, the reports as the province reads them, and the ledger of what 
 expects (summed by the last test)."""
 
 import re
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,23 +12,12 @@ import httpx
 from notify.domain.sms_text import to_sms_text
 from notify.domain.templates import TEMPLATES
 
+from motcua_shared.testing.waiting import eventually  # noqa: F401  (the journeys import it from here)
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-TIMEOUT = 45.0  # generous: two cores shared with other work; a healthy run takes a second or two per step
 
 
 # ---------------------------------------------------------------- waiting
-
-
-def eventually(check, timeout: float = TIMEOUT, what: str = "condition"):
-    """Poll `check` until it returns something truthy; fail with its last answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
-        time.sleep(0.2)
 
 
 def today() -> date:

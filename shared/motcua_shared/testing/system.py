@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -227,6 +229,20 @@ class System:
             for service in SERVICES:
                 client.drop_database(self.db_name(service))
         asyncio.run(_drop_topology(amqp_url, self.exchange))
+
+
+@contextmanager
+def supervised_system(amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
+                      **overrides: str) -> Iterator[System]:
+    """The whole system under the README's supervisor for a block of tests; afterwards stopped,
+    and its queues and databases dropped."""
+    system = System.create(amqp_url, mongodb_url, logs, clock_control=clock_control, **overrides)
+    try:
+        system.start_supervised()
+        yield system
+    finally:
+        system.stop()
+        system.drop(amqp_url, mongodb_url)
 
 
 def _descendants(root: int) -> list[int]:
