@@ -2,6 +2,7 @@
 → pages. Server-rendered (Jinja2, htmx for the small live parts, no front-end build). Every
 response gets the CSRF cookie when the browser has none; a form post without its token is
 refused (403, Vietnamese); a page without a session sends the officer to the login page.
+/healthz, /readyz and /metrics come from motcua_shared.ops, as in every service.
 `run()` (console script `desk-service`) serves it with uvicorn on settings.port (8005)."""
 
 import logging
@@ -17,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from motcua_shared.api_errors import ApiError
 from motcua_shared.logs import configure_logging
+from motcua_shared.ops import Operations
 
 from desk.adapters.services import ServiceDown, ServiceRefused, Services
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
@@ -34,6 +36,7 @@ VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "chart.umd.min.js": "chart
 
 def create_app(settings: DeskSettings | None = None) -> FastAPI:
     settings = settings or DeskSettings()
+    ops = Operations("desk", settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,14 +45,18 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         missing = [name for name, path in VENDOR.items() if not (NODE_MODULES / path).exists()]
         if missing:
             log.warning("front-end files missing (run scripts/install.sh): %s", ", ".join(missing))
+        # Ready when intake answers: without it nobody can log in or receive.
+        ops.start({"intake": app.state.services.intake.ping})
         try:
             yield
         finally:
+            await ops.stop()
             await app.state.services.close()
 
     app = FastAPI(title="motcua desk", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Bộ phận Một cửa: ứng dụng web của cán bộ / the officers' web app")
     app.state.settings = settings
+    ops.install(app)  # /healthz, /readyz (intake answers), /metrics (HTTP requests by route)
 
     @app.middleware("http")
     async def csrf_cookie(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
@@ -88,10 +95,6 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         return render(request, "error.html", status_code=exc.status, message=exc.message_vi)
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/static/vendor/{name}", include_in_schema=False)
     async def vendor(name: str) -> Response:

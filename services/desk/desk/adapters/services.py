@@ -51,6 +51,10 @@ class ServiceClient:
             raise ServiceRefused(response.status_code, body if isinstance(body, dict) else {})
         return response
 
+    async def ping(self) -> None:
+        """Readiness: the service answers its own liveness route."""
+        (await self.http.get("/healthz", timeout=2)).raise_for_status()
+
     async def get(self, path: str, token: str | None = None, **params: Any) -> Any:
         return (await self.request("GET", path, token, params={k: v for k, v in params.items() if v is not None})).json()
 

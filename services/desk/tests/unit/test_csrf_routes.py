@@ -56,3 +56,12 @@ def test_pages_without_a_session_go_to_login_and_cookies_are_httponly():
     with TestClient(create_app(SETTINGS), follow_redirects=False) as client:
         cookie = client.get("/dang-nhap").headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_operations_routes_answer_like_every_service():
+    with TestClient(create_app(SETTINGS)) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")  # intake is not running here
+        assert ready.status_code == 503 and ready.json()["checks"]["intake"]["status"] == "down"
+        client.get("/dang-nhap")
+        assert 'motcua_http_requests_total{method="GET",route="/dang-nhap",status="200"}' in client.get("/metrics").text
