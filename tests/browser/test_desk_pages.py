@@ -50,6 +50,7 @@ def act(page: Page, action: str, **fields: str) -> None:
         else:
             control.fill(value)
     form.get_by_role("button").click()
+    screenshot(page, "xac-nhan")
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")
 

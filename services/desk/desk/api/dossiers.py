@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from desk.adapters.services import ServiceRefused
 from desk.api.deps import Officer, checked_form, render, services, signed_in
-from desk.domain.actions import ACTIONS, body_from_form, offered
+from desk.domain.actions import TASK_ACTION, body_from_form, describe, offered, spec_of
 from desk.domain.forms import printable
 from desk.domain.worklists import WORK_LISTS
 
@@ -45,7 +45,7 @@ async def dossier_page(request: Request, officer: Officer, code: str, *, error: 
                        details: list[str] | None = None, notice: str | None = None, status_code: int = 200) -> Response:
     dossier = await services(request).intake.get(_path(code), officer.token)
     done = {entry["action"] for entry in dossier["history"]}
-    actions = offered(dossier["allowed_actions"], officer.roles)
+    actions = offered(dossier["allowed_actions"], officer.roles, linked=bool(dossier["tasks"]))
     linked = officer.has("specialist", "leader") and dossier["status"] in ("received", "in_progress")
     return render(request, "dossier.html", status_code=status_code, dossier=dossier, actions=actions,
                   forms=printable(dossier["status"], done), error=error, details=details or [], notice=notice,
@@ -63,19 +63,17 @@ async def act(request: Request, code: str, action: str) -> Response:
     """First post: the confirmation page; second (with `confirmed`): intake does it."""
     officer = signed_in(request)
     form = await checked_form(request)
-    spec = ACTIONS.get(action)
-    agency = str(form.get("agency") or "")
-    if spec is None and action != "resolve-task":
+    spec = spec_of(action)
+    if spec is None:
         return await dossier_page(request, officer, code, error="Thao tác không tồn tại", status_code=404)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
-    body = body_from_form(ACTIONS["resolve"] if action == "resolve-task" else spec, values)  # type: ignore[arg-type]
+    body = body_from_form(spec, values)
+    agency = values.get("agency", "")
     if values.get("confirmed") != "1":
-        label = f"Cơ quan liên thông có kết quả: {agency}" if action == "resolve-task" else spec.label  # type: ignore[union-attr]
-        question = "Ghi nhận kết quả của cơ quan liên thông?" if action == "resolve-task" else spec.confirm  # type: ignore[union-attr]
-        return render(request, "confirm.html", code=code, action=action, label=label, question=question,
-                      values=values, body=body)
-    path = (f"{_path(code)}/tasks/{quote(agency, safe='')}/resolve" if action == "resolve-task"
-            else f"{_path(code)}/{action}")
+        label = f"{spec.label}: {agency}" if spec is TASK_ACTION else spec.label
+        return render(request, "confirm.html", code=code, action=action, label=label, question=spec.confirm,
+                      values=values, lines=describe(spec, body))
+    path = f"{_path(code)}/tasks/{quote(agency, safe='')}/resolve" if spec is TASK_ACTION else f"{_path(code)}/{action}"
     try:
         await services(request).intake.post(path, officer.token, body)
     except ServiceRefused as exc:

@@ -4,6 +4,7 @@ incomplete → request to supplement, ineligible → refusal (Decree 118/2025/N�
 03/2025/TT-VPCP Appendix I forms 01–03)."""
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -34,7 +35,7 @@ async def receive_page(request: Request, q: str | None = None, procedure: str | 
     role_required(officer, "desk")
     chosen = due = None
     if procedure:
-        chosen = await services(request).intake.get(f"/api/v1/procedures/{procedure}")
+        chosen = await services(request).intake.get(f"/api/v1/procedures/{quote(procedure, safe='')}")
         due = await _due(request, officer.principal.unit, procedure)
     return render(request, "receive.html", q=q or "", procedures=await _procedures(request, q), chosen=chosen,
                   due=due, form={}, ticked=[], errors=[])
@@ -61,7 +62,8 @@ async def receive(request: Request) -> Response:
     form = await checked_form(request)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     ticked = [str(v) for v in form.getlist("paper")]
-    procedure = await services(request).intake.get(f"/api/v1/procedures/{values.get('procedure_code', '')}")
+    procedure = await services(request).intake.get(
+        f"/api/v1/procedures/{quote(values.get('procedure_code') or '-', safe='')}")
     try:
         body = receipt_body(procedure, values, ticked)
         dossier = await services(request).intake.post("/api/v1/dossiers", officer.token, body)

@@ -59,9 +59,20 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
 )}
 
 
-def offered(allowed: list[str], roles: list[str]) -> list[ActionSpec]:
-    """The actions shown: allowed by the dossier's state (intake's `allowed_actions`) and the roles."""
-    return [ACTIONS[name] for name in allowed if name in ACTIONS and any(r in ACTIONS[name].roles for r in roles)]
+# A linked ("3 trong 1") dossier is resolved agency by agency (the `agency` field names which).
+TASK_ACTION = ActionSpec("resolve-task", "Cơ quan liên thông có kết quả", PROCESSING,
+                         "Ghi nhận kết quả của cơ quan liên thông?", ACTIONS["resolve"].fields)
+
+
+def offered(allowed: list[str], roles: list[str], linked: bool = False) -> list[ActionSpec]:
+    """The actions shown: allowed by the dossier's state (intake's `allowed_actions`) and the roles;
+    a linked dossier is resolved through its agencies' tasks, never as a whole."""
+    return [ACTIONS[name] for name in allowed if name in ACTIONS and any(r in ACTIONS[name].roles for r in roles)
+            and not (linked and name == "resolve")]
+
+
+def spec_of(action: str) -> ActionSpec | None:
+    return TASK_ACTION if action == TASK_ACTION.name else ACTIONS.get(action)
 
 
 def body_from_form(spec: ActionSpec, form: dict[str, str]) -> dict[str, object]:
@@ -90,3 +101,20 @@ HISTORY_LABELS = {
 def history_label(action: str) -> str:
     """A line of the control slip in words; an action this page does not know yet keeps its name."""
     return HISTORY_LABELS.get(action, action)
+
+
+def describe(spec: ActionSpec, body: dict[str, object]) -> list[tuple[str, str]]:
+    """What the confirmation page repeats back, in words: (label, value) per field given."""
+    lines = []
+    for item in spec.fields:
+        if item.name not in body:
+            continue
+        value = body[item.name]
+        if item.kind == "checkbox":
+            text = "Có" if value else "Không"
+        elif isinstance(value, list):
+            text = "; ".join(str(v) for v in value)
+        else:
+            text = dict(item.options).get(str(value), str(value))
+        lines.append((item.label, text))
+    return lines

@@ -59,3 +59,14 @@ def test_printable_forms_follow_the_history():
     assert [f.slug for f in printable("refused_at_desk", {"desk-refuse"})] == ["tu-choi"]
     assert "xin-loi" in [f.slug for f in printable("in_progress", {"receive", "apologise"})]
     assert lookup_link("http://desk.example/", "26734-261202-0001") == "http://desk.example/tra-cuu/26734-261202-0001"
+
+
+def test_a_linked_dossier_is_resolved_through_its_agencies_only():
+    assert "resolve" not in [a.name for a in offered(["resolve", "apologise"], ["specialist"], linked=True)]
+
+
+def test_the_confirmation_repeats_the_choice_in_words():
+    from desk.domain.actions import describe
+
+    spec = ACTIONS["return"]
+    assert describe(spec, body_from_form(spec, {"method": "at_home"})) == [("Hình thức trả", "Tại nhà")]
