@@ -6,6 +6,8 @@ Appendix I) is in forms.py."""
 
 from dataclasses import dataclass, field
 
+from desk.domain.text import vn_date
+
 
 @dataclass(frozen=True)
 class Field:
@@ -112,6 +114,8 @@ def describe(spec: ActionSpec, body: dict[str, object]) -> list[tuple[str, str]]
         value = body[item.name]
         if item.kind == "checkbox":
             text = "Có" if value else "Không"
+        elif item.kind == "date":
+            text = vn_date(str(value))
         elif isinstance(value, list):
             text = "; ".join(str(v) for v in value)
         else:

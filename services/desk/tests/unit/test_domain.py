@@ -70,3 +70,5 @@ def test_the_confirmation_repeats_the_choice_in_words():
 
     spec = ACTIONS["return"]
     assert describe(spec, body_from_form(spec, {"method": "at_home"})) == [("Hình thức trả", "Tại nhà")]
+    apology = ACTIONS["apologise"]
+    assert describe(apology, {"new_due_date": "2026-12-21"}) == [("Ngày hẹn trả mới", "21/12/2026")]
