@@ -12,7 +12,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+    """Only a path of this site: never //host or /\\host, which browsers read as another site."""
+    return target if target and target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/")

@@ -65,3 +65,11 @@ def test_operations_routes_answer_like_every_service():
         assert ready.status_code == 503 and ready.json()["checks"]["intake"]["status"] == "down"
         client.get("/dang-nhap")
         assert 'motcua_http_requests_total{method="GET",route="/dang-nhap",status="200"}' in client.get("/metrics").text
+
+
+def test_login_goes_back_only_to_a_path_of_this_site():
+    from desk.api.auth_pages import _safe_next
+
+    assert _safe_next("/ho-so?ds=overdue") == "/ho-so?ds=overdue"
+    for target in ("https://evil.example", "//evil.example", "/\\evil.example", None, ""):
+        assert _safe_next(target) == "/"
