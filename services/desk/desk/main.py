@@ -28,7 +28,6 @@ from desk.settings import DeskSettings
 
 log = logging.getLogger("desk")
 PACKAGE = Path(__file__).resolve().parent
-NODE_MODULES = PACKAGE.parent / "node_modules"
 # The front-end files, from services/desk/package-lock.json (installed by scripts/install.sh).
 PAGES = (auth_pages, receive, dossiers, printing, dashboard, lookup, officers)
 VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
@@ -37,12 +36,13 @@ VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "chart.umd.min.js": "chart
 def create_app(settings: DeskSettings | None = None) -> FastAPI:
     settings = settings or DeskSettings()
     ops = Operations("desk", settings)
+    assets = Path(settings.assets_dir) if settings.assets_dir else PACKAGE.parent / "node_modules"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services(settings.intake_url, settings.reporting_url, settings.survey_url,
                                       settings.http_timeout_seconds)
-        missing = [name for name, path in VENDOR.items() if not (NODE_MODULES / path).exists()]
+        missing = [name for name, path in VENDOR.items() if not (assets / path).exists()]
         if missing:
             log.warning("front-end files missing (run scripts/install.sh): %s", ", ".join(missing))
         # Ready when intake answers: without it nobody can log in or receive.
@@ -98,9 +98,9 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 
     @app.get("/static/vendor/{name}", include_in_schema=False)
     async def vendor(name: str) -> Response:
-        if name not in VENDOR or not (NODE_MODULES / VENDOR[name]).exists():
+        if name not in VENDOR or not (assets / VENDOR[name]).exists():
             return Response(status_code=404)
-        return FileResponse(NODE_MODULES / VENDOR[name], media_type="text/javascript",
+        return FileResponse(assets / VENDOR[name], media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")

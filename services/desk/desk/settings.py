@@ -18,3 +18,6 @@ class DeskSettings(CommonSettings):
     public_url: str = "http://127.0.0.1:8005"  # printed in the slips' QR codes: {public_url}/tra-cuu/{code}
     cookie_secure: bool = False  # true behind HTTPS (production)
     http_timeout_seconds: float = 15.0
+    # The front-end files' node_modules (htmx, Chart.js); empty: services/desk/node_modules, where
+    # scripts/install.sh puts them. The image sets its own (deploy/Dockerfile).
+    assets_dir: str = ""
