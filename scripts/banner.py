@@ -1,4 +1,5 @@
-"""Wait until every service answers, then print where everything is and short-lived demo tokens."""
+"""Wait until every service answers, then print where everything is, the demo accounts of the
+desk web app (demo data: their password is printed) and short-lived demo tokens."""
 
 import os
 import signal
@@ -11,12 +12,16 @@ import httpx
 from motcua_shared.auth import mint_token
 from motcua_shared.settings import CommonSettings
 
+from intake.adapters.seed import demo_officers
+from intake.settings import IntakeSettings
+
 SERVICES = {
     "intake (desk API)": "http://127.0.0.1:8001",
     "notify": "http://127.0.0.1:8002",
     "survey": "http://127.0.0.1:8003",
     "reporting": "http://127.0.0.1:8004",
 }
+DESK = "http://127.0.0.1:8005"
 SANDBOX = "http://127.0.0.1:8010"
 PAYMENT_SANDBOX = "http://127.0.0.1:8011"
 TOKEN_HOURS = 1
@@ -49,11 +54,19 @@ def main() -> None:
     for name, base in SERVICES.items():
         ok = wait(base + "/openapi.json")
         lines.append(f"  {name:<18} {base}/docs {'' if ok else '(NOT ANSWERING)'}")
+    desk_ok = wait(DESK + "/healthz")
+    lines.append(f"  {'desk web app':<18} {DESK}/  (officers log in here){'' if desk_ok else ' (NOT ANSWERING)'}")
     lines.append(f"  {'Zalo/SMS sandbox':<18} {SANDBOX}/  (messages citizens would get)")
     lines.append(f"  {'payment sandbox':<18} {PAYMENT_SANDBOX}/  (stands in for the payment gateway)")
     lines.append(f"  {'MongoDB':<18} {os.environ.get('MONGODB_URL', '')}")
     lines.append(f"  {'RabbitMQ':<18} {os.environ.get('AMQP_URL', '').split('@')[-1]}")
     lines.append("  AsyncAPI document: docs/asyncapi.yaml")
+    intake_settings = IntakeSettings()
+    if intake_settings.seed_demo:
+        lines.append(f"\nDemo accounts for {DESK}/dang-nhap (password: {intake_settings.demo_password}):")
+        for account in demo_officers():
+            lines.append(f"  {account['username']:<8} {'/'.join(account['roles']):<11} đơn vị {account['unit']}  "
+                         f"{account['full_name']}")
     unit = demo_unit()
     if unit:
         settings = CommonSettings()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install, then run the whole system on the embedded defaults under one supervisor:
 # RabbitMQ at AMQP_URL (default the local broker), an embedded SecantusDB Mongo-wire server
-# keeping its data in .data/mongo (unless MONGODB_URL is set), the four services, notify's
+# keeping its data in .data/mongo (unless MONGODB_URL is set), the four services, the desk web app, notify's
 # sandbox Zalo/SMS gateway, the payment gateway sandbox (port 8011), demo units and procedures. Ctrl-C stops everything.
 # Secrets: generated once per installation into .data/secrets.env (directory 0700, file 0600);
 # the services refuse the public defaults. .data/run.env records where this run's servers are,
@@ -19,7 +19,7 @@ mkdir -p .data && chmod 700 .data
 while IFS='=' read -r name value; do  # a value already in the environment wins
   if [[ -n "$name" && "$name" != \#* && -z "${!name:-}" ]]; then export "$name=$value"; fi
 done < .data/secrets.env
-processes=(sandbox payments intake notify survey reporting banner)
+processes=(sandbox payments intake notify survey reporting desk banner)
 if [ -z "${MONGODB_URL:-}" ]; then
   export EMBEDDED_MONGO_PORT=${EMBEDDED_MONGO_PORT:-27717}
   export MONGODB_URL="mongodb://127.0.0.1:${EMBEDDED_MONGO_PORT}/"

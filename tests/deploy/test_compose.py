@@ -211,3 +211,21 @@ def test_no_secret_is_written_in_the_compose_file(compose) -> None:
         if re.search(r"SECRET|PASS|TOKEN|HMAC", key) and "${" not in str(value) and str(value) not in sandbox_values
     ]
     assert written == [], "secrets belong in deploy/motcua.env, not compose.yaml"
+
+
+def test_the_desk_reaches_the_services_by_name_with_the_shared_secret(compose, stages) -> None:
+    """The desk web app has no database or broker, so it is not one of the four app services
+    above; what a deployment must still give it: each loopback default replaced, JWT_SECRET from
+    the env file, readiness on /readyz, its own image target listening on every interface."""
+    from desk.settings import DeskSettings
+
+    desk = compose["services"]["desk"]
+    loopback = {f"DESK_{name.upper()}" for name, info in DeskSettings.model_fields.items()
+                if name != "host" and isinstance(info.default, str) and "127.0.0.1" in info.default
+                and info.validation_alias is None}
+    assert loopback == {"DESK_INTAKE_URL", "DESK_REPORTING_URL", "DESK_SURVEY_URL", "DESK_PUBLIC_URL"}
+    assert loopback <= set(desk["environment"])
+    assert desk["env_file"] == ["motcua.env"]  # JWT_SECRET, the same as intake's
+    assert "/readyz" in " ".join(desk["healthcheck"]["test"])
+    stage = stages["desk"]
+    assert stage.cmd == ["desk-service"] and stage.env.get("DESK_HOST") == "0.0.0.0" and 8005 in stage.expose

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from motcua_shared.testing.system import System
-
-from .journey_kit import running_system
+from motcua_shared.testing.system import System, supervised_system
 
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with running_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True) as system:
+    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True) as system:
         yield system

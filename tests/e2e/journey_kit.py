@@ -4,8 +4,6 @@ expects (summed by the last test)."""
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,26 +12,12 @@ import httpx
 from notify.domain.sms_text import to_sms_text
 from notify.domain.templates import TEMPLATES
 
-from motcua_shared.testing.system import eventually
+from motcua_shared.testing.waiting import eventually  # noqa: F401  (the journeys import it from here)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 # ---------------------------------------------------------------- the system
-
-
-@contextmanager
-def running_system(amqp_url: str, mongodb_url: str, logs, **options) -> Iterator:
-    """The whole system under honcho for one module; its queues and databases dropped after."""
-    from motcua_shared.testing.system import System
-
-    system = System.create(amqp_url, mongodb_url, logs, **options)
-    try:
-        system.start_supervised()
-        yield system
-    finally:
-        system.stop()
-        system.drop(amqp_url, mongodb_url)
 
 
 # ---------------------------------------------------------------- days

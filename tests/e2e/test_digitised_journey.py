@@ -16,9 +16,9 @@ from html import unescape
 import httpx
 import pytest
 
-from motcua_shared.testing.system import System
+from motcua_shared.testing.system import System, supervised_system
 
-from .journey_kit import Citizen, Desk, eventually, inbox, running_system, today
+from .journey_kit import Citizen, Desk, eventually, inbox, today
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ RESULT = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
 
 @pytest.fixture(scope="module")
 def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with running_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-digitised"),
+    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-digitised"),
                         INTAKE_MAX_FILE_BYTES=str(MAX_FILE)) as system:
         yield system
 

@@ -4,7 +4,7 @@ from itertools import count
 
 import httpx
 
-from motcua_shared.testing.system import eventually  # noqa: F401 (the tests import it from here)
+from motcua_shared.testing.waiting import eventually  # noqa: F401 (the tests import it from here)
 
 UNIT, OTHER_UNIT = "26734", "26929"  # Tân Định and Bình Thạnh, loaded by intake's demo catalogue
 PROCEDURE = "1.001699"  # a demo procedure of 5 working days

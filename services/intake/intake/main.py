@@ -37,7 +37,10 @@ from intake.adapters.mongo_catalogue import MongoCatalogue
 from intake.adapters.mongo_dossiers import MongoCitizenDossiers, MongoDossierReader, MongoUnitOfWork
 from intake.adapters.mongo_lookup_guard import MongoLookupGuard
 from intake.adapters.overdue_gauge import OverdueDossiersGauge
-from intake.adapters.seed import seed_demo
+from intake.adapters.mongo_officers import MongoOfficers
+from intake.adapters.mongo_worklists import MongoWorkLists
+from intake.adapters.passwords import Argon2Hasher
+from intake.adapters.seed import seed_demo, seed_demo_officers
 from intake.adapters.signing import TokenSigner, parse_keys
 from intake.adapters.vnpay import VnpayGateway
 from intake.api.calendar import calendar_router
@@ -46,11 +49,15 @@ from intake.api.dossiers import dossiers_router
 from intake.api.errors import install_domain_error_handlers
 from intake.api.fees import fees_router
 from intake.api.files import files_router, install_upload_cap
+from intake.api.officers import officers_router
 from intake.api.public import public_router
 from intake.api.transitions import transitions_router
 from intake.api.verify import verify_router
+from intake.api.worklists import worklists_router
 from intake.app.context import Digitisation, FileLimits, IntakeApp
+from intake.app.officers import Accounts
 from intake.domain.deadlines import DeadlineRule
+from intake.domain.officers import LockoutPolicy
 from intake.domain.parts import ApologyRule
 from intake.settings import IntakeSettings
 
@@ -89,9 +96,17 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         await deadline_index.ensure_index()
         digitised = digitisation(settings, db)
         await MongoAccessAudit(db.access_audit).ensure_indexes()
+        officers, hasher = MongoOfficers(db.officers), Argon2Hasher()
+        await officers.ensure_indexes()
+        app.state.worklists = MongoWorkLists(db)
+        await app.state.worklists.ensure_indexes()
         if settings.seed_demo:
             units, procedures = await seed_demo(db)
-            log.info("demo catalogue loaded: %d units, %d procedures", units, procedures)
+            accounts = await seed_demo_officers(officers, hasher, settings.demo_password)
+            log.info("demo catalogue loaded: %d units, %d procedures, %d new demo accounts",
+                     units, procedures, accounts)
+        app.state.accounts = Accounts(officers, hasher, LockoutPolicy(settings.login_max_failures,
+                                                                      settings.login_lock_minutes))
         relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, poll_interval=settings.relay_poll_interval)
         app.state.outbox = outbox
         app.state.intake = IntakeApp(
@@ -151,6 +166,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.include_router(files_router(principal))
     app.include_router(fees_router(principal))
     app.include_router(verify_router(principal))
+    app.include_router(officers_router(principal))
+    app.include_router(worklists_router(principal))
     app.include_router(event_log_router(lambda: app.state.outbox, principal))
     return app
 

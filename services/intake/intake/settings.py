@@ -43,3 +43,7 @@ class IntakeSettings(CommonSettings):
     payment_gateway_url: str = "http://127.0.0.1:8011/paymentv2/vpcpay.html"
     payment_tmn_code: str = "MOTCUA01"
     payment_secret: str = "motcua-dev-sandbox-payment-secret"
+    login_max_failures: int = 5  # wrong passwords in a row → the account is locked
+    login_lock_minutes: int = 15
+    login_token_hours: int = 10  # a working day and a little more
+    demo_password: str = "motcua-demo-2026"  # the demo accounts' password (demo data only, SEED_DEMO)

@@ -4,7 +4,7 @@ Each run gets its own exchange and databases, so it never meets a running system
 Two ways to start it:
 - `start()`: one process per service, so a fault run can SIGKILL and restart a single service
   (`kill`, `restart`);
-- `start_supervised()`: the five processes under honcho with the root Procfile, the supervisor
+- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with the root Procfile, the supervisor
   the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
 
@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -35,7 +37,8 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)
 SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
-            "survey": "survey-service", "reporting": "reporting-service", "payments": "payment-sandbox"}
+            "survey": "survey-service", "reporting": "reporting-service", "payments": "payment-sandbox",
+            "desk": "desk-service"}
 CONSUMERS = ("notify", "survey", "reporting")
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
@@ -82,26 +85,14 @@ def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, in
         "SURVEY_PUBLIC_URL": urls["survey"],
         "REPORTING_PORT": str(ports["reporting"]), "REPORTING_DB_NAME": f"sys_{run_id}_reporting",
         "REPORTING_INTAKE_URL": urls["intake"], "REPORTING_SURVEY_URL": urls["survey"],
-        # Verification keys (a deployment sets its own), links and the payment gateway sandbox.
-        "INTAKE_VERIFY_KEYS": f"sys{run_id}:system-test-verify-key-0123456789abcdef",
+        # Links and the payment gateway sandbox.
         "INTAKE_PUBLIC_URL": urls["intake"],
         "INTAKE_PAYMENT_GATEWAY_URL": urls["payments"] + "/paymentv2/vpcpay.html",
         "PAYMENT_SANDBOX_PORT": str(ports["payments"]),
         "PAYMENT_SANDBOX_IPN_URL": urls["intake"] + "/api/v1/payments/vnpay-ipn",
+        "DESK_PORT": str(ports["desk"]), "DESK_PUBLIC_URL": urls["desk"], "DESK_INTAKE_URL": urls["intake"],
+        "DESK_REPORTING_URL": urls["reporting"], "DESK_SURVEY_URL": urls["survey"],
     }
-
-
-def eventually(check, timeout: float = 45.0, what: str = "condition"):
-    """Poll `check` until it returns something truthy, and return that; fail with its last answer.
-    Generous by default: two cores shared with other work, a healthy step takes a second or two."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s; last: {result!r}")
-        time.sleep(0.2)
 
 
 @dataclass
@@ -171,7 +162,7 @@ class System:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def start_supervised(self, timeout: float = 60) -> None:
-        """Start the sandboxes, intake, notify, survey and reporting under one honcho with the root
+        """Start the sandboxes, intake, notify, survey, reporting and desk under one honcho with the root
         Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
         here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
         if self.supervisor is not None or self.processes:
@@ -257,6 +248,20 @@ class System:
             for service in SERVICES:
                 client.drop_database(self.db_name(service))
         asyncio.run(_drop_topology(amqp_url, self.exchange))
+
+
+@contextmanager
+def supervised_system(amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
+                      **overrides: str) -> Iterator[System]:
+    """The whole system under the README's supervisor for a block of tests; afterwards stopped,
+    and its queues and databases dropped."""
+    system = System.create(amqp_url, mongodb_url, logs, clock_control=clock_control, **overrides)
+    try:
+        system.start_supervised()
+        yield system
+    finally:
+        system.stop()
+        system.drop(amqp_url, mongodb_url)
 
 
 def _descendants(root: int) -> list[int]:

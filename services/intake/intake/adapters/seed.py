@@ -1,5 +1,7 @@
-"""Demo units and procedures from the package's data file, loaded idempotently at startup
-(replace by code), so a restart or a second replica never duplicates them."""
+"""Demo units, procedures and officer accounts from the package's data files, loaded
+idempotently at startup (units and procedures replaced by code; an account only created when
+absent, so a changed password or a lock survives a restart), so a restart or a second replica
+never duplicates them."""
 
 from importlib import resources
 from typing import Any
@@ -8,9 +10,13 @@ import yaml
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.documents import to_document
+from intake.adapters.mongo_officers import MongoOfficers
+from intake.app.officers import PasswordHasher
 from intake.domain.catalogue import Procedure, Unit
+from intake.domain.officers import Officer
 
 DATA_FILE = "demo_catalogue.yaml"
+OFFICERS_FILE = "demo_officers.yaml"
 
 
 def load_demo_data() -> tuple[list[Unit], list[Procedure]]:
@@ -28,3 +34,17 @@ async def seed_demo(db: AsyncDatabase) -> tuple[int, int]:
     for procedure in procedures:
         await db.procedures.replace_one({"_id": procedure.code}, to_document(procedure, procedure.code), upsert=True)
     return len(units), len(procedures)
+
+
+def demo_officers() -> list[dict[str, Any]]:
+    """username, unit, roles, full_name of each demo account (the banner prints them)."""
+    text = resources.files("intake.data").joinpath(OFFICERS_FILE).read_text(encoding="utf-8")
+    return list(yaml.safe_load(text)["officers"])
+
+
+async def seed_demo_officers(officers: MongoOfficers, hasher: PasswordHasher, password: str) -> int:
+    created = 0
+    for account in demo_officers():
+        if await officers.get(account["username"]) is None:
+            created += await officers.insert_if_absent(Officer(**account, password_hash=hasher.hash(password)))
+    return created

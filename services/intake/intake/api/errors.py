@@ -10,7 +10,8 @@ from intake.adapters.mongo_dossiers import ConcurrentUpdate
 from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit
 from intake.domain.files import FileTooLarge, UnsupportedFileType
 
-_WHAT_VI = {"file": "tệp", "dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị", "procedure": "thủ tục"}
+_WHAT_VI = {"officer": "tài khoản", "file": "tệp", "dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị",
+            "procedure": "thủ tục"}
 
 
 
