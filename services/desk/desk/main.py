@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from motcua_shared.api_errors import ApiError
 from motcua_shared.logs import configure_logging
 from motcua_shared.ops import Operations
+from motcua_shared.secrets_check import refuse_weak_secrets
 
 from desk.adapters.services import ServiceDown, ServiceRefused, Services
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
@@ -112,6 +113,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 def run() -> None:
     settings = DeskSettings()
     configure_logging("desk", settings.log_level)
+    refuse_weak_secrets(settings, "desk")  # its CSRF tokens are keyed by JWT_SECRET
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
