@@ -13,7 +13,11 @@ from notify.settings import NotifySettings
 
 from .kit import UNIT, eventually, new_citizen, receive
 
-ALLOWED = {("intake", "dossiers"), ("notify", "messages")}  # where the data is needed, and while
+# Where the data is needed, and while: intake's dossiers, notify's message log (90-day TTL), and
+# survey's `survey_contacts`, the consented phone of an open survey kept only so that an unhappy
+# answer's follow-up can tell the citizen its outcome (issue 11): deleted when the survey is
+# answered, expired by a TTL index with the link (asserted below).
+ALLOWED = {("intake", "dossiers"), ("notify", "messages"), ("survey", "survey_contacts")}
 
 
 def _desk(system, code: str, action: str, body: dict, role: str = "desk") -> None:
@@ -69,3 +73,7 @@ def test_a_journey_leaves_personal_data_only_where_it_is_needed(system, mongodb_
         assert client[system.db_name("intake")]["dossiers"].find_one({"_id": code}) is not None
         assert re.search(national, json_util.dumps(list(client[system.db_name("notify")]["messages"].find(
             {"dossier_code": code}))))
+        # and only while: the message log and the open survey's contact expire
+        for service, name in (("notify", "messages"), ("survey", "survey_contacts")):
+            indexes = client[system.db_name(service)][name].index_information().values()
+            assert any("expireAfterSeconds" in index for index in indexes), f"{service}.{name} never expires"
