@@ -47,14 +47,19 @@ class InMemoryMessageStore:
             self.events.append(event)
         return True
 
-    async def claim_due(self, now, lease_until, token):
+    async def claim_due(self, now, lease_until, token, limit):
         due = sorted((m for m in self.messages.values() if m.status == Status.QUEUED and m.not_before <= now
-                      and not self._earlier_still_to_go(m)), key=lambda m: m.not_before)
-        if not due:
-            return None
-        due[0].status, due[0].claim_token = Status.SENDING, token
-        self.leases[due[0].id] = lease_until
-        return copy.deepcopy(due[0])
+                      and not self._earlier_still_to_go(m)), key=lambda m: m.not_before)[:limit]
+        for message in due:
+            message.status, message.claim_token = Status.SENDING, token
+            self.leases[message.id] = lease_until
+        return [copy.deepcopy(m) for m in sorted(due, key=lambda m: self.made.index(m.id))]
+
+    async def release(self, messages, *, not_before, at):
+        for message in messages:
+            current = self._current(message)
+            if current is not None:
+                current.status, current.claim_token, current.not_before = Status.QUEUED, None, not_before
 
     def _earlier_still_to_go(self, message: Message) -> bool:
         earlier = self.made[:self.made.index(message.id)]
