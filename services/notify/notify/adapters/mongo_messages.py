@@ -36,8 +36,12 @@ class MongoMessageStore:
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
+        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in flight).
         await self.messages.create_index(DispatchQueue.INDEX)
-        await self.messages.create_index([("status", ASCENDING), ("claim_until", ASCENDING)])
+        existing = await self.messages.index_information()
+        for obsolete in ("status_1_not_before_1", "status_1_claim_until_1"):  # each write paid for them
+            if obsolete in existing:
+                await self.messages.drop_index(obsolete)
         await self.messages.create_index([("provider_id", ASCENDING)])
         await self.messages.create_index([("dossier_code", ASCENDING), ("dossier_seq", ASCENDING)])
         # Personal data does not pile up: each document carries its own expiry (setting changes
