@@ -69,6 +69,9 @@ class NotifySettings(CommonSettings):
     retry_max_seconds: float = 1800.0
     dispatch_interval_seconds: float = 1.0
     claim_lease_seconds: float = Field(120.0, description="Longer than any provider call can take")
+    claim_batch_size: int = Field(100, ge=1, description="Due messages claimed at once by the dispatcher")
+    zalo_concurrency: int = Field(16, ge=1, description="Zalo ZNS calls in flight at once")
+    sms_concurrency: int = Field(8, ge=1, description="SMS gateway calls in flight at once")
 
     # Zalo's OA secret key is Zalo's to choose (no length rule); the sandbox one is public.
     SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {

@@ -16,6 +16,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from motcua_shared.consumer import EventConsumer
+from motcua_shared.events import MessageChannel
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.topology import consumer_spec
@@ -81,10 +82,13 @@ class Runtime:
         policy = RetryPolicy(settings.zalo_max_attempts, settings.sms_max_attempts,
                              settings.retry_base_seconds, settings.retry_max_seconds)
         send = SendMessage(store, opt_outs, channels, clock, policy=policy, quiet=quiet,
-                           phone_secret=settings.phone_hmac_key, receipts=receipts)
+                           phone_secret=settings.phone_hmac_key, receipts=receipts,
+                           provider_limits={MessageChannel.ZALO: settings.zalo_concurrency,
+                                            MessageChannel.SMS: settings.sms_concurrency})
         dispatcher = Dispatcher(store, send, clock, lease=timedelta(seconds=settings.claim_lease_seconds),
                                 interval=settings.dispatch_interval_seconds,
-                                sms_gateway_dedupes=settings.sms_gateway_dedupes)
+                                sms_gateway_dedupes=settings.sms_gateway_dedupes,
+                                batch_size=settings.claim_batch_size)
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
                              template_ids=settings.zns_template_ids, wake=dispatcher.wake)

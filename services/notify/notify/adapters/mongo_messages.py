@@ -20,6 +20,7 @@ from motcua_shared.outbox import Outbox
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,
 )
+from notify.adapters.mongo_dispatch_queue import DispatchQueue
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -31,11 +32,16 @@ class MongoMessageStore:
         self.messages = db["messages"]
         self.processed = db["processed_events"]
         self.dossiers = db["dossiers"]
+        self.queue = DispatchQueue(self.messages, db["dispatch_queue"], self._transaction)
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
-        await self.messages.create_index([("status", ASCENDING), ("not_before", ASCENDING)])
-        await self.messages.create_index([("status", ASCENDING), ("claim_until", ASCENDING)])
+        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in flight).
+        await self.messages.create_index(DispatchQueue.INDEX)
+        existing = await self.messages.index_information()
+        for obsolete in ("status_1_not_before_1", "status_1_claim_until_1"):  # each write paid for them
+            if obsolete in existing:
+                await self.messages.drop_index(obsolete)
         await self.messages.create_index([("provider_id", ASCENDING)])
         await self.messages.create_index([("dossier_code", ASCENDING), ("dossier_seq", ASCENDING)])
         # Personal data does not pile up: each document carries its own expiry (setting changes
@@ -81,38 +87,15 @@ class MongoMessageStore:
             upsert=True, return_document=ReturnDocument.AFTER, session=session)
         return doc["messages_made"]
 
-    async def claim_due(self, now: datetime, lease_until: datetime, token: str) -> Message | None:
-        """The oldest due message whose dossier has no earlier message still to go (queued or
-        sending): a dossier's messages reach the provider in the order they were made, even when
-        one waits for a retry or several dispatchers (replicas) run. Safe without a lock: an
-        earlier message seen finished (sent, delivered, failed) never goes back to the queue."""
-        passed: list[str] = []
-        while True:
-            candidate = await self.messages.find_one(
-                {"status": Status.QUEUED.value, "not_before": {"$lte": now}, "_id": {"$nin": passed}},
-                sort=[("not_before", ASCENDING)])
-            if candidate is None:
-                return None
-            if await self._earlier_still_to_go(candidate):
-                passed.append(candidate["_id"])
-                continue
-            doc = await self.messages.find_one_and_update(
-                {"_id": candidate["_id"], "status": Status.QUEUED.value},
-                {"$set": {"status": Status.SENDING.value, "claim_token": token, "claim_until": lease_until,
-                          "updated_at": now}},
-                return_document=ReturnDocument.AFTER)
-            if doc is not None:
-                return from_document(doc)
-            # another dispatcher claimed it between the two reads: look again
+    async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
+        """Up to `limit` due messages claimed for `token`; never one while an earlier message of
+        its dossier is still to go (the dispatch queue, `mongo_dispatch_queue.py`)."""
+        return [from_document(doc) for doc in await self.queue.claim(now, lease_until, token, limit)]
 
-    async def _earlier_still_to_go(self, candidate: dict[str, Any]) -> bool:
-        seq = candidate.get("dossier_seq")
-        if seq is None:  # made before messages were numbered
-            return False
-        earlier = await self.messages.find_one(
-            {"dossier_code": candidate["dossier_code"], "dossier_seq": {"$lt": seq},
-             "status": {"$in": [Status.QUEUED.value, Status.SENDING.value]}}, {"_id": 1})
-        return earlier is not None
+    async def release(self, messages: list[Message], *, not_before: datetime, at: datetime) -> None:
+        for token in {m.claim_token for m in messages if m.claim_token}:
+            await self.queue.release([m.id for m in messages if m.claim_token == token], token,
+                                     not_before=not_before, at=at)
 
     async def stale_claims(self, now: datetime) -> list[Message]:
         cursor = self.messages.find({"status": Status.SENDING.value, "claim_until": {"$lt": now}})
@@ -124,7 +107,7 @@ class MongoMessageStore:
             _as_read(message),
             {"$set": {"status": Status.QUEUED.value, "channel": channel.value, "not_before": not_before,
                       "zalo_attempts": message.zalo_attempts, "sms_attempts": message.sms_attempts,
-                      "claim_token": None, "claim_until": None, "updated_at": note.get("at")},
+                      "claim_token": None, "claim_until": None, "queue_pos": None, "updated_at": note.get("at")},
              "$push": {"history": note}})
         return result.matched_count == 1
 
@@ -145,11 +128,13 @@ class MongoMessageStore:
 
         async def write(session: AsyncClientSession) -> None:
             done.clear()
-            doc = await self.messages.find_one_and_update(
-                _as_read(message), update, return_document=ReturnDocument.AFTER, session=session)
-            if doc is not None:
+            # update + read by _id rather than find_one_and_update: SecantusDB re-asserts a
+            # findAndModify's query as {_id, $and: [query]}, which no index serves, so it scanned
+            # the whole message log on every send (measured: the drain slowed as the log grew).
+            result = await self.messages.update_one(_as_read(message), update, session=session)
+            if result.matched_count == 1:
                 await self.outbox.add(event, session=session)
-                done["doc"] = doc
+                done["doc"] = await self.messages.find_one({"_id": message.id}, session=session)
 
         await self._transaction(write)
         if "doc" not in done:

@@ -3,7 +3,9 @@ the refresh token through the OAuth v4 endpoint when it expires or Zalo rejects 
 
 Zalo refresh tokens are single-use: each refresh answers a new pair, stored at once. A lock
 keeps one refresh at a time in this process; after a failed refresh the stored pair is read
-again, in case another instance refreshed first.
+again, in case another instance refreshed first. A valid token is kept in memory, so a send
+costs no database read and no lock (many sends are in flight at once); when Zalo rejects it,
+the stored pair is read again.
 """
 
 import asyncio
@@ -38,16 +40,26 @@ class ZaloTokens:
         self.app_id, self.secret_key = app_id, secret_key
         self.configured = TokenPair(access_token, refresh_token, None)
         self._lock = asyncio.Lock()
+        self._known: TokenPair | None = None
+
+    def _usable(self, pair: TokenPair | None) -> bool:
+        return bool(pair and pair.access_token and (pair.expires_at is None
+                                                      or pair.expires_at - EARLY > self.clock.now()))
 
     async def access_token(self) -> str:
+        if self._usable(self._known):
+            assert self._known is not None
+            return self._known.access_token
         async with self._lock:
             pair = await self._stored()
-            if pair.access_token and (pair.expires_at is None or pair.expires_at - EARLY > self.clock.now()):
+            if self._usable(pair):
+                self._known = pair
                 return pair.access_token
             return await self._refresh(pair)
 
     async def refresh_after_rejection(self, rejected: str) -> str:
         async with self._lock:
+            self._known = None
             pair = await self._stored()
             if pair.access_token and pair.access_token != rejected:
                 return pair.access_token  # someone refreshed meanwhile
@@ -82,6 +94,7 @@ class ZaloTokens:
             {"$set": {"access_token": body["access_token"], "refresh_token": body["refresh_token"],
                       "expires_at": expires_at, "refreshed_at": self.clock.now()}},
             upsert=True)
+        self._known = TokenPair(body["access_token"], body["refresh_token"], expires_at)
         return body["access_token"]
 
     async def _stored(self) -> TokenPair:

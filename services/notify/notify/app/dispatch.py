@@ -1,7 +1,11 @@
-"""The dispatcher: a loop that claims due messages one at a time and sends them.
+"""The dispatcher: a loop that claims due messages in batches and sends each batch concurrently.
 
 A claim is an atomic queued -> sending update with a token and a lease, so two dispatchers
-(or two service instances) never call a provider for the same message. A claim whose lease
+(or two service instances) never call a provider for the same message. A batch is sent with one
+task per dossier: a dossier's messages go in the order they were made, one after the other, and
+if one goes back to the queue (a retry, the SMS fallback, quiet hours) the later ones of that
+dossier are given back unsent, to follow it. How many calls each provider gets at once is
+bounded in `SendMessage`. A claim whose lease
 ran out means its dispatcher died between calling the provider and recording the answer: we
 cannot know whether the provider accepted it. Such a message is not sent again on Zalo
 (at most once): it is failed as "outcome unknown", and its delivery receipt, matched by
@@ -13,7 +17,7 @@ it is requeued.
 import asyncio
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from motcua_shared.events import MessageChannel
 from motcua_shared.logs import correlation
@@ -28,9 +32,10 @@ log = logging.getLogger(__name__)
 
 class Dispatcher:
     def __init__(self, store: MessageStore, send: SendMessage, clock: Clock, *, lease: timedelta,
-                 interval: float, sms_gateway_dedupes: bool) -> None:
+                 interval: float, sms_gateway_dedupes: bool, batch_size: int = 100) -> None:
         self.store, self.send, self.clock = store, send, clock
         self.lease, self.interval, self.sms_gateway_dedupes = lease, interval, sms_gateway_dedupes
+        self.batch_size = batch_size
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -56,12 +61,36 @@ class Dispatcher:
         handled = 0
         while True:
             now = self.clock.now()
-            message = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex)
-            if message is None:
+            batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
+            if not batch:
                 return handled
-            with correlation(message.correlation_id):  # log lines follow the dossier across services
-                await self.send(message)
-            handled += 1
+            await self.send_batch(batch)
+            handled += len(batch)
+
+    async def send_batch(self, batch: list[Message]) -> None:
+        """One task per dossier (the store gives a dossier's messages in the order they were made)."""
+        by_dossier: dict[str, list[Message]] = {}
+        for message in batch:
+            by_dossier.setdefault(message.dossier_code or message.id, []).append(message)
+        results = await asyncio.gather(*(self._send_in_turn(group) for group in by_dossier.values()),
+                                       return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):  # its messages stay claimed; the lease recovers them
+                log.error("sending a dossier's messages failed", exc_info=result)
+
+    async def _send_in_turn(self, messages: list[Message]) -> None:
+        for i, message in enumerate(messages):
+            later = messages[i + 1:]
+            try:
+                with correlation(message.correlation_id):  # log lines follow the dossier across services
+                    again_at: datetime | None = await self.send(message)
+            except Exception:
+                # This one stays claimed (its lease recovers it); the untried later ones go back now.
+                await self.store.release(later, not_before=self.clock.now(), at=self.clock.now())
+                raise
+            if again_at is not None and later:
+                await self.store.release(later, not_before=again_at, at=self.clock.now())
+                return
 
     async def recover_stale_claims(self) -> None:
         now = self.clock.now()

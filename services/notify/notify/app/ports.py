@@ -31,7 +31,13 @@ class MessageStore(Protocol):
                            event: Envelope[Any] | None) -> bool:
         """Store an event's effect once; False when this event was already recorded."""
 
-    async def claim_due(self, now: datetime, lease_until: datetime, token: str) -> Message | None: ...
+    async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
+        """Up to `limit` due messages claimed for `token` (queued -> sending, lease until
+        `lease_until`), none while an earlier message of its dossier is still to go; a dossier's
+        messages come in the order they were made."""
+
+    async def release(self, messages: list[Message], *, not_before: datetime, at: datetime) -> None:
+        """Give claimed, untried messages back to the queue, not to be sent before `not_before`."""
 
     async def stale_claims(self, now: datetime) -> list[Message]: ...
 

@@ -2,11 +2,15 @@
 
 Called only with a message this dispatcher has claimed (status `sending`, our claim token), so
 no other process calls a provider for it at the same time. The provider's answer is recorded
-conditionally on that claim; its status change and event go in one transaction.
+conditionally on that claim; its status change and event go in one transaction. Calls to each
+provider are bounded (`provider_limits`, per channel): a batch is sent concurrently, a provider
+never gets more than its limit at once.
 """
 
+import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from motcua_shared.events import MessageChannel
@@ -26,20 +30,31 @@ from notify.domain.quiet_hours import QuietHours
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Stopped:
+    again_at: datetime | None = None  # set when the message went back to the queue
+
+
 class SendMessage:
     def __init__(self, store: MessageStore, opt_outs: OptOutStore, channels: Mapping[MessageChannel, ChannelClient],
                  clock: Clock, *, policy: RetryPolicy, quiet: QuietHours, phone_secret: str,
-                 receipts: ApplyReceipt) -> None:
+                 receipts: ApplyReceipt, provider_limits: Mapping[MessageChannel, int] | None = None) -> None:
         self.store, self.opt_outs, self.channels, self.clock = store, opt_outs, channels, clock
         self.policy, self.quiet, self.phone_secret, self.receipts = policy, quiet, phone_secret, receipts
+        limits = provider_limits or {}
+        self.slots = {channel: asyncio.Semaphore(limits.get(channel, 1)) for channel in channels}
 
-    async def __call__(self, message: Message) -> None:
+    async def __call__(self, message: Message) -> datetime | None:
+        """Returns when the message is to be tried again if it went back to the queue (a retry,
+        the SMS fallback, quiet hours), None when it is done (sent or failed) or no longer ours."""
         assert message.phone is not None and message.channel is not None
-        if not await self._still_to_send(message, self.clock.now()):
-            return
+        stop = await self._stop_before_sending(message, self.clock.now())
+        if stop is not None:
+            return stop.again_at
         channel = message.channel
         try:
-            result = await self.channels[channel].send(message)
+            async with self.slots[channel]:
+                result = await self.channels[channel].send(message)
         except Exception as exc:  # a bug or a surprise answer: retry later rather than stay claimed
             log.exception("%s client failed on message %s", channel, message.id)
             result = SendResult(Outcome.TRANSIENT, detail=f"{channel} client error: {type(exc).__name__}")
@@ -52,27 +67,30 @@ class SendMessage:
         if isinstance(decision, MarkSent):
             await self._sent(message, at, channel, result, note)
         elif isinstance(decision, RetryLater):
-            await self.store.requeue(message, channel=decision.channel,
-                                     not_before=self.quiet.release_at(decision.at), note=note)
+            again_at = self.quiet.release_at(decision.at)
+            if await self.store.requeue(message, channel=decision.channel, not_before=again_at, note=note):
+                return again_at
         elif isinstance(decision, Fail):
             await self._fail(message, at, decision.reason, note)
+        return None
 
-    async def _still_to_send(self, message: Message, now: datetime) -> bool:
+    async def _stop_before_sending(self, message: Message, now: datetime) -> Stopped | None:
         """Checked before every call: the citizen may have opted out, facts may have changed, the
         night may have come since the message was made."""
         assert message.phone is not None and message.channel is not None
         if await self.opt_outs.is_opted_out(phone_key(message.phone, self.phone_secret)):
             await self._fail(message, now, "opted_out: the citizen opted out before it was sent")
-            return False
+            return Stopped()
         facts = await self.store.facts(message.dossier_code) if message.dossier_code else None
         if facts is not None and (why := unwanted_now(message.kind, facts)):
             await self._fail(message, now, f"withdrawn: {why}")
-            return False
+            return Stopped()
         if self.quiet.is_quiet(now):
-            await self.store.requeue(message, channel=message.channel, not_before=self.quiet.release_at(now),
-                                     note={"at": now, "event": "held for quiet hours"})
-            return False
-        return True
+            release = self.quiet.release_at(now)
+            held = await self.store.requeue(message, channel=message.channel, not_before=release,
+                                            note={"at": now, "event": "held for quiet hours"})
+            return Stopped(release if held else None)
+        return None
 
     async def _sent(self, message: Message, at: datetime, channel: MessageChannel, result: SendResult,
                     note: dict) -> None:

@@ -47,18 +47,31 @@ class InMemoryMessageStore:
             self.events.append(event)
         return True
 
-    async def claim_due(self, now, lease_until, token):
-        due = sorted((m for m in self.messages.values() if m.status == Status.QUEUED and m.not_before <= now
-                      and not self._earlier_still_to_go(m)), key=lambda m: m.not_before)
-        if not due:
-            return None
-        due[0].status, due[0].claim_token = Status.SENDING, token
-        self.leases[due[0].id] = lease_until
-        return copy.deepcopy(due[0])
+    async def claim_due(self, now, lease_until, token, limit):
+        """Due messages in the order they were made; one whose dossier has an earlier message
+        still to go only if that one is in the same batch."""
+        chosen: list[Message] = []
+        for message in (self.messages[i] for i in self.made):
+            if len(chosen) == limit:
+                break
+            if message.status == Status.QUEUED and message.not_before <= now \
+                    and not self._earlier_still_to_go(message, besides=chosen):
+                chosen.append(message)
+        for message in chosen:
+            message.status, message.claim_token = Status.SENDING, token
+            self.leases[message.id] = lease_until
+        return [copy.deepcopy(m) for m in chosen]
 
-    def _earlier_still_to_go(self, message: Message) -> bool:
+    async def release(self, messages, *, not_before, at):
+        for message in messages:
+            current = self._current(message)
+            if current is not None:
+                current.status, current.claim_token, current.not_before = Status.QUEUED, None, not_before
+
+    def _earlier_still_to_go(self, message: Message, besides: list[Message]) -> bool:
         earlier = self.made[:self.made.index(message.id)]
-        return any(self.messages[m].dossier_code == message.dossier_code
+        ours = {m.id for m in besides}
+        return any(self.messages[m].dossier_code == message.dossier_code and m not in ours
                    and self.messages[m].status in (Status.QUEUED, Status.SENDING) for m in earlier)
 
     async def stale_claims(self, now):
