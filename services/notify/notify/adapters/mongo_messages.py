@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from motcua_shared.events import Envelope, MessageChannel
 from motcua_shared.outbox import Outbox
+from motcua_shared.transactions import run_in_transaction
 
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,
@@ -173,8 +174,7 @@ class MongoMessageStore:
         return [from_document(doc) for doc in await cursor.to_list(length=200)]
 
     async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:
-        async with self.client.start_session() as session:
-            await session.with_transaction(write)
+        await run_in_transaction(self.client, write)
 
 
 def _as_read(message: Message) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
+from motcua_shared.transactions import run_in_transaction
+
 from reporting.adapters import collections as c
 from reporting.adapters import documents as d
 from reporting.app.ports import ParkedEvent, ProjectionTx
@@ -79,8 +81,7 @@ class MongoProjectionStore:
         self.client, self.db = client, db
 
     async def in_transaction(self, work: Callable[[ProjectionTx], Awaitable[T]]) -> T:
-        async with self.client.start_session() as session:
-            return await session.with_transaction(lambda s: work(MongoProjectionTx(self.db, s)))
+        return await run_in_transaction(self.client, lambda s: work(MongoProjectionTx(self.db, s)))
 
     async def parked_since_before(self, moment: datetime) -> list[ParkedEvent]:
         cursor = self.db[c.PARKED_EVENTS].find({"parked_at": {"$lt": moment}}).sort("parked_at", ASCENDING)

@@ -9,8 +9,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
+from motcua_shared.transactions import run_in_transaction
 
-from survey.adapters.transactions import in_transaction
 from survey.domain.suggestion import Suggestion
 
 
@@ -28,7 +28,7 @@ class MongoSuggestionRepository:
             await self.suggestions.insert_one(_document(suggestion), session=session)
             await self.outbox.add(submitted, session=session)
 
-        await in_transaction(self.client, write)
+        await run_in_transaction(self.client, write)
 
     async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
                        limit: int) -> list[Suggestion]:

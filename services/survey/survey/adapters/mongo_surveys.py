@@ -10,8 +10,8 @@ from pymongo.errors import DuplicateKeyError
 from motcua_shared.events import Envelope, SatisfactionLevel
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
+from motcua_shared.transactions import run_in_transaction
 
-from survey.adapters.transactions import in_transaction
 from survey.domain.survey import Answer, Survey, SurveySubject
 
 
@@ -40,7 +40,7 @@ class MongoSurveyRepository:
             await self.outbox.add(opened, session=session)
 
         try:
-            await in_transaction(self.client, write)
+            await run_in_transaction(self.client, write)
         except DuplicateKeyError:
             return False
         return True
@@ -68,7 +68,7 @@ class MongoSurveyRepository:
             await self.outbox.add(answered, session=session)
 
         try:
-            await in_transaction(self.client, write)
+            await run_in_transaction(self.client, write)
         except _NoLongerOpen:
             return False
         return True
