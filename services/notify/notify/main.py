@@ -34,7 +34,8 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime = await Runtime.start(settings, clock,
-                                                          broker_middlewares=[ops.broker_middleware()])
+                                                          broker_middlewares=[ops.broker_middleware()],
+                                                          consumer_metrics=ops.consumer_metrics())
         assert runtime.consumer.broker is not None  # started
         ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": broker_ping(runtime.consumer.broker)},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),

@@ -16,6 +16,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer_metrics import ConsumerMetrics
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.topology import consumer_spec
@@ -53,7 +54,8 @@ class Runtime:
 
     @classmethod
     async def start(cls, settings: NotifySettings, clock: Clock, *,
-                    broker_middlewares: Sequence[Any] = ()) -> "Runtime":
+                    broker_middlewares: Sequence[Any] = (),
+                    consumer_metrics: ConsumerMetrics | None = None) -> "Runtime":
         mongo = mongo_client(settings.mongodb_url)
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
@@ -94,9 +96,7 @@ class Runtime:
         try:
             # The shared consumer takes one event at a time, in queue order: a dossier's events
             # are handled in the order intake published them (a death is known before its survey).
-            await consumer.start(settings.amqp_url,
-                                 description="Dossier and survey events that call for a message to the citizen",
-                                 middlewares=broker_middlewares)
+            await consumer.start(settings.amqp_url, middlewares=broker_middlewares, metrics=consumer_metrics)
         except BaseException:
             await runtime.stop()
             raise

@@ -3,7 +3,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.backlog_gauges import QueueDepthGauge
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.events import Envelope
 from motcua_shared.health import broker_ping, mongo_ping
 from motcua_shared.logs import configure_logging
@@ -48,14 +48,15 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         await ensure_indexes(db)
         store = MongoProjectionStore(client, db)
 
-        async def project(envelope: Envelope[Any]) -> None:
-            await projector.project(envelope)
+        async def project(envelopes: Sequence[Envelope[Any]]) -> None:
+            await projector.project_batch(envelopes)
 
         async def reject(event: ParkedEvent, reason: str) -> None:
             await consumer.dead_letter(event.body.encode(), event.routing_key, reason)
 
         spec = consumer_spec(settings.exchange, SERVICE)
-        consumer = EventConsumer(spec, dict.fromkeys(PROJECTED_EVENTS, project))
+        consumer = EventConsumer(spec, batch_handler=project, events=PROJECTED_EVENTS,
+                                 limits=BatchLimits.of(settings))
         projector = Projector(store, clock, reject)
         sweeper = ParkedSweeper(store, projector, consumer.dead_letter, clock,
                                 timedelta(minutes=settings.park_max_age_minutes))
@@ -64,9 +65,8 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         app.state.sweeper = sweeper
         sweeping: asyncio.Task[None] | None = None
         try:
-            broker = await consumer.start(settings.amqp_url,
-                                          description="Dossier events and survey answers → projections",
-                                          middlewares=[ops.broker_middleware()])
+            broker = await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
+                                          metrics=ops.consumer_metrics())
             sweeping = asyncio.create_task(sweeper.run(settings.sweep_interval_seconds))
             ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
                       QueueDepthGauge(ops.amqp, spec))

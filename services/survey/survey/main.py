@@ -71,8 +71,8 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         consumer = EventConsumer(spec, {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
         app.state.consumer = consumer
         try:
-            broker = await consumer.start(settings.amqp_url, description="Opens one survey per returned dossier",
-                                          middlewares=[ops.broker_middleware()])
+            broker = await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
+                                          metrics=ops.consumer_metrics())
             ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
                       OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec))
             yield

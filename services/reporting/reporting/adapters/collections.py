@@ -37,6 +37,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
+    await db[PARKED_EVENTS].create_index([("aggregate_id", ASCENDING)])  # a batch reads its dossiers' parked events
     await db[API_KEYS].create_index([("hash", ASCENDING)], unique=True)
 
 
