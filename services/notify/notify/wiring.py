@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pymongo import AsyncMongoClient
 
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.consumer_metrics import ConsumerMetrics
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
@@ -86,16 +86,17 @@ class Runtime:
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
                              template_ids=settings.zns_template_ids, wake=dispatcher.wake)
-        consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
-                                 {model: accept for model in HANDLED_EVENTS})
+        consumer = EventConsumer(consumer_spec(settings.exchange, "notify"), batch_handler=accept.accept_batch,
+                                 events=HANDLED_EVENTS, limits=BatchLimits.of(settings))
         runtime = cls(mongo, http, outbox, store, accept, receipts,
                       RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
                       dispatcher, relay, consumer, [])
         relay.start()
         runtime.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
         try:
-            # The shared consumer takes one event at a time, in queue order: a dossier's events
-            # are handled in the order intake published them (a death is known before its survey).
+            # The shared consumer hands over batches in queue order and accept_batch plans them in
+            # that order: a dossier's events are handled in the order intake published them (a
+            # death is known before its survey).
             await consumer.start(settings.amqp_url, middlewares=broker_middlewares, metrics=consumer_metrics)
         except BaseException:
             await runtime.stop()
