@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.event_log import event_log_router
 from motcua_shared.events import ResultReturned
 from motcua_shared.health import broker_ping, mongo_ping
@@ -68,7 +68,8 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             reports=UnitReports(surveys),
         )
         spec = consumer_spec(settings.exchange, "survey")
-        consumer = EventConsumer(spec, {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
+        consumer = EventConsumer(spec, batch_handler=OpenSurvey(surveys, rules, clock, relay.wake).open_batch,
+                                 events=[ResultReturned], limits=BatchLimits.of(settings))
         app.state.consumer = consumer
         try:
             broker = await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],

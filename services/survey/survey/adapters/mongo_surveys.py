@@ -1,5 +1,7 @@
-"""Surveys in MongoDB: `surveys` (one per dossier) and `processed_events` (idempotent consuming)."""
+"""Surveys in MongoDB: `surveys` (one per dossier) and `processed_events` (idempotent consuming).
+A batch of openings is one transaction: one `$in` read each, then bulk inserts."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
 from motcua_shared.transactions import run_in_transaction
 
+from survey.app.ports import Opening
 from survey.domain.survey import Answer, Survey, SurveySubject
 
 
@@ -31,19 +34,34 @@ class MongoSurveyRepository:
         await self.surveys.create_index([("dossier_code", ASCENDING)], unique=True)
         await self.surveys.create_index([("unit_code", ASCENDING), ("answered_at", ASCENDING)])
 
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
-        async def write(session: Any) -> None:
-            # The processed id and the dossier code are both unique: a redelivery or a second
-            # ResultReturned for the same dossier fails here and the transaction stores nothing.
-            await self.processed.insert_one({"_id": processed_event_id, "at": survey.opened_at}, session=session)
-            await self.surveys.insert_one(_document(survey), session=session)
-            await self.outbox.add(opened, session=session)
+    async def open_many(self, openings: Sequence[Opening]) -> list[Survey]:
+        stored: list[Survey] = []
 
-        try:
-            await run_in_transaction(self.client, write)
-        except DuplicateKeyError:
-            return False
-        return True
+        async def write(session: Any) -> None:
+            stored.clear()  # a retried transaction starts again
+            ids = [o.processed_event_id for o in openings]
+            codes = [o.survey.subject.dossier_code for o in openings]
+            done = {doc["_id"] async for doc in self.processed.find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
+            have = {doc["dossier_code"] async for doc in self.surveys.find(
+                {"dossier_code": {"$in": codes}}, {"dossier_code": 1}, session=session)}
+            for opening in openings:
+                code = opening.survey.subject.dossier_code
+                if opening.processed_event_id in done or code in have:
+                    continue
+                done.add(opening.processed_event_id)
+                have.add(code)
+                stored.append(opening.survey)
+                await self.outbox.add(opening.opened, session=session)
+            if stored:
+                # Both unique: a competing replica that opened one meanwhile fails this
+                # transaction (nothing stored) and the consumer splits the batch to retry.
+                kept = {s.survey_id for s in stored}
+                await self.processed.insert_many([{"_id": o.processed_event_id, "at": o.survey.opened_at}
+                                                  for o in openings if o.survey.survey_id in kept], session=session)
+                await self.surveys.insert_many([_document(s) for s in stored], session=session)
+
+        await run_in_transaction(self.client, write)
+        return list(stored)
 
     async def by_token(self, token: str) -> Survey | None:
         doc = await self.surveys.find_one({"token": token})

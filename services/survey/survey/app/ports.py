@@ -1,5 +1,7 @@
 """What the use cases need from the outside world; adapters/ implement these, tests fake them."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
@@ -12,10 +14,18 @@ Clock = Callable[[], datetime]
 Wake = Callable[[], None]  # tells the outbox relay that events were committed
 
 
+@dataclass(frozen=True)
+class Opening:
+    survey: Survey
+    opened: Envelope[Any]
+    processed_event_id: str
+
+
 class SurveyRepository(Protocol):
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str) -> bool:
-        """Store the survey, its SurveyOpened event and the processed event id atomically.
-        False (and nothing stored) if the event was already processed or the dossier has one."""
+    async def open_many(self, openings: Sequence[Opening]) -> list[Survey]:
+        """Store each survey, its SurveyOpened event and the processed event id, all in one
+        transaction; skip (and return without) those whose event was already processed or
+        whose dossier already has a survey. Raises if a competing consumer opened one meanwhile."""
 
     async def by_token(self, token: str) -> Survey | None: ...
 
