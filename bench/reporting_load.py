@@ -66,13 +66,13 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
     for name in c.PROJECTIONS:
         await db.drop_collection(name)
     rnd = random.Random(766)
-    written = {c.DOSSIERS: 0, c.DAILY_COUNTS: 0, c.MONTHLY_COUNTS: 0}
+    written = {c.DOSSIERS: 0, c.DAILY_COUNTS: 0, c.MONTHLY_COUNTS: 0, c.UNIT_MONTHLY_COUNTS: 0}
     for u in range(args.units):
         n = args.dossiers // args.units + (1 if u < args.dossiers % args.units else 0)
         dossiers, counters = unit_documents(unit_dossiers(u, n, years=args.years, provinces=args.provinces,
                                                           procedures=args.procedures, rnd=rnd))
         for name, docs in ((c.DOSSIERS, dossiers), (c.DAILY_COUNTS, counters["day"]),
-                           (c.MONTHLY_COUNTS, counters["month"])):
+                           (c.MONTHLY_COUNTS, counters["month"]), (c.UNIT_MONTHLY_COUNTS, counters["unit_month"])):
             for start in range(0, len(docs), BATCH):
                 await db[name].insert_many(docs[start:start + BATCH], ordered=False)
             written[name] += len(docs)

@@ -25,6 +25,7 @@ from reporting.domain.counts import CountChange
 from reporting.domain.dossier import DossierState
 from reporting.domain.satisfaction import SurveyAnswer
 
+_GRAINS = {"day": c.DAILY_COUNTS, "month": c.MONTHLY_COUNTS, d.UNIT_MONTH: c.UNIT_MONTHLY_COUNTS}
 Counters = dict[str, tuple[dict[str, int], dict[str, Any]]]  # doc id → ($inc, $setOnInsert)
 
 
@@ -49,8 +50,8 @@ class BatchProjectionTx:
     dirty_dossiers: set[str] = field(default_factory=set)
     new_units: set[str] = field(default_factory=set)
     new_answers: list[SurveyAnswer] = field(default_factory=list)
-    counters: dict[str, Counters] = field(default_factory=lambda: {c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {},
-                                                                   c.SATISFACTION_DAILY: {}})
+    counters: dict[str, Counters] = field(default_factory=lambda: {
+        c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {}, c.UNIT_MONTHLY_COUNTS: {}, c.SATISFACTION_DAILY: {}})
 
     @classmethod
     async def load(cls, db: AsyncDatabase, s: AsyncClientSession, preload: Preload) -> "BatchProjectionTx":
@@ -86,7 +87,7 @@ class BatchProjectionTx:
             self.units[state.unit_code] = (state.province_code, state.unit_name)
             self.new_units.add(state.unit_code)
         for (grain, doc_id), (inc, labels) in d.counter_updates(state, changes).items():
-            _merge(self.counters[c.DAILY_COUNTS if grain == "day" else c.MONTHLY_COUNTS], doc_id, inc, labels)
+            _merge(self.counters[_GRAINS[grain]], doc_id, inc, labels)
 
     async def park(self, event: ParkedEvent) -> None:
         self.parked.setdefault((event.aggregate_id, event.aggregate_version), event)
