@@ -7,7 +7,6 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from motcua_shared.events import Envelope, SatisfactionLevel
 from motcua_shared.outbox import Outbox
