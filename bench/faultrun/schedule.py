@@ -83,22 +83,30 @@ class FaultSchedule:
         """(messages waiting, consumers) of the service's queue."""
         return await self.probe.queue_depth(self._queue(service))
 
+    async def _in_flight(self, service: str) -> int:
+        """Messages ready in its queue, else those its consumer holds unacknowledged (a batch
+        consumer keeps up by holding its prefetch: the passive declare does not count those)."""
+        if ready := (await self._ready(service))[0]:
+            return ready
+        queues = await asyncio.to_thread(self.broker.queues)
+        return int(queues[self._queue(service)]["messages_unacknowledged"])
+
     async def kill_consumer(self, service: str) -> FaultReport:
         depth = 0
         deadline = time.monotonic() + 60
-        while (depth := (await self._ready(service))[0]) == 0 and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)  # until messages wait behind the one it has in hand
+        while (depth := await self._in_flight(service)) == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)  # until it has messages in hand or waiting
         await asyncio.to_thread(self.system.kill, service)
         killed_at = self.driver.received
         await asyncio.sleep(self.consumer_down_seconds)
         started = time.monotonic()
         await asyncio.to_thread(self.system.restart, service)
         return FaultReport(f"SIGKILL {service}", counts=depth > 0, figures={
-            "messages waiting at kill": depth, "dossiers received by then": killed_at,
+            "messages in flight at kill": depth, "dossiers received by then": killed_at,
             "down s": self.consumer_down_seconds, "restart s": round(time.monotonic() - started, 1)})
 
     async def broker_outage(self) -> FaultReport:
-        depths = {service: (await self._ready(service))[0] for service in CONSUMERS}
+        depths = {service: await self._in_flight(service) for service in CONSUMERS}
         pending = await self.intake_outbox.count_documents({"status": PENDING})
         await self.probe.close()
         await asyncio.to_thread(self.broker.stop_app)
@@ -115,7 +123,7 @@ class FaultSchedule:
         while (left := await self.intake_outbox.count_documents({"status": PENDING})) \
                 and time.monotonic() - back < 120:
             await asyncio.sleep(0.5)
-        figures = {"messages waiting at stop": depths, "intake outbox pending at stop": pending,
+        figures = {"messages in flight at stop": depths, "intake outbox pending at stop": pending,
                    "down s": self.broker_down_seconds, "consumers back after s": round(consumers_back, 1),
                    "intake outbox drained after s": round(time.monotonic() - back, 1)}
         problem = (f"did not reconnect within 120 s: {sorted(missing)}" if missing else

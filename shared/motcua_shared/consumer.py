@@ -107,7 +107,9 @@ class EventConsumer:
         self._connection = await aio_pika.connect_robust(amqp_url)
         channel = await self._connection.channel()
         await channel.set_qos(prefetch_count=self.limits.prefetch)  # restored on reconnection
-        queue = await channel.get_queue(self.spec.queue, ensure=False)
+        # declare_queue, not get_queue: a robust channel re-declares and re-consumes only the
+        # queues declared through it, after the broker comes back (found by the fault run).
+        queue = await channel.declare_queue(self.spec.queue, passive=True)
         await queue.consume(self._inbox.put, no_ack=False)
         self._worker = asyncio.create_task(self._run(), name=f"consume {self.spec.queue}")
         return self.broker
