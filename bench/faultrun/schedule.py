@@ -1,7 +1,8 @@
 """The faults, each timed by the load's progress so it lands mid-flow:
 
-1. SIGKILL a consumer (notify, then reporting, then survey) while its queue holds messages,
-   restart it a few seconds later;
+1. SIGKILL a consumer (notify, then reporting, then survey) while it holds messages or its queue
+   does (it is frozen with SIGSTOP until so: a batch consumer keeps up), restart it a few
+   seconds later;
 2. stop the private broker's app (`rabbitmqctl stop_app`) for a while, start it again, and see
    every consumer come back by itself;
 3. SIGKILL intake between writing and publishing: a rush of receipts, then the kill as soon as
@@ -14,6 +15,7 @@ done, so every fault lands while dossiers are still coming in, whatever the run'
 """
 
 import asyncio
+import signal
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,10 +94,14 @@ class FaultSchedule:
         return int(queues[self._queue(service)]["messages_unacknowledged"])
 
     async def kill_consumer(self, service: str) -> FaultReport:
+        # A batch consumer keeps up, so it rarely holds anything when looked at: freeze it
+        # (SIGSTOP, at whatever point it is, maybe mid-transaction) until events are in its hands
+        # or waiting behind it, then SIGKILL it.
+        self.system.processes[service].send_signal(signal.SIGSTOP)
         depth = 0
         deadline = time.monotonic() + 60
         while (depth := await self._in_flight(service)) == 0 and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)  # until it has messages in hand or waiting
+            await asyncio.sleep(0.2)
         await asyncio.to_thread(self.system.kill, service)
         killed_at = self.driver.received
         await asyncio.sleep(self.consumer_down_seconds)
