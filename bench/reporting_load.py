@@ -166,7 +166,8 @@ async def main(args: argparse.Namespace) -> None:
         await compare(db, f"province-year P00 {year} ({units_in_province} units)", ReportTarget(province="P00"),
                       date(year, 1, 1), date(year, 12, 31), args)
         events, rate = await projector_rate(client, f"{args.db_name}_projector", args.projector_dossiers)
-        print(f"projector: {events} events (received, handed over, resolved, returned) one transaction each: "
+        print(f"projector: {events} events (received, handed over, resolved, returned) one per transaction "
+              "(batches: bench/projector_rate.py): "
               f"{rate:,.0f} events/s")
         print(f"total {time.perf_counter() - started_at:.0f} s")
         if embedded is None:  # an embedded server's files are simply removed
