@@ -114,6 +114,13 @@ class EventConsumer:
         self._worker = asyncio.create_task(self._run(), name=f"consume {self.spec.queue}")
         return self.broker
 
+    async def ping(self) -> bool:
+        """Readiness: the consuming connection is up (it reconnects by itself) and the
+        publishing broker answers."""
+        if self._connection is None or not self._connection.connected.is_set() or self.broker is None:
+            return False
+        return bool(await self.broker.ping(timeout=1.0))
+
     async def stop(self) -> None:
         if self._worker is not None:
             self._worker.cancel()

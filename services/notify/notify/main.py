@@ -12,7 +12,7 @@ from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.event_log import event_log_router
-from motcua_shared.health import broker_ping, mongo_ping
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.ops import Operations
 
@@ -36,8 +36,7 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
         app.state.runtime = runtime = await Runtime.start(settings, clock,
                                                           broker_middlewares=[ops.broker_middleware()],
                                                           consumer_metrics=ops.consumer_metrics())
-        assert runtime.consumer.broker is not None  # started
-        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": broker_ping(runtime.consumer.broker)},
+        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
                   MessageStatusGauge(runtime.store.messages))
         try:

@@ -15,7 +15,7 @@ from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.backlog_gauges import QueueDepthGauge
 from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.events import Envelope
-from motcua_shared.health import broker_ping, mongo_ping
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
@@ -65,10 +65,10 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         app.state.sweeper = sweeper
         sweeping: asyncio.Task[None] | None = None
         try:
-            broker = await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
-                                          metrics=ops.consumer_metrics())
+            await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
+                                 metrics=ops.consumer_metrics())
             sweeping = asyncio.create_task(sweeper.run(settings.sweep_interval_seconds))
-            ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
+            ops.start({"mongodb": mongo_ping(client), "rabbitmq": consumer.ping},
                       QueueDepthGauge(ops.amqp, spec))
             yield
         finally:
