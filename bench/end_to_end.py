@@ -16,7 +16,12 @@ Prints:
 - the bare broker on the same run: aio-pika publishing events of the same size with confirms
   (batches like the outbox relay) to a quorum queue, and consuming them with prefetch 1 and an
   ack each (like the services), as a multiple of the system's event rate;
+- the Mongo server's own bulk-write rate for documents of the same size, in the same run;
+- Mongo commands per dossier, per service and in all (pymongo command monitoring in each
+  service process: MOTCUA_MONGO_COMMANDS_DIR);
 - the Mongo server (buildInfo), the cores and the load average (other work shares the cores).
+
+`--rate 5` offers 5 dossiers a second (open loop) for the latency at a given load.
 """
 
 import argparse
@@ -35,16 +40,20 @@ import httpx
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
 from motcua_shared.embedded_mongo import EmbeddedMongo
 from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo_commands import ENV as COMMANDS_ENV
+from motcua_shared.mongo_commands import read_counts
 from motcua_shared.settings import DEFAULT_AMQP_URL
 from motcua_shared.testing.system import System
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678",
            "consent": True, "preferred_channel": "zalo"}
+SERVICES = ("intake", "notify", "survey", "reporting")
 INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returned
 
 
-async def lifecycles(system: System, n: int, concurrency: int) -> tuple[list[float], list[float]]:
-    """Run n dossiers from receipt to return; (per-request latencies, per-dossier latencies)."""
+async def lifecycles(system: System, n: int, concurrency: int, rate: float | None = None) -> tuple[list[float], list[float]]:
+    """Run n dossiers from receipt to return; (per-request latencies, per-dossier latencies).
+    `rate`: offer that many new dossiers a second (open loop) instead of as fast as the desks go."""
     async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=120) as intake:
         units = (await intake.get("/api/v1/units")).json()
         unit = next(u for u in units if u.get("level") != "province")["code"]
@@ -55,6 +64,7 @@ async def lifecycles(system: System, n: int, concurrency: int) -> tuple[list[flo
         requests: list[float] = []
         dossiers: list[float] = []
         todo = iter(range(n))
+        opened = time.perf_counter()
 
         async def call(path: str, body: dict, headers: dict[str, str], expect: int) -> httpx.Response:
             started = time.perf_counter()
@@ -65,7 +75,9 @@ async def lifecycles(system: System, n: int, concurrency: int) -> tuple[list[flo
             return response
 
         async def desk_clerk() -> None:
-            for _ in todo:
+            for i in todo:
+                if rate:  # dossier i is offered at i / rate seconds into the run
+                    await asyncio.sleep(max(0.0, opened + i / rate - time.perf_counter()))
                 started = time.perf_counter()
                 received = await call("/api/v1/dossiers", {"procedure_code": procedure, "desk_check": "complete",
                                                            "channel": "direct", "citizen": CITIZEN}, desk, 201)
@@ -181,10 +193,25 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-async def report(args: argparse.Namespace, system: System, amqp_url: str, mongodb_url: str, embedded: bool) -> None:
+async def mongo_bulk_rate(mongodb_url: str, size: int, count: int = 5000) -> float:
+    """The Mongo server's own limit: insert_many of 100 same-size documents at a time."""
+    client = mongo_client(mongodb_url)
+    try:
+        collection = client["bench_bulk_limit"]["docs"]
+        started = time.perf_counter()
+        for first in range(0, count, 100):
+            await collection.insert_many([{"pad": "x" * size, "i": i} for i in range(first, first + 100)])
+        return count / (time.perf_counter() - started)
+    finally:
+        await client.drop_database("bench_bulk_limit")
+        await client.close()
+
+
+async def report(args: argparse.Namespace, system: System, amqp_url: str, mongodb_url: str, embedded: bool,
+                 commands_dir: Path) -> None:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    requests, dossiers = await lifecycles(system, args.n, args.c)
+    requests, dossiers = await lifecycles(system, args.n, args.c, args.rate)
     http_done, desks_closed = time.perf_counter(), datetime.now(timezone.utc)
     await wait_projected(system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout)
     projected = time.perf_counter()
@@ -218,12 +245,21 @@ async def report(args: argparse.Namespace, system: System, amqp_url: str, mongod
     print(f"bare broker, same run: {raw_count} messages of {size} B (median intake event): publish with confirms "
           f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event rate; consume, prefetch 1, "
           f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×")
+    print(f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
+          f"(insert_many of 100 documents of {size} B, one client)")
+    counts = read_counts(commands_dir)
+    per_service = {service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES}
+    admin = sum(sum(v.values()) for db, v in counts.items() if db not in {system.db_name(s) for s in SERVICES})
+    print("Mongo commands/dossier: " + ", ".join(f"{s} {n / args.n:.1f}" for s, n in per_service.items())
+          + f"; total {sum(per_service.values()) / args.n:.1f} (+ {admin / args.n:.1f} on admin: sessions, "
+          "pings, commits) — pymongo command monitoring in every service process")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=300, help="dossiers")
     parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
+    parser.add_argument("--rate", type=float, default=None, help="offered dossiers/s (default: as fast as possible)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for reporting to catch up")
     args = parser.parse_args()
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
@@ -233,10 +269,12 @@ def main() -> None:
         mongodb_url = mongo.url if mongo else os.environ["MONGODB_URL"]
         logs = Path(tmp) / "logs"
         logs.mkdir()
-        system = System.create(amqp_url, mongodb_url, logs)
+        commands_dir = Path(tmp) / "mongo-commands"
+        commands_dir.mkdir()
+        system = System.create(amqp_url, mongodb_url, logs, **{COMMANDS_ENV: str(commands_dir)})
         try:
             system.start()
-            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded))
+            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")
             for log in sorted(logs.glob("*.log")):

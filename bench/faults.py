@@ -17,6 +17,7 @@ SIGTERM: both stop everything it started.
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -133,6 +134,8 @@ def main() -> None:
     # A background job ignores SIGINT: SIGTERM (e.g. a test's timeout) ends the run through the
     # finally below, which stops the services, the private broker and the embedded Mongo.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    for noisy in ("aiormq", "aio_pika"):  # the broker outage is ours: its connection errors are expected
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     run_id = uuid.uuid4().hex[:8]
     logs = args.logs or Path(__file__).parent / "results" / f"faults-{run_id}"
     logs.mkdir(parents=True, exist_ok=True)

@@ -102,7 +102,8 @@ def count_changes(state: DossierState) -> list[counts.CountChange]:
 
 
 def unit_documents(states: Iterator[DossierState]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Dossier documents and counter documents ({"day": [...], "month": [...]}) of one unit."""
+    """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_month": [...]})
+    of one unit."""
     dossiers: list[dict[str, Any]] = []
     counters: dict[tuple[str, str], dict[str, Any]] = {}
     for state in states:
@@ -111,7 +112,7 @@ def unit_documents(states: Iterator[DossierState]) -> tuple[list[dict[str, Any]]
             doc = counters.setdefault((grain, doc_id), {"_id": doc_id, **labels})
             for name, value in inc.items():
                 doc[name] = doc.get(name, 0) + value
-    by_grain: dict[str, list[dict[str, Any]]] = {"day": [], "month": []}
+    by_grain: dict[str, list[dict[str, Any]]] = {"day": [], "month": [], "unit_month": []}
     for (grain, _), doc in counters.items():
         by_grain[grain].append(doc)
     return dossiers, by_grain

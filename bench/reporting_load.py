@@ -66,13 +66,13 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
     for name in c.PROJECTIONS:
         await db.drop_collection(name)
     rnd = random.Random(766)
-    written = {c.DOSSIERS: 0, c.DAILY_COUNTS: 0, c.MONTHLY_COUNTS: 0}
+    written = {c.DOSSIERS: 0, c.DAILY_COUNTS: 0, c.MONTHLY_COUNTS: 0, c.UNIT_MONTHLY_COUNTS: 0}
     for u in range(args.units):
         n = args.dossiers // args.units + (1 if u < args.dossiers % args.units else 0)
         dossiers, counters = unit_documents(unit_dossiers(u, n, years=args.years, provinces=args.provinces,
                                                           procedures=args.procedures, rnd=rnd))
         for name, docs in ((c.DOSSIERS, dossiers), (c.DAILY_COUNTS, counters["day"]),
-                           (c.MONTHLY_COUNTS, counters["month"])):
+                           (c.MONTHLY_COUNTS, counters["month"]), (c.UNIT_MONTHLY_COUNTS, counters["unit_month"])):
             for start in range(0, len(docs), BATCH):
                 await db[name].insert_many(docs[start:start + BATCH], ordered=False)
             written[name] += len(docs)
@@ -166,7 +166,8 @@ async def main(args: argparse.Namespace) -> None:
         await compare(db, f"province-year P00 {year} ({units_in_province} units)", ReportTarget(province="P00"),
                       date(year, 1, 1), date(year, 12, 31), args)
         events, rate = await projector_rate(client, f"{args.db_name}_projector", args.projector_dossiers)
-        print(f"projector: {events} events (received, handed over, resolved, returned) one transaction each: "
+        print(f"projector: {events} events (received, handed over, resolved, returned) one per transaction "
+              "(batches: bench/projector_rate.py): "
               f"{rate:,.0f} events/s")
         print(f"total {time.perf_counter() - started_at:.0f} s")
         if embedded is None:  # an embedded server's files are simply removed

@@ -6,12 +6,15 @@ import logging
 
 from pymongo import AsyncMongoClient
 
+from motcua_shared.mongo_commands import listeners_from_env
+
 log = logging.getLogger(__name__)
 
 
 def mongo_client(url: str, **options: object) -> AsyncMongoClient:
     # tz_aware: datetimes come back aware (UTC), as every motcua time must be.
-    return AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard", **options)
+    listeners = [*options.pop("event_listeners", []), *listeners_from_env()]  # type: ignore[misc]
+    return AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard", event_listeners=listeners, **options)
 
 
 async def close_client(client: AsyncMongoClient, timeout: float = 3.0) -> None:

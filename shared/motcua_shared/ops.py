@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
 
 from motcua_shared.amqp_probe import AmqpProbe
+from motcua_shared.consumer_metrics import ConsumerMetrics
 from motcua_shared.gauge_refresh import GaugeRefresher, GaugeSource
 from motcua_shared.health import LIVENESS_PATH, READINESS_PATH, Check, Readiness, health_router
 from motcua_shared.logs import quiet_access_log
@@ -51,10 +52,15 @@ class Operations:
         app.state.ops = self
 
     def broker_middleware(self) -> RabbitPrometheusMiddleware:
-        """For EventConsumer.start(middlewares=[...]): FastStream's motcua_broker_* metrics."""
+        """For EventConsumer.start(middlewares=[...]): FastStream's motcua_broker_* metrics of what
+        the consumer's broker publishes (dead letters)."""
         if self._broker_metrics is None:
             self._broker_metrics = broker_metrics(self.registry, self.service)
         return self._broker_metrics
+
+    def consumer_metrics(self) -> ConsumerMetrics:
+        """For EventConsumer.start(metrics=...): what the consumer received and how it settled it."""
+        return ConsumerMetrics(self.registry, self.service)
 
     def start(self, checks: Mapping[str, Check], *gauges: GaugeSource) -> None:
         self.readiness.use(checks)

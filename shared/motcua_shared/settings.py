@@ -60,3 +60,16 @@ class CommonSettings(BaseSettings):
         15.0, gt=0, validation_alias=_env("METRICS_REFRESH_SECONDS"),
         description="How often gauges that need a query (backlogs, queue depth) are refreshed",
     )
+    consumer_prefetch: int = Field(
+        200, ge=1, validation_alias=_env("CONSUMER_PREFETCH"),
+        description="Unacknowledged events a consumer holds at once (RabbitMQ prefetch)",
+    )
+    consumer_batch_max: int = Field(
+        100, ge=1, validation_alias=_env("CONSUMER_BATCH_MAX"),
+        description="Most events a consumer handles in one transaction",
+    )
+    consumer_batch_wait_ms: float = Field(
+        50.0, ge=0, validation_alias=_env("CONSUMER_BATCH_WAIT_MS"),
+        description="How long a batch already flowing may wait to fill; a lone event goes at once",
+    )
+

@@ -75,3 +75,47 @@ async def test_queue_depth_recovers_after_the_broker_connection_is_cut(amqp_url,
         assert await probe.queue_depth(spec.queue) == (0, 0)
     finally:
         await probe.close()
+
+
+async def test_a_consumer_consumes_again_after_the_broker_connection_is_cut(
+        amqp_url, exchange_name, amqp_cleanup, proxy):
+    """Regression (fault run, broker stop_app/start_app): the batch consumer's connection came
+    back but its consumer did not, so nothing was consumed after the outage."""
+    import aio_pika
+
+    from motcua_shared.consumer import EventConsumer
+    from motcua_shared.events import DossierReceived
+    from motcua_shared.topology import declare_exchange
+
+    from .test_consumer_integration import _envelope
+
+    spec = ConsumerSpec(exchange_name, "probe", ("dossier.#",))
+    seen: list[str] = []
+
+    async def handle(envelope):
+        seen.append(envelope.aggregate_id)
+
+    consumer = EventConsumer(spec, {DossierReceived: handle})
+    await consumer.start(_through(amqp_url, proxy))
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        exchange = await declare_exchange(await connection.channel(), exchange_name)
+
+        async def publish(code: str) -> None:
+            await exchange.publish(aio_pika.Message(_envelope(code).model_dump_json().encode()),
+                                   routing_key="dossier.received")
+
+        await publish("before")
+        await eventually(lambda: _async(seen == ["before"]))
+        await proxy.close()
+        await asyncio.sleep(0.5)
+        await proxy.open()
+        await publish("after")
+        await eventually(lambda: _async(seen == ["before", "after"]), timeout=60)
+    finally:
+        await connection.close()
+        await consumer.stop()
+
+
+async def _async(value: bool) -> bool:
+    return value

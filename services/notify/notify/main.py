@@ -13,7 +13,7 @@ from motcua_shared.body_limit import BodyLimit
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.event_log import event_log_router
-from motcua_shared.health import broker_ping, mongo_ping
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.ops import Operations
 from motcua_shared.secrets_check import refuse_weak_secrets
@@ -37,9 +37,9 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime = await Runtime.start(settings, clock,
-                                                          broker_middlewares=[ops.broker_middleware()])
-        assert runtime.consumer.broker is not None  # started
-        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": broker_ping(runtime.consumer.broker)},
+                                                          broker_middlewares=[ops.broker_middleware()],
+                                                          consumer_metrics=ops.consumer_metrics())
+        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
                   MessageStatusGauge(runtime.store.messages))
         try:

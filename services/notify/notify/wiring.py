@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 from pymongo import AsyncMongoClient
 
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
+from motcua_shared.consumer_metrics import ConsumerMetrics
 from motcua_shared.events import MessageChannel
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
@@ -30,7 +31,7 @@ from notify.adapters.zalo_client import ZaloClient
 from notify.adapters.zalo_tokens import ZaloTokens
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher
-from notify.app.officer_alerts import AlertOfficers
+from notify.app.officer_alerts import AlertOfficers, with_officer_alerts
 from notify.app.opt_outs import RecordOptOut
 from notify.app.ports import Clock
 from notify.app.receipts import ApplyReceipt
@@ -58,7 +59,8 @@ class Runtime:
 
     @classmethod
     async def start(cls, settings: NotifySettings, clock: Clock, *,
-                    broker_middlewares: Sequence[Any] = ()) -> "Runtime":
+                    broker_middlewares: Sequence[Any] = (),
+                    consumer_metrics: ConsumerMetrics | None = None) -> "Runtime":
         mongo = mongo_client(settings.mongodb_url)
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
@@ -97,19 +99,18 @@ class Runtime:
         alert_officers = AlertOfficers(officer_alerts, EmailClient(
             http, settings.email_url, settings.email_api_key, settings.email_sender), clock)
         consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
-                                 {model: accept for model in HANDLED_EVENTS}
-                                 | {model: alert_officers for model in DEADLINE_EVENTS})
+                                 batch_handler=with_officer_alerts(accept.accept_batch, alert_officers),
+                                 events=(*HANDLED_EVENTS, *DEADLINE_EVENTS), limits=BatchLimits.of(settings))
         runtime = cls(mongo, http, outbox, store, accept, receipts,
                       RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
                       dispatcher, relay, consumer, [])
         relay.start()
         runtime.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
         try:
-            # The shared consumer takes one event at a time, in queue order: a dossier's events
-            # are handled in the order intake published them (a death is known before its survey).
-            await consumer.start(settings.amqp_url,
-                                 description="Dossier and survey events that call for a message to the citizen",
-                                 middlewares=broker_middlewares)
+            # The shared consumer hands over batches in queue order and accept_batch plans them in
+            # that order: a dossier's events are handled in the order intake published them (a
+            # death is known before its survey).
+            await consumer.start(settings.amqp_url, middlewares=broker_middlewares, metrics=consumer_metrics)
         except BaseException:
             await runtime.stop()
             raise

@@ -3,7 +3,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,9 +13,9 @@ from fastapi import FastAPI
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.backlog_gauges import QueueDepthGauge
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.events import Envelope
-from motcua_shared.health import broker_ping, mongo_ping
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
@@ -51,14 +51,15 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         await ensure_indexes(db)
         store = MongoProjectionStore(client, db)
 
-        async def project(envelope: Envelope[Any]) -> None:
-            await projector.project(envelope)
+        async def project(envelopes: Sequence[Envelope[Any]]) -> None:
+            await projector.project_batch(envelopes)
 
         async def reject(event: ParkedEvent, reason: str) -> None:
             await consumer.dead_letter(event.body.encode(), event.routing_key, reason)
 
         spec = consumer_spec(settings.exchange, SERVICE)
-        consumer = EventConsumer(spec, dict.fromkeys(PROJECTED_EVENTS, project))
+        consumer = EventConsumer(spec, batch_handler=project, events=PROJECTED_EVENTS,
+                                 limits=BatchLimits.of(settings))
         projector = Projector(store, clock, reject)
         sweeper = ParkedSweeper(store, projector, consumer.dead_letter, clock,
                                 timedelta(minutes=settings.park_max_age_minutes))
@@ -68,11 +69,10 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         app.state.sweeper = sweeper
         sweeping: asyncio.Task[None] | None = None
         try:
-            broker = await consumer.start(settings.amqp_url,
-                                          description="Dossier events and survey answers → projections",
-                                          middlewares=[ops.broker_middleware()])
+            await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
+                                 metrics=ops.consumer_metrics())
             sweeping = asyncio.create_task(sweeper.run(settings.sweep_interval_seconds))
-            ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
+            ops.start({"mongodb": mongo_ping(client), "rabbitmq": consumer.ping},
                       QueueDepthGauge(ops.amqp, spec))
             yield
         finally:

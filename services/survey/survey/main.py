@@ -1,7 +1,7 @@
 """Composition root: settings → adapters → use cases → HTTP routers and the event consumer.
 
 The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox relay task,
-the FastStream broker that consumes `dossier.result_returned` from survey's quorum queue, and
+the batch consumer of `dossier.result_returned` on survey's quorum queue, and
 the metrics refresh. /healthz, /readyz and /metrics come from motcua_shared.ops.
 """
 
@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.consumer import EventConsumer
+from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.event_log import event_log_router
 from motcua_shared.events import ResultReturned
-from motcua_shared.health import broker_ping, mongo_ping
+from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
@@ -77,12 +77,13 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             clock=clock,
         )
         spec = consumer_spec(settings.exchange, "survey")
-        consumer = EventConsumer(spec, {ResultReturned: OpenSurvey(surveys, rules, clock, relay.wake)})
+        consumer = EventConsumer(spec, batch_handler=OpenSurvey(surveys, rules, clock, relay.wake).open_batch,
+                                 events=[ResultReturned], limits=BatchLimits.of(settings))
         app.state.consumer = consumer
         try:
-            broker = await consumer.start(settings.amqp_url, description="Opens one survey per returned dossier",
-                                          middlewares=[ops.broker_middleware()])
-            ops.start({"mongodb": mongo_ping(client), "rabbitmq": broker_ping(broker)},
+            await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
+                                 metrics=ops.consumer_metrics())
+            ops.start({"mongodb": mongo_ping(client), "rabbitmq": consumer.ping},
                       OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec))
             yield
         finally:

@@ -11,6 +11,7 @@ from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import Outbox
+from motcua_shared.transactions import run_in_transaction
 
 from intake.adapters.documents import from_document, to_document
 from intake.domain.dossier import Dossier
@@ -68,14 +69,10 @@ class MongoUnitOfWork:
         self.client, self.db, self.outbox, self.on_commit = client, db, outbox, on_commit
 
     async def run(self, work: Callable[[MongoTransaction], Awaitable[T]]) -> T:
-        async with self.client.start_session() as session:
+        async def callback(s: AsyncClientSession) -> T:
+            return await work(MongoTransaction(self.db, s, self.outbox))
 
-            async def callback(s: AsyncClientSession) -> T:
-                return await work(MongoTransaction(self.db, s, self.outbox))
-
-            result = await session.with_transaction(callback)
-        self.on_commit()
-        return result
+        return await run_in_transaction(self.client, callback, after_commit=self.on_commit)
 
 
 class MongoDossierReader:

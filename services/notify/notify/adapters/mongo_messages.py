@@ -5,22 +5,24 @@ update of a message is conditional on the message being exactly as it was read (
 claim token, version), so a stale writer changes nothing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from motcua_shared.events import Envelope, MessageChannel
 from motcua_shared.outbox import Outbox
+from motcua_shared.transactions import run_in_transaction
 
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,
 )
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
+from notify.app.ports import EventRecord
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -52,40 +54,58 @@ class MongoMessageStore:
     async def facts(self, dossier_code: str) -> DossierFacts:
         return facts_from_document(await self.dossiers.find_one({"_id": dossier_code}))
 
-    async def record_event(self, event_id: str, at: datetime, *, dossier_code: str,
-                           facts: DossierFacts | None, message: Message | None,
-                           event: Envelope[Any] | None) -> bool:
+    async def facts_of(self, dossier_codes: Collection[str]) -> dict[str, DossierFacts]:
+        cursor = self.dossiers.find({"_id": {"$in": list(dossier_codes)}})
+        return {doc["_id"]: facts_from_document(doc) async for doc in cursor}
+
+    async def processed_among(self, event_ids: Collection[str]) -> set[str]:
+        cursor = self.processed.find({"_id": {"$in": list(event_ids)}}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
+
+    async def record_events(self, records: Sequence[EventRecord]) -> bool:
+        """One transaction, a fixed number of round trips: a read of the dossiers' message
+        counters, then one bulk write per collection. Each dossier's messages are numbered
+        1, 2, 3… in the order they were made (one consumer at a time makes them in event
+        order); two writers at once would conflict on the counter, not share a number."""
+        codes = sorted({r.dossier_code for r in records})
+
         async def write(session: AsyncClientSession) -> None:
-            await self.processed.insert_one({"_id": event_id, "at": at, "expires_at": at + self.ttl},
-                                            session=session)
-            if facts is not None:
-                await self.dossiers.update_one(
-                    {"_id": dossier_code},
-                    {"$set": facts_document(facts) | {"updated_at": at, "expires_at": at + self.ttl}},
-                    upsert=True, session=session)
-            if message is not None:
-                document = to_document(message, self.ttl)
-                document["dossier_seq"] = await self._next_seq(dossier_code, at, session)
-                await self.messages.insert_one(document, session=session)
-            if event is not None:
-                await self.outbox.add(event, session=session)
+            made = {doc["_id"]: doc.get("messages_made", 0) async for doc in self.dossiers.find(
+                {"_id": {"$in": codes}}, {"messages_made": 1}, session=session)}
+            dossiers: dict[str, dict[str, Any]] = {}
+            messages = []
+            for r in records:
+                if r.facts is None and r.message is None:
+                    continue
+                update = dossiers.setdefault(r.dossier_code, {"$set": {}, "$inc": {}})
+                update["$set"] |= {"updated_at": r.at, "expires_at": r.at + self.ttl}
+                if r.facts is not None:
+                    update["$set"] |= facts_document(r.facts)
+                if r.message is not None:
+                    made[r.dossier_code] = made.get(r.dossier_code, 0) + 1
+                    update["$inc"]["messages_made"] = update["$inc"].get("messages_made", 0) + 1
+                    messages.append(to_document(r.message, self.ttl) | {"dossier_seq": made[r.dossier_code]})
+            await self.processed.insert_many([{"_id": r.event_id, "at": r.at, "expires_at": r.at + self.ttl}
+                                              for r in records], ordered=True, session=session)
+            if dossiers:
+                await self.dossiers.bulk_write([UpdateOne({"_id": code}, {k: v for k, v in update.items() if v},
+                                                          upsert=True) for code, update in dossiers.items()],
+                                               ordered=True, session=session)
+            if messages:
+                await self.messages.insert_many(messages, ordered=True, session=session)
+            for r in records:
+                if r.event is not None:
+                    await self.outbox.add(r.event, session=session)
 
         try:
             await self._transaction(write)
-        except DuplicateKeyError:
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if isinstance(exc, BulkWriteError) and not _only_duplicates(exc):
+                raise
             return False
-        if event is not None:
+        if any(r.event is not None for r in records):
             self.on_commit()
         return True
-
-    async def _next_seq(self, dossier_code: str, at: datetime, session: AsyncClientSession) -> int:
-        """1, 2, 3… per dossier, the order its messages were made (one consumer at a time makes
-        them in event order); two writers at once would conflict on the counter, not share a number."""
-        doc = await self.dossiers.find_one_and_update(
-            {"_id": dossier_code},
-            {"$inc": {"messages_made": 1}, "$set": {"updated_at": at, "expires_at": at + self.ttl}},
-            upsert=True, return_document=ReturnDocument.AFTER, session=session)
-        return doc["messages_made"]
 
     async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
         """Up to `limit` due messages claimed for `token`; never one while an earlier message of
@@ -159,8 +179,11 @@ class MongoMessageStore:
         return [from_document(doc) for doc in await cursor.to_list(length=200)]
 
     async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:
-        async with self.client.start_session() as session:
-            await session.with_transaction(write)
+        await run_in_transaction(self.client, write)
+
+
+def _only_duplicates(exc: BulkWriteError) -> bool:
+    return all(error.get("code") == 11000 for error in exc.details.get("writeErrors", []))
 
 
 def _as_read(message: Message) -> dict[str, Any]:

@@ -1,12 +1,14 @@
-"""Use case: an event arrived; store the message it calls for (or why none), exactly once.
+"""Use case: events arrived; store the message each calls for (or why none), exactly once.
 
-The event id is stored with the message, the dossier facts and any event we publish, in one
-transaction: a redelivered event, or two consumers racing on it, finds the id taken and
-changes nothing (never twice, step 1).
+The event ids are stored with the messages, the dossier facts and any event we publish, in one
+transaction per batch: a redelivered event, or two consumers racing on it, finds the id taken
+and changes nothing (never twice, step 1). Within a batch, events are planned in arrival order,
+each seeing the facts the ones before it recorded (a death is known before its survey).
+Decree 118/2025/NĐ-CP art. 22 and Circular 03/2025/TT-VPCP: the citizen is told of each step.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,11 +17,11 @@ from motcua_shared.phones import InvalidPhone, normalise_phone
 from motcua_shared.privacy import mask_phone
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, MessageStore, OptOutStore
+from notify.app.ports import Clock, EventRecord, MessageStore, OptOutStore
 from notify.domain.delivery_policy import first_channel
 from notify.domain.message import Message, Status, message_id
 from notify.domain.phone import phone_key
-from notify.domain.planning import Plan, plan_event
+from notify.domain.planning import DossierFacts, Plan, plan_event
 from notify.domain.quiet_hours import QuietHours
 from notify.domain.rendering import MessageTooLong, render
 from notify.domain.templates import TEMPLATES
@@ -36,29 +38,56 @@ class AcceptEvent:
         self.zalo_enabled, self.template_ids, self.wake = zalo_enabled, template_ids, wake
 
     async def __call__(self, envelope: Envelope[Any]) -> None:
-        code = getattr(envelope.payload, "dossier_code", None) or envelope.aggregate_id
-        facts = await self.store.facts(code)
-        plan = plan_event(envelope.payload, envelope.aggregate_id, facts, self.lookup_url)
-        now = self.clock.now()
-        message = await self._message(envelope, plan, now) if plan.message else None
-        event = None
-        if message is not None and message.status == Status.FAILED:
-            event = status_event(message, Status.FAILED, now, reason=message.reason)
-            message.version = 1
-        stored = await self.store.record_event(
-            str(envelope.event_id), now, dossier_code=plan.dossier_code,
-            facts=plan.facts if plan.facts not in (None, facts) else None, message=message, event=event)
-        if not stored:
-            log.info("event %s already handled; nothing to do", envelope.event_id)
-        elif message is None:
-            log.info("no message for %s %s: %s", envelope.event_type, plan.dossier_code, plan.skipped)
-        else:
-            log.info("message %s (%s) for %s to %s: %s%s", message.id, message.kind, plan.dossier_code,
-                     mask_phone(message.phone), message.status, f" ({message.reason})" if message.reason else "")
-            if message.status == Status.QUEUED:
-                self.wake()
+        await self.accept_batch([envelope])
 
-    async def _message(self, envelope: Envelope[Any], plan: Plan, now: datetime) -> Message:
+    async def accept_batch(self, envelopes: Sequence[Envelope[Any]]) -> None:
+        """A batch of events, in arrival order, with one read each of the dossiers' facts, the
+        processed ids and the opt-outs, and one transaction for all their effects."""
+        codes = [_dossier_code(envelope) for envelope in envelopes]
+        facts = await self.store.facts_of(set(codes))
+        done = await self.store.processed_among({str(envelope.event_id) for envelope in envelopes})
+        opted_out = await self.opt_outs.opted_out_among(self._phone_keys(envelopes))
+        now = self.clock.now()
+        records: list[EventRecord] = []
+        for envelope, code in zip(envelopes, codes):
+            event_id = str(envelope.event_id)
+            if event_id in done:
+                log.info("event %s already handled; nothing to do", envelope.event_id)
+                continue
+            done.add(event_id)
+            known = facts.get(code, DossierFacts())
+            plan = plan_event(envelope.payload, envelope.aggregate_id, known, self.lookup_url)
+            if plan.facts not in (None, known):
+                facts[plan.dossier_code] = plan.facts
+            message = self._message(envelope, plan, now, opted_out) if plan.message else None
+            event = None
+            if message is not None and message.status == Status.FAILED:
+                event = status_event(message, Status.FAILED, now, reason=message.reason)
+                message.version = 1
+            records.append(EventRecord(event_id, now, plan.dossier_code,
+                                       plan.facts if plan.facts not in (None, known) else None, message, event))
+            _log_outcome(envelope, plan, message)
+        if not records:
+            return
+        if not await self.store.record_events(records):
+            if len(records) > 1:  # a racing consumer recorded one of them: split to find it
+                raise RuntimeError("an event of this batch was recorded meanwhile")
+            log.info("event %s already handled; nothing to do", records[0].event_id)
+            return
+        if any(r.message is not None and r.message.status == Status.QUEUED for r in records):
+            self.wake()
+
+    def _phone_keys(self, envelopes: Sequence[Envelope[Any]]) -> set[str]:
+        keys = set()
+        for envelope in envelopes:
+            contact = getattr(envelope.payload, "contact", None)
+            try:
+                keys.add(phone_key(normalise_phone(getattr(contact, "phone", None) or ""), self.phone_secret))
+            except InvalidPhone:
+                pass
+        return keys
+
+    def _message(self, envelope: Envelope[Any], plan: Plan, now: datetime, opted_out: set[str]) -> Message:
         assert plan.message is not None and plan.contact is not None
         kind = plan.message.kind
         message = Message(
@@ -74,7 +103,7 @@ class AcceptEvent:
         except InvalidPhone as exc:
             message.reason = f"invalid_phone: {exc}"
             return message
-        if await self.opt_outs.is_opted_out(phone_key(message.phone, self.phone_secret)):
+        if phone_key(message.phone, self.phone_secret) in opted_out:
             message.reason = "opted_out: the citizen asked not to receive messages"
             return message
         try:
@@ -85,3 +114,15 @@ class AcceptEvent:
         message.status = Status.QUEUED
         message.not_before = self.quiet.release_at(now)
         return message
+
+
+def _dossier_code(envelope: Envelope[Any]) -> str:
+    return getattr(envelope.payload, "dossier_code", None) or envelope.aggregate_id
+
+
+def _log_outcome(envelope: Envelope[Any], plan: Plan, message: Message | None) -> None:
+    if message is None:
+        log.info("no message for %s %s: %s", envelope.event_type, plan.dossier_code, plan.skipped)
+    else:
+        log.info("message %s (%s) for %s to %s: %s%s", message.id, message.kind, plan.dossier_code,
+                 mask_phone(message.phone), message.status, f" ({message.reason})" if message.reason else "")

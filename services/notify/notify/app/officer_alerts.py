@@ -6,12 +6,13 @@ only the alerts not yet sent go again; an alert is sent twice only if notify die
 provider's answer and the mark (the provider gets the same `reference`)."""
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from motcua_shared.events import Envelope
 
 from notify.app.ports import Clock
-from notify.domain.officer_alerts import OfficerAlert, plan_officer_alerts
+from notify.domain.officer_alerts import DEADLINE_EVENTS, OfficerAlert, plan_officer_alerts
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +47,20 @@ class AlertOfficers:
             await self.store.mark_sent(alert.id, provider_id, self.clock.now())
             log.info("%s alert for %s e-mailed to officer %s (%s)", alert.kind, alert.dossier_code,
                      alert.officer_id, alert.role)
+
+
+def with_officer_alerts(accept_batch: Callable[[Sequence[Envelope[Any]]], Awaitable[None]],
+                        alert_officers: AlertOfficers) -> Callable[[Sequence[Envelope[Any]]], Awaitable[None]]:
+    """One batch handler for notify's queue: the citizens' events planned together in one
+    transaction, then each deadline event's officer alerts. A failure redelivers the batch (split
+    by the consumer): both halves are idempotent, so nothing goes twice."""
+
+    async def handle(envelopes: Sequence[Envelope[Any]]) -> None:
+        citizens = [e for e in envelopes if not isinstance(e.payload, DEADLINE_EVENTS)]
+        if citizens:
+            await accept_batch(citizens)
+        for envelope in envelopes:
+            if isinstance(envelope.payload, DEADLINE_EVENTS):
+                await alert_officers(envelope)
+
+    return handle

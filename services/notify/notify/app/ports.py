@@ -1,6 +1,8 @@
 """What the use cases need from the outside, as small interfaces (adapters implement them;
 unit tests use in-memory fakes of these, never of MongoDB or RabbitMQ)."""
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -23,13 +25,31 @@ class ChannelClient(Protocol):
     async def send(self, message: Message) -> SendResult: ...
 
 
+@dataclass(frozen=True)
+class EventRecord:
+    """One event's effect: its id, the dossier's new facts (None: unchanged), the message it
+    calls for and the event to publish about it (both optional)."""
+
+    event_id: str
+    at: datetime
+    dossier_code: str
+    facts: DossierFacts | None
+    message: Message | None
+    event: Envelope[Any] | None
+
+
 class MessageStore(Protocol):
     async def facts(self, dossier_code: str) -> DossierFacts: ...
 
-    async def record_event(self, event_id: str, at: datetime, *, dossier_code: str,
-                           facts: DossierFacts | None, message: Message | None,
-                           event: Envelope[Any] | None) -> bool:
-        """Store an event's effect once; False when this event was already recorded."""
+    async def facts_of(self, dossier_codes: Collection[str]) -> dict[str, DossierFacts]:
+        """The facts of several dossiers in one read (unknown ones are absent)."""
+
+    async def processed_among(self, event_ids: Collection[str]) -> set[str]:
+        """Which of these events were already recorded, in one read."""
+
+    async def record_events(self, records: Sequence[EventRecord]) -> bool:
+        """Store the effects of a batch of events, in order, in one transaction; False (and
+        nothing stored) when one of them was already recorded."""
 
     async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
         """Up to `limit` due messages claimed for `token` (queued -> sending, lease until
@@ -57,5 +77,8 @@ class MessageStore(Protocol):
 
 class OptOutStore(Protocol):
     async def is_opted_out(self, phone_key: str) -> bool: ...
+
+    async def opted_out_among(self, phone_keys: Collection[str]) -> set[str]:
+        """Which of these phone keys opted out, in one read."""
 
     async def add(self, phone_key: str, *, source: str, at: datetime, by: str | None) -> bool: ...

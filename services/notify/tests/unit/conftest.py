@@ -34,17 +34,24 @@ class InMemoryMessageStore:
     async def facts(self, dossier_code):
         return self.dossiers.get(dossier_code, DossierFacts())
 
-    async def record_event(self, event_id, at, *, dossier_code, facts, message, event):
-        if event_id in self.processed:
-            return False
-        self.processed.add(event_id)
-        if facts is not None:
-            self.dossiers[dossier_code] = facts
-        if message is not None:
-            self.messages[message.id] = copy.deepcopy(message)
-            self.made.append(message.id)
-        if event is not None:
-            self.events.append(event)
+    async def facts_of(self, dossier_codes):
+        return {code: self.dossiers[code] for code in dossier_codes if code in self.dossiers}
+
+    async def processed_among(self, event_ids):
+        return self.processed & set(event_ids)
+
+    async def record_events(self, records):
+        if any(r.event_id in self.processed for r in records):
+            return False  # the transaction stores nothing
+        for r in records:
+            self.processed.add(r.event_id)
+            if r.facts is not None:
+                self.dossiers[r.dossier_code] = r.facts
+            if r.message is not None:
+                self.messages[r.message.id] = copy.deepcopy(r.message)
+                self.made.append(r.message.id)
+            if r.event is not None:
+                self.events.append(r.event)
         return True
 
     async def claim_due(self, now, lease_until, token, limit):
@@ -125,6 +132,9 @@ class InMemoryOptOuts:
 
     async def is_opted_out(self, phone_key):
         return phone_key in self.keys
+
+    async def opted_out_among(self, phone_keys):
+        return self.keys & set(phone_keys)
 
     async def add(self, phone_key, *, source, at, by):
         new = phone_key not in self.keys

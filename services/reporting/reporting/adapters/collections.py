@@ -3,6 +3,8 @@
 Projections (dropped and rebuilt by `reporting-rebuild`):
 - `dossiers`: one small state per dossier, no personal data; indexed for "overdue as of X";
 - `daily_counts` / `monthly_counts`: counters per unit × local day (month) × procedure;
+- `unit_monthly_counts`: the same per unit × month, all procedures together: what reports by
+  unit or month over a province or a year read (a twelfth of a year's rows per procedure);
 - `satisfaction_daily`, `survey_answers`: satisfaction counters and one answer per dossier;
 - `feedback_daily`: feedback (phản ánh, kiến nghị) received / answered on time / late per unit ×
   local day of receipt;
@@ -17,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 DOSSIERS = "dossiers"
 DAILY_COUNTS = "daily_counts"
 MONTHLY_COUNTS = "monthly_counts"
+UNIT_MONTHLY_COUNTS = "unit_monthly_counts"
 SATISFACTION_DAILY = "satisfaction_daily"
 SURVEY_ANSWERS = "survey_answers"
 FEEDBACK_DAILY = "feedback_daily"
@@ -25,7 +28,7 @@ PROCESSED_EVENTS = "processed_events"
 PARKED_EVENTS = "parked_events"
 API_KEYS = "api_keys"
 
-PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
+PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, UNIT_MONTHLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
                PROCESSED_EVENTS, PARKED_EVENTS, FEEDBACK_DAILY)
 
 _SCOPES = ("unit_code", "province_code")
@@ -38,9 +41,11 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         await db[DOSSIERS].create_index([(scope, ASCENDING), ("overdue_until", ASCENDING), ("due_day", ASCENDING)])
         await db[DAILY_COUNTS].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
+        await db[UNIT_MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
+    await db[PARKED_EVENTS].create_index([("aggregate_id", ASCENDING)])  # a batch reads its dossiers' parked events
     await db[API_KEYS].create_index([("hash", ASCENDING)], unique=True)
 
 

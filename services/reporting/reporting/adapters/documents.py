@@ -44,19 +44,25 @@ def dossier_state(doc: dict[str, Any]) -> DossierState:
     return DossierState(code=doc["_id"], **values)
 
 
+UNIT_MONTH = "unit_month"
 CounterUpdates = dict[tuple[str, str], tuple[dict[str, int], dict[str, Any]]]
 
 
 def counter_updates(state: DossierState, changes: list[CountChange]) -> CounterUpdates:
-    """{(grain "day" | "month", counter doc id): ($inc, $setOnInsert)}."""
-    labels = {"unit_code": state.unit_code, "unit_name": state.unit_name, "province_code": state.province_code,
-              "procedure_code": state.procedure_code, "procedure_name": state.procedure_name,
-              "field_code": state.field_code}
+    """{(grain, counter doc id): ($inc, $setOnInsert)}: grain "day" and "month" per unit ×
+    procedure, and "unit_month" per unit alone, the rollup province and year reports read."""
+    unit = {"unit_code": state.unit_code, "unit_name": state.unit_name, "province_code": state.province_code}
+    labels = unit | {"procedure_code": state.procedure_code, "procedure_name": state.procedure_name,
+                     "field_code": state.field_code}
     updates: CounterUpdates = {}
     for change in changes:
-        for grain, value in (("day", day_key(change.day)), ("month", month_of(change.day))):
-            doc_id = f"{state.unit_code}|{value}|{state.procedure_code}"
-            inc, _ = updates.setdefault((grain, doc_id), ({}, labels | {grain: value}))
+        month = month_of(change.day)
+        for grain, doc_id, doc_labels in (
+                ("day", f"{state.unit_code}|{day_key(change.day)}|{state.procedure_code}",
+                 labels | {"day": day_key(change.day)}),
+                ("month", f"{state.unit_code}|{month}|{state.procedure_code}", labels | {"month": month}),
+                (UNIT_MONTH, f"{state.unit_code}|{month}", unit | {"month": month})):
+            inc, _ = updates.setdefault((grain, doc_id), ({}, doc_labels))
             inc[change.name] = inc.get(change.name, 0) + 1
     return updates
 

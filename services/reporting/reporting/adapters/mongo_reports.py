@@ -25,6 +25,7 @@ GROUP_FIELDS = {
     "officer": ("officer_id", "officer_id"),
     "month": ("month", "month"),
 }
+UNIT_ROLLUP_GROUPS = frozenset({"unit", "month"})
 
 
 def target_filter(target: ReportTarget) -> dict[str, str]:
@@ -71,7 +72,9 @@ class MongoReportReader:
 
     async def _months(self, target: ReportTarget, month_range: dict[str, str], group_by: str) -> dict[str, Labelled]:
         match = target_filter(target) | {"month": month_range}
-        return await _grouped_sums(self.db[c.MONTHLY_COUNTS], match, group_by, ALL_FIELDS)
+        # By unit or month, the per-unit rollup answers with a fraction of the rows.
+        collection = c.UNIT_MONTHLY_COUNTS if group_by in UNIT_ROLLUP_GROUPS else c.MONTHLY_COUNTS
+        return await _grouped_sums(self.db[collection], match, group_by, ALL_FIELDS)
 
     async def period_counts(self, target: ReportTarget, slices: PeriodSlices, group_by: str) -> dict[str, Labelled]:
         result: dict[str, Labelled] = {}

@@ -61,8 +61,22 @@ class ProjectionTx(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Preload:
+    """What a batch will read, so the store can fetch it with one `$in` read per collection."""
+
+    event_ids: frozenset[str] = frozenset()
+    dossier_codes: frozenset[str] = frozenset()
+    unit_codes: frozenset[str] = frozenset()
+
+
 class ProjectionStore(Protocol):
-    async def in_transaction(self, work: Callable[[ProjectionTx], Awaitable[T]]) -> T: ...
+    async def in_transaction(self, work: Callable[[ProjectionTx], Awaitable[T]],
+                             preload: Preload = Preload()) -> T:
+        """Run `work` in one transaction; what `preload` names is read up front (one `$in` read
+        per collection) and everything written is flushed at the end (one bulk write each)."""
+        ...
+
     async def parked_since_before(self, moment: datetime) -> list[ParkedEvent]: ...
     async def stored_version(self, code: str) -> int: ...
     async def remove_parked(self, event: ParkedEvent) -> bool: ...

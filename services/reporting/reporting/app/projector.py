@@ -1,4 +1,4 @@
-"""Applies events to the projections: idempotent, in dossier-version order, one transaction each.
+"""Applies events to the projections: idempotent, in dossier-version order, a batch per transaction.
 
 - an event already processed, or of a version the dossier already has, changes nothing;
 - an event ahead of its predecessor is parked and applied when the gap is filled (in the
@@ -8,8 +8,12 @@
   transaction, so the event that filled the gap still commits (a retried transaction may
   reject it twice: the DLQ gets a copy at least once, never none).
 
-Used by the live consumer and by the rebuild alike. Events are applied one at a time (the
-lock), and one consumer runs per database. Not for lack of conflict detection (SecantusDB, like
+Used by the live consumer and by the rebuild alike. The consumer hands over a batch; its
+events are applied in arrival order, one after the other, in one transaction whose reads were
+fetched up front and whose writes are flushed at the end (the store merges every counter
+increment per document: Preload, adapters/projection_batch.py). A PermanentError from any event
+aborts the whole batch; the consumer then splits it to find that event. Batches are applied one
+at a time (the lock), and one consumer runs per database. Not for lack of conflict detection (SecantusDB, like
 MongoDB, aborts the second of two transactions writing the same document with a WriteConflict,
 and with_transaction retries it), but because snapshot isolation allows write skew here: a
 transaction parking v2 and one applying v1 write different documents, the drain does not see
@@ -20,7 +24,7 @@ shared counter documents.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -30,7 +34,7 @@ from motcua_shared.events import (
     Envelope, EventPayload, FeedbackAnswered, FeedbackOpened, SurveyAnswered, all_event_models, parse_envelope,
 )
 
-from reporting.app.ports import ParkedEvent, ProjectionStore, ProjectionTx
+from reporting.app.ports import ParkedEvent, Preload, ProjectionStore, ProjectionTx
 from reporting.domain.dossier import DossierState, InconsistentEvent, apply_event
 from reporting.domain.feedback import feedback_count
 from reporting.domain.satisfaction import answer_from
@@ -63,12 +67,26 @@ class Projector:
         self.lock = asyncio.Lock()  # one event at a time: no park/drain write skew (module docstring)
 
     async def project(self, envelope: Envelope[Any]) -> Outcome:
+        return await self.project_batch([envelope])
+
+    async def project_batch(self, envelopes: Sequence[Envelope[Any]]) -> Outcome:
+        """Apply `envelopes` in order in one transaction; the outcome adds theirs up."""
         async with self.lock:
+            return await self.store.in_transaction(lambda tx: self._each(tx, envelopes), preload_for(envelopes))
+
+    async def _each(self, tx: ProjectionTx, envelopes: Sequence[Envelope[Any]]) -> Outcome:
+        total = Outcome()
+        for envelope in envelopes:
             if isinstance(envelope.payload, SurveyAnswered):
-                return await self.store.in_transaction(lambda tx: self._answer(tx, envelope))
-            if isinstance(envelope.payload, FEEDBACK_EVENTS):
-                return await self.store.in_transaction(lambda tx: self._feedback(tx, envelope))
-            return await self.store.in_transaction(lambda tx: self._dossier_event(tx, envelope))
+                outcome = await self._answer(tx, envelope)
+            elif isinstance(envelope.payload, FEEDBACK_EVENTS):
+                outcome = await self._feedback(tx, envelope)
+            else:
+                outcome = await self._dossier_event(tx, envelope)
+            total.applied += outcome.applied
+            total.duplicate |= outcome.duplicate
+            total.parked |= outcome.parked
+        return total
 
     async def _dossier_event(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
         if await tx.is_processed(str(envelope.event_id)):
@@ -141,3 +159,11 @@ class Projector:
                                        unit_name=count.unit_name or (unit[1] if unit else envelope.unit_code)))
         await tx.mark_processed(event_id, self.clock())
         return Outcome(applied=1)
+
+
+def preload_for(envelopes: Sequence[Envelope[Any]]) -> Preload:
+    """The event ids, dossiers (and their parked events, survey answers) and units a batch reads."""
+    codes = {e.aggregate_id for e in envelopes}
+    codes |= {e.payload.dossier_code for e in envelopes if isinstance(e.payload, SurveyAnswered)}
+    return Preload(frozenset(str(e.event_id) for e in envelopes), frozenset(codes),
+                   frozenset(e.unit_code for e in envelopes))

@@ -60,7 +60,7 @@ class FakeProjectionStore:
     def __init__(self) -> None:
         self.committed = FakeProjection()
 
-    async def in_transaction(self, work: Callable[[FakeProjection], Awaitable[T]]) -> T:
+    async def in_transaction(self, work: Callable[[FakeProjection], Awaitable[T]], preload: Any = None) -> T:
         tx = FakeProjection()
         tx.data = copy.deepcopy(self.committed.data)
         result = await work(tx)  # an exception leaves `committed` untouched: the abort

@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from motcua_shared.events import CitizenContact, FeedbackSource
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
+from motcua_shared.transactions import run_in_transaction
 
-from survey.adapters.transactions import in_transaction
 from survey.app.ports import NewFollowUp
 from survey.domain.follow_up import FeedbackResponse, FollowUp
 
@@ -76,7 +76,7 @@ class MongoFollowUpRepository:
             await self.outbox.add(event, session=session)
 
         try:
-            await in_transaction(self.client, write)
+            await run_in_transaction(self.client, write)
         except _NoLongerOpen:
             return False
         return True

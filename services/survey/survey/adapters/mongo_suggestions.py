@@ -9,9 +9,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
+from motcua_shared.transactions import run_in_transaction
 
 from survey.adapters.mongo_follow_ups import insert_follow_up
-from survey.adapters.transactions import in_transaction
 from survey.app.ports import NewFollowUp
 from survey.domain.suggestion import Suggestion
 
@@ -32,7 +32,7 @@ class MongoSuggestionRepository:
             if follow_up is not None:
                 await insert_follow_up(self.db, self.outbox, follow_up, session)
 
-        await in_transaction(self.client, write)
+        await run_in_transaction(self.client, write)
 
     async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
                        limit: int) -> list[Suggestion]:

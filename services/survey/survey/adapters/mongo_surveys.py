@@ -1,22 +1,23 @@
 """Surveys in MongoDB: `surveys` (one per dossier), `processed_events` (idempotent consuming) and
 `survey_contacts`: the phone of a citizen who consented, kept beside an open survey only in case
 an unhappy answer must be answered; deleted with the answer, or by a TTL index when the link
-expires (Decree 13/2023/NĐ-CP: only while needed)."""
+expires (Decree 13/2023/NĐ-CP: only while needed). A batch of openings is one transaction: one
+`$in` read each, then bulk inserts."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from motcua_shared.events import CitizenContact, Envelope, SatisfactionLevel
 from motcua_shared.outbox import Outbox
 from motcua_shared.timeutil import as_utc
+from motcua_shared.transactions import run_in_transaction
 
 from survey.adapters.mongo_follow_ups import insert_follow_up
-from survey.adapters.transactions import in_transaction
-from survey.app.ports import NewFollowUp
+from survey.app.ports import NewFollowUp, Opening
 from survey.domain.survey import Answer, Survey, SurveySubject
 
 
@@ -38,23 +39,39 @@ class MongoSurveyRepository:
         await self.surveys.create_index([("unit_code", ASCENDING), ("answered_at", ASCENDING)])
         await self.contacts.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
 
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
-                   contact: CitizenContact | None = None) -> bool:
-        async def write(session: Any) -> None:
-            # The processed id and the dossier code are both unique: a redelivery or a second
-            # ResultReturned for the same dossier fails here and the transaction stores nothing.
-            await self.processed.insert_one({"_id": processed_event_id, "at": survey.opened_at}, session=session)
-            await self.surveys.insert_one(_document(survey), session=session)
-            await self.outbox.add(opened, session=session)
-            if contact is not None:
-                await self.contacts.insert_one({"_id": survey.survey_id, **contact.model_dump(mode="json"),
-                                                "expires_at": survey.expires_at}, session=session)
+    async def open_many(self, openings: Sequence[Opening]) -> list[Survey]:
+        stored: list[Survey] = []
 
-        try:
-            await in_transaction(self.client, write)
-        except DuplicateKeyError:
-            return False
-        return True
+        async def write(session: Any) -> None:
+            stored.clear()  # a retried transaction starts again
+            ids = [o.processed_event_id for o in openings]
+            codes = [o.survey.subject.dossier_code for o in openings]
+            done = {doc["_id"] async for doc in self.processed.find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
+            have = {doc["dossier_code"] async for doc in self.surveys.find(
+                {"dossier_code": {"$in": codes}}, {"dossier_code": 1}, session=session)}
+            for opening in openings:
+                code = opening.survey.subject.dossier_code
+                if opening.processed_event_id in done or code in have:
+                    continue
+                done.add(opening.processed_event_id)
+                have.add(code)
+                stored.append(opening.survey)
+                await self.outbox.add(opening.opened, session=session)
+            if stored:
+                # Both unique: a competing replica that opened one meanwhile fails this
+                # transaction (nothing stored) and the consumer splits the batch to retry.
+                kept = {s.survey_id for s in stored}
+                await self.processed.insert_many([{"_id": o.processed_event_id, "at": o.survey.opened_at}
+                                                  for o in openings if o.survey.survey_id in kept], session=session)
+                await self.surveys.insert_many([_document(s) for s in stored], session=session)
+                contacts = [{"_id": o.survey.survey_id, **o.contact.model_dump(mode="json"),
+                             "expires_at": o.survey.expires_at}
+                            for o in openings if o.contact is not None and o.survey.survey_id in kept]
+                if contacts:
+                    await self.contacts.insert_many(contacts, session=session)
+
+        await run_in_transaction(self.client, write)
+        return list(stored)
 
     async def contact_for(self, survey_id: str) -> CitizenContact | None:
         doc = await self.contacts.find_one({"_id": survey_id}, {"_id": 0, "expires_at": 0})
@@ -87,7 +104,7 @@ class MongoSurveyRepository:
                 await insert_follow_up(self.db, self.outbox, follow_up, session)
 
         try:
-            await in_transaction(self.client, write)
+            await run_in_transaction(self.client, write)
         except _NoLongerOpen:
             return False
         return True

@@ -1,8 +1,11 @@
-"""On ResultReturned: open one survey for the dossier and announce it (SurveyOpened)."""
+"""On ResultReturned: open one survey for the dossier and announce it (SurveyOpened); a batch
+of them in one transaction. Decree 118/2025/NĐ-CP art. 22 and Circular 03/2025/TT-VPCP: the
+citizen's satisfaction is asked once per dossier."""
 
 import logging
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 from motcua_shared.events import Envelope, ResultReturned
 
 from survey.app.envelopes import survey_opened
-from survey.app.ports import Clock, SurveyRepository, Wake
+from survey.app.ports import Clock, Opening, SurveyRepository, Wake
 from survey.domain.follow_up import contact_to_tell
 from survey.domain.policy import reason_not_to_survey
 from survey.domain.survey import Survey, SurveySubject, open_survey
@@ -33,32 +36,42 @@ class OpenSurvey:
         self.surveys, self.rules, self.clock, self.wake = surveys, rules, clock, wake
 
     async def __call__(self, envelope: Envelope[Any]) -> Survey | None:
-        event: ResultReturned = envelope.payload
-        skip = reason_not_to_survey(
-            outcome=event.outcome,
-            civil_status_event=event.civil_status_event,
-            procedure_code=event.procedure_code,
-            parent_code=event.parent_code,
-            excluded_procedures=self.rules.excluded_procedures,
-        )
-        if skip is not None:
-            log.info("no survey for %s: %s", envelope.aggregate_id, skip)
-            return None
-        survey = open_survey(
-            _subject(envelope),
-            survey_id=uuid.uuid4().hex,
-            token=secrets.token_urlsafe(24),
-            now=self.clock(),
-            lifetime=self.rules.lifetime,
-            correlation_id=envelope.correlation_id,
-        )
-        opened = survey_opened(survey, self.rules.survey_url(survey.token), event.contact)
-        # Kept (phone and consent only) in case an unhappy answer must be followed up and answered.
-        if not await self.surveys.open(survey, opened, str(envelope.event_id), contact_to_tell(event.contact)):
-            log.info("survey for %s already open; event %s ignored", envelope.aggregate_id, envelope.event_id)
-            return None
-        self.wake()
-        return survey
+        opened = await self.open_batch([envelope])
+        return opened[0] if opened else None
+
+    async def open_batch(self, envelopes: Sequence[Envelope[Any]]) -> list[Survey]:
+        """Open the surveys a batch of returned dossiers calls for, in one transaction."""
+        openings = []
+        for envelope in envelopes:
+            event: ResultReturned = envelope.payload
+            skip = reason_not_to_survey(
+                outcome=event.outcome,
+                civil_status_event=event.civil_status_event,
+                procedure_code=event.procedure_code,
+                parent_code=event.parent_code,
+                excluded_procedures=self.rules.excluded_procedures,
+            )
+            if skip is not None:
+                log.info("no survey for %s: %s", envelope.aggregate_id, skip)
+                continue
+            survey = open_survey(
+                _subject(envelope),
+                survey_id=uuid.uuid4().hex,
+                token=secrets.token_urlsafe(24),
+                now=self.clock(),
+                lifetime=self.rules.lifetime,
+                correlation_id=envelope.correlation_id,
+            )
+            opened = survey_opened(survey, self.rules.survey_url(survey.token), event.contact)
+            # Kept (phone and consent only) in case an unhappy answer must be followed up and answered.
+            openings.append(Opening(survey, opened, str(envelope.event_id), contact_to_tell(event.contact)))
+        stored = await self.surveys.open_many(openings) if openings else []
+        if len(stored) < len(openings):
+            log.info("%d of %d surveys already open or events already handled; ignored",
+                     len(openings) - len(stored), len(openings))
+        if stored:
+            self.wake()
+        return stored
 
 
 def _subject(envelope: Envelope[Any]) -> SurveySubject:

@@ -1,5 +1,7 @@
 """What the use cases need from the outside world; adapters/ implement these, tests fake them."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
@@ -14,12 +16,20 @@ Wake = Callable[[], None]  # tells the outbox relay that events were committed
 NewFollowUp = tuple[FollowUp, Envelope[Any]]  # a follow-up and its FeedbackOpened, stored with what opened it
 
 
+@dataclass(frozen=True)
+class Opening:
+    survey: Survey
+    opened: Envelope[Any]
+    processed_event_id: str
+    contact: CitizenContact | None = None  # to tell the outcome of an unhappy answer's follow-up
+
+
 class SurveyRepository(Protocol):
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
-                   contact: CitizenContact | None = None) -> bool:
-        """Store the survey, its SurveyOpened event and the processed event id atomically, and the
-        contact to tell (if any) until the survey is answered or expires.
-        False (and nothing stored) if the event was already processed or the dossier has one."""
+    async def open_many(self, openings: Sequence[Opening]) -> list[Survey]:
+        """Store each survey, its SurveyOpened event and the processed event id, all in one
+        transaction; skip (and return without) those whose event was already processed or
+        whose dossier already has a survey. The contact to tell (if any) is kept until the survey
+        is answered or expires. Raises if a competing consumer opened one meanwhile."""
 
     async def contact_for(self, survey_id: str) -> CitizenContact | None:
         """The contact kept with an unanswered survey (None: none given, or expired)."""

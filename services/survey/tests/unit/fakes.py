@@ -53,16 +53,18 @@ class FakeSurveys:
         self.events: list[Envelope[Any]] = []
         self.steal_next_answer = False  # simulate another answer winning the race
 
-    async def open(self, survey: Survey, opened: Envelope[Any], processed_event_id: str,
-                   contact: CitizenContact | None = None) -> bool:
-        if processed_event_id in self.processed or await self.by_dossier(survey.subject.dossier_code):
-            return False
-        self.processed.add(processed_event_id)
-        if contact is not None:
-            self.contacts[survey.survey_id] = contact
-        self.by_id[survey.survey_id] = survey
-        self.events.append(opened)
-        return True
+    async def open_many(self, openings) -> list[Survey]:
+        stored = []
+        for o in openings:
+            if o.processed_event_id in self.processed or await self.by_dossier(o.survey.subject.dossier_code):
+                continue
+            self.processed.add(o.processed_event_id)
+            if o.contact is not None:
+                self.contacts[o.survey.survey_id] = o.contact
+            self.by_id[o.survey.survey_id] = o.survey
+            self.events.append(o.opened)
+            stored.append(o.survey)
+        return stored
 
     async def by_token(self, token: str) -> Survey | None:
         return next((s for s in self.by_id.values() if s.token == token), None)

@@ -1,0 +1,143 @@
+"""A batch of projected events as one MongoDB transaction with a fixed number of round trips.
+
+Rule (Decree 118/2025/NĐ-CP art. 22, Circular 03/2025/TT-VPCP: the one-stop figures the province
+reads must equal the dossiers): a batch commits whole or not at all. Round trips, not work, are
+the cost: so the batch's reads are done up front, one `$in` read per collection (processed event
+ids, dossiers, their parked events, survey answers, units), the projector then runs against the
+snapshot in memory (seeing its own writes), and the writes are flushed at the end with one bulk
+write per collection, every counter increment of the batch merged per document first. One
+projector writes a database at a time (the projector's lock, a single-active-consumer queue),
+so what the snapshot says is absent is inserted rather than upserted.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from reporting.adapters import collections as c
+from reporting.adapters import documents as d
+from reporting.app.ports import ParkedEvent, Preload
+from reporting.domain.counts import CountChange
+from reporting.domain.dossier import DossierState
+from reporting.domain.feedback import FeedbackCount
+from reporting.domain.satisfaction import SurveyAnswer
+
+_GRAINS = {"day": c.DAILY_COUNTS, "month": c.MONTHLY_COUNTS, d.UNIT_MONTH: c.UNIT_MONTHLY_COUNTS}
+Counters = dict[str, tuple[dict[str, int], dict[str, Any]]]  # doc id → ($inc, $setOnInsert)
+
+
+def _merge(into: Counters, doc_id: str, inc: dict[str, int], labels: dict[str, Any]) -> None:
+    merged, _ = into.setdefault(doc_id, ({}, labels))
+    for name, value in inc.items():
+        merged[name] = merged.get(name, 0) + value
+
+
+@dataclass
+class BatchProjectionTx:
+    """ProjectionTx over a snapshot; `flush` writes what changed."""
+
+    processed: set[str]
+    dossiers: dict[str, DossierState]
+    parked: dict[tuple[str, int], ParkedEvent]
+    answers: dict[str, SurveyAnswer]
+    units: dict[str, tuple[str, str]]
+    parked_before: frozenset[tuple[str, int]] = frozenset()
+    stored_dossiers: frozenset[str] = frozenset()
+    new_processed: dict[str, datetime] = field(default_factory=dict)
+    dirty_dossiers: set[str] = field(default_factory=set)
+    new_units: set[str] = field(default_factory=set)
+    new_answers: list[SurveyAnswer] = field(default_factory=list)
+    counters: dict[str, Counters] = field(default_factory=lambda: {
+        c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {}, c.UNIT_MONTHLY_COUNTS: {}, c.SATISFACTION_DAILY: {}, c.FEEDBACK_DAILY: {}})
+
+    @classmethod
+    async def load(cls, db: AsyncDatabase, s: AsyncClientSession, preload: Preload) -> "BatchProjectionTx":
+        async def find(collection: str, query: dict[str, Any], projection: Any = None) -> list[dict[str, Any]]:
+            return await db[collection].find(query, projection, session=s).to_list(None)
+
+        codes, ids = list(preload.dossier_codes), list(preload.event_ids)
+        processed = {doc["_id"] for doc in await find(c.PROCESSED_EVENTS, {"_id": {"$in": ids}}, {"_id": 1})}
+        dossiers = {doc["_id"]: d.dossier_state(doc) for doc in await find(c.DOSSIERS, {"_id": {"$in": codes}})}
+        parked = {(p.aggregate_id, p.aggregate_version): p for p in map(
+            d.parked_event, await find(c.PARKED_EVENTS, {"aggregate_id": {"$in": codes}}))}
+        answers = {doc["_id"]: d.survey_answer(doc) for doc in await find(c.SURVEY_ANSWERS, {"_id": {"$in": codes}})}
+        units = {doc["_id"]: (doc["province_code"], doc["unit_name"])
+                 for doc in await find(c.UNITS, {"_id": {"$in": list(preload.unit_codes)}})}
+        return cls(processed, dossiers, parked, answers, units, parked_before=frozenset(parked),
+                   stored_dossiers=frozenset(dossiers))
+
+    # ProjectionTx: reads see the batch's own writes
+    async def is_processed(self, event_id: str) -> bool:
+        return event_id in self.processed
+
+    async def mark_processed(self, event_id: str, at: datetime) -> None:
+        self.processed.add(event_id)
+        self.new_processed[event_id] = at
+
+    async def load_dossier(self, code: str) -> DossierState | None:
+        return self.dossiers.get(code)
+
+    async def save_dossier(self, state: DossierState, changes: list[CountChange], *, new: bool) -> None:
+        self.dossiers[state.code] = state
+        self.dirty_dossiers.add(state.code)
+        if new and self.units.get(state.unit_code) != (state.province_code, state.unit_name):
+            self.units[state.unit_code] = (state.province_code, state.unit_name)
+            self.new_units.add(state.unit_code)
+        for (grain, doc_id), (inc, labels) in d.counter_updates(state, changes).items():
+            _merge(self.counters[_GRAINS[grain]], doc_id, inc, labels)
+
+    async def park(self, event: ParkedEvent) -> None:
+        self.parked.setdefault((event.aggregate_id, event.aggregate_version), event)
+
+    async def take_parked(self, code: str, version: int) -> ParkedEvent | None:
+        return self.parked.pop((code, version), None)
+
+    async def load_answer(self, dossier_code: str) -> SurveyAnswer | None:
+        return self.answers.get(dossier_code)
+
+    async def save_answer(self, answer: SurveyAnswer) -> None:
+        self.answers[answer.dossier_code] = answer
+        self.new_answers.append(answer)
+        doc_id, inc, labels = d.satisfaction_update(answer)
+        _merge(self.counters[c.SATISFACTION_DAILY], doc_id, inc, labels)
+
+    async def save_feedback(self, count: FeedbackCount) -> None:
+        doc_id, inc, labels = d.feedback_update(count)
+        _merge(self.counters[c.FEEDBACK_DAILY], doc_id, inc, labels)
+
+    async def unit_directory(self, unit_code: str) -> tuple[str, str] | None:
+        return self.units.get(unit_code)
+
+    async def flush(self, db: AsyncDatabase, s: AsyncClientSession) -> None:
+        """One bulk write per collection that changed. Documents known to be new are inserted,
+        not upserted (an insert costs the server a fraction of an upsert): dossiers from the
+        snapshot, counters after one `$in` read of which already exist."""
+        writes: dict[str, list[Any]] = {
+            c.DOSSIERS: [ReplaceOne({"_id": code}, d.dossier_doc(self.dossiers[code]))
+                         if code in self.stored_dossiers else InsertOne(d.dossier_doc(self.dossiers[code]))
+                         for code in sorted(self.dirty_dossiers)],
+            c.UNITS: [UpdateOne({"_id": unit}, {"$set": {"province_code": self.units[unit][0],
+                                                         "unit_name": self.units[unit][1]}}, upsert=True)
+                      for unit in sorted(self.new_units)],
+            c.PROCESSED_EVENTS: [InsertOne({"_id": event_id, "at": at}) for event_id, at in self.new_processed.items()],
+            c.SURVEY_ANSWERS: [InsertOne(d.answer_doc(answer)) for answer in self.new_answers],
+            # Keyed by dossier and version: a redelivered copy does not park twice.
+            c.PARKED_EVENTS: [UpdateOne({"_id": d.parked_id(*key)}, {"$setOnInsert": d.parked_doc(event)}, upsert=True)
+                              for key, event in self.parked.items() if key not in self.parked_before]
+            + [DeleteOne({"_id": d.parked_id(*key)}) for key in self.parked_before if key not in self.parked],
+        }
+        for collection, counters in self.counters.items():
+            if not counters:
+                continue
+            existing = {doc["_id"] async for doc in db[collection].find(
+                {"_id": {"$in": list(counters)}}, {"_id": 1}, session=s)}
+            writes[collection] = [UpdateOne({"_id": doc_id}, {"$inc": inc}) if doc_id in existing
+                                  else InsertOne({"_id": doc_id, **labels, **inc})
+                                  for doc_id, (inc, labels) in sorted(counters.items())]
+        for collection, operations in writes.items():
+            if operations:
+                await db[collection].bulk_write(operations, ordered=False, session=s)
