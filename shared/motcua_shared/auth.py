@@ -7,7 +7,7 @@ scopes an officer to the dossiers of its own unit.
 
 A token is accepted only when it is signed with JWT_SECRET, names motcua as issuer and audience,
 carries only known roles, lives no longer than JWT_MAX_HOURS (exp - iat) and names a unit the
-unit directory knows (`*` only for `system`). Decree 118/2025/NĐ-CP art. 4 and Circular
+unit directory knows (`*` only for `system`). Decree 118/2025/NĐ-CP and Circular
 03/2025/TT-VPCP (the one-stop information system: each officer acts within their unit and role).
 """
 

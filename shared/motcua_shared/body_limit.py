@@ -1,6 +1,6 @@
 """A cap on request bodies for paths anyone can reach without a token (providers' webhooks):
 413 as soon as Content-Length or the bytes received pass the cap, before a handler reads or
-parses anything. Decree 118/2025/NĐ-CP art. 4 (the one-stop system kept available and secure)."""
+parses anything. Decree 118/2025/NĐ-CP (the one-stop system kept available and secure)."""
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any

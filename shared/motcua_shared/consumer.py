@@ -1,6 +1,6 @@
 """Consuming events in batches: one durable quorum queue per service, one mechanism for all.
 
-The rules every consumer follows (Decree 118/2025/NĐ-CP art. 22 and Circular 03/2025/TT-VPCP:
+The rules every consumer follows (Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP:
 what the one-stop system tells citizens and the province must match the dossiers, so nothing
 received may be lost or applied twice):
 - a handler stores its effect (and the event id, for idempotency) before the message is acked;

@@ -5,7 +5,7 @@ forge a STOP or reverse a phone hash. A service calls `refuse_weak_secrets` befo
 a secret equal to its default, containing an example marker, or shorter than its least length
 stops the process with one clear log line, unless MOTCUA_DEV_INSECURE=1 (a developer's machine),
 which is logged as one warning line. Decree 13/2023/NĐ-CP art. 26 (measures protecting personal
-data) and Decree 118/2025/NĐ-CP art. 4 (one-stop systems operated securely).
+data) and Decree 118/2025/NĐ-CP (one-stop systems operated securely).
 """
 
 import logging

@@ -1,7 +1,7 @@
 """One way to run a unit of work in a MongoDB transaction (every service uses it).
 
 Rule: a state change, its idempotency record and its outbox event commit together or not at
-all (Decree 118/2025/NĐ-CP art. 22 on the one-stop electronic information system and Circular
+all (Decree 118/2025/NĐ-CP on the one-stop electronic information system and Circular
 03/2025/TT-VPCP: a dossier's record must match what the citizen was told). PyMongo's
 `with_transaction` retries the whole unit on TransientTransactionError (e.g. a WriteConflict
 with a concurrent transaction) and the commit on UnknownTransactionCommitResult, for up to

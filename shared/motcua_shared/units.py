@@ -1,6 +1,6 @@
 """Which units exist, for refusing a bearer token of a unit nobody created.
 
-Intake owns the units (its catalogue, Decree 118/2025/NĐ-CP art. 7: the one-stop desk of each
+Intake owns the units (its catalogue, Decree 118/2025/NĐ-CP: the one-stop desk of each
 commune-level unit); it checks its own collection. The other services learn the list from
 intake's public `GET /api/v1/units` (setting MOTCUA_UNITS_URL) and keep it for `ttl` seconds;
 an unknown code triggers one early refresh (a unit created a moment ago), at most every

@@ -2,7 +2,7 @@
 calendar (weekends, public holidays of Labour Code 2019 art. 112, observed days, make-up
 Saturdays) plus per-unit overrides on top.
 
-Deadlines of the one-stop mechanism count working days (Decree 118/2025/NĐ-CP, art. 3 and 19;
+Deadlines of the one-stop mechanism count working days (Decree 118/2025/NĐ-CP;
 Circular 03/2025/TT-VPCP): a dossier's due date (intake) and the time a unit has to answer a
 citizen's feedback (survey). Pure: no I/O; a unit's overrides are passed in by the caller.
 """

@@ -1,6 +1,6 @@
 """Leader dashboard (lãnh đạo): reporting's one-stop report and satisfaction for the unit and a
 month, the rates, charts (Chart.js, served from this app), the suggestion box (survey), and the
-CSV/XLSX export passed through with the leader's token (Decree 118/2025/NĐ-CP art. 32)."""
+CSV/XLSX export passed through with the leader's token (Decree 118/2025/NĐ-CP)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response

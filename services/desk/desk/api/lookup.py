@@ -1,6 +1,6 @@
 """The citizen's look-up page (public, mobile first), reached from the slip's QR code:
 `GET /tra-cuu/{code}` only shows the form (never a look-up attempt), `POST` asks intake's public
-look-up with the last 4 phone digits (Decree 118/2025/NĐ-CP art. 9: citizens follow their dossier;
+look-up with the last 4 phone digits (Decree 118/2025/NĐ-CP: citizens follow their dossier;
 Decree 13/2023: no name and no phone are shown). Result files, when intake lists them, are links."""
 
 from urllib.parse import quote

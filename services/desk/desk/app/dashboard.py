@@ -1,4 +1,4 @@
-"""The leader's month (Decree 118/2025/NĐ-CP art. 32: the one-stop report; Decision 766/QĐ-TTg:
+"""The leader's month (Decree 118/2025/NĐ-CP: the one-stop report; Decision 766/QĐ-TTg:
 on-time rate and satisfaction): the figures are reporting's own answer, shown unchanged, and the
 suggestion box is survey's. Nothing is recomputed here, so the page equals the API."""
 

@@ -1,4 +1,4 @@
-"""The desk check turned into intake's receipt (Decree 118/2025/NĐ-CP art. 15–16; Circular
+"""The desk check turned into intake's receipt (Decree 118/2025/NĐ-CP; Circular
 03/2025/TT-VPCP forms 01–03): every paper ticked → complete (receipt and appointment slip);
 some missing → incomplete, the unticked papers are the request to supplement; not eligible →
 refusal with its reason. Checks the officer's choice against the ticks before asking intake."""

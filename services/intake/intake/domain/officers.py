@@ -1,6 +1,6 @@
 """Officer accounts (tài khoản cán bộ) and the login lock-out rule.
 
-Decree 118/2025/NĐ-CP (art. 7–8) and Circular 03/2025/TT-VPCP assign the one-stop work to named
+Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP assign the one-stop work to named
 officers: the desk officer receives and returns, the specialist processes, the leader signs. The
 control slip (Appendix I, form 06) names who held the dossier at each step, so every action needs
 an authenticated officer of the unit; an account is the unit's (its admin creates and disables

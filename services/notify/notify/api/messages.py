@@ -1,5 +1,5 @@
 """GET /api/v1/dossiers/{code}/messages: what the citizen was told, for the unit's officers.
-An officer of another unit gets 403, as from every other service (Decree 118/2025/NĐ-CP art. 4:
+An officer of another unit gets 403, as from every other service (Decree 118/2025/NĐ-CP:
 each officer acts within their unit)."""
 
 from collections.abc import Awaitable, Callable

@@ -4,7 +4,7 @@ The event ids are stored with the messages, the dossier facts and any event we p
 transaction per batch: a redelivered event, or two consumers racing on it, finds the id taken
 and changes nothing (never twice, step 1). Within a batch, events are planned in arrival order,
 each seeing the facts the ones before it recorded (a death is known before its survey).
-Decree 118/2025/NĐ-CP art. 22 and Circular 03/2025/TT-VPCP: the citizen is told of each step.
+Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP: the citizen is told of each step.
 """
 
 import logging

@@ -1,6 +1,6 @@
 """A batch of projected events as one MongoDB transaction with a fixed number of round trips.
 
-Rule (Decree 118/2025/NĐ-CP art. 22, Circular 03/2025/TT-VPCP: the one-stop figures the province
+Rule (Decree 118/2025/NĐ-CP, Circular 03/2025/TT-VPCP: the one-stop figures the province
 reads must equal the dossiers): a batch commits whole or not at all. Round trips, not work, are
 the cost: so the batch's reads are done up front, one `$in` read per collection (processed event
 ids, dossiers, their parked events, survey answers, units), the projector then runs against the

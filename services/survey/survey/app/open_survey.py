@@ -1,5 +1,5 @@
 """On ResultReturned: open one survey for the dossier and announce it (SurveyOpened); a batch
-of them in one transaction. Decree 118/2025/NĐ-CP art. 22 and Circular 03/2025/TT-VPCP: the
+of them in one transaction. Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP: the
 citizen's satisfaction is asked once per dossier."""
 
 import logging
