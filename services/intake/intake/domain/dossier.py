@@ -16,6 +16,7 @@ from motcua_shared.events import (
     ResolutionOutcome,
     ReturnMethod,
 )
+from motcua_shared.timeutil import LAST_DAY
 
 from intake.domain.at_risk import at_risk as predicts_late
 from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
@@ -259,6 +260,9 @@ class Dossier(BaseModel):
                                     "trả kết quả; hôm nay đã là hạn cuối",
                                     "The apology must be issued at least one working day before the due "
                                     "date; today is the last day")
+        if new_due_date > LAST_DAY:  # the calendar (and its deadline alarms) ends there
+            raise RuleViolation("new_due_date", f"Ngày hẹn mới phải trước {LAST_DAY:%d/%m/%Y}",
+                                f"The new due date must be before {LAST_DAY}")
         new_due_at = end_of_day(new_due_date)
         if new_due_at <= self.due_at:
             raise RuleViolation("new_due_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại",

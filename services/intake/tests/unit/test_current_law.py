@@ -13,7 +13,7 @@ from intake.app.receive import receive_dossier
 from intake.domain.calendar import WorkingCalendar
 from intake.domain.catalogue import TimeLimit, Unit, UnitLevel
 from intake.domain.codes import dossier_code
-from intake.domain.errors import IllegalTransition
+from intake.domain.errors import IllegalTransition, RuleViolation
 from intake.domain.parts import ApologyRule
 
 from .fakes import fake_app
@@ -35,6 +35,17 @@ async def test_a_second_apology_is_refused_and_the_first_date_stays() -> None:
         await processing.apologise(app, SPECIALIST, code, date(2026, 3, 31), "Lần hai")
     assert "một lần" in refused.value.detail_vi and "only once" in refused.value.detail_en
     assert local_day(store.dossiers[code].due_at) == date(2026, 3, 24) and len(store.events) == events
+
+
+async def test_a_new_date_past_the_calendar_is_refused_and_nothing_changes() -> None:
+    """Found by schemathesis: 9999-12-31 overflowed the deadline planner (a 500)."""
+    app, store, _ = fake_app(TUESDAY_10AM)
+    code = (await receive_dossier(app, DESK, submission())).code
+    events = len(store.events)
+    with pytest.raises(RuleViolation) as refused:
+        await processing.apologise(app, SPECIALIST, code, date(9999, 12, 31), "Cần xác minh")
+    assert refused.value.field == "new_due_date"
+    assert local_day(store.dossiers[code].due_at) == date(2026, 3, 17) and len(store.events) == events
 
 
 async def test_no_apology_on_the_last_day_but_the_working_day_before_is_in_time() -> None:
