@@ -59,7 +59,8 @@ async def lifecycles(system: System, n: int, concurrency: int, rate: float | Non
         unit = next(u for u in units if u.get("level") != "province")["code"]
         procedures = (await intake.get("/api/v1/procedures")).json()
         procedure = next(p for p in procedures
-                         if not p.get("linked_tasks") and not p.get("civil_status_event"))["code"]
+                         if not p.get("linked_tasks") and not p.get("civil_status_event")
+                         and not p.get("fee_due"))["code"]
         desk, specialist = system.token("desk01", unit, "desk"), system.token("cv01", unit, "specialist")
         requests: list[float] = []
         dossiers: list[float] = []
