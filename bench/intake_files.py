@@ -12,19 +12,13 @@ directly (no HTTP, no dossier transaction), and which Mongo server it ran on.
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import httpx
 from gridfs.asynchronous import AsyncGridFSBucket
 
-from intake_receive import delete_exchange, percentile, server_name, wait_for_http
+from intake_receive import percentile, server_name, use_run_secrets, with_private_intake
 from motcua_shared.auth import mint_token
-from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.mongo import mongo_client
 from motcua_shared.settings import CommonSettings
 
@@ -122,30 +116,9 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=1.0, help="size of each scan in MB")
     parser.add_argument("--unit", default="26734")
     args = parser.parse_args()
-    settings = CommonSettings()
-    with tempfile.TemporaryDirectory(prefix="files-bench-") as tmp:
-        embedded = "MONGODB_URL" not in os.environ
-        mongo = EmbeddedMongo(Path(tmp) / "mongo").start() if embedded else None
-        mongodb_url = mongo.url if mongo else settings.mongodb_url
-        db_name, exchange, port = f"bench_{uuid.uuid4().hex[:8]}", f"bench-{uuid.uuid4().hex[:8]}", free_port()
-        env = os.environ | {"MONGODB_URL": mongodb_url, "MOTCUA_EXCHANGE": exchange, "INTAKE_DB_NAME": db_name,
-                            "INTAKE_PORT": str(port), "LOG_LEVEL": "WARNING"}
-        intake = subprocess.Popen([sys.executable, "-m", "intake.main"], env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_http(url, intake)
-            asyncio.run(bench(args, url, mongodb_url, db_name, embedded))
-        finally:
-            intake.terminate()
-            intake.wait(timeout=30)
-            if not embedded:
-                from pymongo import MongoClient
-
-                with MongoClient(mongodb_url) as client:
-                    client.drop_database(db_name)
-            asyncio.run(delete_exchange(settings.amqp_url, exchange))
-            if mongo:
-                mongo.stop()
+    use_run_secrets()
+    with_private_intake("files-bench-", lambda url, mongodb_url, db_name, embedded: asyncio.run(
+        bench(args, url, mongodb_url, db_name, embedded)))
 
 
 if __name__ == "__main__":

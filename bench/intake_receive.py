@@ -12,13 +12,13 @@ pending) and which Mongo server it ran on (asked via buildInfo).
 import argparse
 import asyncio
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import aio_pika
@@ -29,6 +29,7 @@ from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.local_run import load_local_run_env
 from motcua_shared.mongo import mongo_client
 from motcua_shared.settings import CommonSettings
+from motcua_shared.testing.system import run_secrets
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678", "consent": True}
 
@@ -116,26 +117,17 @@ async def delete_exchange(amqp_url: str, exchange: str) -> None:
         await (await connection.channel()).exchange_delete(exchange)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=300, help="dossiers to receive")
-    parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
-    parser.add_argument("--url", help="a running intake; default: start one")
-    parser.add_argument("--unit", default="26734")
-    parser.add_argument("--procedure", default="2.000843")
-    parser.add_argument("--db-name", default=os.environ.get("INTAKE_DB_NAME", "intake"),
-                        help="the running intake's database (with --url)")
-    args = parser.parse_args()
-    if args.url:
-        load_local_run_env()  # a system started by scripts/run.sh: its secret, from .data
-    # The intake started here refuses a public secret: one for this run.
-    os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(32))
-    settings = CommonSettings()
-    if args.url:
-        asyncio.run(bench(args, args.url, settings.mongodb_url, args.db_name, embedded=False))
-        return
+def use_run_secrets() -> None:
+    """The services a bench starts refuse public secrets: strong ones for this run, unless set."""
+    for name, value in run_secrets().items():
+        os.environ.setdefault(name, value)
 
-    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+
+def with_private_intake(prefix: str, run: Callable[[str, str, str, bool], None]) -> None:
+    """Start an intake of our own (on an embedded SecantusDB unless MONGODB_URL is set), call
+    run(url, mongodb_url, db_name, embedded), then stop it and drop what it made."""
+    settings = CommonSettings()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         embedded = "MONGODB_URL" not in os.environ
         mongo = EmbeddedMongo(Path(tmp) / "mongo").start() if embedded else None
         mongodb_url = mongo.url if mongo else settings.mongodb_url
@@ -146,7 +138,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         try:
             wait_for_http(url, intake)
-            asyncio.run(bench(args, url, mongodb_url, db_name, embedded))
+            run(url, mongodb_url, db_name, embedded)
         finally:
             intake.terminate()
             intake.wait(timeout=30)
@@ -159,6 +151,27 @@ def main() -> None:
             if mongo:
                 mongo.stop()
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=300, help="dossiers to receive")
+    parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
+    parser.add_argument("--url", help="a running intake; default: start one")
+    parser.add_argument("--unit", default="26734")
+    parser.add_argument("--procedure", default="2.000843")
+    parser.add_argument("--db-name", default=os.environ.get("INTAKE_DB_NAME", "intake"),
+                        help="the running intake's database (with --url)")
+    args = parser.parse_args()
+    if args.url:
+        load_local_run_env()  # a system started by scripts/run.sh: its secret, from .data
+    use_run_secrets()
+    settings = CommonSettings()
+    if args.url:
+        asyncio.run(bench(args, args.url, settings.mongodb_url, args.db_name, embedded=False))
+        return
+
+    with_private_intake("intake-bench-", lambda url, mongodb_url, db_name, embedded: asyncio.run(
+        bench(args, url, mongodb_url, db_name, embedded)))
 
 if __name__ == "__main__":
     main()

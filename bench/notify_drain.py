@@ -29,7 +29,7 @@ from pathlib import Path
 
 import aio_pika
 
-from intake_receive import server_name, wait_for_http
+from intake_receive import server_name, use_run_secrets, wait_for_http
 from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.events import MessageChannel
 from motcua_shared.mongo import mongo_client
@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--zalo", type=int, default=16, help="NOTIFY_ZALO_CONCURRENCY")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
+    use_run_secrets()
     settings = CommonSettings()
     with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmp:
         embedded = "MONGODB_URL" not in os.environ
