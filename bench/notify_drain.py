@@ -2,17 +2,23 @@
 
     .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed at 100/1,000/10,000
     .venv/bin/python bench/notify_drain.py -n 2000 --sizes 100 1000
+    .venv/bin/python bench/notify_drain.py --sizes --service-path /work/other  # another notify's drain
 
 Starts an embedded SecantusDB (unless MONGODB_URL is set), the real `notify-sandbox` HTTP server
 and the real `notify-service` (quiet hours off, a throw-away database and exchange, its queues and
 exchanges deleted after), each a subprocess. Then:
 1. the limits of this machine in the same run: the Mongo server's own bulk-write rate
-   (`insert_many` of 100 message documents) and one round trip;
+   (`insert_many` of 100 message documents), one round trip, and the sandbox gateway's own rate
+   (ZNS sends from one client, as many in flight as notify's Zalo limit);
 2. the time of one claim (a batch of up to 100, promotion of what became due included) at each
    backlog size, next to the query the dispatcher used before (status + not_before, sorted, 1);
-3. the drain: N due messages written straight into notify's log (as the consumer would have),
-   then the time until every one is `sent` at the gateway: messages/s.
-Nothing here asserts a time; it prints figures and the Mongo server they ran on.
+3. the drain: N due messages written into notify's log as the consumer stores them (ticketed,
+   in one transaction per 1,000), then the time until every one is `sent` in the log:
+   messages/s, and the Mongo commands the notify process sent for it (pymongo command
+   monitoring, MOTCUA_MONGO_COMMANDS_DIR), per message.
+`--service-path DIR` runs the notify service (not the sandbox) from another source tree (e.g. a
+worktree of an older commit): the same bench, before and after. Nothing here asserts a time; it
+prints figures and the Mongo server they ran on.
 """
 
 import argparse
@@ -28,14 +34,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import aio_pika
+import httpx
 
 from intake_receive import server_name, use_run_secrets, wait_for_http
 from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.events import MessageChannel
 from motcua_shared.mongo import mongo_client
+from motcua_shared.mongo_commands import read_counts
 from motcua_shared.outbox import Outbox
 from motcua_shared.settings import CommonSettings
 from motcua_shared.timeutil import utcnow
+from motcua_shared.transactions import run_in_transaction
 
 from notify.adapters.message_documents import to_document
 from notify.adapters.mongo_messages import MongoMessageStore
@@ -43,6 +52,7 @@ from notify.domain.kinds import MessageKind
 from notify.domain.message import Message, Status
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES
+from notify.settings import SANDBOX_ZALO_APP_ID, SANDBOX_ZALO_SECRET_KEY
 
 TTL = timedelta(days=90)
 FIELDS = {"code": "", "procedure": "Chứng thực bản sao từ bản chính", "unit": "UBND phường Bình Thạnh",
@@ -89,15 +99,14 @@ async def limits(client) -> tuple[float, float]:
 
 async def claim_times(client, size: int, rounds: int = 5) -> tuple[float, float, float, float]:
     """Medians at `size` queued: a claim of 100, its window read alone, the old query for one
-    message; and the promotion of the whole backlog (once), all in ms."""
+    message; and storing the whole backlog with its tickets (once, as the consumer does), in ms."""
     db = client[f"bench_claim_{uuid.uuid4().hex[:6]}"]
     store = MongoMessageStore(client, db, Outbox(db["outbox"]), ttl=TTL)
     await store.ensure_indexes()
     await db["messages"].create_index([("status", 1), ("not_before", 1)])  # the index the old query used
-    await insert(db["messages"], backlog(size, prefix=f"c{size}"))
+    docs = backlog(size, prefix=f"c{size}")
     started = time.perf_counter()
-    now = utcnow()
-    await store.queue.promote(now)
+    await enqueue(client, db, docs)
     promotion = (time.perf_counter() - started) * 1000
     claims, windows, old = [], [], []
     for _ in range(rounds):
@@ -120,17 +129,71 @@ async def claim_times(client, size: int, rounds: int = 5) -> tuple[float, float,
             promotion)
 
 
-async def drain(client, db_name: str, n: int, timeout: float) -> float:
-    """Seconds from writing n due messages until all are sent."""
+async def enqueue(client, db, docs: list[dict]) -> None:
+    """Store due messages as the consumer does: their tickets in the storing transaction."""
+    store = MongoMessageStore(client, db, Outbox(db["outbox"]), ttl=TTL)
+    for start in range(0, len(docs), 1000):
+        chunk = docs[start:start + 1000]
+
+        async def write(session, chunk: list[dict] = chunk) -> None:
+            await store.queue.ticket_due(chunk, utcnow(), session)
+            await db["messages"].insert_many(chunk, ordered=True, session=session)
+
+        await run_in_transaction(client, write)
+
+
+async def drain(client, db_name: str, n: int, timeout: float, sandbox_url: str) -> tuple[float, float]:
+    """Seconds from writing n due messages until all are sent (recorded in the log), and the
+    seconds the writing took. The gateway's cheap counter is polled until it has them all, then
+    the log (a count over the few not yet recorded), so the polling costs the server little."""
     messages = client[db_name]["messages"]
     docs = backlog(n, prefix="drain")
     started = time.perf_counter()
-    await insert(messages, docs)
-    while (sent := await messages.count_documents({"status": "sent"})) < n:
+    await enqueue(client, client[db_name], docs)
+    written = time.perf_counter() - started
+    async with httpx.AsyncClient(timeout=30) as http:
+        while (accepted := (await http.get(f"{sandbox_url}/_sandbox/counts")).json()["accepted"]) < n:
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"only {accepted} of {n} accepted after {timeout:.0f} s")
+            await asyncio.sleep(0.1)
+    while await messages.count_documents({"status": {"$in": ["queued", "sending"]}}) > 0:
         if time.perf_counter() - started > timeout:
-            raise RuntimeError(f"only {sent} of {n} sent after {timeout:.0f} s")
-        await asyncio.sleep(0.25)
-    return time.perf_counter() - started
+            raise RuntimeError(f"not all of {n} recorded sent after {timeout:.0f} s")
+        await asyncio.sleep(0.05)
+    seconds = time.perf_counter() - started
+    sent = await messages.count_documents({"status": "sent"})
+    if sent != n:
+        raise RuntimeError(f"{sent} of {n} sent")
+    return seconds, written
+
+
+async def gateway_rate(sandbox_url: str, n: int, in_flight: int) -> float:
+    """The sandbox gateway's own rate: n ZNS sends from one client, `in_flight` at a time (then
+    the sandbox forgets them, and the access token, which notify then refreshes once)."""
+    payload = backlog(1, prefix="gateway")[0]["rendered"]
+    async with httpx.AsyncClient(timeout=60) as http:
+        answer = await http.post(f"{sandbox_url}/v4/oa/access_token", headers={"secret_key": SANDBOX_ZALO_SECRET_KEY},
+                                 data={"refresh_token": f"bench-{uuid.uuid4().hex}", "app_id": SANDBOX_ZALO_APP_ID,
+                                       "grant_type": "refresh_token"})
+        token = answer.json()["access_token"]
+        slots = asyncio.Semaphore(in_flight)
+
+        async def send(i: int) -> None:
+            async with slots:
+                response = await http.post(f"{sandbox_url}/message/template", headers={"access_token": token},
+                                           json={"phone": f"8492{i:07d}", "template_id": payload["zns_template_id"],
+                                                 "template_data": payload["zns_data"], "tracking_id": uuid.uuid4().hex})
+                assert response.json()["error"] == 0, response.text
+
+        started = time.perf_counter()
+        await asyncio.gather(*(send(i) for i in range(n)))
+        rate = n / (time.perf_counter() - started)
+        (await http.post(f"{sandbox_url}/_sandbox/reset")).raise_for_status()
+    return rate
+
+
+def commands_of(folder: Path, db_name: str) -> dict[str, int]:
+    return read_counts(folder).get(db_name, {})
 
 
 async def explain(client) -> dict:
@@ -160,25 +223,44 @@ async def delete_broker_objects(amqp_url: str, exchange: str) -> None:
             await channel.exchange_delete(name)
 
 
-async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedded: bool) -> None:
+async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedded: bool,
+                sandbox_url: str, commands: Path) -> None:
     client = mongo_client(mongodb_url)
     try:
         print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
-        print("machine:               2 cores shared with other helpers' test runs at the same time")
+        print("machine:               2 cores shared with other helpers' test runs at the same time; "
+              f"load average {os.getloadavg()[0]:.1f} at the start")
         rate, ping = await limits(client)
         print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message documents); "
               f"round trip {ping:.2f} ms")
+        print(f"sandbox gateway:       {await gateway_rate(sandbox_url, args.gateway_n, args.zalo):,.0f} ZNS sends/s "
+              f"({args.gateway_n:,} from one client, {args.zalo} in flight)")
         for name, plan in (await explain(client)).items():
             print(f"explain {name + ':':10} {plan}")
         for size in args.sizes:
             claim_ms, window_ms, old_ms, promotion_ms = await claim_times(client, size)
             print(f"claim at {size:>6,} queued: {claim_ms:6.1f} ms for a batch of 100, its window read {window_ms:5.1f} ms "
-                  f"(before: {old_ms:7.1f} ms to find ONE message); promoting all {size:,} once: {promotion_ms:,.0f} ms")
-        seconds = await drain(client, db_name, args.n, args.timeout)
+                  f"(before: {old_ms:7.1f} ms to find ONE message); storing all {size:,} with tickets: {promotion_ms:,.0f} ms")
+        await asyncio.sleep(1.5)  # the service's command counts are written at most once a second
+        before = commands_of(commands, db_name)
+        load = os.getloadavg()[0]
+        seconds, written = await drain(client, db_name, args.n, args.timeout, sandbox_url)
+        await asyncio.sleep(1.5)
+        after = commands_of(commands, db_name)
+        used = {name: after.get(name, 0) - before.get(name, 0) for name in after}
+        total = sum(used.values())
         print(f"drain:                 {args.n:,} due messages sent through the sandbox gateway in {seconds:.1f} s "
-              f"= {args.n / seconds:.0f} messages/s (batch {args.batch}, Zalo {args.zalo} in flight)")
+              f"= {args.n / seconds:.0f} messages/s (writing them took {written:.1f} s of it; batch {args.batch}, "
+              f"Zalo {args.zalo} in flight; load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
+        print(f"Mongo commands:        {total:,} by the notify process during the drain = {total / args.n:.2f} per "
+              "message: " + ", ".join(f"{k} {v:,}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v))
     finally:
         await client.close()
+
+
+def git_head(tree: Path) -> str:
+    answer = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    return answer.stdout.strip()[:80] or "not a git tree"
 
 
 def main() -> None:
@@ -188,6 +270,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100, help="NOTIFY_CLAIM_BATCH_SIZE")
     parser.add_argument("--zalo", type=int, default=16, help="NOTIFY_ZALO_CONCURRENCY")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--gateway-n", type=int, default=2000, help="sends timed against the sandbox alone")
+    parser.add_argument("--service-path", type=Path, help="run the notify service from this source tree")
     args = parser.parse_args()
     use_run_secrets()
     settings = CommonSettings()
@@ -205,14 +289,21 @@ def main() -> None:
             "NOTIFY_ZALO_OAUTH_URL": sandbox_url, "NOTIFY_SMS_URL": f"{sandbox_url}/sms/send",
             "NOTIFY_QUIET_START": "00:00", "NOTIFY_QUIET_END": "00:00", "NOTIFY_DISPATCH_INTERVAL_SECONDS": "0.2",
             "NOTIFY_CLAIM_BATCH_SIZE": str(args.batch), "NOTIFY_ZALO_CONCURRENCY": str(args.zalo)}
+        commands = Path(tmp) / "commands"
+        commands.mkdir()
+        service_env = env | {"MOTCUA_MONGO_COMMANDS_DIR": str(commands)}
+        if args.service_path:
+            tree = args.service_path.resolve()
+            service_env["PYTHONPATH"] = f"{tree / 'services' / 'notify'}{os.pathsep}{tree / 'shared'}"
+            print(f"notify service from:   {tree} ({git_head(tree)})")
         bin_dir = Path(sys.executable).parent
         logs = open(Path(tmp) / "services.log", "wb")  # noqa: SIM115 - closed with the directory
         sandbox = subprocess.Popen([str(bin_dir / "notify-sandbox")], env=env, stdout=logs, stderr=logs)
-        notify = subprocess.Popen([str(bin_dir / "notify-service")], env=env, stdout=logs, stderr=logs)
+        notify = subprocess.Popen([str(bin_dir / "notify-service")], env=service_env, stdout=logs, stderr=logs)
         try:
             wait_for_http(sandbox_url, sandbox)
             wait_for_http(f"http://127.0.0.1:{notify_port}", notify)
-            asyncio.run(bench(args, mongodb_url, db_name, embedded))
+            asyncio.run(bench(args, mongodb_url, db_name, embedded, sandbox_url, commands))
         finally:
             for process in (notify, sandbox):
                 process.terminate()

@@ -50,6 +50,11 @@ class Outbox:
     async def add(self, envelope: Envelope[Any], session: AsyncClientSession | None = None) -> None:
         await self.collection.insert_one(_document(envelope), session=session)
 
+    async def add_many(self, envelopes: list[Envelope[Any]], session: AsyncClientSession | None = None) -> None:
+        """Several events in one write (a batch's), in the order given."""
+        if envelopes:
+            await self.collection.insert_many([_document(e) for e in envelopes], ordered=True, session=session)
+
     async def pending(self, limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
         return await cursor.to_list(length=limit)

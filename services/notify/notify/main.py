@@ -41,7 +41,7 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
                                                           consumer_metrics=ops.consumer_metrics())
         ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
-                  MessageStatusGauge(runtime.store.messages))
+                  MessageStatusGauge(runtime.store))
         try:
             yield
         finally:

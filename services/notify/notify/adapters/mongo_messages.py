@@ -5,11 +5,12 @@ update of a message is conditional on the message being exactly as it was read (
 claim token, version), so a stale writer changes nothing.
 """
 
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -21,8 +22,9 @@ from motcua_shared.transactions import run_in_transaction
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,
 )
+from notify.adapters.message_counts import MessageCounts
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
-from notify.app.ports import EventRecord
+from notify.app.ports import EventRecord, RecordedOutcomes, SendOutcome
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -35,6 +37,7 @@ class MongoMessageStore:
         self.processed = db["processed_events"]
         self.dossiers = db["dossiers"]
         self.queue = DispatchQueue(self.messages, db["dispatch_queue"], self._transaction)
+        self.counts = MessageCounts(db["message_counts"], ttl)
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
@@ -50,6 +53,7 @@ class MongoMessageStore:
         # apply to new messages without rebuilding the index).
         for collection in (self.messages, self.processed, self.dossiers):
             await collection.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        await self.counts.ensure_indexes(self.messages, self._transaction)
 
     async def facts(self, dossier_code: str) -> DossierFacts:
         return facts_from_document(await self.dossiers.find_one({"_id": dossier_code}))
@@ -92,7 +96,9 @@ class MongoMessageStore:
                                                           upsert=True) for code, update in dossiers.items()],
                                                ordered=True, session=session)
             if messages:
+                await self.queue.ticket_due(messages, records[0].at, session)
                 await self.messages.insert_many(messages, ordered=True, session=session)
+                await self.counts.apply([(doc["created_at"], None, doc["status"]) for doc in messages], session)
             for r in records:
                 if r.event is not None:
                     await self.outbox.add(r.event, session=session)
@@ -120,6 +126,35 @@ class MongoMessageStore:
     async def stale_claims(self, now: datetime) -> list[Message]:
         cursor = self.messages.find({"status": Status.SENDING.value, "claim_until": {"$lt": now}})
         return [from_document(doc) for doc in await cursor.to_list(length=100)]
+
+    async def record_outcomes(self, outcomes: Sequence[SendOutcome]) -> RecordedOutcomes:
+        """One transaction: one bulk conditional update of the messages, one read of which were
+        ours to record (and which got a receipt meanwhile), one insert of their events."""
+        mark = uuid.uuid4().hex  # tells this write's updates from anyone else's
+        updates = [UpdateOne(_as_read(o.message), _outcome_update(o, mark)) for o in outcomes]
+        ids = [o.message.id for o in outcomes]
+        found: dict[str, dict[str, Any]] = {}
+
+        async def write(session: AsyncClientSession) -> None:
+            found.clear()
+            await self.messages.bulk_write(updates, ordered=False, session=session)
+            async for doc in self.messages.find({"_id": {"$in": ids}}, {"recorded": 1, "early_receipt": 1},
+                                                session=session):
+                if doc.get("recorded") == mark:
+                    found[doc["_id"]] = doc
+            events = [o.event for o in outcomes if o.event is not None and o.message.id in found]
+            if events:
+                await self.outbox.add_many(events, session=session)
+            await self.counts.apply([(o.message.created_at, o.message.status, o.status)
+                                     for o in outcomes if o.message.id in found], session)
+
+        await self._transaction(write)
+        if any(o.event is not None for o in outcomes):
+            self.on_commit()
+        early = [i for i, doc in found.items() if doc.get("early_receipt")]
+        early_docs = await self.messages.find({"_id": {"$in": early}}).to_list(None) if early else []
+        return RecordedOutcomes(lost=[i for i in ids if i not in found],
+                                early_receipts=[from_document(doc) for doc in early_docs])
 
     async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
                       note: dict[str, Any]) -> bool:
@@ -154,6 +189,7 @@ class MongoMessageStore:
             result = await self.messages.update_one(_as_read(message), update, session=session)
             if result.matched_count == 1:
                 await self.outbox.add(event, session=session)
+                await self.counts.apply([(message.created_at, message.status, status)], session)
                 done["doc"] = await self.messages.find_one({"_id": message.id}, session=session)
 
         await self._transaction(write)
@@ -180,6 +216,23 @@ class MongoMessageStore:
 
     async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:
         await run_in_transaction(self.client, write)
+
+
+def _outcome_update(outcome: SendOutcome, mark: str) -> dict[str, Any]:
+    message = outcome.message
+    changes: dict[str, Any] = {"status": outcome.status.value, "updated_at": outcome.at, "claim_token": None,
+                               "claim_until": None, "zalo_attempts": message.zalo_attempts,
+                               "sms_attempts": message.sms_attempts, "recorded": mark}
+    if outcome.channel is not None:
+        changes["channel"] = outcome.channel.value
+    if outcome.status == Status.QUEUED:  # back to the queue, without a ticket (promoted when due)
+        changes |= {"not_before": outcome.not_before, "queue_pos": None}
+        return {"$set": changes, "$push": {"history": outcome.note}}
+    if outcome.provider_id is not None:
+        changes["provider_id"] = outcome.provider_id
+    if outcome.reason is not None:
+        changes["reason"] = outcome.reason
+    return {"$set": changes, "$inc": {"version": 1}, "$push": {"history": outcome.note}}
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:

@@ -23,8 +23,8 @@ from motcua_shared.events import MessageChannel
 from motcua_shared.logs import correlation
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, MessageStore
-from notify.app.send_message import SendMessage
+from notify.app.ports import Clock, MessageStore, SendOutcome
+from notify.app.send_message import SendChecks, SendMessage
 from notify.domain.message import Message, Status
 
 log = logging.getLogger(__name__)
@@ -68,28 +68,34 @@ class Dispatcher:
             handled += len(batch)
 
     async def send_batch(self, batch: list[Message]) -> None:
-        """One task per dossier (the store gives a dossier's messages in the order they were made)."""
+        """One task per dossier (the store gives a dossier's messages in the order they were
+        made); the checks are read once for the batch and the outcomes recorded once, together."""
+        checks = await self.send.checks(batch)
+        outcomes: list[SendOutcome] = []
         by_dossier: dict[str, list[Message]] = {}
         for message in batch:
             by_dossier.setdefault(message.dossier_code or message.id, []).append(message)
-        results = await asyncio.gather(*(self._send_in_turn(group) for group in by_dossier.values()),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(self._send_in_turn(group, checks, outcomes)
+                                         for group in by_dossier.values()), return_exceptions=True)
         for result in results:
             if isinstance(result, Exception):  # its messages stay claimed; the lease recovers them
                 log.error("sending a dossier's messages failed", exc_info=result)
+        await self.send.record(outcomes)
 
-    async def _send_in_turn(self, messages: list[Message]) -> None:
+    async def _send_in_turn(self, messages: list[Message], checks: SendChecks,
+                            outcomes: list[SendOutcome]) -> None:
         for i, message in enumerate(messages):
             later = messages[i + 1:]
             try:
                 with correlation(message.correlation_id):  # log lines follow the dossier across services
-                    again_at: datetime | None = await self.send(message)
+                    outcome = await self.send(message, checks)
             except Exception:
                 # This one stays claimed (its lease recovers it); the untried later ones go back now.
                 await self.store.release(later, not_before=self.clock.now(), at=self.clock.now())
                 raise
-            if again_at is not None and later:
-                await self.store.release(later, not_before=again_at, at=self.clock.now())
+            outcomes.append(outcome)
+            if outcome.again_at is not None and later:
+                await self.store.release(later, not_before=outcome.again_at, at=self.clock.now())
                 return
 
     async def recover_stale_claims(self) -> None:
@@ -98,7 +104,7 @@ class Dispatcher:
             with correlation(message.correlation_id):
                 await self._recover(message, now)
 
-    async def _recover(self, message: Message, now) -> None:
+    async def _recover(self, message: Message, now: datetime) -> None:
         if message.channel == MessageChannel.SMS and self.sms_gateway_dedupes:
             await self.store.requeue(message, channel=MessageChannel.SMS, not_before=now,
                                      note={"at": now, "event": "claim expired; resent with the same request_id"})

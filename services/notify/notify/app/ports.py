@@ -38,6 +38,37 @@ class EventRecord:
     event: Envelope[Any] | None
 
 
+@dataclass(frozen=True)
+class SendOutcome:
+    """Where one send left its message, recorded with the rest of its batch: `status` sent or
+    failed (with `event` to publish), or queued again (a retry, the SMS fallback, quiet hours)
+    not before `not_before`. Applied only if the message is still exactly as it was claimed."""
+
+    message: Message
+    status: Status
+    at: datetime
+    note: dict[str, Any]
+    event: Envelope[Any] | None = None
+    channel: MessageChannel | None = None
+    provider_id: str | None = None
+    reason: str | None = None
+    not_before: datetime | None = None
+
+    @property
+    def again_at(self) -> datetime | None:
+        """When the message is to be tried again, if it went back to the queue."""
+        return self.not_before if self.status == Status.QUEUED else None
+
+
+@dataclass(frozen=True)
+class RecordedOutcomes:
+    """What recording a batch of outcomes found: the messages whose claim was lost meanwhile
+    (nothing recorded for them), and the recorded ones that got a receipt while being sent."""
+
+    lost: list[str]
+    early_receipts: list[Message]
+
+
 class MessageStore(Protocol):
     async def facts(self, dossier_code: str) -> DossierFacts: ...
 
@@ -60,6 +91,10 @@ class MessageStore(Protocol):
         """Give claimed, untried messages back to the queue, not to be sent before `not_before`."""
 
     async def stale_claims(self, now: datetime) -> list[Message]: ...
+
+    async def record_outcomes(self, outcomes: Sequence[SendOutcome]) -> RecordedOutcomes:
+        """Record a batch's send outcomes, with their events, in one transaction (one bulk
+        write per collection); each only if its message is still as it was claimed."""
 
     async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
                       note: dict[str, Any]) -> bool: ...

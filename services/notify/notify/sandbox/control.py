@@ -32,6 +32,10 @@ def control_router(state: SandboxState, callbacks: Callbacks) -> APIRouter:
     async def attempts() -> list[dict[str, Any]]:
         return [a.view() for a in state.attempts]
 
+    @router.get("/counts", summary="How many send requests came and were accepted (cheap to poll)")
+    async def counts() -> dict[str, int]:
+        return {"attempts": len(state.attempts), "accepted": sum(1 for a in state.attempts if a.accepted)}
+
     @router.get("/oauth-requests", summary="Token refreshes asked for")
     async def oauth_requests() -> list[dict[str, str]]:
         return state.oauth_requests

@@ -12,6 +12,7 @@ from motcua_shared.timeutil import VN_TZ
 
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher
+from notify.app.ports import RecordedOutcomes
 from notify.app.receipts import ApplyReceipt
 from notify.app.send_message import SendMessage
 from notify.domain.delivery_policy import Outcome, RetryPolicy, SendResult
@@ -30,6 +31,7 @@ class InMemoryMessageStore:
         self.dossiers: dict[str, DossierFacts] = {}
         self.events: list = []
         self.made: list[str] = []  # message ids in the order they were made
+        self.outcome_writes = 0  # record_outcomes calls (one per batch)
 
     async def facts(self, dossier_code):
         return self.dossiers.get(dossier_code, DossierFacts())
@@ -112,6 +114,21 @@ class InMemoryMessageStore:
         current.zalo_attempts, current.sms_attempts = message.zalo_attempts, message.sms_attempts
         self.events.append(event)
         return copy.deepcopy(current)
+
+    async def record_outcomes(self, outcomes):
+        self.outcome_writes += 1
+        lost, early = [], []
+        for o in outcomes:
+            if o.status == Status.QUEUED:
+                done = await self.requeue(o.message, channel=o.channel, not_before=o.not_before, note=o.note)
+            else:
+                done = await self.finish(o.message, status=o.status, at=o.at, event=o.event, channel=o.channel,
+                                         provider_id=o.provider_id, reason=o.reason, note=o.note)
+            if not done:
+                lost.append(o.message.id)
+            elif o.status != Status.QUEUED and done.early_receipt:
+                early.append(done)
+        return RecordedOutcomes(lost, early)
 
     async def find(self, message_id, provider_id):
         found = self.messages.get(message_id) or next(

@@ -68,3 +68,42 @@ async def test_later_messages_wait_for_an_earlier_one_sent_back_to_the_queue(wor
     clock.current = world.store.messages[first].not_before
     await world.dispatcher.run_once()
     assert world.zalo.calls == [first, first, second]
+
+
+async def test_a_batchs_outcomes_are_recorded_in_one_write_after_its_sends(world, events):
+    for i in range(8):
+        await world.accept(events.received(f"D-{i}"))
+    still_sending: list[Status] = []
+
+    async def look(message) -> None:  # nothing of the batch is recorded while it is being sent
+        still_sending.extend(m.status for m in world.messages())
+
+    world.zalo.during_send = look
+
+    assert await world.dispatcher.run_once() == 8
+
+    assert world.store.outcome_writes == 1
+    assert set(still_sending) == {Status.SENDING}
+    assert {m.status for m in world.messages()} == {Status.SENT}
+    assert world.event_types() == ["notification.sent"] * 8
+
+
+async def test_an_outcome_whose_claim_was_lost_is_not_recorded(world, events, clock):
+    """The lease ran out during the call and another dispatcher recovered the message: our
+    answer changes nothing and publishes nothing (the recovery's outcome stands)."""
+    await world.accept(events.received("D-1"))
+    await world.accept(events.received("D-2"))
+
+    async def lose_the_first_claim(message) -> None:
+        stored = world.store.messages[message.id]
+        if stored.dossier_code == "D-1":
+            stored.status, stored.claim_token, stored.reason = Status.FAILED, None, "outcome_unknown: test"
+
+    world.zalo.during_send = lose_the_first_claim
+
+    await world.dispatcher.run_once()
+
+    by_code = {m.dossier_code: m for m in world.messages()}
+    assert by_code["D-1"].status == Status.FAILED and by_code["D-1"].reason == "outcome_unknown: test"
+    assert by_code["D-2"].status == Status.SENT
+    assert world.event_types() == ["notification.sent"]
