@@ -70,6 +70,8 @@ class NotifySettings(CommonSettings):
     dispatch_interval_seconds: float = 1.0
     claim_lease_seconds: float = Field(120.0, description="Longer than any provider call can take")
     claim_batch_size: int = Field(100, ge=1, description="Due messages claimed at once by the dispatcher")
+    dispatch_lanes: int = Field(2, ge=1, description="Batches in flight at once: one is claimed while another "
+                                "is sent and recorded")
     zalo_concurrency: int = Field(16, ge=1, description="Zalo ZNS calls in flight at once")
     sms_concurrency: int = Field(8, ge=1, description="SMS gateway calls in flight at once")
 

@@ -90,7 +90,7 @@ class Runtime:
         dispatcher = Dispatcher(store, send, clock, lease=timedelta(seconds=settings.claim_lease_seconds),
                                 interval=settings.dispatch_interval_seconds,
                                 sms_gateway_dedupes=settings.sms_gateway_dedupes,
-                                batch_size=settings.claim_batch_size)
+                                batch_size=settings.claim_batch_size, lanes=settings.dispatch_lanes)
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
                              template_ids=settings.zns_template_ids, wake=dispatcher.wake)

@@ -32,11 +32,12 @@ log = logging.getLogger(__name__)
 
 class Dispatcher:
     def __init__(self, store: MessageStore, send: SendMessage, clock: Clock, *, lease: timedelta,
-                 interval: float, sms_gateway_dedupes: bool, batch_size: int = 100) -> None:
+                 interval: float, sms_gateway_dedupes: bool, batch_size: int = 100, lanes: int = 2) -> None:
         self.store, self.send, self.clock = store, send, clock
         self.lease, self.interval, self.sms_gateway_dedupes = lease, interval, sms_gateway_dedupes
-        self.batch_size = batch_size
+        self.batch_size, self.lanes = batch_size, lanes
         self._wake = asyncio.Event()
+        self._claiming = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
@@ -58,10 +59,22 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Recover stale claims, then send every message that is due; returns how many."""
         await self.recover_stale_claims()
+        results = await asyncio.gather(*(self._lane() for _ in range(self.lanes)), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(r for r in results if isinstance(r, int))
+
+    async def _lane(self) -> int:
+        """Claim a batch, send it, record it; again until nothing is due. While one lane sends and
+        records (waiting on providers and the database), another claims the next batch: claims
+        are one at a time, so lanes take consecutive windows; a dossier's later message claimed by
+        one lane while its earlier one is in flight in another is held (the claim checks it)."""
         handled = 0
         while True:
-            now = self.clock.now()
-            batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
+            async with self._claiming:
+                now = self.clock.now()
+                batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
             if not batch:
                 return handled
             await self.send_batch(batch)

@@ -2,6 +2,7 @@
 notify replicas (two dispatchers) and the first message waiting for a Zalo retry."""
 
 from motcua_shared.embedded_mongo import free_port
+from motcua_shared.testing.plugin import eventually
 
 
 async def test_a_later_message_waits_for_an_earlier_one_in_retry(harness, clock, events):
@@ -17,7 +18,15 @@ async def test_a_later_message_waits_for_an_earlier_one_in_retry(harness, clock,
         assert (first["dossier_seq"], second["dossier_seq"]) == (1, 2)
 
         clock.advance(seconds=31)
-        await harness.wait_status(resolved, "sent")
+
+        async def sent_while_time_passes():
+            # When the two replicas each win one of the two, the later one is held a second
+            # behind the earlier one in flight: time must pass for it, as it does outside tests.
+            clock.advance(seconds=0.1)
+            doc = await harness.message_for(resolved)
+            return doc if doc and doc["status"] == "sent" else None
+
+        await eventually(sent_while_time_passes)
         sent = await harness.wait_sandbox(2)
 
     by_tracking = {m["_id"]: m["kind"] for m in [first, second]}
