@@ -8,9 +8,12 @@ are kept per (day the message was made, UTC; status), and each expires with that
 (TTL, a day after the last of them), so the totals are over the log's window, to the day.
 `pending` is queued or sending (a claim, a release or a retry moves nothing here); how many are
 `sending` is counted from the (status, queue_pos, not_before) index, which holds only the claims
-in flight, and queued = pending - sending.
+in flight, and queued = pending - sending. Each counter is split in `SHARDS` documents, one picked
+at random per transaction: the consumer's transactions and the dispatcher's lanes change the same
+counters at once, and two transactions writing one document conflict (one is retried whole).
 """
 
+import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +26,7 @@ from pymongo.errors import DuplicateKeyError
 from notify.domain.message import Status
 
 PENDING = "pending"
+SHARDS = 4
 _SEEDED = "seeded"  # marker: the counters were made from the log once (an upgraded installation)
 
 
@@ -70,22 +74,22 @@ class MessageCounts:
             for name, delta in ((old, -1), (new, 1)):
                 if name is not None:
                     merged[(day, name)] = merged.get((day, name), 0) + delta
-        updates = self._updates({key: n for key, n in merged.items() if n})
+        updates = self._updates({key: n for key, n in merged.items() if n}, shard=random.randrange(SHARDS))
         if updates:
             await self.collection.bulk_write(updates, ordered=False, session=session)
 
-    def _updates(self, changes: dict[tuple[str, str], int]) -> list[UpdateOne]:
+    def _updates(self, changes: dict[tuple[str, str], int], shard: int = 0) -> list[UpdateOne]:
         updates = []
         for (day, name), n in changes.items():
             expires_at = datetime.fromisoformat(f"{day}T00:00:00+00:00") + self.ttl + timedelta(days=1)
-            updates.append(UpdateOne({"_id": f"{day}:{name}"},
+            updates.append(UpdateOne({"_id": f"{day}:{name}:{shard}"},
                                      {"$inc": {"n": n}, "$setOnInsert": {"day": day, "status": name,
                                                                         "expires_at": expires_at}},
                                      upsert=True))
         return updates
 
     async def by_status(self, messages: AsyncCollection) -> dict[str, int]:
-        """Every status's count: the counters (one per day and status, at most ~4 × 91
+        """Every status's count: the counters (per day, status and shard: at most 4 × 91 × 4
         documents) and the claims in flight."""
         totals: dict[str, int] = {}
         async for doc in self.collection.find({"_id": {"$ne": _SEEDED}}, {"status": 1, "n": 1}):
