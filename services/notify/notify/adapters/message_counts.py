@@ -54,15 +54,20 @@ class MessageCounts:
                 key = (doc["created_at"].strftime("%Y-%m-%d"), bucket(doc["status"]) or "")
                 changes[key] = changes.get(key, 0) + 1
             if changes:
-                await self.collection.bulk_write(self._updates(changes), ordered=False, session=session)
+                await self.collection.bulk_write(
+                    self._updates(changes), ordered=False, session=session
+                )
 
         try:
             await transaction(seed)
         except DuplicateKeyError:  # another replica seeded them first
             pass
 
-    async def apply(self, changes: Iterable[tuple[datetime, Status | None, Status | None]],
-                    session: AsyncClientSession) -> None:
+    async def apply(
+        self,
+        changes: Iterable[tuple[datetime, Status | None, Status | None]],
+        session: AsyncClientSession,
+    ) -> None:
         """Status changes (the message's creation time, from, to), in the caller's transaction:
         one bulk write, increments to the same counter merged first."""
         merged: dict[tuple[str, str], int] = {}
@@ -74,18 +79,28 @@ class MessageCounts:
             for name, delta in ((old, -1), (new, 1)):
                 if name is not None:
                     merged[(day, name)] = merged.get((day, name), 0) + delta
-        updates = self._updates({key: n for key, n in merged.items() if n}, shard=random.randrange(SHARDS))
+        updates = self._updates(
+            {key: n for key, n in merged.items() if n}, shard=random.randrange(SHARDS)
+        )
         if updates:
             await self.collection.bulk_write(updates, ordered=False, session=session)
 
     def _updates(self, changes: dict[tuple[str, str], int], shard: int = 0) -> list[UpdateOne]:
         updates = []
         for (day, name), n in changes.items():
-            expires_at = datetime.fromisoformat(f"{day}T00:00:00+00:00") + self.ttl + timedelta(days=1)
-            updates.append(UpdateOne({"_id": f"{day}:{name}:{shard}"},
-                                     {"$inc": {"n": n}, "$setOnInsert": {"day": day, "status": name,
-                                                                        "expires_at": expires_at}},
-                                     upsert=True))
+            expires_at = (
+                datetime.fromisoformat(f"{day}T00:00:00+00:00") + self.ttl + timedelta(days=1)
+            )
+            updates.append(
+                UpdateOne(
+                    {"_id": f"{day}:{name}:{shard}"},
+                    {
+                        "$inc": {"n": n},
+                        "$setOnInsert": {"day": day, "status": name, "expires_at": expires_at},
+                    },
+                    upsert=True,
+                )
+            )
         return updates
 
     async def by_status(self, messages: AsyncCollection) -> dict[str, int]:

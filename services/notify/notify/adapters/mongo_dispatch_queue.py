@@ -110,6 +110,7 @@ class DispatchQueue:
         counter = await self.counters.find_one_and_update(
             {"_id": "next"}, {"$inc": {"pos": count}}, upsert=True,
             return_document=ReturnDocument.AFTER, session=session)
+        assert counter is not None  # upserted
         return int(counter["pos"]) - count
 
     async def _take(self, ids: list[str], now: datetime, lease_until: datetime,

@@ -28,7 +28,7 @@ from notify.app.notification_events import status_event
 from notify.app.ports import ChannelClient, Clock, MessageStore, OptOutStore, SendOutcome
 from notify.app.receipts import ApplyReceipt
 from notify.domain.delivery_policy import (
-    Fail, MarkSent, Outcome, RetryLater, RetryPolicy, SendResult, decide,
+    MarkSent, Outcome, RetryLater, RetryPolicy, SendResult, decide,
 )
 from notify.domain.message import Message, Status
 from notify.domain.phone import phone_key
