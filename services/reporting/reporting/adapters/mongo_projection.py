@@ -11,7 +11,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.storage.transactions import run_in_transaction
 
 from reporting.adapters import collections as c
 from reporting.adapters import documents as d

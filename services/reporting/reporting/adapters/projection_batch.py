@@ -22,7 +22,7 @@ from reporting.adapters import collections as c
 from reporting.adapters import documents as d
 from reporting.app.ports import ParkedEvent, Preload
 from reporting.domain.counts import CountChange
-from reporting.domain.dossier import DossierState
+from reporting.domain.dossier_projection import DossierState
 from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 
