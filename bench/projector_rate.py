@@ -37,7 +37,7 @@ from motcua_shared.storage.mongo_commands import CommandCounter
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.contract.topology import consumer_spec, declare_consumer_at, declare_exchange
 
-from reporting.adapters import collections as c
+from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.app.projector import PROJECTED_EVENTS, Projector
 from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn

@@ -25,7 +25,7 @@ from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.contract.dossier_events import Channel
 from motcua_shared.storage.mongo import mongo_client
 
-from reporting.adapters import collections as c
+from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader
 from reporting.app.one_stop import one_stop_report

@@ -13,8 +13,8 @@ from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 from motcua_shared.storage.transactions import run_in_transaction
 
-from reporting.adapters import collections as c
-from reporting.adapters import documents as d
+from reporting.adapters import mongo_collections as c
+from reporting.adapters import projection_documents as d
 from reporting.adapters.projection_batch import BatchProjectionTx
 from reporting.app.ports import ParkedEvent, Preload, ProjectionTx
 

@@ -7,7 +7,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from reporting.adapters import collections as c
+from reporting.adapters import mongo_collections as c
 from reporting.adapters.projection_documents import day_key, dossier_state
 from reporting.app.ports import Labelled
 from reporting.domain.counts import ALL_FIELDS
