@@ -1,7 +1,7 @@
 """A dossier's messages reach the citizen in the order they were made, once each, with two
 notify replicas (two dispatchers) and the first message waiting for a Zalo retry."""
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.plugin import eventually
 
 

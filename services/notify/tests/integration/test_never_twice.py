@@ -5,12 +5,12 @@ message at the gateway."""
 import uuid
 from datetime import timedelta
 
-from motcua_shared.embedded_mongo import free_port
-from motcua_shared.events import MessageChannel
+from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.testing.plugin import eventually
 
 from notify.adapters.message_documents import to_document
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES

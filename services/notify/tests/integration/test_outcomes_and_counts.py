@@ -4,7 +4,7 @@ claim change, only their events go to the outbox; and the status counters behind
 
 from datetime import timedelta
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.app.notification_events import status_event
 from notify.app.ports import SendOutcome
