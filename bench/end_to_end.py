@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import platform
+import subprocess
 import statistics
 import tempfile
 import time
@@ -43,7 +44,7 @@ from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
 from motcua_shared.storage.mongo_commands import read_counts
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
-from motcua_shared.testing.system import System
+from motcua_shared.testing.system import BIN, COMMANDS, System
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678",
            "consent": True, "preferred_channel": "zalo"}
@@ -274,7 +275,7 @@ def main() -> None:
         commands_dir.mkdir()
         system = System.create(amqp_url, mongodb_url, logs, **{COMMANDS_ENV: str(commands_dir)})
         try:
-            system.start()
+            start(system)
             asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")
@@ -287,6 +288,17 @@ def main() -> None:
             system.drop(amqp_url, mongodb_url)
             if mongo:
                 mongo.stop()
+
+
+def start(system: System, timeout: float = 600) -> None:
+    """System.start with a longer wait: seven Python processes importing at once on 2 shared
+    cores can take more than the tests' 60 s when other work runs (load average 40)."""
+    for name, command in COMMANDS.items():
+        log = open(system.logs / f"{name}.log", "a")
+        system.processes[name] = subprocess.Popen([str(BIN / command)], env=system.env,
+                                                  stdout=log, stderr=subprocess.STDOUT)
+    for name in COMMANDS:
+        system.wait_ready(name, timeout)
 
 
 if __name__ == "__main__":

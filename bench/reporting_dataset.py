@@ -17,10 +17,10 @@ from typing import Any
 from motcua_shared.contract.dossier_events import Channel, DossierStatus, ResolutionOutcome
 from motcua_shared.vietnam.timeutil import VN_TZ
 
-from reporting.adapters.projection_documents import counter_updates, dossier_doc
+from reporting.adapters.projection_documents import UNIT_YEAR, add_counts, counter_updates, dossier_doc
 from reporting.domain import counts
 from reporting.domain.classification import Timeliness, classify
-from reporting.domain.dossier_projection import DossierState
+from reporting.domain.dossier_projection import DossierState, overdue_changes
 from reporting.domain.periods import local_day
 
 START = date(2023, 1, 1)
@@ -98,21 +98,19 @@ def count_changes(state: DossierState) -> list[counts.CountChange]:
             changes.append(counts.CountChange(day, counts.RESOLVED_REFUSED))
     if state.withdrawn_at is not None:
         changes.append(counts.CountChange(local_day(state.withdrawn_at), counts.WITHDRAWN))
-    return changes
+    return changes + overdue_changes(None, state)  # the overdue rollup, as the projector leaves it
 
 
 def unit_documents(states: Iterator[DossierState]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_month": [...]})
+    """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_year": [...]})
     of one unit."""
     dossiers: list[dict[str, Any]] = []
     counters: dict[tuple[str, str], dict[str, Any]] = {}
     for state in states:
         dossiers.append(dossier_doc(state))
         for (grain, doc_id), (inc, labels) in counter_updates(state, count_changes(state)).items():
-            doc = counters.setdefault((grain, doc_id), {"_id": doc_id, **labels})
-            for name, value in inc.items():
-                doc[name] = doc.get(name, 0) + value
-    by_grain: dict[str, list[dict[str, Any]]] = {"day": [], "month": [], "unit_month": []}
+            add_counts(counters.setdefault((grain, doc_id), {"_id": doc_id, **labels}), inc)
+    by_grain: dict[str, list[dict[str, Any]]] = {"day": [], "month": [], UNIT_YEAR: []}
     for (grain, _), doc in counters.items():
         by_grain[grain].append(doc)
     return dossiers, by_grain

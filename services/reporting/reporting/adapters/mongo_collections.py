@@ -1,10 +1,12 @@
 """The reporting database: its collections and indexes.
 
 Projections (dropped and rebuilt by `reporting-rebuild`):
-- `dossiers`: one small state per dossier, no personal data; indexed for "overdue as of X";
-- `daily_counts` / `monthly_counts`: counters per unit × local day (month) × procedure;
-- `unit_monthly_counts`: the same per unit × month, all procedures together: what reports by
-  unit or month over a province or a year read (a twelfth of a year's rows per procedure);
+- `dossiers`: one small state per dossier, no personal data; indexed for a unit's overdue list;
+- `daily_counts` / `monthly_counts`: counters per unit × local day (month) × procedure, the
+  overdue rollup (`overdue_change`, domain/counts.py) among them;
+- `unit_yearly_counts`: the same per unit, all procedures together, one document per unit ×
+  year holding its months: what reports by unit or month read, one document per unit and year
+  of the period (and of the years before it), so a province-year costs what its units do;
 - `satisfaction_daily`, `survey_answers`: satisfaction counters and one answer per dossier;
 - `feedback_daily`: feedback (phản ánh, kiến nghị) received / answered on time / late per unit ×
   local day of receipt;
@@ -19,7 +21,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 DOSSIERS = "dossiers"
 DAILY_COUNTS = "daily_counts"
 MONTHLY_COUNTS = "monthly_counts"
-UNIT_MONTHLY_COUNTS = "unit_monthly_counts"
+UNIT_YEARLY_COUNTS = "unit_yearly_counts"
+RETIRED = ("unit_monthly_counts",)  # replaced by unit_yearly_counts: dropped by a rebuild
 SATISFACTION_DAILY = "satisfaction_daily"
 SURVEY_ANSWERS = "survey_answers"
 FEEDBACK_DAILY = "feedback_daily"
@@ -28,20 +31,21 @@ PROCESSED_EVENTS = "processed_events"
 PARKED_EVENTS = "parked_events"
 API_KEYS = "api_keys"
 
-PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, UNIT_MONTHLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
+PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, UNIT_YEARLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
                PROCESSED_EVENTS, PARKED_EVENTS, FEEDBACK_DAILY)
 
 _SCOPES = ("unit_code", "province_code")
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
+    # A unit's dossiers overdue now (overdue_until = OPEN_END, due_day < today): only late or open
+    # dossiers have overdue_until, so the range never touches dossiers finished in time. Reports'
+    # "overdue as of X" read the OVERDUE_CHANGE rollup in the counters, not the dossiers.
+    await db[DOSSIERS].create_index([("unit_code", ASCENDING), ("overdue_until", ASCENDING), ("due_day", ASCENDING)])
     for scope in _SCOPES:
-        # "overdue as of X": overdue_until > X and due_day < X; only late or open dossiers have
-        # overdue_until, so the range scan never touches dossiers finished in time.
-        await db[DOSSIERS].create_index([(scope, ASCENDING), ("overdue_until", ASCENDING), ("due_day", ASCENDING)])
         await db[DAILY_COUNTS].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
-        await db[UNIT_MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
+        await db[UNIT_YEARLY_COUNTS].create_index([(scope, ASCENDING), ("year", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
@@ -50,6 +54,6 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
 
 
 async def drop_projections(db: AsyncDatabase) -> None:
-    for name in PROJECTIONS:
+    for name in (*PROJECTIONS, *RETIRED):
         await db.drop_collection(name)
     await ensure_indexes(db)

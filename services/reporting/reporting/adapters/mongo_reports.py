@@ -57,7 +57,8 @@ def _merge(into: dict[str, Labelled], more: dict[str, Labelled]) -> None:
     for key, item in more.items():
         if key in into:
             old = into[key].counts
-            into[key] = Labelled(into[key].label, {n: old.get(n, 0) + v for n, v in item.counts.items()})
+            into[key] = Labelled(into[key].label, {n: old.get(n, 0) + item.counts.get(n, 0)
+                                                   for n in old.keys() | item.counts.keys()})
         else:
             into[key] = item
 
@@ -70,11 +71,28 @@ class MongoReportReader:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
         return await _grouped_sums(self.db[c.DAILY_COUNTS], match, group_by, ALL_FIELDS)
 
-    async def _months(self, target: ReportTarget, month_range: dict[str, str], group_by: str) -> dict[str, Labelled]:
-        match = target_filter(target) | {"month": month_range}
-        # By unit or month, the per-unit rollup answers with a fraction of the rows.
-        collection = c.UNIT_MONTHLY_COUNTS if group_by in UNIT_ROLLUP_GROUPS else c.MONTHLY_COUNTS
-        return await _grouped_sums(self.db[collection], match, group_by, ALL_FIELDS)
+    async def _months(self, target: ReportTarget, first: str | None, last: str, group_by: str) -> dict[str, Labelled]:
+        """Counters of the months first..last ("YYYY-MM", both included; None: from the start)."""
+        if group_by in UNIT_ROLLUP_GROUPS:
+            return await self._unit_years(target, first, last, group_by)
+        months = {"$lte": last} | ({"$gte": first} if first else {})
+        return await _grouped_sums(self.db[c.MONTHLY_COUNTS], target_filter(target) | {"month": months},
+                                   group_by, ALL_FIELDS)
+
+    async def _unit_years(self, target: ReportTarget, first: str | None, last: str,
+                          group_by: str) -> dict[str, Labelled]:
+        """By unit or month: one rollup document per unit and year, its months in range summed
+        here (a province-year reads one document per unit, not twelve)."""
+        years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
+        key, label = GROUP_FIELDS[group_by]
+        result: dict[str, Labelled] = {}
+        async for doc in self.db[c.UNIT_YEARLY_COUNTS].find(target_filter(target) | {"year": years}):
+            for month, counts in doc.get("months", {}).items():
+                if month > last or (first is not None and month < first):
+                    continue
+                group = month if group_by == "month" else doc[key]
+                _merge(result, {group: Labelled(month if group_by == "month" else doc[label], counts)})
+        return result
 
     async def period_counts(self, target: ReportTarget, slices: PeriodSlices, group_by: str) -> dict[str, Labelled]:
         result: dict[str, Labelled] = {}
@@ -82,23 +100,15 @@ class MongoReportReader:
             _merge(result, await self._days(target, start, end, group_by))
         if slices.months is not None:
             first, last = slices.months
-            _merge(result, await self._months(target, {"$gte": first, "$lte": last}, group_by))
+            _merge(result, await self._months(target, first, last, group_by))
         return result
 
     async def counts_before(self, target: ReportTarget, day: date, group_by: str) -> dict[str, Labelled]:
         """Every counter before `day`: whole months before its month, then its month's days."""
-        result = await self._months(target, {"$lt": month_of(day)}, group_by)
+        result = await self._months(target, None, month_of(month_start(day) - timedelta(days=1)), group_by)
         if day.day > 1:
             _merge(result, await self._days(target, month_start(day), day - timedelta(days=1), group_by))
         return result
-
-    async def overdue_counts(self, target: ReportTarget, as_of: date, group_by: str) -> dict[str, Labelled]:
-        key, label = GROUP_FIELDS[group_by]
-        cursor = await self.db[c.DOSSIERS].aggregate([
-            *_overdue_stages(target_filter(target), as_of),
-            {"$group": {"_id": f"${key}", "label": {"$first": f"${label}"}, "overdue": {"$sum": 1}}},
-        ])
-        return {row["_id"]: Labelled(row["label"], {"overdue": row["overdue"]}) async for row in cursor}
 
     async def satisfaction_counts(self, target: ReportTarget, start: date, end: date,
                                   group_by: str) -> dict[str, Labelled]:

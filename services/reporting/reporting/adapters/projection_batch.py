@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateMany, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -22,11 +22,11 @@ from reporting.adapters import mongo_collections as c
 from reporting.adapters import projection_documents as d
 from reporting.app.ports import ParkedEvent, Preload
 from reporting.domain.counts import CountChange
-from reporting.domain.dossier_projection import DossierState
+from reporting.domain.dossier_projection import DossierState, overdue_changes
 from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 
-_GRAINS = {"day": c.DAILY_COUNTS, "month": c.MONTHLY_COUNTS, d.UNIT_MONTH: c.UNIT_MONTHLY_COUNTS}
+_GRAINS = {"day": c.DAILY_COUNTS, "month": c.MONTHLY_COUNTS, d.UNIT_YEAR: c.UNIT_YEARLY_COUNTS}
 Counters = dict[str, tuple[dict[str, int], dict[str, Any]]]  # doc id → ($inc, $setOnInsert)
 
 
@@ -34,6 +34,21 @@ def _merge(into: Counters, doc_id: str, inc: dict[str, int], labels: dict[str, A
     merged, _ = into.setdefault(doc_id, ({}, labels))
     for name, value in inc.items():
         merged[name] = merged.get(name, 0) + value
+
+
+def _counter_writes(existing: set[str], counters: Counters) -> list[Any]:
+    """New counter documents inserted; existing ones incremented by one `update` statement per
+    distinct increment ({"received_online": 1} is most of them), `_id` `$in` the documents that
+    take it: SecantusDB pays per statement, so this costs a fraction of one statement each."""
+    writes: list[Any] = []
+    same: dict[tuple[tuple[str, int], ...], list[str]] = {}
+    for doc_id, (inc, labels) in sorted(counters.items()):
+        if doc_id in existing:
+            same.setdefault(tuple(sorted(inc.items())), []).append(doc_id)
+        else:
+            writes.append(InsertOne(d.add_counts({"_id": doc_id, **labels}, inc)))
+    writes += [UpdateMany({"_id": {"$in": ids}}, {"$inc": dict(inc)}) for inc, ids in same.items()]
+    return writes
 
 
 @dataclass
@@ -52,7 +67,7 @@ class BatchProjectionTx:
     new_units: set[str] = field(default_factory=set)
     new_answers: list[SurveyAnswer] = field(default_factory=list)
     counters: dict[str, Counters] = field(default_factory=lambda: {
-        c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {}, c.UNIT_MONTHLY_COUNTS: {}, c.SATISFACTION_DAILY: {}, c.FEEDBACK_DAILY: {}})
+        c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {}, c.UNIT_YEARLY_COUNTS: {}, c.SATISFACTION_DAILY: {}, c.FEEDBACK_DAILY: {}})
 
     @classmethod
     async def load(cls, db: AsyncDatabase, s: AsyncClientSession, preload: Preload) -> "BatchProjectionTx":
@@ -82,6 +97,8 @@ class BatchProjectionTx:
         return self.dossiers.get(code)
 
     async def save_dossier(self, state: DossierState, changes: list[CountChange], *, new: bool) -> None:
+        # The overdue rollup follows the state, not the event (counts.OVERDUE_CHANGE).
+        changes = changes + overdue_changes(self.dossiers.get(state.code), state)
         self.dossiers[state.code] = state
         self.dirty_dossiers.add(state.code)
         if new and self.units.get(state.unit_code) != (state.province_code, state.unit_name):
@@ -131,13 +148,12 @@ class BatchProjectionTx:
             + [DeleteOne({"_id": d.parked_id(*key)}) for key in self.parked_before if key not in self.parked],
         }
         for collection, counters in self.counters.items():
-            if not counters:
-                continue
-            existing = {doc["_id"] async for doc in db[collection].find(
-                {"_id": {"$in": list(counters)}}, {"_id": 1}, session=s)}
-            writes[collection] = [UpdateOne({"_id": doc_id}, {"$inc": inc}) if doc_id in existing
-                                  else InsertOne({"_id": doc_id, **labels, **inc})
-                                  for doc_id, (inc, labels) in sorted(counters.items())]
+            # Increments that came to zero (the overdue rollup's +1 and -1) are written all the same:
+            # the documents equal what one event at a time leaves (a rebuild, a split batch).
+            if counters:
+                existing = {doc["_id"] async for doc in db[collection].find(
+                    {"_id": {"$in": list(counters)}}, {"_id": 1}, session=s)}
+                writes[collection] = _counter_writes(existing, counters)
         for collection, operations in writes.items():
             if operations:
                 await db[collection].bulk_write(operations, ordered=False, session=s)

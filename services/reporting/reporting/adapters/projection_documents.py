@@ -44,27 +44,43 @@ def dossier_state(doc: dict[str, Any]) -> DossierState:
     return DossierState(code=doc["_id"], **values)
 
 
-UNIT_MONTH = "unit_month"
+UNIT_YEAR = "unit_year"
 CounterUpdates = dict[tuple[str, str], tuple[dict[str, int], dict[str, Any]]]
 
 
 def counter_updates(state: DossierState, changes: list[CountChange]) -> CounterUpdates:
-    """{(grain, counter doc id): ($inc, $setOnInsert)}: grain "day" and "month" per unit ×
-    procedure, and "unit_month" per unit alone, the rollup province and year reports read."""
+    """{(grain, counter doc id): ($inc, labels of a new document)}: grain "day" and "month" per
+    unit × procedure, and "unit_year" per unit alone, one document a year holding its months
+    (`months.<YYYY-MM>.<counter>`): the rollup unit, province and year reports read, one
+    document per unit and year whatever the period's length."""
     unit = {"unit_code": state.unit_code, "unit_name": state.unit_name, "province_code": state.province_code}
     labels = unit | {"procedure_code": state.procedure_code, "procedure_name": state.procedure_name,
                      "field_code": state.field_code}
     updates: CounterUpdates = {}
     for change in changes:
         month = month_of(change.day)
-        for grain, doc_id, doc_labels in (
+        year = month[:4]
+        for grain, doc_id, doc_labels, name in (
                 ("day", f"{state.unit_code}|{day_key(change.day)}|{state.procedure_code}",
-                 labels | {"day": day_key(change.day)}),
-                ("month", f"{state.unit_code}|{month}|{state.procedure_code}", labels | {"month": month}),
-                (UNIT_MONTH, f"{state.unit_code}|{month}", unit | {"month": month})):
+                 labels | {"day": day_key(change.day)}, change.name),
+                ("month", f"{state.unit_code}|{month}|{state.procedure_code}", labels | {"month": month},
+                 change.name),
+                (UNIT_YEAR, f"{state.unit_code}|{year}", unit | {"year": year},
+                 f"months.{month}.{change.name}")):
             inc, _ = updates.setdefault((grain, doc_id), ({}, doc_labels))
-            inc[change.name] = inc.get(change.name, 0) + 1
+            inc[name] = inc.get(name, 0) + change.delta
     return updates
+
+
+def add_counts(doc: dict[str, Any], inc: dict[str, int]) -> dict[str, Any]:
+    """`doc` with `inc` added, as `$inc` would (dotted names reach into sub-documents)."""
+    for name, value in inc.items():
+        *path, leaf = name.split(".")
+        target = doc
+        for part in path:
+            target = target.setdefault(part, {})
+        target[leaf] = target.get(leaf, 0) + value
+    return doc
 
 
 def answer_doc(answer: SurveyAnswer) -> dict[str, Any]:

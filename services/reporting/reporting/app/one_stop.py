@@ -1,4 +1,9 @@
-"""The one-stop report and the service-index indicators for a unit or a province and a period."""
+"""The one-stop report and the service-index indicators for a unit or a province and a period.
+
+Two reads of counters (the period's and everything before it: rollups per unit × month, days
+only at the period's ragged ends), whatever the size of the province or the period: the
+overdue-as-of-the-end figure is a rollup in those same counters (counts.OVERDUE_CHANGE), not a
+query over the dossiers."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,15 +33,17 @@ async def one_stop_report(reader: ReportReader, target: ReportTarget, start: dat
                           group_by: str) -> OneStopReport:
     period = await reader.period_counts(target, split_period(start, end), group_by)
     before = await reader.counts_before(target, start, group_by)
-    overdue = await reader.overdue_counts(target, end, group_by)
     rows = []
-    for key in sorted(set(period) | set(before) | set(overdue)):
-        label = next(groups[key].label for groups in (period, before, overdue) if key in groups)
+    for key in sorted(set(period) | set(before)):
+        label = next(groups[key].label for groups in (period, before) if key in groups)
         row = build_row(key, label, _counts(period, key), _counts(before, key),
-                        _counts(overdue, key).get("overdue", 0))
+                        counts.overdue_as_of_end(_counts(before, key), _counts(period, key)))
         if row.to_handle or row.refused_at_desk:  # a group whose history is all finished: no row
             rows.append(row)
-    service = {key: {name: item.counts.get(name, 0) for name in counts.SERVICE_FIELDS} for key, item in period.items()}
+    # Groups the period's counters name: not those holding only the overdue rollup (a dossier's
+    # due day falling in the period is no service-index activity).
+    service = {key: {name: item.counts.get(name, 0) for name in counts.SERVICE_FIELDS} for key, item in period.items()
+               if any(value for name, value in item.counts.items() if name != counts.OVERDUE_CHANGE)}
     return OneStopReport(rows, total_row(rows), service)
 
 

@@ -46,21 +46,36 @@ FEES_PAID_ONLINE = "fees_paid_online"
 FEES_PAID_CASH = "fees_paid_cash"
 FEES_WAIVED = "fees_waived"
 SERVICE_FIELDS = (DIGITISED_PAPERS, DIGITISED_RESULTS, FEES_PAID_ONLINE, FEES_PAID_CASH, FEES_WAIVED)
-ALL_FIELDS = (*COUNT_FIELDS, *DEADLINE_FIELDS, *SERVICE_FIELDS)
+
+# "In progress, overdue" as of a day X (form 04 of Circular 03/2025/TT-VPCP) as a rollup: each
+# dossier that is overdue from day A to day B (due day < X < overdue_until, clock running) adds
+# +1 on day A and -1 on day B; the number overdue on day X is the sum of this counter over every
+# day up to X, i.e. the counters before the period plus those of the period, which the one-stop
+# report reads anyway. A change of the span (finished, clock stopped or restarted, new due date)
+# takes the old span back and adds the new one, so the sum always equals the dossiers' states.
+OVERDUE_CHANGE = "overdue_change"
+ALL_FIELDS = (*COUNT_FIELDS, *DEADLINE_FIELDS, *SERVICE_FIELDS, OVERDUE_CHANGE)
 
 Counts = dict[str, int]
 
 
 @dataclass(frozen=True)
 class CountChange:
-    """Add one to counter `name` on local day `day` (of the dossier's unit and procedure)."""
+    """Add `delta` (one, unless said) to counter `name` on local day `day` (of the dossier's unit
+    and procedure)."""
 
     day: date
     name: str
+    delta: int = 1
 
 
 def received(counts: Counts) -> int:
     return sum(counts.get(name, 0) for name in RECEIVED_FIELDS)
+
+
+def overdue_as_of_end(before: Counts, period: Counts) -> int:
+    """Dossiers overdue on the period's last day: every OVERDUE_CHANGE up to that day."""
+    return before.get(OVERDUE_CHANGE, 0) + period.get(OVERDUE_CHANGE, 0)
 
 
 def finished(counts: Counts) -> int:

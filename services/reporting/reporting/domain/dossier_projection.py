@@ -17,7 +17,7 @@ digitised result, and once as paid (online or cash, the first payment) or waived
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from motcua_shared.contract.dossier_events import (
@@ -112,6 +112,30 @@ class DossierState:
             return OPEN_END
         finished_day = local_day(self.finished_at)
         return finished_day if finished_day > local_day(self.original_due_at) else None
+
+    @property
+    def overdue_span(self) -> tuple[date, date] | None:
+        """[first day overdue, overdue_until) while the clock runs; None when empty."""
+        until = self.overdue_until
+        if until is None or self.clock_stopped or self.original_due_at is None:
+            return None
+        first = local_day(self.original_due_at) + timedelta(days=1)
+        return (first, until) if first < until else None
+
+
+def overdue_changes(before: DossierState | None, after: DossierState) -> list[counts.CountChange]:
+    """The OVERDUE_CHANGE counters that move the rollup from `before`'s span to `after`'s
+    (counts.OVERDUE_CHANGE). OPEN_END is never reached, so it is never written."""
+    old, new = before.overdue_span if before else None, after.overdue_span
+    if old == new:
+        return []
+    changes: list[counts.CountChange] = []
+    for span, sign in ((old, -1), (new, 1)):
+        if span is not None:
+            changes.append(counts.CountChange(span[0], counts.OVERDUE_CHANGE, sign))
+            if span[1] != OPEN_END:
+                changes.append(counts.CountChange(span[1], counts.OVERDUE_CHANGE, -sign))
+    return changes
 
 
 def apply_event(state: DossierState | None, envelope: Envelope[Any]) -> tuple[DossierState, list[counts.CountChange]]:

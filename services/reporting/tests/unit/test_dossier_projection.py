@@ -1,13 +1,14 @@
 """The dossier state and the counters each event adds."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome
 
 from reporting.domain import counts
-from reporting.domain.dossier_projection import OPEN_END, InconsistentEvent, apply_event
+from reporting.domain.dossier_projection import OPEN_END, InconsistentEvent, apply_event, overdue_changes
+from reporting.domain.periods import local_day
 from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 
 UNIT = Unit("26734", "UBND phường Bình Thạnh", "79")
@@ -190,3 +191,50 @@ def test_cash_and_waived_fees_are_counted_apart():
     waived.fee_waived(vn(2026, 2, 2, 9, 5))
     assert (date(2026, 2, 2), counts.FEES_PAID_CASH) in replay(cash)[1]
     assert (date(2026, 2, 2), counts.FEES_WAIVED) in replay(waived)[1]
+
+
+def _overdue_on(state, day: date) -> bool:
+    """What reports counted from the dossiers: due day < X < overdue_until, clock running."""
+    until = state.overdue_until
+    return (until is not None and not state.clock_stopped
+            and local_day(state.original_due_at) < day < until)
+
+
+def test_the_overdue_rollup_sums_to_the_dossiers_overdue_on_every_day_after_every_event():
+    """counts.OVERDUE_CHANGE: the sum of the changes up to day X is 1 exactly on the days the
+    dossier is overdue, whatever happened to it (clock stopped and restarted, new due date,
+    apology, finished late)."""
+    script = DossierScript("D-od", UNIT, CERT)
+    script.received(vn(2026, 2, 2), due(2026, 2, 5))
+    script.handed_over(vn(2026, 2, 3))
+    script.supplement_requested(vn(2026, 2, 9))  # already late; the clock stops
+    script.supplement_supplied(vn(2026, 2, 12), due(2026, 2, 16))  # a new statutory date
+    script.apology(vn(2026, 2, 15), due(2026, 2, 20))
+    script.resolved(vn(2026, 2, 19))  # late against the 16th
+    state, rollup = None, []
+    days = [date(2026, 2, 1) + timedelta(days=i) for i in range(30)]
+    for envelope in script.envelopes:
+        after, _ = apply_event(state, envelope)
+        rollup += overdue_changes(state, after)
+        state = after
+        assert all(c.name == counts.OVERDUE_CHANGE for c in rollup)
+        for day in days:
+            summed = sum(c.delta for c in rollup if c.day <= day)
+            assert summed == int(_overdue_on(state, day)), (envelope.event_type, day)
+    assert sum(c.delta for c in rollup if c.day <= date(2026, 2, 18)) == 1
+    assert sum(c.delta for c in rollup) == 0  # finished: no day after counts it
+
+
+def test_a_dossier_finished_in_time_leaves_no_overdue_rollup():
+    script = DossierScript("D-ok", UNIT, CERT)
+    script.received(vn(2026, 2, 2), due(2026, 2, 5))
+    script.resolved(vn(2026, 2, 4))
+    state, rollup = None, []
+    for envelope in script.envelopes:
+        after, _ = apply_event(state, envelope)
+        rollup += overdue_changes(state, after)
+        state = after
+    per_day: dict[date, int] = {}
+    for change in rollup:
+        per_day[change.day] = per_day.get(change.day, 0) + change.delta
+    assert set(per_day.values()) == {0}  # the open span was added on receipt, taken back
