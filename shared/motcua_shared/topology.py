@@ -185,14 +185,18 @@ async def retire_other_shapes(connection: AbstractConnection, spec: ConsumerSpec
                 break
         return
     for key in spec.routing_keys:
-        if not await _quietly(connection, lambda ch, k=key: ch.queue_unbind(spec.queue, spec.exchange, k)):
+        if not await _quietly(connection, lambda ch, k=key: _unbind_queue(ch, spec.queue, spec.exchange, k)):
             break
     index = spec.partitions
-    while await _quietly(connection, lambda ch, i=index: ch.queue_unbind(
-            partition_queue(spec.queue, i), spec.hash_exchange, "1")):
+    while await _quietly(connection, lambda ch, i=index: _unbind_queue(
+            ch, partition_queue(spec.queue, i), spec.hash_exchange, "1")):
         log.warning("partition %s is beyond %s=%d: unbound; drain it, then delete it",
                     partition_queue(spec.queue, index), PARTITIONS_ENV, spec.partitions)
         index += 1
+
+
+async def _unbind_queue(channel: AbstractChannel, queue: str, exchange: str, key: str) -> None:
+    await (await channel.get_queue(queue, ensure=True)).unbind(exchange, routing_key=key)
 
 
 async def _unbind_exchange(channel: AbstractChannel, spec: ConsumerSpec, key: str) -> None:
