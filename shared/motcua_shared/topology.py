@@ -23,6 +23,7 @@ nobody consumes; their messages stay to be drained (README, "Changing MOTCUA_PAR
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aio_pika
@@ -204,11 +205,12 @@ async def _unbind_exchange(channel: AbstractChannel, spec: ConsumerSpec, key: st
     await hashing.unbind(spec.exchange, routing_key=key)
 
 
-async def _quietly(connection: AbstractConnection, action: object) -> bool:
+async def _quietly(connection: AbstractConnection,
+                   action: Callable[[AbstractChannel], Awaitable[object]]) -> bool:
     """Run `action(channel)` on a throwaway channel; False if the broker refused (not found)."""
     channel = await connection.channel()
     try:
-        await action(channel)  # type: ignore[operator]
+        await action(channel)
         return True
     except AMQPError:
         return False
