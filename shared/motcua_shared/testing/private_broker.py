@@ -3,8 +3,7 @@
 The machine's broker (127.0.0.1:5672) is shared by everyone and must never be stopped, so a run
 that needs `rabbitmqctl stop_app` starts a second node beside it: its own node name, AMQP and
 distribution ports, data, logs, plugins file, config file and Erlang cookie (HOME), all under a
-work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672). Its
-plugins: rabbitmq_consistent_hash_exchange (partitioned consumers, topology.py).
+work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672).
 
     with PrivateBroker(tmp_path) as broker:   # started, and always stopped afterwards
         broker.url                            # amqp://guest:guest@127.0.0.1:<port>/
@@ -77,9 +76,7 @@ class PrivateBroker:
 
     def start(self, timeout: float = 120) -> "PrivateBroker":
         self.workdir.mkdir(parents=True, exist_ok=True)
-        # The consistent-hash exchange behind the partitioned consumers (MOTCUA_PARTITIONS > 1):
-        # shipped with RabbitMQ, enabled on this node as the run commands enable it on the local one.
-        (self.workdir / "enabled_plugins").write_text("[rabbitmq_consistent_hash_exchange].\n")
+        (self.workdir / "enabled_plugins").write_text("[].\n")
         # The AMQP listener comes from RABBITMQ_NODE_IP_ADDRESS/PORT; the file only replaces
         # /etc/rabbitmq/rabbitmq.conf, which names the shared node's port.
         (self.workdir / "rabbitmq.conf").write_text("# private node: settings come from its environment\n")
