@@ -61,6 +61,17 @@ class MongoEventOrder:
         if result.inserted_count + result.matched_count != len(requests):
             raise OrderMoved("a dossier's event order changed meanwhile (rev moved)")
 
+    async def adopt(self, versions: dict[str, int], at: datetime) -> int:
+        """Raise each dossier's record to at least `versions[code]` (created if absent)."""
+        if not versions:
+            return 0
+        result = await self.collection.bulk_write([
+            UpdateOne({"_id": code}, {"$max": {"version": version}, "$inc": {"rev": 1},
+                                      "$set": {"expires_at": at + self.keep},
+                                      "$setOnInsert": {"held": [], "oldest_held_at": None}}, upsert=True)
+            for code, version in versions.items()], ordered=False)
+        return result.upserted_count + result.modified_count
+
     async def expired(self, before: datetime, limit: int) -> list[DossierOrder]:
         """Dossiers whose oldest held event has waited since before `before` (index on it)."""
         cursor = self.collection.find({"oldest_held_at": {"$lt": before}}).sort("oldest_held_at", ASCENDING)
