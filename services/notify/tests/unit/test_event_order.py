@@ -105,3 +105,32 @@ def test_sequence_releases_a_chain_and_keeps_other_dossiers_apart(events, clock)
     assert out.changed["A"].version == 3 and out.changed["A"].rev == 4  # the rev it was read at
     assert out.changed["B"].version == 2 and out.changed["B"].rev == 0
     assert [why for _, why in out.dropped] == ["version 1 of A is handled (have 3)"]
+
+
+async def test_two_sweepers_give_a_gap_up_once_and_a_dead_sweepers_letters_still_go(world, events, clock):
+    code = "D-7"
+    await world.accept.accept_batch([events.received(code)])
+    events.resolved(code)  # version 2, never delivered
+    returned = events.returned(code)
+    await world.accept.accept_batch([returned])
+    letters: list[str] = []
+
+    async def dead_letter(raw: bytes, routing_key: str, reason: str) -> None:
+        letters.append(reason)
+
+    async def broker_away(raw: bytes, routing_key: str, reason: str) -> None:
+        raise ConnectionError("broker away")
+
+    clock.advance(minutes=61)
+    first = HeldSweeper(world.store, broker_away, clock, timedelta(minutes=60))
+    second = HeldSweeper(world.store, dead_letter, clock, timedelta(minutes=60))
+    expired_read = await world.store.expired(clock.now() - timedelta(minutes=60), 10)
+    with pytest.raises(ConnectionError):
+        await first.sweep()  # gave the gap up, then died before its dead letter went out
+    assert await world.store.give_up(expired_read[0], clock.now(), "x") is False  # a second sweeper's stale read
+    assert await second.sweep() == 0 and letters == []  # nothing expired any more; the give-up is recent
+    clock.advance(minutes=6)
+    await second.sweep()  # the dead sweeper's letters go now, once
+    assert letters == [f"dossier.result_returned: dossier {code}: version(s) [3] waited 61 min for version 2, "
+                       "which never arrived (have 1)"]
+    assert world.store.giving_up == {} and world.store.orders[code].held == ()
