@@ -7,10 +7,13 @@ from typing import Any
 import httpx
 
 
-async def event_pages(base_url: str, token: str, *, page_size: int = 500,
-                      timeout: float = 30.0) -> AsyncIterator[list[dict[str, Any]]]:
+async def event_pages(
+    base_url: str, token: str, *, page_size: int = 500, timeout: float = 30.0
+) -> AsyncIterator[list[dict[str, Any]]]:
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout) as http:
+    async with httpx.AsyncClient(
+        base_url=base_url.rstrip("/"), headers=headers, timeout=timeout
+    ) as http:
         after: str | None = None
         while True:
             params: dict[str, Any] = {"limit": page_size} | ({"after": after} if after else {})

@@ -19,12 +19,20 @@ from notify.domain.event_order import Held, expired, gap_reason
 log = logging.getLogger(__name__)
 
 DeadLetter = Callable[[bytes, str, str], Awaitable[None]]  # (raw body, routing key, reason)
-RECOVER_AFTER = timedelta(minutes=5)  # a give-up this old whose letters are not out: its sweeper died
+RECOVER_AFTER = timedelta(
+    minutes=5
+)  # a give-up this old whose letters are not out: its sweeper died
 
 
 class HeldSweeper:
-    def __init__(self, order: EventOrderStore, dead_letter: DeadLetter, clock: Clock, max_age: timedelta,
-                 batch: int = 100) -> None:
+    def __init__(
+        self,
+        order: EventOrderStore,
+        dead_letter: DeadLetter,
+        clock: Clock,
+        max_age: timedelta,
+        batch: int = 100,
+    ) -> None:
         self.order, self.dead_letter, self.clock = order, dead_letter, clock
         self.max_age, self.batch = max_age, batch
 
@@ -32,11 +40,15 @@ class HeldSweeper:
         """Dead-letter what every expired gap held; returns how many events."""
         now = self.clock.now()
         swept = 0
-        for code, held, reason in await self.order.unfinished_give_ups(now - RECOVER_AFTER, self.batch):
+        for code, held, reason in await self.order.unfinished_give_ups(
+            now - RECOVER_AFTER, self.batch
+        ):
             await self._dead_letter(code, held, reason)
         for order in await self.order.expired(now - self.max_age, self.batch):
             reason = gap_reason(order, now)
-            if not expired(order, now - self.max_age) or not await self.order.give_up(order, now, reason):
+            if not expired(order, now - self.max_age) or not await self.order.give_up(
+                order, now, reason
+            ):
                 continue
             await self._dead_letter(order.code, list(order.held), reason)
             swept += len(order.held)
@@ -46,8 +58,11 @@ class HeldSweeper:
     async def _dead_letter(self, code: str, held: list[Held], reason: str) -> None:
         for item in held:
             envelope = item.envelope
-            await self.dead_letter(envelope.model_dump_json().encode(), envelope.routing_key,
-                                   f"{envelope.event_type}: {reason}")
+            await self.dead_letter(
+                envelope.model_dump_json().encode(),
+                envelope.routing_key,
+                f"{envelope.event_type}: {reason}",
+            )
         await self.order.gave_up(code)
 
     async def run(self, interval_seconds: float) -> None:

@@ -18,8 +18,13 @@ ProcessedAmong = Callable[[Collection[str]], Awaitable[set[str]]]
 Adopt = Callable[[dict[str, int]], Awaitable[int]]
 
 
-async def adopt_baselines(pages: AsyncIterator[list[dict[str, Any]]], processed_among: ProcessedAmong,
-                          adopt: Adopt, *, expired_before: datetime) -> tuple[int, int]:
+async def adopt_baselines(
+    pages: AsyncIterator[list[dict[str, Any]]],
+    processed_among: ProcessedAmong,
+    adopt: Adopt,
+    *,
+    expired_before: datetime,
+) -> tuple[int, int]:
     """(events read, dossier records written or raised)."""
     read = written = 0
     async for page in pages:

@@ -97,7 +97,7 @@ class EventOrderStore(Protocol):
         """Its dead letters are published: forget them."""
 
     async def unfinished_give_ups(self, before: datetime, limit: int) -> list[tuple[str, list[Held], str]]:
-        """Gaps given up before `before` whose dead letters may not be published (a sweeper died)."""
+        """Gaps given up before `before` whose dead letters may not be out (a sweeper died)."""
 
 
 class OptOutStore(Protocol):

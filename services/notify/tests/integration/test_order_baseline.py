@@ -28,7 +28,9 @@ async def test_handled_dossiers_get_their_last_handled_version(harness, clock, e
     await harness.db["processed_events"].insert_many([{"_id": str(e.event_id)} for e in old_events])
 
     app = FastAPI()
-    app.include_router(event_log_router(lambda: intake_outbox, bearer_principal(harness.settings.jwt_secret)))
+    app.include_router(
+        event_log_router(lambda: intake_outbox, bearer_principal(harness.settings.jwt_secret))
+    )
     async with LiveServer(app, free_port()) as intake:
         read, written = await run_baseline(harness.settings, intake.url, page_size=2)
     assert (read, written) == (4, 1)
@@ -38,5 +40,7 @@ async def test_handled_dossiers_get_their_last_handled_version(harness, clock, e
 
     async with harness.notify(clock):
         await harness.publish(later)
-        await harness.wait_status(later, "queued", "sent")  # not held: the letter of a returned result
+        await harness.wait_status(
+            later, "queued", "sent"
+        )  # not held: the letter of a returned result
     assert (await harness.db["event_order"].find_one({"_id": old}))["version"] == 3
