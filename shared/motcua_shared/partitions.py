@@ -64,12 +64,14 @@ class Subscriptions:
         connection.reconnect_callbacks.add(self._on_reconnect)
 
     async def open(self) -> None:
-        if len(self.queues) > 1:
-            channel = await self.connection.channel()
-            roll_call = await channel.declare_queue(self.roll_call, durable=False, auto_delete=True)
-            await roll_call.consume(_ignore, no_ack=True)  # present: counted by the others
         for index in range(len(self.queues)):
             await self._subscribe(index)
+        if len(self.queues) > 1:
+            # Counted by the others only once in line on every partition: a partition handed
+            # back then always has this replica to go to.
+            channel = await self.connection.channel()
+            roll_call = await channel.declare_queue(self.roll_call, durable=False, auto_delete=True)
+            await roll_call.consume(_ignore, no_ack=True)
 
     def current(self, item: Incoming) -> bool:
         return item.generation == self._generations[item.partition]
