@@ -6,7 +6,7 @@ from typing import Any
 
 import aio_pika
 
-from motcua_shared.topology import PARTITION_HEADER, declare_exchange
+from motcua_shared.contract.topology import PARTITION_HEADER, declare_exchange
 
 
 async def publish_raw(amqp_url: str, exchange: str, messages: list[tuple[bytes, str]]) -> None:

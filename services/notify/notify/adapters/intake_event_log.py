@@ -1,4 +1,4 @@
-"""Reads intake's event log (`GET /api/v1/events`, motcua_shared.event_log) page by page, with a
+"""Reads intake's event log (`GET /api/v1/events`, motcua_shared.web.event_log) page by page, with a
 `system` token: for `notify-order-baseline` (app/order_baseline.py)."""
 
 from collections.abc import AsyncIterator

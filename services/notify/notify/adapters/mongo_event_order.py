@@ -19,7 +19,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from motcua_shared.events import parse_envelope
+from motcua_shared.contract.envelope import parse_envelope
 
 from notify.app.ports import OrderMoved
 from notify.domain.event_order import DossierOrder, Held

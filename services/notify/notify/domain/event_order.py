@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events import Envelope
+from motcua_shared.contract.envelope import Envelope
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import parse_envelope
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.envelope import parse_envelope
 
 from notify.app.held_sweeper import HeldSweeper
 from notify.domain.event_order import DossierOrder, sequence
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 
 
 def kinds(world) -> list[str]:
