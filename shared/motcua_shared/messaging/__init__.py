@@ -1,2 +1,3 @@
 """Moving events: the transactional outbox and its relay, batch consumers and their metrics,
-the operations AMQP connection."""
+a consumer's subscriptions to its partitions and their sharing between replicas, the operations
+AMQP connection."""

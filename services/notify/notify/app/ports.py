@@ -10,6 +10,7 @@ from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import MessageChannel
 
 from notify.domain.delivery_policy import SendResult
+from notify.domain.event_order import DossierOrder, Held
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -79,9 +80,10 @@ class MessageStore(Protocol):
     async def processed_among(self, event_ids: Collection[str]) -> set[str]:
         """Which of these events were already recorded, in one read."""
 
-    async def record_events(self, records: Sequence[EventRecord]) -> bool:
-        """Store the effects of a batch of events, in order, in one transaction; False (and
-        nothing stored) when one of them was already recorded."""
+    async def record_events(self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()) -> bool:
+        """Store the effects of a batch of events, in order, in one transaction, with the
+        dossiers' new event order (`EventOrderStore.write`); False (and nothing stored) when one of
+        them was already recorded. Raises OrderMoved when an order changed since it was read."""
 
     async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
         """Up to `limit` due messages claimed for `token` (queued -> sending, lease until
@@ -109,6 +111,29 @@ class MessageStore(Protocol):
     async def find(self, message_id: str | None, provider_id: str | None) -> Message | None: ...
 
     async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool: ...
+
+
+class OrderMoved(RuntimeError):
+    """A dossier's event order changed between the batch's read and its write (another consumer
+    handled it): the batch is retried from a fresh read (the consumer redelivers it)."""
+
+
+class EventOrderStore(Protocol):
+    async def orders_of(self, codes: Collection[str]) -> dict[str, DossierOrder]:
+        """The records of these dossiers in one read (unknown ones are absent)."""
+
+    async def expired(self, before: datetime, limit: int) -> list[DossierOrder]:
+        """Dossiers whose oldest held event waits since before `before`."""
+
+    async def give_up(self, order: DossierOrder, at: datetime, reason: str) -> bool:
+        """Move what it holds aside for dead-lettering if it is still at `order.rev`; False if it
+        moved meanwhile (the gap filled, or another sweeper gave it up)."""
+
+    async def gave_up(self, code: str) -> None:
+        """Its dead letters are published: forget them."""
+
+    async def unfinished_give_ups(self, before: datetime, limit: int) -> list[tuple[str, list[Held], str]]:
+        """Gaps given up before `before` whose dead letters may not be out (a sweeper died)."""
 
 
 class OptOutStore(Protocol):
