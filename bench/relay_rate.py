@@ -28,16 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-
 from end_to_end import mongo_bulk_rate, ms  # bench/ is on sys.path when run as a script
 from intake_receive import server_name
-from projector_rate import events_for, publish
 from motcua_shared.embedded_mongo import EmbeddedMongo
 from motcua_shared.mongo import mongo_client
 from motcua_shared.mongo_commands import CommandCounter
 from motcua_shared.outbox import SENT, Outbox, OutboxRelay, _document
 from motcua_shared.settings import DEFAULT_AMQP_URL
 from motcua_shared.topology import BINDINGS, consumer_spec
+from projector_rate import events_for, publish
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -45,8 +44,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else 0.0
 
 
-async def backlog(amqp_url: str, mongodb_url: str, exchange: str, events: list[Any],
-                  poll: float) -> dict[str, Any]:
+async def backlog(
+    amqp_url: str, mongodb_url: str, exchange: str, events: list[Any], poll: float
+) -> dict[str, Any]:
     counter = CommandCounter()
     writer, client = mongo_client(mongodb_url), mongo_client(mongodb_url, event_listeners=[counter])
     db_name = f"bench_relay_{uuid.uuid4().hex[:8]}"
@@ -54,7 +54,9 @@ async def backlog(amqp_url: str, mongodb_url: str, exchange: str, events: list[A
     try:
         await outbox.ensure_indexes()
         for first in range(0, len(events), 500):
-            await writer[db_name]["outbox"].insert_many([_document(e) for e in events[first:first + 500]])
+            await writer[db_name]["outbox"].insert_many(
+                [_document(e) for e in events[first : first + 500]]
+            )
         relay = OutboxRelay(outbox, amqp_url, exchange, poll_interval=poll)
         await relay.lease.step()  # the free lease, taken before the clock starts
         before = sum(counter.counts.values())
@@ -65,17 +67,22 @@ async def backlog(amqp_url: str, mongodb_url: str, exchange: str, events: list[A
         elapsed = time.perf_counter() - started
         commands = {name: n for (db, name), n in counter.counts.items() if db == db_name}
         await relay.stop()
-        return {"rate": len(events) / elapsed, "elapsed": elapsed, "batches": relay.batches_total,
-                "commands_per_event": (sum(counter.counts.values()) - before) / len(events),
-                "by_command": dict(sorted(commands.items()))}
+        return {
+            "rate": len(events) / elapsed,
+            "elapsed": elapsed,
+            "batches": relay.batches_total,
+            "commands_per_event": (sum(counter.counts.values()) - before) / len(events),
+            "by_command": dict(sorted(commands.items())),
+        }
     finally:
         await writer.drop_database(db_name)
         await writer.close()
         await client.close()
 
 
-async def offered(amqp_url: str, mongodb_url: str, exchange: str, events: list[Any], rate: float,
-                  poll: float) -> dict[str, Any]:
+async def offered(
+    amqp_url: str, mongodb_url: str, exchange: str, events: list[Any], rate: float, poll: float
+) -> dict[str, Any]:
     client = mongo_client(mongodb_url)
     db_name = f"bench_relay_{uuid.uuid4().hex[:8]}"
     outbox = Outbox(client[db_name]["outbox"])
@@ -92,10 +99,17 @@ async def offered(amqp_url: str, mongodb_url: str, exchange: str, events: list[A
         offered_rate = len(events) / (time.perf_counter() - started)
         while await client[db_name]["outbox"].count_documents({"status": SENT}) < len(events):
             await asyncio.sleep(0.05)
-        docs = await client[db_name]["outbox"].find({}, {"created_at": 1, "sent_at": 1}).to_list(None)
+        docs = (
+            await client[db_name]["outbox"].find({}, {"created_at": 1, "sent_at": 1}).to_list(None)
+        )
         lags = [(d["sent_at"] - d["created_at"]).total_seconds() for d in docs]
-        return {"offered": offered_rate, "p50": percentile(lags, 50), "p99": percentile(lags, 99),
-                "max": max(lags), "publishers": sum(1 for r in relays if r.published_total)}
+        return {
+            "offered": offered_rate,
+            "p50": percentile(lags, 50),
+            "p99": percentile(lags, 99),
+            "max": max(lags),
+            "publishers": sum(1 for r in relays if r.published_total),
+        }
     finally:
         for relay in relays:
             await relay.stop()
@@ -120,7 +134,9 @@ async def purge(amqp_url: str, exchange: str) -> None:
     async with connection:
         channel = await connection.channel()
         for service in BINDINGS:
-            queue = await channel.declare_queue(consumer_spec(exchange, service).queue, passive=True)
+            queue = await channel.declare_queue(
+                consumer_spec(exchange, service).queue, passive=True
+            )
             await queue.purge()
 
 
@@ -135,26 +151,39 @@ async def main(args: argparse.Namespace) -> None:
             events = events_for(args.events // 4, 20)
             size = int(statistics.median(len(e.model_dump_json()) for e in events))
             print(f"Mongo server:   {await server_name(mongodb_url, embedded)}")
-            print(f"machine:        {os.cpu_count()} cores shared with other work; "
-                  f"load average {os.getloadavg()[0]:.1f}")
-            print(f"events:         {len(events)} intake events, median body {size} B, routed to "
-                  f"{', '.join(BINDINGS)}' quorum queues")
+            print(
+                f"machine:        {os.cpu_count()} cores shared with other work; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
+            print(
+                f"events:         {len(events)} intake events, median body {size} B, routed to "
+                f"{', '.join(BINDINGS)}' quorum queues"
+            )
             r = await backlog(amqp_url, mongodb_url, exchange, events, args.poll)
-            print(f"relay, backlog: {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s, {r['batches']} batches); Mongo commands/event {r['commands_per_event']:.3f} "
-                  f"{r['by_command']}")
+            print(
+                f"relay, backlog: {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s, "
+                f"{r['batches']} batches); Mongo commands/event {r['commands_per_event']:.3f} "
+                f"{r['by_command']}"
+            )
             await purge(amqp_url, exchange)
             trickle = events_for(max(1, int(args.rate * args.seconds) // 4), 20)
             o = await offered(amqp_url, mongodb_url, exchange, trickle, args.rate, args.poll)
-            print(f"relay, offered: {o['offered']:.1f} events/s committed, two relays ({o['publishers']} "
-                  f"published), poll {args.poll} s: commit → sent p50 {ms(o['p50'])}, p99 {ms(o['p99'])}, "
-                  f"max {ms(o['max'])}")
+            print(
+                f"relay, offered: {o['offered']:.1f} events/s committed, two relays "
+                f"({o['publishers']} published), poll {args.poll} s: commit → sent "
+                f"p50 {ms(o['p50'])}, p99 {ms(o['p99'])}, max {ms(o['max'])}"
+            )
             await purge(amqp_url, exchange)
             bare = await publish(amqp_url, exchange, events)
-            print(f"bare broker:    {bare:,.0f} confirmed publishes/s of the same events to the same "
-                  f"exchange and queues, 200 in flight (same run): the relay reached "
-                  f"{r['rate'] / bare:.0%} of it")
-            print(f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
-                  f"(insert_many of 100 documents of {size} B, same run)")
+            print(
+                f"bare broker:    {bare:,.0f} confirmed publishes/s of the same events to the same "
+                f"exchange and queues, 200 in flight (same run): the relay reached "
+                f"{r['rate'] / bare:.0%} of it"
+            )
+            print(
+                f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
+                f"(insert_many of 100 documents of {size} B, same run)"
+            )
             print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
             await remove_topology(amqp_url, exchange)

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -43,8 +44,13 @@ from motcua_shared.relay_lease import (
     RelayLease,
 )
 from motcua_shared.timeutil import utcnow
+from motcua_shared.topology import (
+    BINDINGS,
+    consumer_spec,
+    declare_consumers_leniently,
+    declare_exchange,
+)
 from motcua_shared.transactions import run_in_transaction
-from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumers_leniently, declare_exchange
 
 log = logging.getLogger(__name__)
 
@@ -70,24 +76,31 @@ class Outbox:
         cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
         return await cursor.to_list(length=limit)
 
-    async def next_batch(self, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` pending events by seq, and, when there were more, every other pending
-        event of the aggregates in them (one `$in` read on the aggregate index): an aggregate's
-        earlier event written by another replica with a later seq is never left for the next
-        batch. Each aggregate's events in version order (`in_version_order`)."""
-        batch = await self.pending(limit)
+    async def next_batch(self, limit: int, skip: Collection[str] = ()) -> list[dict[str, Any]]:
+        """Up to `limit` pending events by seq (but those in `skip`: published, being marked),
+        and, when there were more, every other pending event of the aggregates in them (one `$in`
+        read on the aggregate index): an aggregate's earlier event written by another replica
+        with a later seq is never left for the next batch. Each aggregate's events in version
+        order (`in_version_order`)."""
+        query: dict[str, Any] = {"status": PENDING}
+        if skip:
+            query["_id"] = {"$nin": list(skip)}
+        cursor = self.collection.find(query).sort("seq", ASCENDING).limit(limit).batch_size(limit)
+        batch = await cursor.to_list(length=limit)
         if len(batch) == limit:
-            have = {doc["_id"] for doc in batch}
+            have = {doc["_id"] for doc in batch} | set(skip)
             aggregates = list({doc["aggregate_id"] for doc in batch})
-            cursor = self.collection.find({"aggregate_id": {"$in": aggregates}, "status": PENDING}).hint(
-                [("aggregate_id", ASCENDING), ("aggregate_version", ASCENDING)])
+            cursor = self.collection.find(
+                {"aggregate_id": {"$in": aggregates}, "status": PENDING}
+            ).hint([("aggregate_id", ASCENDING), ("aggregate_version", ASCENDING)])
             extra = [doc for doc in await cursor.to_list(length=None) if doc["_id"] not in have]
             batch = sorted(batch + extra, key=lambda doc: doc["seq"])
         return in_version_order(batch)
 
     def lease(self, **options: Any) -> RelayLease:
         """The lease a relay must hold to publish this outbox (`outbox_lease` in its database)."""
-        return RelayLease(self.collection.database[LEASE_COLLECTION], self.collection.name, **options)
+        leases = self.collection.database[LEASE_COLLECTION]
+        return RelayLease(leases, self.collection.name, **options)
 
     async def backlog(self) -> tuple[int, datetime | None]:
         """How many events wait to be published, and when the oldest of them was written
@@ -113,20 +126,28 @@ class Outbox:
             fenced_at = await lease.fence(session)
             await self._mark_sent(event_ids, published, session)
 
-        await run_in_transaction(self.collection.database.client, fenced)
+        with lease.marking():
+            await run_in_transaction(self.collection.database.client, fenced)
         lease.extend(fenced_at)
 
     async def _mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None,
                          session: AsyncClientSession | None) -> None:
         sent = {"status": SENT, "sent_at": utcnow()}
-        redacted = {doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))}
+        redacted = {
+            doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))
+        }
         if not redacted:
-            await self.collection.update_many({"_id": {"$in": event_ids}}, {"$set": sent}, session=session)
+            await self.collection.update_many(
+                {"_id": {"$in": event_ids}}, {"$set": sent}, session=session
+            )
             return
-        await self.collection.bulk_write([
-            UpdateOne({"_id": event_id}, {"$set": sent | ({"body": redacted[event_id]} if event_id in redacted else {})})
+        updates = [
+            UpdateOne({"_id": event_id}, {"$set": sent | {"body": redacted[event_id]}})
+            if event_id in redacted
+            else UpdateOne({"_id": event_id}, {"$set": sent})
             for event_id in event_ids
-        ], ordered=False, session=session)
+        ]
+        await self.collection.bulk_write(updates, ordered=False, session=session)
 
     async def page(self, after_seq: str | None, limit: int) -> list[dict[str, Any]]:
         """Events in write order after `after_seq` (the event log, sent or not)."""
@@ -187,6 +208,8 @@ class OutboxRelay:
         self._stopping = False
         self._connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
+        self._marking: asyncio.Task[None] | None = None  # the previous batch's mark, committing
+        self._marking_ids: set[str] = set()
         self.published_total = 0  # events this relay published and saw confirmed
         self.batches_total = 0
 
@@ -206,6 +229,9 @@ class OutboxRelay:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        with contextlib.suppress(Exception):  # the batch in flight is marked, or stays pending
+            async with asyncio.timeout(self.lease.lease_seconds):
+                await self._settle()
         await self.close()
 
     def wake(self) -> None:
@@ -238,7 +264,11 @@ class OutboxRelay:
                 # Cleared before the read, not after it: a commit while a batch goes out wakes
                 # the next round at once instead of waiting for the poll.
                 self._wake.clear()
-                published = await self.publish_pending() if self.lease.held() else 0
+                published = 0
+                if self.lease.held():
+                    published = await self._round()
+                else:
+                    await self._settle()
                 backoff = self.poll_interval
                 if published:
                     continue
@@ -250,31 +280,62 @@ class OutboxRelay:
                     pass
             except Exception as exc:  # broker or database away: keep events pending, retry
                 log.warning("outbox relay cannot publish yet (%s); retrying", exc)
+                with contextlib.suppress(Exception):
+                    await self._settle()
                 await self._drop_connection()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
     async def publish_pending(self) -> int:
-        """Publish one batch if this relay holds the lease (taking it if it is free); returns
-        how many events went out and were marked sent."""
+        """Publish one batch if this relay holds the lease (taking it if it is free) and mark it
+        sent; returns how many events went out and were marked."""
         if not self.lease.held() and not await self.lease.step():
             return 0
-        batch = await self.outbox.next_batch(self.batch_size)
+        published = await self._round()
+        return published if await self._settle() else 0
+
+    async def _round(self) -> int:
+        """Read the next batch and publish it while the previous batch's mark commits (the round
+        trips of the two overlap), then start its own mark. Returns how many went out."""
+        batch = await self.outbox.next_batch(self.batch_size, skip=self._marking_ids)
         if not batch:
+            await self._settle()
             return 0
         exchange = await self._get_exchange()
-        if not self.lease.held() and not await self.lease.step():  # the last moment to stop
+        # The last moment to stop; the mark in flight may renew the lease.
+        if not self.lease.held() and not (
+            await self._settle() and (self.lease.held() or await self.lease.step())
+        ):
             return 0
-        # One channel keeps order; confirms are awaited together, then marked in one write.
-        await asyncio.gather(*(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch))
+        # One channel keeps order; confirms are awaited together, then marked in one write. An
+        # event is marked only once confirmed, and the next batch goes out only after these
+        # confirms: the order argument of docs/scaling.md.
+        await asyncio.gather(
+            *(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch)
+        )
         self.published_total += len(batch)
         self.batches_total += 1
-        try:
-            await self.outbox.mark_sent([doc["_id"] for doc in batch], published=batch, lease=self.lease)
-        except LeaseLost:
-            self.lease.lost()  # the new holder publishes them again: duplicates, dropped by id
-            return 0
+        await self._settle()  # one mark in flight at a time
+        self._marking_ids = {doc["_id"] for doc in batch}
+        ids = [doc["_id"] for doc in batch]
+        mark = self.outbox.mark_sent(ids, published=batch, lease=self.lease)
+        self._marking = asyncio.create_task(mark, name="outbox-relay-mark")
         return len(batch)
+
+    async def _settle(self) -> bool:
+        """Wait for the mark in flight; False when it was refused (the lease was lost: the new
+        holder publishes those events again, duplicates that consumers drop by id)."""
+        marking, self._marking = self._marking, None
+        if marking is None:
+            return True
+        try:
+            await marking
+        except LeaseLost:
+            self.lease.lost()
+            return False
+        finally:
+            self._marking_ids = set()
+        return True
 
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
         if self._exchange is None:

@@ -21,12 +21,14 @@ findAndModify (SecantusDB scans for it) and no clock compared across processes:
   The assumption is only that two monotonic clocks run at the same rate within margin / lease
   (20 % by default), not that wall clocks agree. A lease released at a clean stop is taken at once.
 - Fencing: a relay marks events sent in one transaction with `update_one({_id, token}, $inc
-  beat)`. A holder that lost the lease (paused past it, partitioned) finds no match and aborts,
-  and if a take-over commits while its transaction runs, the two writes to the lease document
-  conflict and one of them fails: a stale holder marks nothing once the new one holds.
+  beat)`, which also renews the lease (the holder's own renewals wait while a mark is open). A
+  holder that lost the lease (paused past it, partitioned) finds no match and aborts, and if a
+  take-over commits while its transaction runs, the two writes to the lease document conflict
+  and one of them fails: a stale holder marks nothing once the new one holds.
 """
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
@@ -76,10 +78,16 @@ class RelayLease:
     ) -> None:
         margin = lease_seconds / 5 if margin_seconds is None else margin_seconds
         if not 0 < renew_seconds < (lease_seconds - margin) / 2:
-            raise ValueError(f"renew every {renew_seconds} s must be under half of "
-                             f"lease {lease_seconds} s - margin {margin} s")
+            raise ValueError(
+                f"renew every {renew_seconds} s must be under half of "
+                f"lease {lease_seconds} s - margin {margin} s"
+            )
         self.collection, self.name = collection, name
-        self.lease_seconds, self.renew_seconds, self.margin_seconds = lease_seconds, renew_seconds, margin
+        self.lease_seconds, self.renew_seconds, self.margin_seconds = (
+            lease_seconds,
+            renew_seconds,
+            margin,
+        )
         self.holder_id = holder_id or process_holder_id()
         self.monotonic = monotonic
         self.token: int | None = None
@@ -87,6 +95,7 @@ class RelayLease:
         self._seen: tuple[int, int] | None = None
         self._seen_at = 0.0
         self._lock = asyncio.Lock()
+        self._marks_open = 0
 
     def held(self) -> bool:
         """Whether this relay may publish now: its lease has not run out by its own clock."""
@@ -97,7 +106,8 @@ class RelayLease:
         has expired. Returns held()."""
         async with self._lock:
             if self.token is not None:
-                await self._renew()
+                if not self._marks_open:  # a mark's transaction writes the lease: it renews
+                    await self._renew()
             else:
                 await self._try_take()
             return self.held()
@@ -109,18 +119,34 @@ class RelayLease:
             raise LeaseLost(self.name)
         sent_at = self.monotonic()
         result = await self.collection.update_one(
-            {"_id": self.name, "token": self.token}, {"$inc": {"beat": 1}}, session=session)
+            {"_id": self.name, "token": self.token}, {"$inc": {"beat": 1}}, session=session
+        )
         if result.matched_count == 0:
             raise LeaseLost(self.name)
         return sent_at
 
+    @contextlib.contextmanager
+    def marking(self) -> Iterator[None]:
+        """Around a mark's transaction. The transaction holds its uncommitted write to the lease
+        document until it commits, and a renewal sent meanwhile would wait for it (or, on
+        SecantusDB, spin on the write conflict): renewals are skipped, the mark renews."""
+        self._marks_open += 1
+        try:
+            yield
+        finally:
+            self._marks_open -= 1
+
     def extend(self, sent_at: float) -> None:
         """A write to the lease document sent at `sent_at` committed: the lease runs from there."""
-        self._valid_until = max(self._valid_until, sent_at + self.lease_seconds - self.margin_seconds)
+        self._valid_until = max(
+            self._valid_until, sent_at + self.lease_seconds - self.margin_seconds
+        )
 
     def lost(self) -> None:
         if self.token is not None:
-            log.warning("outbox relay lease on %s lost (token %d): publishing stops", self.name, self.token)
+            log.warning(
+                "outbox relay lease on %s lost (token %d): publishing stops", self.name, self.token
+            )
         self.token, self._valid_until, self._seen = None, -math.inf, None
 
     async def release(self) -> None:
@@ -128,8 +154,9 @@ class RelayLease:
         async with self._lock:
             token, self.token, self._valid_until = self.token, None, -math.inf
             if token is not None:
-                await self.collection.update_one({"_id": self.name, "token": token},
-                                                 {"$set": {"holder": None}})
+                await self.collection.update_one(
+                    {"_id": self.name, "token": token}, {"$set": {"holder": None}}
+                )
 
     async def current(self) -> dict[str, object] | None:
         """The lease document (who holds it), for operators and tests."""
@@ -139,7 +166,9 @@ class RelayLease:
         assert self.token is not None
         sent_at = self.monotonic()
         result = await self.collection.update_one(
-            {"_id": self.name, "token": self.token}, {"$inc": {"beat": 1}, "$set": {"renewed_at": utcnow()}})
+            {"_id": self.name, "token": self.token},
+            {"$inc": {"beat": 1}, "$set": {"renewed_at": utcnow()}},
+        )
         if result.matched_count:
             self.extend(sent_at)
         else:
@@ -165,8 +194,11 @@ class RelayLease:
         sent_at = self.monotonic()
         result = await self.collection.update_one(
             {"_id": self.name, "token": token, "beat": beat},
-            {"$set": {"holder": self.holder_id, "since": utcnow(), "renewed_at": utcnow()},
-             "$inc": {"token": 1, "beat": 1}})
+            {
+                "$set": {"holder": self.holder_id, "since": utcnow(), "renewed_at": utcnow()},
+                "$inc": {"token": 1, "beat": 1},
+            },
+        )
         if result.matched_count:
             self.token = token + 1
             self.extend(sent_at)
@@ -175,8 +207,16 @@ class RelayLease:
     async def _take_first(self, sent_at: float) -> None:
         now = utcnow()
         try:
-            await self.collection.insert_one({"_id": self.name, "holder": self.holder_id, "token": 1,
-                                              "beat": 0, "since": now, "renewed_at": now})
+            await self.collection.insert_one(
+                {
+                    "_id": self.name,
+                    "holder": self.holder_id,
+                    "token": 1,
+                    "beat": 0,
+                    "since": now,
+                    "renewed_at": now,
+                }
+            )
         except DuplicateKeyError:
             return
         self.token = 1
@@ -185,7 +225,9 @@ class RelayLease:
 
     def _announce(self) -> None:
         self._seen = None
-        log.info("outbox relay lease on %s taken by %s (token %s)", self.name, self.holder_id, self.token)
+        log.info(
+            "outbox relay lease on %s taken by %s (token %s)", self.name, self.holder_id, self.token
+        )
 
 
 class RelayLeaderGauge:
@@ -197,9 +239,12 @@ class RelayLeaderGauge:
 
     def __init__(self, *leases: RelayLease) -> None:
         self.leases = leases
-        self.gauge = Gauge("motcua_outbox_relay_leader",
-                           "1 when this process's outbox relay holds the outbox's lease and publishes",
-                           ["outbox", "holder"], registry=None)
+        self.gauge = Gauge(
+            "motcua_outbox_relay_leader",
+            "1 when this process's outbox relay holds the outbox's lease and publishes",
+            ["outbox", "holder"],
+            registry=None,
+        )
 
     def collect(self) -> Iterator[Metric]:
         for lease in self.leases:
@@ -208,4 +253,3 @@ class RelayLeaderGauge:
 
     async def refresh(self) -> None:
         return None
-

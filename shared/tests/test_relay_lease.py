@@ -5,10 +5,9 @@ lost the lease while paused publishes nothing, and one whose clock misled it mar
 
 import asyncio
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from motcua_shared.events import DossierWithdrawn, Envelope, parse_envelope
 from motcua_shared.outbox import PENDING, SENT, Outbox, OutboxRelay
 from motcua_shared.relay_lease import LEASE_COLLECTION, RelayLeaderGauge, RelayLease
@@ -26,22 +25,35 @@ class FakeMonotonic:
 
 
 def _event(code: str, version: int) -> Envelope:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     payload = DossierWithdrawn(
-        unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
-        procedure_name="Đăng ký khai sinh", field_code="ho-tich", channel="online",
-        status="withdrawn", officer_id="desk01", withdrawn_at=now,
+        unit_name="UBND phường Bình Thạnh",
+        province_code="79",
+        procedure_code="1.001193",
+        procedure_name="Đăng ký khai sinh",
+        field_code="ho-tich",
+        channel="online",
+        status="withdrawn",
+        officer_id="desk01",
+        withdrawn_at=now,
     )
-    return Envelope.wrap(payload, aggregate_id=code, aggregate_version=version, unit_code="26734",
-                         correlation_id=code, occurred_at=now)
+    return Envelope.wrap(
+        payload,
+        aggregate_id=code,
+        aggregate_version=version,
+        unit_code="26734",
+        correlation_id=code,
+        occurred_at=now,
+    )
 
 
 async def _kill(relay: OutboxRelay) -> None:
-    """What kill -9 leaves: the relay's tasks gone, its connection closed, its lease not released."""
+    """What kill -9 leaves: the relay's tasks gone, its connection closed, its lease kept."""
     relay._stopping = True
-    for task in relay._tasks:
+    tasks = [*relay._tasks, *([relay._marking] if relay._marking else [])]
+    for task in tasks:
         task.cancel()
-    await asyncio.gather(*relay._tasks, return_exceptions=True)
+    await asyncio.gather(*tasks, return_exceptions=True)
     await relay._drop_connection()
 
 
@@ -96,12 +108,18 @@ async def test_a_released_lease_is_taken_at_once(mongo):
     assert not first.held()
 
 
-async def test_two_relays_on_one_outbox_only_one_publishes(mongo, amqp_url, exchange_name, event_probe):
+async def test_two_relays_on_one_outbox_only_one_publishes(
+    mongo, amqp_url, exchange_name, event_probe
+):
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
     # A long lease: a loaded machine stalling the holder's loop must not let the standby in here.
-    relays = [OutboxRelay(outbox, amqp_url, exchange_name, poll_interval=0.1, lease_seconds=20,
-                          renew_seconds=1) for _ in range(2)]
+    relays = [
+        OutboxRelay(
+            outbox, amqp_url, exchange_name, poll_interval=0.1, lease_seconds=20, renew_seconds=1
+        )
+        for _ in range(2)
+    ]
     written = [_event(f"D-{i}", 1) for i in range(40)]
     try:
         for relay in relays:
@@ -123,11 +141,14 @@ async def test_two_relays_on_one_outbox_only_one_publishes(mongo, amqp_url, exch
     finally:
         for relay in relays:
             await relay.stop()
-    assert sorted(m.message_id for m in event_probe.messages) == sorted(str(e.event_id) for e in written)
+    assert sorted(m.message_id for m in event_probe.messages) == sorted(
+        str(e.event_id) for e in written
+    )
 
 
-async def test_a_killed_holder_is_replaced_and_every_event_goes_out_in_order(mongo, amqp_url, exchange_name,
-                                                                            event_probe):
+async def test_a_killed_holder_is_replaced_and_every_event_goes_out_in_order(
+    mongo, amqp_url, exchange_name, event_probe
+):
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
     first = OutboxRelay(outbox, amqp_url, exchange_name, poll_interval=0.1, batch_size=7, **FAST)
@@ -136,7 +157,9 @@ async def test_a_killed_holder_is_replaced_and_every_event_goes_out_in_order(mon
     second = OutboxRelay(outbox, amqp_url, exchange_name, poll_interval=0.1, batch_size=7, **FAST)
     second.start()
     # Dossiers written in turns, each through versions 1-6, while the holder is killed midway.
-    written = [_event(f"D-{code}", version) for version, code in itertools.product(range(1, 7), range(20))]
+    written = [
+        _event(f"D-{code}", version) for version, code in itertools.product(range(1, 7), range(20))
+    ]
     try:
         for envelope in written[:60]:
             await outbox.add(envelope)
@@ -150,8 +173,10 @@ async def test_a_killed_holder_is_replaced_and_every_event_goes_out_in_order(mon
         await eventually(lambda: _count(mongo, SENT, len(written)), timeout=60)
         assert second.lease.token == killed_token + 1
         assert second.published_total > 0
-        await eventually(lambda: _true(len({m.message_id for m in event_probe.messages}) == len(written)),
-                         timeout=30)
+        await eventually(
+            lambda: _true(len({m.message_id for m in event_probe.messages}) == len(written)),
+            timeout=30,
+        )
     finally:
         await second.stop()
     versions = _in_order_once_each(event_probe.messages, written)
@@ -159,11 +184,14 @@ async def test_a_killed_holder_is_replaced_and_every_event_goes_out_in_order(mon
     assert await mongo["outbox"].count_documents({"status": PENDING}) == 0
 
 
-async def test_a_paused_holder_that_lost_the_lease_publishes_nothing(mongo, amqp_url, exchange_name,
-                                                                     event_probe):
+async def test_a_paused_holder_that_lost_the_lease_publishes_nothing(
+    mongo, amqp_url, exchange_name, event_probe
+):
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
-    paused = OutboxRelay(outbox, amqp_url, exchange_name, **FAST)  # driven by hand: its loop never runs
+    paused = OutboxRelay(
+        outbox, amqp_url, exchange_name, **FAST
+    )  # driven by hand: its loop never runs
     await outbox.add(_event("D-1", 1))
     assert await paused.publish_pending() == 1
     standby = OutboxRelay(outbox, amqp_url, exchange_name, poll_interval=0.1, **FAST)
@@ -181,14 +209,17 @@ async def test_a_paused_holder_that_lost_the_lease_publishes_nothing(mongo, amqp
     assert len(await event_probe.wait_for(1)) == 1
 
 
-async def test_a_holder_misled_by_its_clock_marks_nothing_after_a_take_over(mongo, amqp_url, exchange_name,
-                                                                            event_probe):
+async def test_a_holder_misled_by_its_clock_marks_nothing_after_a_take_over(
+    mongo, amqp_url, exchange_name, event_probe
+):
     """The fencing token: a holder whose clock did not see the pause (a frozen VM) still
     believes it holds; it may publish a duplicate, but its marks are refused."""
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
     frozen = FakeMonotonic()
-    misled = OutboxRelay(outbox, amqp_url, exchange_name, lease=outbox.lease(monotonic=frozen, **FAST))
+    misled = OutboxRelay(
+        outbox, amqp_url, exchange_name, lease=outbox.lease(monotonic=frozen, **FAST)
+    )
     await outbox.add(_event("D-2", 1))
     assert await misled.publish_pending() == 1
     standby = OutboxRelay(outbox, amqp_url, exchange_name, poll_interval=0.1, **FAST)
@@ -203,7 +234,9 @@ async def test_a_holder_misled_by_its_clock_marks_nothing_after_a_take_over(mong
     assert await misled.publish_pending() == 0
     await misled.close()
     assert not misled.lease.held()
-    assert await mongo["outbox"].count_documents({"status": PENDING}) == 1, "marked by a stale token"
+    assert await mongo["outbox"].count_documents({"status": PENDING}) == 1, (
+        "marked by a stale token"
+    )
     doc = await mongo[LEASE_COLLECTION].find_one({"_id": "outbox"})
     assert doc["holder"] == standby.lease.holder_id
 
