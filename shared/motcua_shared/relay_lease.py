@@ -184,7 +184,8 @@ class RelayLease:
         if doc.get("holder") == self.holder_id:  # our own take-over whose answer was lost
             self.token = token
             await self._renew()
-            self._announce()
+            if self.token is not None:
+                self._announce()
             return
         seen_now = self.monotonic()
         if self._seen != (token, beat):
