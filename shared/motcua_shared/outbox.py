@@ -82,10 +82,12 @@ class Outbox:
         read on the aggregate index): an aggregate's earlier event written by another replica
         with a later seq is never left for the next batch. Each aggregate's events in version
         order (`in_version_order`)."""
-        query: dict[str, Any] = {"status": PENDING}
-        if skip:
-            query["_id"] = {"$nin": list(skip)}
-        cursor = self.collection.find(query).sort("seq", ASCENDING).limit(limit).batch_size(limit)
+        cursor = self.collection.find({"status": PENDING})
+        if skip:  # hinted: with the `$nin`, SecantusDB's planner would scan the whole collection
+            cursor = self.collection.find({"status": PENDING, "_id": {"$nin": list(skip)}}).hint(
+                [("status", ASCENDING), ("seq", ASCENDING)]
+            )
+        cursor = cursor.sort("seq", ASCENDING).limit(limit).batch_size(limit)
         batch = await cursor.to_list(length=limit)
         if len(batch) == limit:
             have = {doc["_id"] for doc in batch} | set(skip)
@@ -324,18 +326,24 @@ class OutboxRelay:
 
     async def _settle(self) -> bool:
         """Wait for the mark in flight; False when it was refused (the lease was lost: the new
-        holder publishes those events again, duplicates that consumers drop by id)."""
-        marking, self._marking = self._marking, None
+        holder publishes those events again, duplicates that consumers drop by id) or cancelled.
+        Shielded: cancelling the loop does not cancel the mark; stop() waits for it."""
+        marking = self._marking
         if marking is None:
             return True
         try:
-            await marking
+            await asyncio.shield(marking)
+            return True
         except LeaseLost:
             self.lease.lost()
             return False
+        except asyncio.CancelledError:
+            if not marking.cancelled():
+                raise  # this task is being cancelled, not the mark
+            return False  # its events stay pending for the next round
         finally:
-            self._marking_ids = set()
-        return True
+            if marking.done():
+                self._marking, self._marking_ids = None, set()
 
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
         if self._exchange is None:
