@@ -8,9 +8,10 @@ import itertools
 from datetime import UTC, datetime
 
 import pytest
-from motcua_shared.events import DossierWithdrawn, Envelope, parse_envelope
-from motcua_shared.outbox import PENDING, SENT, Outbox, OutboxRelay
-from motcua_shared.relay_lease import LEASE_COLLECTION, RelayLeaderGauge, RelayLease
+from motcua_shared.contract.dossier_events import DossierWithdrawn
+from motcua_shared.contract.envelope import Envelope, parse_envelope
+from motcua_shared.messaging.outbox import PENDING, SENT, Outbox, OutboxRelay
+from motcua_shared.messaging.relay_lease import LEASE_COLLECTION, RelayLeaderGauge, RelayLease
 from motcua_shared.testing.plugin import eventually
 
 FAST = {"lease_seconds": 2.0, "renew_seconds": 0.3}  # failover in about 2.5 s
