@@ -19,6 +19,7 @@ from motcua_shared.events import (
     ApologyIssued, CitizenContact, DossierReceived, DossierRefusedAtDesk, DossierResolved, Envelope,
     HomeVisitScheduled, ResultReturned, SupplementRequested, SupplementSupplied, SurveyOpened,
 )
+from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.topology import declare_exchange
 
@@ -30,17 +31,6 @@ from notify.settings import NotifySettings
 UNIT = "26734"
 # 10:00 in Hà Nội: outside quiet hours.
 MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    def __init__(self, now: datetime = MORNING) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 class Events:
@@ -115,8 +105,8 @@ class Events:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> SettableClock:
+    return SettableClock(MORNING)
 
 
 @pytest.fixture
@@ -155,7 +145,7 @@ class Harness:
         self.notify_url = f"http://127.0.0.1:{settings.port}"
 
     @contextlib.asynccontextmanager
-    async def notify(self, clock: FakeClock, **overrides: Any) -> AsyncIterator[LiveServer]:
+    async def notify(self, clock: SettableClock, **overrides: Any) -> AsyncIterator[LiveServer]:
         settings = self.settings.model_copy(update=overrides)
         async with LiveServer(create_app(settings, clock=clock), settings.port) as server:
             yield server

@@ -1,7 +1,7 @@
 """Fixtures both test layers use: a settable clock and ResultReturned envelopes."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
@@ -9,22 +9,10 @@ import pytest
 from motcua_shared.events import (
     Channel, CitizenContact, DossierStatus, Envelope, ResolutionOutcome, ResultReturned, ReturnMethod,
 )
+from motcua_shared.testing.clock import SettableClock
 
 UNIT = "79-27100"
 PHONE = "+84912345678"
-
-
-class SettableClock:
-    """The service's clock, moved by the test (expiry, month edges) instead of waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @pytest.fixture

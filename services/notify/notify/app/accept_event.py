@@ -15,9 +15,10 @@ from typing import Any
 from motcua_shared.events import Envelope
 from motcua_shared.phones import InvalidPhone, normalise_phone
 from motcua_shared.privacy import mask_phone
+from motcua_shared.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, EventRecord, MessageStore, OptOutStore
+from notify.app.ports import EventRecord, MessageStore, OptOutStore
 from notify.domain.delivery_policy import first_channel
 from notify.domain.message import Message, Status, message_id
 from notify.domain.phone import phone_key
@@ -47,7 +48,7 @@ class AcceptEvent:
         facts = await self.store.facts_of(set(codes))
         done = await self.store.processed_among({str(envelope.event_id) for envelope in envelopes})
         opted_out = await self.opt_outs.opted_out_among(self._phone_keys(envelopes))
-        now = self.clock.now()
+        now = self.clock()
         records: list[EventRecord] = []
         for envelope, code in zip(envelopes, codes):
             event_id = str(envelope.event_id)

@@ -21,9 +21,10 @@ from datetime import datetime, timedelta
 
 from motcua_shared.events import MessageChannel
 from motcua_shared.logs import correlation
+from motcua_shared.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, MessageStore
+from notify.app.ports import MessageStore
 from notify.app.send_message import SendMessage
 from notify.domain.message import Message, Status
 
@@ -60,7 +61,7 @@ class Dispatcher:
         await self.recover_stale_claims()
         handled = 0
         while True:
-            now = self.clock.now()
+            now = self.clock()
             batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
             if not batch:
                 return handled
@@ -86,14 +87,14 @@ class Dispatcher:
                     again_at: datetime | None = await self.send(message)
             except Exception:
                 # This one stays claimed (its lease recovers it); the untried later ones go back now.
-                await self.store.release(later, not_before=self.clock.now(), at=self.clock.now())
+                await self.store.release(later, not_before=self.clock(), at=self.clock())
                 raise
             if again_at is not None and later:
-                await self.store.release(later, not_before=again_at, at=self.clock.now())
+                await self.store.release(later, not_before=again_at, at=self.clock())
                 return
 
     async def recover_stale_claims(self) -> None:
-        now = self.clock.now()
+        now = self.clock()
         for message in await self.store.stale_claims(now):
             with correlation(message.correlation_id):
                 await self._recover(message, now)

@@ -15,9 +15,10 @@ from datetime import datetime
 
 from motcua_shared.events import MessageChannel
 from motcua_shared.privacy import mask_phone
+from motcua_shared.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import ChannelClient, Clock, MessageStore, OptOutStore
+from notify.app.ports import ChannelClient, MessageStore, OptOutStore
 from notify.app.receipts import ApplyReceipt
 from notify.domain.delivery_policy import (
     Fail, MarkSent, Outcome, RetryLater, RetryPolicy, SendResult, decide,
@@ -48,7 +49,7 @@ class SendMessage:
         """Returns when the message is to be tried again if it went back to the queue (a retry,
         the SMS fallback, quiet hours), None when it is done (sent or failed) or no longer ours."""
         assert message.phone is not None and message.channel is not None
-        stop = await self._stop_before_sending(message, self.clock.now())
+        stop = await self._stop_before_sending(message, self.clock())
         if stop is not None:
             return stop.again_at
         channel = message.channel
@@ -59,7 +60,7 @@ class SendMessage:
             log.exception("%s client failed on message %s", channel, message.id)
             result = SendResult(Outcome.TRANSIENT, detail=f"{channel} client error: {type(exc).__name__}")
         attempts = message.count_attempt(channel)
-        at = self.clock.now()
+        at = self.clock()
         note = {"at": at, "channel": str(channel), "outcome": str(result.outcome), "detail": result.detail}
         log.info("%s %s via %s to %s: %s %s", message.kind, message.id, channel, mask_phone(message.phone),
                  result.outcome, result.detail)

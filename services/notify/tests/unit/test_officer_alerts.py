@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from motcua_shared.events import DossierDueSoon, DossierOverdue, DossierStepOverdue, Envelope, OfficerContact
+from motcua_shared.testing.clock import SettableClock
 
 from notify.app.officer_alerts import AlertOfficers
 from notify.domain.officer_alerts import OfficerAlert, plan_officer_alerts
@@ -82,14 +83,9 @@ class Mailer:
         return f"id-{len(self.sent)}"
 
 
-class Clock:
-    def now(self) -> datetime:
-        return DUE
-
-
 async def test_a_redelivered_event_sends_nothing_twice_and_a_failed_send_is_retried_alone() -> None:
     store, mailer = Store(), Mailer(fail_for={"ld-01"})
-    use_case = AlertOfficers(store, mailer, Clock())
+    use_case = AlertOfficers(store, mailer, SettableClock(DUE))
     envelope = _wrap(DossierOverdue(**BASE, holder_id="cm-01", officers=[HOLDER, LEADER, NO_MAIL]))
     with pytest.raises(RuntimeError):
         await use_case(envelope)

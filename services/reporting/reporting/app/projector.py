@@ -26,13 +26,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from motcua_shared.consumer import PermanentError
 from motcua_shared.events import (
     Envelope, EventPayload, FeedbackAnswered, FeedbackOpened, SurveyAnswered, all_event_models, parse_envelope,
 )
+from motcua_shared.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, Preload, ProjectionStore, ProjectionTx
 from reporting.domain.dossier import DossierState, InconsistentEvent, apply_event
@@ -60,7 +60,7 @@ class Outcome:
 
 
 class Projector:
-    def __init__(self, store: ProjectionStore, clock: Callable[[], datetime], reject: RejectParked) -> None:
+    def __init__(self, store: ProjectionStore, clock: Clock, reject: RejectParked) -> None:
         self.store = store
         self.clock = clock
         self.reject = reject

@@ -11,9 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from motcua_shared.events import Envelope, ResultReturned
+from motcua_shared.timeutil import Clock
 
 from survey.app.envelopes import survey_opened
-from survey.app.ports import Clock, Opening, SurveyRepository, Wake
+from survey.app.ports import Opening, SurveyRepository, Wake
 from survey.domain.follow_up import contact_to_tell
 from survey.domain.policy import reason_not_to_survey
 from survey.domain.survey import Survey, SurveySubject, open_survey
