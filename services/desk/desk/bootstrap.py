@@ -6,10 +6,10 @@ cosmicpython/code's bootstrap.py."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from motcua_shared.ops import Operations
+from motcua_shared.ops.operations import Operations
 
 from desk.adapters.qr import qr_svg
-from desk.adapters.services import ServiceClient
+from desk.adapters.service_clients import ServiceClient
 from desk.settings import DeskSettings
 
 

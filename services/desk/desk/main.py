@@ -3,7 +3,7 @@ clients of intake, reporting and survey, kept on `app.state.services`). Server-r
 (Jinja2, htmx for the small live parts, no front-end build). Every response gets the CSRF
 cookie when the browser has none; a form post without its token is
 refused (403, Vietnamese); a page without a session sends the officer to the login page.
-/healthz, /readyz and /metrics come from motcua_shared.ops, as in every service.
+/healthz, /readyz and /metrics come from motcua_shared.ops.operations, as in every service.
 `run()` (console script `desk-service`) serves it with uvicorn on settings.port (8005)."""
 
 import logging
@@ -17,10 +17,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
 
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
 from desk.api.deps import CSRF_COOKIE, CsrfRefused, LoginRequired, render

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.backlog_gauges import OutboxBacklogGauge
-from motcua_shared.health import mongo_ping
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
 
 from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.gridfs_files import GridFsFileStore
@@ -44,7 +44,7 @@ from intake.app.officers import Accounts
 from intake.app.ports import WorkLists
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.officers import LockoutPolicy
-from intake.domain.parts import ApologyRule
+from intake.domain.dossier_parts import ApologyRule
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")

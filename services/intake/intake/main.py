@@ -3,7 +3,7 @@
 `create_app(settings)` builds the FastAPI app: routers, error handlers, middleware; its
 lifespan calls `bootstrap` (MongoDB, indexes, demo catalogue, outbox relay, deadline scheduler,
 metrics refresh) and keeps the result on `app.state.services`, stopping it on shutdown.
-/healthz, /readyz and /metrics come from motcua_shared.ops.
+/healthz, /readyz and /metrics come from motcua_shared.ops.operations.
 `run()` (console script `intake-service`) serves it with uvicorn on settings.port (8001)."""
 
 from collections.abc import AsyncIterator
@@ -12,13 +12,13 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal
-from motcua_shared.event_log import event_log_router
-from motcua_shared.logs import configure_logging, correlation
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.units import UnitDirectory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.ops.logs import configure_logging, correlation
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.web.unit_directory import UnitDirectory
 
 from intake.adapters.signing import parse_keys
 from intake.api.calendar import calendar_router

@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 import httpx
 from pymongo import AsyncMongoClient
 
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.events import MessageChannel
-from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.health import mongo_ping
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.outbox import Outbox, OutboxRelay
-from motcua_shared.topology import consumer_spec
-from motcua_shared.timeutil import Clock, utcnow
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from notify.adapters.email_client import EmailClient
 from notify.adapters.message_status_gauge import MessageStatusGauge

@@ -1,7 +1,7 @@
 """notify's entry point: `create_app(settings, clock=...)` for tests and `run()` for
 `notify-service` (uvicorn on settings.port, 8002 by default). The lifespan keeps what
 bootstrap.py wires on `app.state.services`. /healthz, /readyz and /metrics come from
-motcua_shared.ops."""
+motcua_shared.ops.operations."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,15 +9,15 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.body_limit import BodyLimit
-from motcua_shared.auth import bearer_principal
-from motcua_shared.event_log import event_log_router
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.timeutil import Clock, utcnow
-from motcua_shared.units import unit_directory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.body_limit import BodyLimit
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.web.unit_directory import unit_directory
 
 from notify.api.messages import messages_router
 from notify.api.opt_outs import opt_out_router

@@ -15,18 +15,18 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from motcua_shared.auth import UnitCheck
-from motcua_shared.backlog_gauges import QueueDepthGauge
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.events import Envelope
-from motcua_shared.health import mongo_ping
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.timeutil import Clock, utcnow
-from motcua_shared.topology import consumer_spec
-from motcua_shared.units import unit_directory
+from motcua_shared.web.auth import UnitCheck
+from motcua_shared.ops.backlog_gauges import QueueDepthGauge
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.web.unit_directory import unit_directory
 
-from reporting.adapters.collections import ensure_indexes
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader

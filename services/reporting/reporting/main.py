@@ -1,5 +1,5 @@
 """Entry point: the FastAPI app around what bootstrap.py wires (kept on `app.state.services`)
-and `run()`. /healthz, /readyz and /metrics come from motcua_shared.ops."""
+and `run()`. /healthz, /readyz and /metrics come from motcua_shared.ops.operations."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.timeutil import Clock, utcnow
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from reporting.api import reports
 from reporting.bootstrap import SERVICE, bootstrap

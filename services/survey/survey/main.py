@@ -1,6 +1,6 @@
 """Entry point: the FastAPI app around what bootstrap.py wires (kept on `app.state.services`:
 MongoDB, the outbox relay, the consumer, the use cases) and `run()`. /healthz, /readyz and
-/metrics come from motcua_shared.ops.
+/metrics come from motcua_shared.ops.operations.
 """
 
 import contextlib
@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal
-from motcua_shared.event_log import event_log_router
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.timeutil import Clock, utcnow
-from motcua_shared.units import unit_directory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.web.unit_directory import unit_directory
 
 from survey.access_log import install_private_access_log
 from survey.api import follow_ups, kiosk, leader, suggestion_box, survey_page

@@ -1,4 +1,4 @@
-"""The one test clock: a `motcua_shared.timeutil.Clock` a test sets and moves, instead of
+"""The one test clock: a `motcua_shared.vietnam.timeutil.Clock` a test sets and moves, instead of
 waiting for time to pass (an expiry, a claim's lease, quiet hours, a month's edge)."""
 
 from datetime import datetime, timedelta, timezone

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import httpx
 
-from motcua_shared.auth import mint_token
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.web.auth import mint_token
+from motcua_shared.storage.embedded_mongo import free_port
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)

@@ -8,7 +8,7 @@ from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.timeutil import Clock, utcnow
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.domain.lifecycle import CLOCK_RUNNING
 

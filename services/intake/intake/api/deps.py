@@ -5,8 +5,8 @@ from typing import Annotated, Any, Callable, Protocol
 
 from fastapi import Depends, Request
 
-from motcua_shared.auth import Principal, require_roles
-from motcua_shared.outbox import Outbox
+from motcua_shared.web.auth import Principal, require_roles
+from motcua_shared.messaging.outbox import Outbox
 
 from intake.app.context import Actor, IntakeApp
 from intake.app.officers import Accounts

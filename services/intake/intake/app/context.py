@@ -5,14 +5,14 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from motcua_shared.timeutil import Clock, utcnow
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.app.ports import (
     AccessAudit, Catalogue, CitizenDossiers, Counter, DeadlineIndex, DossierReader, FileStore, LookupGuard,
     NoOfficers, NoStepHistory, OfficerDirectory, PaymentBook, PaymentGateway, Signer, StepHistory, UnitOfWork,
 )
 from intake.domain.deadlines import DeadlineRule
-from intake.domain.parts import ApologyRule, ClockPolicy
+from intake.domain.dossier_parts import ApologyRule, ClockPolicy
 
 
 def now_ms() -> datetime:

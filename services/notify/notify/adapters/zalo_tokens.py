@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import httpx
 from pymongo.asynchronous.collection import AsyncCollection
 
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 EARLY = timedelta(minutes=5)  # refresh a little before the expiry Zalo gave
 _DOC_ID = "zalo_oa"

@@ -3,8 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events import (
-    Envelope, MessageChannel, NotificationDelivered, NotificationFailed, NotificationSent,
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.contract.notification_events import (
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationSent,
 )
 
 from notify.domain.message import Message, Status

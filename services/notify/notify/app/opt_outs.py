@@ -6,9 +6,9 @@ every send, not enough to read it back.
 
 import logging
 
-from motcua_shared.phones import normalise_phone
-from motcua_shared.privacy import mask_phone
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.phones import normalise_phone
+from motcua_shared.vietnam.privacy import mask_phone
+from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.ports import OptOutStore
 from notify.domain.phone import phone_key

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
 from notify.app.ports import MessageStore

@@ -9,7 +9,7 @@ survey_url, reason, missing_papers, feedback_date, subject, amount, payment_url.
 
 from dataclasses import dataclass, field
 
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.domain.scope import AccessScope
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, ProjectionStore
 from reporting.app.projector import Projector

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import parse_envelope
-from motcua_shared.timeutil import Clock
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, ProjectionStore
 from reporting.app.projector import PROJECTED_EVENTS, Projector

@@ -4,7 +4,7 @@ from typing import Protocol
 
 from fastapi import Request
 
-from motcua_shared.timeutil import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 from survey.app.answer_survey import AnswerSurvey
 from survey.app.follow_ups import FollowUps

@@ -5,10 +5,11 @@ The rules (deadline, who is told, when the contact goes) are in `domain/follow_u
 import uuid
 from dataclasses import dataclass
 
-from motcua_shared.events import CitizenContact, FeedbackSource
-from motcua_shared.timeutil import Clock
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.vietnam.timeutil import Clock
 
-from survey.app.envelopes import feedback_answered, feedback_opened
+from survey.app.published_events import feedback_answered, feedback_opened
 from survey.app.ports import FollowUpRepository, NewFollowUp, Wake
 from survey.domain.errors import FollowUpAlreadyAnswered, FollowUpNotFound, NotYourUnit
 from survey.domain.follow_up import FollowUp, open_follow_up
