@@ -42,6 +42,7 @@ from motcua_shared.contract.dossier_events import (
 )
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.publish import publish_raw as publish
 from motcua_shared.vietnam.timeutil import VN_TZ
 
@@ -214,15 +215,11 @@ def bearer(token: str) -> Callable[[Any], dict[str, str]]:
     return lambda _case: {"Authorization": f"Bearer {token}"}
 
 
-class QuietHoursClock:
+def quiet_hours_clock() -> SettableClock:
     """notify's clock: today at 22:00 in Vietnam, standing still. A message waits for 07:00 and
     the dispatcher never sends it, so nothing changes behind the requests' backs."""
-
-    def __init__(self) -> None:
-        self.at = datetime.now(VN_TZ).replace(hour=22, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
-
-    def now(self) -> datetime:
-        return self.at
+    today_22h = datetime.now(VN_TZ).replace(hour=22, minute=0, second=0, microsecond=0)
+    return SettableClock(today_22h.astimezone(timezone.utc))
 
 
 def received_event(code: str, unit: str, at: datetime, *, phone: str = "+84912345678") -> Envelope[Any]:

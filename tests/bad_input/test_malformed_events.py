@@ -30,7 +30,7 @@ from reporting.settings import ReportingSettings
 from survey.main import create_app as survey_app
 from survey.settings import SurveySettings
 
-from .conftest import QuietHoursClock, publish, received_event, returned_event
+from .conftest import quiet_hours_clock, publish, received_event, returned_event
 
 UNIT = "26734"
 
@@ -47,7 +47,7 @@ class Consumer:
 CONSUMERS = {
     "notify": Consumer(
         app=lambda s: notify_app(NotifySettings(**s, zalo_base_url="http://127.0.0.1:9",
-                                                sms_url="http://127.0.0.1:9/sms/send"), clock=QuietHoursClock()),
+                                                sms_url="http://127.0.0.1:9/sms/send"), clock=quiet_hours_clock()),
         valid=lambda code, at: received_event(code, UNIT, at),
         handled=lambda db, e: db["messages"].find_one({"event_id": str(e.event_id)})),
     "survey": Consumer(

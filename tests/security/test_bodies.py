@@ -6,7 +6,7 @@ every service, never a 500."""
 import httpx
 import pytest
 
-from notify.adapters.zalo_webhook import SIGNATURE_HEADER, zalo_signature
+from notify.domain.zalo_events import SIGNATURE_HEADER, zalo_signature
 from notify.settings import NotifySettings
 
 from .kit import UNIT

@@ -1,6 +1,7 @@
-"""Composition root of the desk web app: settings → HTTP clients of intake, reporting and survey
-→ pages. Server-rendered (Jinja2, htmx for the small live parts, no front-end build). Every
-response gets the CSRF cookie when the browser has none; a form post without its token is
+"""Entry point of the desk web app: the pages around what bootstrap.py wires (settings → HTTP
+clients of intake, reporting and survey, kept on `app.state.services`). Server-rendered
+(Jinja2, htmx for the small live parts, no front-end build). Every response gets the CSRF
+cookie when the browser has none; a form post without its token is
 refused (403, Vietnamese); a page without a session sends the officer to the login page.
 /healthz, /readyz and /metrics come from motcua_shared.ops.operations, as in every service.
 `run()` (console script `desk-service`) serves it with uvicorn on settings.port (8005)."""
@@ -21,9 +22,10 @@ from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
 
-from desk.adapters.service_clients import ServiceDown, ServiceRefused, Services
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
 from desk.api.deps import CSRF_COOKIE, CsrfRefused, LoginRequired, render
+from desk.app.ports import ServiceDown, ServiceRefused
+from desk.bootstrap import bootstrap
 from desk.domain import csrf
 from desk.settings import DeskSettings
 
@@ -41,22 +43,17 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = Services(settings.intake_url, settings.reporting_url, settings.survey_url,
-                                      settings.http_timeout_seconds)
         missing = [name for name, path in VENDOR.items() if not (assets / path).exists()]
         if missing:
             log.warning("front-end files missing (run scripts/install.sh): %s", ", ".join(missing))
-        # Ready when intake answers: without it nobody can log in or receive.
-        ops.start({"intake": app.state.services.intake.ping})
+        app.state.services = services = bootstrap(settings, ops)
         try:
             yield
         finally:
-            await ops.stop()
-            await app.state.services.close()
+            await services.stop()
 
     app = FastAPI(title="motcua desk", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Bộ phận Một cửa: ứng dụng web của cán bộ / the officers' web app")
-    app.state.settings = settings
     ops.install(app)  # /healthz, /readyz (intake answers), /metrics (HTTP requests by route)
 
     @app.middleware("http")

@@ -1,6 +1,7 @@
-"""notify's composition root: `create_app(settings, clock=...)` for tests and `run()` for
-`notify-service` (uvicorn on settings.port, 8002 by default). /healthz, /readyz and /metrics
-come from motcua_shared.ops.operations."""
+"""notify's entry point: `create_app(settings, clock=...)` for tests and `run()` for
+`notify-service` (uvicorn on settings.port, 8002 by default). The lifespan keeps what
+bootstrap.py wires on `app.state.services`. /healthz, /readyz and /metrics come from
+motcua_shared.ops.operations."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,43 +12,31 @@ from fastapi import FastAPI
 from motcua_shared.web.api_errors import install_error_handlers
 from motcua_shared.web.body_limit import BodyLimit
 from motcua_shared.web.auth import bearer_principal
-from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.web.event_log import event_log_router
-from motcua_shared.ops.health import mongo_ping
 from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 from motcua_shared.web.unit_directory import unit_directory
-from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 
-from notify.adapters.clock import SystemClock
-from notify.adapters.message_status_gauge import MessageStatusGauge
 from notify.api.messages import messages_router
 from notify.api.opt_outs import opt_out_router
 from notify.api.webhooks import webhook_router
-from notify.app.ports import Clock
+from notify.bootstrap import Services, bootstrap
 from notify.settings import NotifySettings
-from notify.wiring import Runtime
 
 
-def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: NotifySettings | None = None, *, clock: Clock = utcnow) -> FastAPI:
     settings = settings or NotifySettings()
-    clock = clock or SystemClock()
     ops = Operations("notify", settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = runtime = await Runtime.start(settings, clock,
-                                                          broker_middlewares=[ops.broker_middleware()],
-                                                          consumer_metrics=ops.consumer_metrics())
-        ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
-                  OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
-                  MessageStatusGauge(runtime.store), RelayLeaderGauge(runtime.relay.lease))
+        app.state.services = services = await bootstrap(settings, ops, clock=clock)
         try:
             yield
         finally:
-            await ops.stop()
-            await runtime.stop()
+            await services.stop()
 
     app = FastAPI(title="motcua notify", version="0.1.0", lifespan=lifespan,
                   description="Tells citizens about their dossier: Zalo ZNS first, SMS brandname as "
@@ -59,15 +48,15 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
     principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm, max_hours=settings.jwt_max_hours,
                                  unit_known=unit_directory(settings.units_url))
 
-    def runtime() -> Runtime:
-        return app.state.runtime
+    def wired() -> Services:
+        return app.state.services
 
-    app.include_router(opt_out_router(lambda: runtime().record_opt_out, principal))
-    app.include_router(messages_router(lambda: runtime().store.for_dossier, principal))
-    app.include_router(webhook_router(lambda: runtime().receipts, lambda: runtime().record_opt_out,
+    app.include_router(opt_out_router(lambda: wired().record_opt_out, principal))
+    app.include_router(messages_router(lambda: wired().store.for_dossier, principal))
+    app.include_router(webhook_router(lambda: wired().receipts, lambda: wired().record_opt_out,
                                       oa_secret_key=settings.zalo_oa_secret_key, app_id=settings.zalo_app_id,
                                       webhook_token=settings.webhook_token))
-    app.include_router(event_log_router(lambda: runtime().outbox, principal))
+    app.include_router(event_log_router(lambda: wired().outbox, principal))
     return app
 
 

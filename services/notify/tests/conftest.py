@@ -29,6 +29,7 @@ from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.survey_events import SurveyOpened
 from motcua_shared.messaging.outbox import partition_headers
+from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.contract.topology import consumer_spec, declare_exchange
 
@@ -40,17 +41,6 @@ from notify.settings import NotifySettings
 UNIT = "26734"
 # 10:00 in Hà Nội: outside quiet hours.
 MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    def __init__(self, now: datetime = MORNING) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 class Events:
@@ -125,8 +115,8 @@ class Events:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> SettableClock:
+    return SettableClock(MORNING)
 
 
 @pytest.fixture
@@ -165,7 +155,7 @@ class Harness:
         self.notify_url = f"http://127.0.0.1:{settings.port}"
 
     @contextlib.asynccontextmanager
-    async def notify(self, clock: FakeClock, **overrides: Any) -> AsyncIterator[LiveServer]:
+    async def notify(self, clock: SettableClock, **overrides: Any) -> AsyncIterator[LiveServer]:
         settings = self.settings.model_copy(update=overrides)
         async with LiveServer(create_app(settings, clock=clock), settings.port) as server:
             yield server

@@ -1,7 +1,7 @@
 """Fixtures both test layers use: a settable clock and ResultReturned envelopes."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
@@ -15,22 +15,10 @@ from motcua_shared.contract.dossier_events import (
 )
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.testing.clock import SettableClock
 
 UNIT = "79-27100"
 PHONE = "+84912345678"
-
-
-class SettableClock:
-    """The service's clock, moved by the test (expiry, month edges) instead of waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @pytest.fixture

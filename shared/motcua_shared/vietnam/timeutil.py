@@ -1,5 +1,9 @@
-"""Times: aware only, stored in UTC, working days computed in Asia/Ho_Chi_Minh."""
+"""Times: aware only, stored in UTC, working days computed in Asia/Ho_Chi_Minh.
 
+`Clock` is the one clock type of every service: a function giving the aware UTC now
+(`utcnow` in production, `motcua_shared.testing.clock.SettableClock` in tests)."""
+
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -8,6 +12,8 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # The days motcua reasons about. Inside them a day either side and the shift between local time
 # and UTC are still dates (year 1 or 9999 overflow into a 500); the edge refuses others (422).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
+
+Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:

@@ -1,27 +1,14 @@
-"""HTTP clients of intake, reporting and survey, called with the officer's own token (the desk
-never opens another service's database; each service checks the token and the unit itself).
-An answer of 4xx becomes `ServiceRefused` carrying the service's Vietnamese message, which the
-page shows as it is; a service that does not answer becomes `ServiceDown`."""
+"""HTTP clients of intake, reporting and survey (app/ports.py's ServiceApi), called with the
+officer's own token (the desk never opens another service's database; each service checks the
+token and the unit itself). An answer of 4xx becomes `ServiceRefused` carrying the service's
+Vietnamese message, which the page shows as it is; a service that does not answer becomes
+`ServiceDown`."""
 
 from typing import Any
 
 import httpx
 
-
-class ServiceRefused(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        self.status, self.body = status, body
-        self.message = str(body.get("message") or "Yêu cầu không hợp lệ")
-        reasons = [f"{e.get('field', '')}: {e['reason']}" for e in body.get("errors") or []
-                   if e.get("reason") and e["reason"] != self.message]
-        super().__init__(self.message)
-        self.details = reasons
-
-
-class ServiceDown(Exception):
-    def __init__(self, service: str) -> None:
-        self.service = service
-        super().__init__(f"{service} did not answer")
+from desk.app.ports import ServiceDown, ServiceRefused
 
 
 class ServiceClient:
@@ -60,16 +47,3 @@ class ServiceClient:
 
     async def post(self, path: str, token: str | None = None, body: Any = None) -> Any:
         return (await self.request("POST", path, token, json=body if body is not None else {})).json()
-
-
-class Services:
-    """The three services the desk is built on."""
-
-    def __init__(self, intake_url: str, reporting_url: str, survey_url: str, timeout: float) -> None:
-        self.intake = ServiceClient("intake", intake_url, timeout)
-        self.reporting = ServiceClient("reporting", reporting_url, timeout)
-        self.survey = ServiceClient("survey", survey_url, timeout)
-
-    async def close(self) -> None:
-        for client in (self.intake, self.reporting, self.survey):
-            await client.close()

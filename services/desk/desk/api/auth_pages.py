@@ -5,7 +5,7 @@ cookie (never readable by scripts), marked Secure behind HTTPS (DESK_COOKIE_SECU
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from desk.adapters.service_clients import ServiceDown, ServiceRefused
+from desk.app.ports import ServiceDown, ServiceRefused
 from desk.api.deps import SESSION_COOKIE, checked_form, officer_or_none, render, services
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ async def login(request: Request) -> Response:
                       error="Hệ thống tiếp nhận (intake) không trả lời, vui lòng thử lại sau")
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, answer["access_token"], max_age=int(answer["expires_in"]), httponly=True,
-                        samesite="lax", secure=request.app.state.settings.cookie_secure, path="/")
+                        samesite="lax", secure=services(request).settings.cookie_secure, path="/")
     return response
 
 

@@ -2,9 +2,10 @@
 (an HttpOnly SameSite cookie holding the token intake issued at login) and the CSRF check every
 form post goes through (403 with a Vietnamese message when its token is missing or wrong)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,10 +15,11 @@ from starlette.datastructures import FormData
 from motcua_shared.web.api_errors import ApiError
 from motcua_shared.web.auth import Principal, decode_token
 
-from desk.adapters.service_clients import Services
+from desk.app.ports import ServiceApi
 from desk.domain import csrf
 from desk.domain.actions import history_label
 from desk.domain.display_text import days_left, money, vn_date, vn_datetime, vn_phone
+from desk.settings import DeskSettings
 
 SESSION_COOKIE = "motcua_desk_session"
 CSRF_COOKIE = "motcua_desk_csrf"
@@ -49,6 +51,16 @@ class CsrfRefused(Exception):
     pass
 
 
+class Services(Protocol):
+    """What the pages read from `app.state.services` (bootstrap.Services provides it)."""
+
+    settings: DeskSettings
+    intake: ServiceApi
+    reporting: ServiceApi
+    survey: ServiceApi
+    qr: Callable[[str], str]
+
+
 def services(request: Request) -> Services:
     return request.app.state.services
 
@@ -57,7 +69,7 @@ def officer_or_none(request: Request) -> Officer | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    settings = request.app.state.settings
+    settings = services(request).settings
     try:
         return Officer(decode_token(token, settings.jwt_secret, settings.jwt_algorithm), token)
     except ApiError:
@@ -79,14 +91,14 @@ def role_required(officer: Officer, *roles: str) -> None:
 
 def csrf_token(request: Request) -> str:
     value = getattr(request.state, "csrf_cookie", None) or request.cookies.get(CSRF_COOKIE) or ""
-    return csrf.form_token(request.app.state.settings.jwt_secret, value)
+    return csrf.form_token(services(request).settings.jwt_secret, value)
 
 
 async def checked_form(request: Request) -> FormData:
     """The posted form, once its CSRF token matches the browser's cookie."""
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
-    if not csrf.valid(request.app.state.settings.jwt_secret, request.cookies.get(CSRF_COOKIE),
+    if not csrf.valid(services(request).settings.jwt_secret, request.cookies.get(CSRF_COOKIE),
                       submitted if isinstance(submitted, str) else None):
         raise CsrfRefused()
     return form

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from desk.adapters.qr import qr_svg
 from desk.api.deps import render, services, signed_in
 from desk.domain.forms import FORMS, lookup_link
 
@@ -21,8 +20,8 @@ async def print_form(request: Request, code: str, slug: str) -> Response:
     if spec is None:
         return render(request, "error.html", status_code=404, message="Không có mẫu phiếu này")
     dossier = await services(request).intake.get(f"/api/v1/dossiers/{quote(code, safe='')}", officer.token)
-    link = lookup_link(request.app.state.settings.public_url, dossier["code"])
+    link = lookup_link(services(request).settings.public_url, dossier["code"])
     unit = await services(request).intake.get(f"/api/v1/units/{quote(dossier['unit_code'], safe='')}")
     apologies = [e for e in dossier["history"] if e["action"] == "apologise"]
     return render(request, f"forms/{slug}.html", spec=spec, dossier=dossier, unit=unit, link=link,
-                  qr=qr_svg(link), apology=apologies[-1] if apologies else None)
+                  qr=services(request).qr(link), apology=apologies[-1] if apologies else None)

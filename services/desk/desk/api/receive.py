@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from motcua_shared.vietnam.timeutil import to_vn, utcnow
 
-from desk.adapters.service_clients import ServiceRefused
+from desk.app.ports import ServiceRefused
 from desk.api.deps import checked_form, render, role_required, services, signed_in
 from desk.app.receive import FORM_FOR_STATUS, DeskCheckError, field_errors, receipt_body
 from desk.domain.display_text import search

@@ -15,13 +15,9 @@ from motcua_shared.storage.transactions import run_in_transaction
 
 from intake.adapters.mongo_documents import from_document, to_document
 from intake.domain.dossier import Dossier
-from intake.domain.errors import DomainError
+from intake.domain.errors import ConcurrentUpdate
 
 T = TypeVar("T")
-
-
-class ConcurrentUpdate(DomainError):
-    """The dossier changed under us (its version moved); the caller may retry."""
 
 
 class MongoTransaction:

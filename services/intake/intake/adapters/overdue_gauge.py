@@ -2,14 +2,13 @@
 due date has passed, per unit. One aggregation on the (status, due_at) index per refresh; only
 units with an overdue dossier appear, so the series stay as few as the late units."""
 
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 
 from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.domain.lifecycle import CLOCK_RUNNING
 
@@ -17,7 +16,7 @@ from intake.domain.lifecycle import CLOCK_RUNNING
 class OverdueDossiersGauge:
     name = "overdue_dossiers"
 
-    def __init__(self, db: AsyncDatabase, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: AsyncDatabase, clock: Clock = utcnow) -> None:
         self.db, self.clock = db, clock
         self.overdue = Gauge("motcua_intake_overdue_dossiers",
                              "Dossiers being processed past their due date, per unit", ["unit_code"],

@@ -1,12 +1,17 @@
-"""Request-scoped access to the wired application and the acting officer."""
+"""Request-scoped access to what bootstrap.py wired (`app.state.services`) and the acting
+officer."""
 
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, Protocol
 
 from fastapi import Depends, Request
 
 from motcua_shared.web.auth import Principal, require_roles
+from motcua_shared.messaging.outbox import Outbox
 
 from intake.app.context import Actor, IntakeApp
+from intake.app.officers import Accounts
+from intake.app.ports import WorkLists
+from intake.settings import IntakeSettings
 
 PrincipalDep = Callable[..., Principal]
 
@@ -17,8 +22,22 @@ HANDLERS = ("desk", "specialist", "leader")
 OFFICERS = ("desk", "specialist", "leader", "admin")
 
 
+class Services(Protocol):
+    """What the routers read from `app.state.services` (bootstrap.Services provides it)."""
+
+    settings: IntakeSettings
+    intake: IntakeApp
+    accounts: Accounts
+    worklists: WorkLists
+    outbox: Outbox
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
 def get_app(request: Request) -> IntakeApp:
-    return request.app.state.intake
+    return services(request).intake
 
 
 AppDep = Annotated[IntakeApp, Depends(get_app)]

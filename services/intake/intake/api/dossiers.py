@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
 
-from intake.api.deps import DESK, OFFICERS, AppDep, PrincipalDep, actor_dep
+from intake.api.deps import DESK, OFFICERS, AppDep, PrincipalDep, actor_dep, services
 from intake.api.schemas import ReceiveRequest
 from intake.api.views import officer_view
 from intake.app.files import audited_read
@@ -38,7 +38,8 @@ def dossiers_router(principal: PrincipalDep) -> APIRouter:
     async def read(request: Request, code: CodePath, app: AppDep,
                    actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
         dossier = await audited_read(app, actor, code)  # the citizen's fields: recorded
-        tokens = tokens_for(app, dossier, request.app.state.settings.public_url) if app.digitisation else {}
+        public_url = services(request).settings.public_url
+        tokens = tokens_for(app, dossier, public_url) if app.digitisation else {}
         return officer_view(dossier) | {"verification": tokens}
 
     return router

@@ -6,8 +6,14 @@ from fastapi.responses import JSONResponse
 from motcua_shared.web.api_errors import ApiError
 from motcua_shared.web.auth import forbidden
 
-from intake.adapters.mongo_dossiers import ConcurrentUpdate
-from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit
+from intake.domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    IllegalTransition,
+    NotFound,
+    RuleViolation,
+    WrongUnit,
+)
 from intake.domain.files import FileTooLarge, UnsupportedFileType
 
 _WHAT_VI = {"officer": "tài khoản", "file": "tệp", "dossier": "hồ sơ", "task": "phần việc liên thông", "unit": "đơn vị",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
-from intake.api.deps import DESK, OFFICERS, PROCESSING, AppDep, PrincipalDep, actor_dep
+from intake.api.deps import DESK, OFFICERS, PROCESSING, AppDep, PrincipalDep, actor_dep, services
 from intake.api.dossiers import CodePath
 from intake.api.errors import to_api_error
 from intake.api.schemas import Strict, Text
@@ -32,7 +32,7 @@ class ReusePaperRequest(Strict):
 
 async def _read_capped(request: Request, upload: UploadFile) -> bytes:
     """The upload's bytes, refusing (413) past the per-file limit without reading further."""
-    limit = request.app.state.intake.digitisation.limits.max_file_bytes
+    limit = services(request).intake.digitisation.limits.max_file_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise FileTooLarge(limit, "file")

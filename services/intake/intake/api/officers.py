@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from motcua_shared.web.api_errors import ApiError
 from motcua_shared.web.auth import Principal, mint_token, require_roles
 
-from intake.api.deps import OFFICERS, PrincipalDep
+from intake.api.deps import OFFICERS, PrincipalDep, services
 from intake.api.schemas import Phone, Text
 from intake.app.officers import Accounts, LoginRefused, UsernameTaken
 from intake.domain.officers import USERNAME_PATTERN, NewOfficer, Officer
@@ -61,15 +61,16 @@ def officers_router(principal: PrincipalDep) -> APIRouter:
     officer = require_roles(principal, *OFFICERS)
 
     def accounts(request: Request) -> Accounts:
-        return request.app.state.accounts
+        return services(request).accounts
 
     AccountsDep = Annotated[Accounts, Depends(accounts)]
 
     @router.post("/auth/login", summary="Đăng nhập / officer login: username + password → bearer JWT")
     async def login(body: LoginRequest, request: Request, accounts: AccountsDep) -> dict[str, Any]:
-        settings = request.app.state.settings
+        wired = services(request)
+        settings = wired.settings
         try:
-            found = await accounts.login(body.username, body.password, request.app.state.intake.clock())
+            found = await accounts.login(body.username, body.password, wired.intake.clock())
         except LoginRefused as exc:
             raise _refusal(exc) from None
         token = mint_token(settings.jwt_secret, found.username, found.unit, found.roles,
@@ -87,7 +88,7 @@ def officers_router(principal: PrincipalDep) -> APIRouter:
                      accounts: AccountsDep) -> dict[str, Any]:
         try:
             created = await accounts.create(who.unit, who.sub, NewOfficer(**body.model_dump()),
-                                            request.app.state.intake.clock())
+                                            services(request).intake.clock())
         except UsernameTaken:
             raise ApiError(409, "username_taken", "Tên đăng nhập đã tồn tại", "This username is taken",
                            field="username") from None

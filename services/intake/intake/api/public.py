@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from motcua_shared.web.api_errors import ApiError
 
-from intake.api.deps import AppDep
+from intake.api.deps import AppDep, services
 from intake.api.errors import lookup_not_found
 from intake.api.files import file_response
 from intake.api.views import public_view
@@ -38,7 +38,7 @@ def public_router() -> APIRouter:
             raise ApiError(429, "too_many_attempts", "Tra cứu sai quá nhiều lần, vui lòng thử lại sau",
                            "Too many failed look-ups; try again later",
                            headers={"Retry-After": str(exc.retry_after)}) from None
-        base = request.app.state.settings.public_url
+        base = services(request).settings.public_url
         return public_view(dossier) | {"result_files": result_links(app, dossier, base),
                                        "access_log": await access_log(app, dossier)}
 

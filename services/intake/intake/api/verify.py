@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep
+from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep, services
 from intake.api.dossiers import CodePath
 from intake.api.pages import page
 from intake.api.views import STATUS_VI
@@ -65,6 +65,6 @@ def verify_router(principal: PrincipalDep) -> APIRouter:
     async def tokens(request: Request, code: CodePath, app: AppDep,
                      actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
         dossier = await read_dossier(app, actor, code)
-        return {"code": code} | tokens_for(app, dossier, request.app.state.settings.public_url)
+        return {"code": code} | tokens_for(app, dossier, services(request).settings.public_url)
 
     return router

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from motcua_shared.vietnam.timeutil import to_vn
 
-from intake.adapters.mongo_worklists import MongoWorkLists
-from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep
+from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep, services
 from intake.api.views import STATUS_VI
 from intake.app.calendars import calendar_for
 from intake.app.context import Actor
+from intake.app.ports import WorkLists
 from intake.domain.calendar import WorkingCalendar, local_date
 from intake.domain.citizen import normalise_phone
 from intake.domain.dossier import Dossier
@@ -39,10 +39,10 @@ def worklists_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(prefix="/api/v1/worklists", tags=["work lists / danh sách hồ sơ"])
     officer = actor_dep(principal, OFFICERS)
 
-    def lists(request: Request) -> MongoWorkLists:
-        return request.app.state.worklists
+    def lists(request: Request) -> WorkLists:
+        return services(request).worklists
 
-    ListsDep = Annotated[MongoWorkLists, Depends(lists)]
+    ListsDep = Annotated[WorkLists, Depends(lists)]
 
     @router.get("/search", summary="Tìm theo mã hồ sơ hoặc số điện thoại / search by dossier code or phone")
     async def search(app: AppDep, store: ListsDep, q: Annotated[str, Query(min_length=3, max_length=64)],

@@ -2,11 +2,10 @@
 
 import asyncio
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.app.ports import (
     AccessAudit, Catalogue, CitizenDossiers, Counter, DeadlineIndex, DossierReader, FileStore, LookupGuard,
@@ -83,6 +82,6 @@ class IntakeApp:
     officers: OfficerDirectory = field(default_factory=NoOfficers)
     deadlines: DeadlineIndex | None = None
     step_history: StepHistory = field(default_factory=NoStepHistory)
-    clock: Callable[[], datetime] = field(default=now_ms)
+    clock: Clock = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)
     digitisation: Digitisation | None = None  # wired by main.py; unit tests of the lifecycle go without

@@ -11,6 +11,7 @@ from motcua_shared.contract.envelope import Envelope
 from intake.domain.calendar import CalendarOverrides
 from intake.domain.catalogue import Procedure, Unit
 from intake.domain.dossier import Dossier
+from intake.domain.worklists import ListFilter
 
 T = TypeVar("T")
 
@@ -42,6 +43,16 @@ class UnitOfWork(Protocol):
 
 class DossierReader(Protocol):
     async def get(self, code: str) -> Dossier | None: ...
+
+
+class WorkLists(Protocol):
+    """The desk's lists of a unit's dossiers (domain/worklists.py), at most `limit` rows."""
+
+    async def find(self, spec: ListFilter, limit: int = ...) -> list[Dossier]: ...
+
+    async def search(
+        self, unit: str, code: str | None, phone: str | None, limit: int = ...
+    ) -> list[Dossier]: ...
 
 
 class Catalogue(Protocol):

@@ -36,3 +36,8 @@ class NotFound(DomainError):
 
 class WrongUnit(DomainError):
     """An officer acting on another unit's dossier (HTTP 403)."""
+
+
+class ConcurrentUpdate(DomainError):
+    """The dossier changed under us (its version moved since it was read); the caller may retry
+    (HTTP 409). Raised by the unit of work's save, answered by the API."""

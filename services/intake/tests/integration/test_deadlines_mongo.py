@@ -74,7 +74,7 @@ async def test_officer_contacts_holder_and_leaders_of_the_unit_only(mongo: Async
 async def test_alarms_fire_once_into_the_outbox_even_when_two_ticks_race(intake: Intake) -> None:
     await intake.db.officers.insert_one({"_id": "desk-01", "unit": UNIT, "roles": ["desk"], "email": "d@x.vn"})
     received = (await intake.receive("1.004227")).json()  # 10 working days; desk step 1 day
-    app = intake.app.state.intake
+    app = intake.app.state.services.intake
     dossier = await app.dossiers.get(received["code"])
     calendar = WorkingCalendar()
     warn_at = start_of_day(calendar.subtract_working_days(local_date(dossier.due_at), 2))
@@ -103,7 +103,7 @@ async def test_step_durations_keep_the_last_fifty_per_procedure_and_step(mongo: 
 
 
 async def test_open_dossiers_stored_before_deadlines_get_planned_once(intake: Intake) -> None:
-    app = intake.app.state.intake
+    app = intake.app.state.services.intake
     old = (await intake.receive("1.004227")).json()["code"]
     finished = (await intake.receive("1.004227", desk_check="ineligible", reason="Không thuộc thẩm quyền")).json()
     await intake.db.dossiers.update_many({}, {"$unset": {"next_deadline_at": ""}})  # as written before them

@@ -75,7 +75,7 @@ async def test_refusals_store_nothing(intake):
 
 
 async def test_a_dossier_has_a_total_limit(intake):
-    intake.app.state.intake.digitisation.limits = type(intake.app.state.intake.digitisation.limits)(
+    intake.app.state.services.intake.digitisation.limits = type(intake.app.state.services.intake.digitisation.limits)(
         max_file_bytes=10_000, max_dossier_bytes=len(PDF) + 100)
     code = (await intake.receive(DISABILITY)).json()["code"]
     paper = await required_paper(intake)
@@ -133,7 +133,7 @@ async def test_the_citizen_downloads_a_returned_result_and_sees_who_read_their_d
 
 
 async def test_download_links_and_the_download_window_expire(intake):
-    intake.app.state.intake.digitisation.limits = type(intake.app.state.intake.digitisation.limits)(
+    intake.app.state.services.intake.digitisation.limits = type(intake.app.state.services.intake.digitisation.limits)(
         result_download_days=0, download_link_seconds=900)
     code = (await intake.receive(DISABILITY)).json()["code"]
     await intake.act(code, "resolve", body={"outcome": "approved"})

@@ -39,7 +39,7 @@ async def test_repeated_failures_lock_the_account_even_for_the_right_password(in
     assert locked.status_code == 423 and locked.json()["error"] == "account_locked"
     assert 0 < int(locked.headers["retry-after"]) <= intake.settings.login_lock_minutes * 60
     # Once the lock has run out the right password works again and the count starts afresh.
-    await intake.db.officers.update_one({"_id": "cv01"}, {"$set": {"locked_until": intake.app.state.intake.clock()
+    await intake.db.officers.update_one({"_id": "cv01"}, {"$set": {"locked_until": intake.app.state.services.intake.clock()
                                                                     - timedelta(seconds=1)}})
     assert (await login(intake, "cv01", intake.settings.demo_password)).status_code == 200
     assert (await intake.db.officers.find_one({"_id": "cv01"}))["failed_logins"] == 0

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from motcua_shared.contract.dossier_events import OfficerContact
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.testing.clock import SettableClock
 
 from intake.adapters.seed import load_demo_data
 from intake.app.context import IntakeApp
@@ -166,19 +167,8 @@ class FakeStepHistory:
             self.days[(procedure_code, step)] = (self.days.get((procedure_code, step), []) + days)[-50:]
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[IntakeApp, Store, Clock]:
-    store, clock = Store(), Clock(now)
+def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[IntakeApp, Store, SettableClock]:
+    store, clock = Store(), SettableClock(now)
     app = IntakeApp(uow=FakeUnitOfWork(store), dossiers=FakeReader(store), catalogue=FakeCatalogue(),
                     lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock,
                     officers=FakeOfficers(), deadlines=FakeDeadlineIndex(store), step_history=FakeStepHistory())

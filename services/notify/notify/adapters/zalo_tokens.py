@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import httpx
 from pymongo.asynchronous.collection import AsyncCollection
 
-from notify.app.ports import Clock
+from motcua_shared.vietnam.timeutil import Clock
 
 EARLY = timedelta(minutes=5)  # refresh a little before the expiry Zalo gave
 _DOC_ID = "zalo_oa"
@@ -44,7 +44,7 @@ class ZaloTokens:
 
     def _usable(self, pair: TokenPair | None) -> bool:
         return bool(pair and pair.access_token and (pair.expires_at is None
-                                                      or pair.expires_at - EARLY > self.clock.now()))
+                                                      or pair.expires_at - EARLY > self.clock()))
 
     async def access_token(self) -> str:
         if self._usable(self._known):
@@ -88,11 +88,11 @@ class ZaloTokens:
             body = {"error": f"http {response.status_code}, not a JSON object"}
         if "access_token" not in body:
             raise ZaloAuthError(f"token refresh refused: {body.get('error')} {body.get('error_name', '')}".strip())
-        expires_at = self.clock.now() + timedelta(seconds=int(body.get("expires_in", 3600)))
+        expires_at = self.clock() + timedelta(seconds=int(body.get("expires_in", 3600)))
         await self.collection.update_one(
             {"_id": _DOC_ID},
             {"$set": {"access_token": body["access_token"], "refresh_token": body["refresh_token"],
-                      "expires_at": expires_at, "refreshed_at": self.clock.now()}},
+                      "expires_at": expires_at, "refreshed_at": self.clock()}},
             upsert=True)
         self._known = TokenPair(body["access_token"], body["refresh_token"], expires_at)
         return body["access_token"]

@@ -11,11 +11,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from motcua_shared.web.api_errors import ApiError
 from motcua_shared.vietnam.phones import InvalidPhone
 
-from notify.adapters.zalo_webhook import SIGNATURE_HEADER, BadZaloEvent, delivery_of, verify_and_parse
 from notify.api.schemas import SmsDeliveryReport, SmsInbound, WebhookAnswer
 from notify.app.opt_outs import RecordOptOut
 from notify.app.receipts import ApplyReceipt
 from notify.domain.opt_out import is_stop_request
+from notify.domain.zalo_events import (
+    SIGNATURE_HEADER,
+    BadZaloEvent,
+    delivery_of,
+    verify_and_parse,
+)
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,10 @@ from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
 from motcua_shared.vietnam.privacy import mask_phone
+from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, EventOrderStore, EventRecord, MessageStore, OptOutStore
+from notify.app.ports import EventOrderStore, EventRecord, MessageStore, OptOutStore
 from notify.domain.delivery_policy import first_channel
 from notify.domain.event_order import Sequenced, TooManyHeld, dossier_of, sequence
 from notify.domain.message import Message, Status, message_id
@@ -54,7 +55,7 @@ class AcceptEvent:
         """A batch of events, in arrival order, with one read each of the dossiers' facts, the
         processed ids, the event order and the opt-outs, and one transaction for all their
         effects."""
-        now = self.clock.now()
+        now = self.clock()
         in_order = await self._in_order(envelopes, now)
         ready = in_order.ready
         codes = [_dossier_code(envelope) for envelope in ready]

@@ -21,9 +21,10 @@ from datetime import datetime, timedelta
 
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.ops.logs import correlation
+from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, MessageStore, SendOutcome
+from notify.app.ports import MessageStore, SendOutcome
 from notify.app.send_message import SendChecks, SendMessage
 from notify.domain.message import Message, Status
 
@@ -73,7 +74,7 @@ class Dispatcher:
         handled = 0
         while True:
             async with self._claiming:
-                now = self.clock.now()
+                now = self.clock()
                 batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
             if not batch:
                 return handled
@@ -104,15 +105,15 @@ class Dispatcher:
                     outcome = await self.send(message, checks)
             except Exception:
                 # This one stays claimed (its lease recovers it); the untried later ones go back now.
-                await self.store.release(later, not_before=self.clock.now(), at=self.clock.now())
+                await self.store.release(later, not_before=self.clock(), at=self.clock())
                 raise
             outcomes.append(outcome)
             if outcome.again_at is not None and later:
-                await self.store.release(later, not_before=outcome.again_at, at=self.clock.now())
+                await self.store.release(later, not_before=outcome.again_at, at=self.clock())
                 return
 
     async def recover_stale_claims(self) -> None:
-        now = self.clock.now()
+        now = self.clock()
         for message in await self.store.stale_claims(now):
             with correlation(message.correlation_id):
                 await self._recover(message, now)

@@ -13,7 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from notify.app.ports import Clock, EventOrderStore
+from motcua_shared.vietnam.timeutil import Clock
+
+from notify.app.ports import EventOrderStore
 from notify.domain.event_order import Held, expired, gap_reason
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ class HeldSweeper:
 
     async def sweep(self) -> int:
         """Dead-letter what every expired gap held; returns how many events."""
-        now = self.clock.now()
+        now = self.clock()
         swept = 0
         for code, held, reason in await self.order.unfinished_give_ups(
             now - RECOVER_AFTER, self.batch

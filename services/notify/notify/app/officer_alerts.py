@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.vietnam.timeutil import Clock
 
-from notify.app.ports import Clock
 from notify.domain.officer_alerts import DEADLINE_EVENTS, OfficerAlert, plan_officer_alerts
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,14 @@ class AlertOfficers:
         event_id = str(envelope.event_id)
         alerts = plan_officer_alerts(envelope.payload, event_id=event_id, dossier_code=envelope.aggregate_id,
                                      unit_code=envelope.unit_code)
-        await self.store.add_new(alerts, self.clock.now())
+        await self.store.add_new(alerts, self.clock())
         for alert in alerts:
             if alert.skipped:
                 log.info("no %s alert to %s for %s: %s", alert.kind, alert.officer_id, alert.dossier_code,
                          alert.skipped)
         for alert in await self.store.unsent(event_id):
             provider_id = await self.email.send(alert)
-            await self.store.mark_sent(alert.id, provider_id, self.clock.now())
+            await self.store.mark_sent(alert.id, provider_id, self.clock())
             log.info("%s alert for %s e-mailed to officer %s (%s)", alert.kind, alert.dossier_code,
                      alert.officer_id, alert.role)
 

@@ -6,11 +6,11 @@ every send, not enough to read it back.
 
 import logging
 
-from motcua_shared.vietnam.privacy import mask_phone
-
-from notify.app.ports import Clock, OptOutStore
 from motcua_shared.vietnam.phones import normalise_phone
+from motcua_shared.vietnam.privacy import mask_phone
+from motcua_shared.vietnam.timeutil import Clock
 
+from notify.app.ports import OptOutStore
 from notify.domain.phone import phone_key
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,6 @@ class RecordOptOut:
         """Returns the normalised number and whether it is new. Raises InvalidPhone."""
         phone = normalise_phone(raw_phone)
         created = await self.opt_outs.add(phone_key(phone, self.phone_secret), source=source,
-                                          at=self.clock.now(), by=by)
+                                          at=self.clock(), by=by)
         log.info("opt-out (%s) for %s: %s", source, mask_phone(phone), "recorded" if created else "already there")
         return phone, created

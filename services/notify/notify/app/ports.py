@@ -15,10 +15,6 @@ from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 class ChannelClient(Protocol):
     """One provider (Zalo ZNS, the SMS gateway) behind one interface."""
 

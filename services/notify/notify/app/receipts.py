@@ -10,8 +10,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from motcua_shared.vietnam.timeutil import Clock
+
 from notify.app.notification_events import status_event
-from notify.app.ports import Clock, MessageStore
+from notify.app.ports import MessageStore
 from notify.domain.message import Message, Status
 
 log = logging.getLogger(__name__)
@@ -30,11 +32,11 @@ class ApplyReceipt:
                 log.warning("receipt for an unknown message (id %s, provider id %s)", message_id, provider_id)
                 return "unknown"
             if message.status == Status.SENDING:
-                note = {"delivered": delivered, "detail": detail, "at": at or self.clock.now()}
+                note = {"delivered": delivered, "detail": detail, "at": at or self.clock()}
                 if await self.store.note_early_receipt(message.id, note):
                     return "noted"
                 continue
-            outcome = await self._apply(message, delivered, detail, at or self.clock.now())
+            outcome = await self._apply(message, delivered, detail, at or self.clock())
             if outcome is not None:
                 return outcome
         return "ignored"
@@ -42,7 +44,7 @@ class ApplyReceipt:
     async def apply_early(self, message: Message) -> None:
         note: dict[str, Any] = message.early_receipt_note or {}
         await self._apply(message, bool(note.get("delivered")), str(note.get("detail", "")),
-                          note.get("at") or self.clock.now())
+                          note.get("at") or self.clock())
 
     async def _apply(self, message: Message, delivered: bool, detail: str, at: datetime) -> str | None:
         if message.status == Status.DELIVERED:

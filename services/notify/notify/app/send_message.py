@@ -23,9 +23,10 @@ from datetime import datetime
 
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.vietnam.privacy import mask_phone
+from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import ChannelClient, Clock, MessageStore, OptOutStore, SendOutcome
+from notify.app.ports import ChannelClient, MessageStore, OptOutStore, SendOutcome
 from notify.app.receipts import ApplyReceipt
 from notify.domain.delivery_policy import (
     MarkSent, Outcome, RetryLater, RetryPolicy, SendResult, decide,
@@ -67,7 +68,7 @@ class SendMessage:
         with its batch's (`record`). `again_at` of the outcome is set when the message goes back
         to the queue (a retry, the SMS fallback, quiet hours)."""
         assert message.phone is not None and message.channel is not None
-        stop = self._stop_before_sending(message, self.clock.now(), checks)
+        stop = self._stop_before_sending(message, self.clock(), checks)
         if stop is not None:
             return stop
         channel = message.channel
@@ -78,7 +79,7 @@ class SendMessage:
             log.exception("%s client failed on message %s", channel, message.id)
             result = SendResult(Outcome.TRANSIENT, detail=f"{channel} client error: {type(exc).__name__}")
         attempts = message.count_attempt(channel)
-        at = self.clock.now()
+        at = self.clock()
         note = {"at": at, "channel": str(channel), "outcome": str(result.outcome), "detail": result.detail}
         log.info("%s %s via %s to %s: %s %s", message.kind, message.id, channel, mask_phone(message.phone),
                  result.outcome, result.detail)

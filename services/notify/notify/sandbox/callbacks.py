@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from notify.adapters.zalo_webhook import DELIVERY_EVENT, SIGNATURE_HEADER, zalo_signature
+from notify.domain.zalo_events import DELIVERY_EVENT, SIGNATURE_HEADER, zalo_signature
 from notify.sandbox.settings import SandboxSettings
 from notify.sandbox.state import Attempt
 

@@ -5,7 +5,7 @@ import json
 
 from motcua_shared.web.auth import mint_token
 
-from notify.adapters.zalo_webhook import zalo_signature
+from notify.domain.zalo_events import zalo_signature
 
 
 def _token(harness, roles, unit="26734"):

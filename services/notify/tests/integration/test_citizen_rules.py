@@ -10,12 +10,12 @@ NEXT_MORNING = datetime(2026, 11, 26, 0, 0, tzinfo=timezone.utc)  # 07:00 in Hà
 
 
 async def test_quiet_hours_hold_messages_until_the_morning(harness, clock, events):
-    clock.current = NIGHT
+    clock.now = NIGHT
     envelope = events.received("26734-251125-0201")
     async with harness.notify(clock):
         await harness.publish(envelope)
         held = await harness.wait_status(envelope, "queued")
-        clock.current = NEXT_MORNING
+        clock.now = NEXT_MORNING
         sent = await harness.wait_status(envelope, "sent")
 
     assert held["not_before"] == NEXT_MORNING
@@ -46,13 +46,13 @@ async def test_desk_opt_out_is_respected_and_stores_no_phone(harness, clock, eve
 
 
 async def test_stop_answer_stops_a_message_waiting_for_the_morning(harness, clock, events):
-    clock.current = NIGHT
+    clock.now = NIGHT
     envelope = events.received("26734-251125-0203", contact=events.contact(phone="0987654321"))
     async with harness.notify(clock):
         await harness.publish(envelope)
         await harness.wait_status(envelope, "queued")
         answer = await harness.sandbox_post("inbound", json={"phone": "84987654321", "text": "Stop"})
-        clock.current = NEXT_MORNING
+        clock.now = NEXT_MORNING
         message = await harness.wait_status(envelope, "failed")
 
     assert answer["body"]["result"] == "opted_out"

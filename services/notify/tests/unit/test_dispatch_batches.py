@@ -65,7 +65,7 @@ async def test_later_messages_wait_for_an_earlier_one_sent_back_to_the_queue(wor
     assert [world.store.messages[i].status for i in (first, second)] == [Status.QUEUED, Status.QUEUED]
     assert world.store.messages[second].not_before == world.store.messages[first].not_before
 
-    clock.current = world.store.messages[first].not_before
+    clock.now = world.store.messages[first].not_before
     await world.dispatcher.run_once()
     assert world.zalo.calls == [first, first, second]
 

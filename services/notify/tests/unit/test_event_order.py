@@ -130,7 +130,7 @@ def test_sequence_releases_a_chain_and_keeps_other_dossiers_apart(events, clock)
     a1, a2, a3 = events.received("A"), events.resolved("A"), events.returned("A")
     b1, b2 = events.received("B"), events.resolved("B")
     out = sequence(
-        [a3, b2, a2, b1, a1], {"A": DossierOrder("A", version=1, rev=4)}, clock.now(), max_held=10
+        [a3, b2, a2, b1, a1], {"A": DossierOrder("A", version=1, rev=4)}, clock(), max_held=10
     )
     assert [(e.aggregate_id, e.aggregate_version) for e in out.ready] == [
         ("A", 2),
@@ -162,11 +162,11 @@ async def test_two_sweepers_give_a_gap_up_once_and_a_dead_sweepers_letters_still
     clock.advance(minutes=61)
     first = HeldSweeper(world.store, broker_away, clock, timedelta(minutes=60))
     second = HeldSweeper(world.store, dead_letter, clock, timedelta(minutes=60))
-    expired_read = await world.store.expired(clock.now() - timedelta(minutes=60), 10)
+    expired_read = await world.store.expired(clock() - timedelta(minutes=60), 10)
     with pytest.raises(ConnectionError):
         await first.sweep()  # gave the gap up, then died before its dead letter went out
     assert (
-        await world.store.give_up(expired_read[0], clock.now(), "x") is False
+        await world.store.give_up(expired_read[0], clock(), "x") is False
     )  # a second sweeper's stale read
     assert (
         await second.sweep() == 0 and letters == []

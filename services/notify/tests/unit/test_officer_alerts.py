@@ -11,6 +11,7 @@ from motcua_shared.contract.dossier_events import (
     OfficerContact,
 )
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.testing.clock import SettableClock
 
 from notify.app.officer_alerts import AlertOfficers
 from notify.domain.officer_alerts import OfficerAlert, plan_officer_alerts
@@ -88,14 +89,9 @@ class Mailer:
         return f"id-{len(self.sent)}"
 
 
-class Clock:
-    def now(self) -> datetime:
-        return DUE
-
-
 async def test_a_redelivered_event_sends_nothing_twice_and_a_failed_send_is_retried_alone() -> None:
     store, mailer = Store(), Mailer(fail_for={"ld-01"})
-    use_case = AlertOfficers(store, mailer, Clock())
+    use_case = AlertOfficers(store, mailer, SettableClock(DUE))
     envelope = _wrap(DossierOverdue(**BASE, holder_id="cm-01", officers=[HOLDER, LEADER, NO_MAIL]))
     with pytest.raises(RuntimeError):
         await use_case(envelope)

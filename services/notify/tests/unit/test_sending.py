@@ -53,7 +53,7 @@ async def test_preferred_sms_never_uses_zalo_and_sms_failures_end_it(world, even
 
 
 async def test_quiet_hours_and_opt_outs_are_checked_again_at_send_time(world, events, clock):
-    clock.current = datetime(2026, 11, 25, 13, 59, tzinfo=timezone.utc)  # 20:59 in Hà Nội
+    clock.now = datetime(2026, 11, 25, 13, 59, tzinfo=timezone.utc)  # 20:59 in Hà Nội
     await world.accept(events.received("D-6"))
     clock.advance(minutes=30)
     await world.dispatcher.run_once()
@@ -62,7 +62,7 @@ async def test_quiet_hours_and_opt_outs_are_checked_again_at_send_time(world, ev
     assert held.not_before == datetime(2026, 11, 26, 0, 0, tzinfo=timezone.utc)
 
     world.opt_outs.keys.add(phone_key("+84912345678", "unit-test-key"))
-    clock.current = held.not_before
+    clock.now = held.not_before
     await world.dispatcher.run_once()
     assert world.zalo.calls == [] and world.only_message().reason.startswith("opted_out")
 
@@ -71,7 +71,7 @@ async def test_a_claim_left_by_a_dead_dispatcher(world, events, clock):
     await world.accept(events.received("D-7"))
     await world.accept(events.received("D-8", contact=events.contact(phone="0868123456", channel="sms")))
     # a dispatcher claims both, then dies before calling back
-    assert len(await world.store.claim_due(clock.now(), clock.now() + timedelta(seconds=120), "dead", 10)) == 2
+    assert len(await world.store.claim_due(clock(), clock() + timedelta(seconds=120), "dead", 10)) == 2
     await world.dispatcher.run_once()
     assert world.zalo.calls == world.sms.calls == []  # leases still running: nobody touches them
 

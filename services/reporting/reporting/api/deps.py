@@ -1,25 +1,25 @@
-"""What the routers need, built once by main.create_app and kept on app.state."""
+"""What the routers need, built once by bootstrap.py and kept on `app.state.services`."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from typing import Protocol
 
 from fastapi import Request
 
 from motcua_shared.web.auth import UnitCheck
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.api_keys import ApiKeys
 from reporting.app.ports import ReportReader
 from reporting.settings import ReportingSettings
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(Protocol):
+    """What the routers read from `app.state.services` (bootstrap.Services provides it)."""
+
     settings: ReportingSettings
     reader: ReportReader
     api_keys: ApiKeys
-    clock: Callable[[], datetime]
-    unit_known: UnitCheck | None = None  # None: MOTCUA_UNITS_URL is empty, no check
+    clock: Clock
+    unit_known: UnitCheck | None  # None: MOTCUA_UNITS_URL is empty, no check
 
 
 def services(request: Request) -> Services:

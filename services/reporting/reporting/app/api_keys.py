@@ -4,10 +4,11 @@ HMAC-SHA256 of the key under a server secret, scoped to a province or a set of u
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.domain.scope import AccessScope
 
@@ -35,7 +36,7 @@ def hash_key(secret: str, key: str) -> str:
 
 
 class ApiKeys:
-    def __init__(self, repository: ApiKeyRepository, secret: str, clock: Callable[[], datetime]) -> None:
+    def __init__(self, repository: ApiKeyRepository, secret: str, clock: Clock) -> None:
         self.repository, self.secret, self.clock = repository, secret, clock
 
     async def create(self, name: str, scope: AccessScope) -> tuple[ApiKeyRecord, str]:

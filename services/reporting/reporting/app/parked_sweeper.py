@@ -6,6 +6,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from motcua_shared.vietnam.timeutil import Clock
+
 from reporting.app.ports import ParkedEvent, ProjectionStore
 from reporting.app.projector import Projector
 
@@ -25,7 +27,7 @@ def reason_for(event: ParkedEvent, stored_version: int, now: datetime) -> str:
 
 class ParkedSweeper:
     def __init__(self, store: ProjectionStore, projector: Projector, dead_letter: DeadLetter,
-                 clock: Callable[[], datetime], max_age: timedelta) -> None:
+                 clock: Clock, max_age: timedelta) -> None:
         self.store, self.projector, self.dead_letter = store, projector, dead_letter
         self.clock, self.max_age = clock, max_age
 

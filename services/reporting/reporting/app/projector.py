@@ -26,7 +26,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from motcua_shared.messaging.consumer import PermanentError
@@ -34,6 +33,7 @@ from motcua_shared.contract.envelope import Envelope, all_event_models, parse_en
 from motcua_shared.contract.event_base import EventPayload
 from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened
 from motcua_shared.contract.survey_events import SurveyAnswered
+from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, Preload, ProjectionStore, ProjectionTx
 from reporting.domain.dossier_projection import DossierState, InconsistentEvent, apply_event
@@ -61,7 +61,7 @@ class Outcome:
 
 
 class Projector:
-    def __init__(self, store: ProjectionStore, clock: Callable[[], datetime], reject: RejectParked) -> None:
+    def __init__(self, store: ProjectionStore, clock: Clock, reject: RejectParked) -> None:
         self.store = store
         self.clock = clock
         self.reject = reject

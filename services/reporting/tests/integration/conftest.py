@@ -12,6 +12,7 @@ from motcua_shared.web.auth import mint_token
 from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.publish import publish_raw as publish
 
@@ -27,14 +28,6 @@ CERT = Procedure("1.001", "Chứng thực bản sao từ bản chính", "chung-t
 BIRTH = Procedure("1.002", "Đăng ký khai sinh", "ho-tich")
 LAND = Procedure("1.003", "Đăng ký biến động đất đai", "dat-dai")
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 09:00 on 2 March in Asia/Ho_Chi_Minh
-
-
-class SettableClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def february() -> list[Envelope[Any]]:

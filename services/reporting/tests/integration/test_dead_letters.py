@@ -83,9 +83,9 @@ async def test_out_of_order_events_wait_and_what_never_fits_is_dead_lettered(
     assert (await mongo[DOSSIERS].find_one({"_id": "P2"}))["version"] == 1
 
     clock.now += timedelta(minutes=30)
-    assert await app.state.sweeper.sweep() == 0  # not parked long enough yet
+    assert await app.state.services.sweeper.sweep() == 0  # not parked long enough yet
     clock.now += timedelta(minutes=31)
-    assert await app.state.sweeper.sweep() == 1
+    assert await app.state.services.sweeper.sweep() == 1
     letters = {parse_envelope(body).event_id: reason
                for reason, body in await dead_letters(amqp_url, exchange_name, 2)}
     assert "resolved at" in letters[resolved_before_receipt.event_id]

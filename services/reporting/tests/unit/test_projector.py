@@ -7,6 +7,7 @@ import pytest
 from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import parse_envelope
 from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.testing.clock import SettableClock
 
 from reporting.app.parked_sweeper import ParkedSweeper
 from reporting.app.projector import Projector
@@ -20,14 +21,6 @@ CERT = Procedure("1.001", "Chứng thực bản sao", "chung-thuc")
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def store():
     return FakeProjectionStore()
@@ -35,7 +28,7 @@ def store():
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture

@@ -1,20 +1,22 @@
-"""What the routers get from the composition root (main.py), through the app's state."""
+"""What the routers get from the composition root (bootstrap.py), through `app.state.services`."""
 
-from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import Request
 
+from motcua_shared.vietnam.timeutil import Clock
+
 from survey.app.answer_survey import AnswerSurvey
 from survey.app.follow_ups import FollowUps
-from survey.app.ports import Clock
 from survey.app.suggestion_box import SuggestionBox
 from survey.app.unit_reports import UnitReports
 
 UNIT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(Protocol):
+    """What the routers read from `app.state.services` (bootstrap.Services provides it)."""
+
     answers: AnswerSurvey
     suggestions: SuggestionBox
     reports: UnitReports

@@ -1,10 +1,11 @@
 """Record the citizen's one answer: online through the link, or keyed at the desk's kiosk."""
 
 from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.vietnam.timeutil import Clock
 
 from survey.app.published_events import survey_answered
 from survey.app.follow_ups import FollowUpOpener
-from survey.app.ports import Clock, SurveyRepository, Wake
+from survey.app.ports import SurveyRepository, Wake
 from survey.domain.errors import NotYourUnit, SurveyAlreadyAnswered, SurveyNotFound
 from survey.domain.follow_up import answer_needs_follow_up
 from survey.domain.survey import AnswerChannel, Survey

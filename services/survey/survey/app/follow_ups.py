@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.vietnam.timeutil import Clock
 
 from survey.app.published_events import feedback_answered, feedback_opened
-from survey.app.ports import Clock, FollowUpRepository, NewFollowUp, Wake
+from survey.app.ports import FollowUpRepository, NewFollowUp, Wake
 from survey.domain.errors import FollowUpAlreadyAnswered, FollowUpNotFound, NotYourUnit
 from survey.domain.follow_up import FollowUp, open_follow_up
 from survey.domain.suggestion import Suggestion

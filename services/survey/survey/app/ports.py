@@ -12,7 +12,6 @@ from survey.domain.follow_up import FollowUp
 from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
 
-Clock = Callable[[], datetime]
 Wake = Callable[[], None]  # tells the outbox relay that events were committed
 NewFollowUp = tuple[FollowUp, Envelope[Any]]  # a follow-up and its FeedbackOpened, stored with what opened it
 

@@ -4,9 +4,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from motcua_shared.vietnam.timeutil import Clock
+
 from survey.app.published_events import suggestion_submitted
 from survey.app.follow_ups import FollowUpOpener
-from survey.app.ports import Clock, RateLimiter, SuggestionRepository, Wake
+from survey.app.ports import RateLimiter, SuggestionRepository, Wake
 from survey.domain.follow_up import suggestion_contact, suggestion_needs_follow_up
 from survey.domain.suggestion import Suggestion
 

@@ -29,7 +29,7 @@ async def test_queue_gauges_show_dead_letters_and_the_lag_of_a_stopped_consumer(
     await eventually(dead_lettered)
     assert await scrape(http, "motcua_broker_received_messages_total", app_name="survey") == 1
 
-    await app.state.consumer.stop()
+    await app.state.services.consumer.stop()
     for n in range(3):
         await publish(returned(f"79-27100-260310-000{n}"))
 

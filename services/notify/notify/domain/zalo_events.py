@@ -1,10 +1,11 @@
-"""Zalo's webhook: the OA's events, signed. The delivery event of a ZNS message is
-`user_received_message`, carrying Zalo's msg_id and our tracking_id.
+"""Zalo's webhook (Zalo OA webhook documentation): the OA's events, signed. The delivery event
+of a ZNS message is `user_received_message`, carrying Zalo's msg_id and our tracking_id.
 
 Signature header `X-ZEvent-Signature: mac=<sha256(app_id + raw body + timestamp + OA secret key)>`.
 The signature is checked on the raw bytes before anything parses them (our own app id; the
 timestamp picked out of the text with a bounded pattern), so an unsigned body, however nested,
-is refused without being parsed.
+is refused without being parsed. Pure (no I/O): the API checks and reads an event with it,
+the sandbox signs its callbacks with it.
 """
 
 import hashlib
