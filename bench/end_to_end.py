@@ -157,7 +157,7 @@ async def raw_broker(amqp_url: str, exchange: str, size: int, count: int) -> tup
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         queue_name = f"{exchange}.rawbench"
-        queue = await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+        await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
         try:
             started = time.perf_counter()
             for first in range(0, count, 200):  # the relay's batches: 200 in flight, then their confirms

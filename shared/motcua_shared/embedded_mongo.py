@@ -33,9 +33,9 @@ def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
             with MongoClient(url, serverSelectionTimeoutMS=500) as client:
                 client.admin.command("ping")
                 return
-        except Exception:
+        except Exception as exc:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"no MongoDB answered at {url} within {timeout:.0f}s")
+                raise RuntimeError(f"no MongoDB answered at {url} within {timeout:.0f}s") from exc
             time.sleep(0.2)
 
 

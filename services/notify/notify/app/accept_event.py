@@ -49,7 +49,7 @@ class AcceptEvent:
         opted_out = await self.opt_outs.opted_out_among(self._phone_keys(envelopes))
         now = self.clock.now()
         records: list[EventRecord] = []
-        for envelope, code in zip(envelopes, codes):
+        for envelope, code in zip(envelopes, codes, strict=True):
             event_id = str(envelope.event_id)
             if event_id in done:
                 log.info("event %s already handled; nothing to do", envelope.event_id)
