@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -30,7 +31,7 @@ def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with MongoClient(url, serverSelectionTimeoutMS=500) as client:
+            with MongoClient[dict[str, Any]](url, serverSelectionTimeoutMS=500) as client:
                 client.admin.command("ping")
                 return
         except Exception as exc:

@@ -28,7 +28,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_shared.events import Envelope
 from motcua_shared.timeutil import utcnow
-from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumers_leniently, declare_exchange
+from motcua_shared.topology import (
+    BINDINGS,
+    consumer_spec,
+    declare_consumers_leniently,
+    declare_exchange,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +132,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._connection: aio_pika.abc.AbstractRobustConnection | None = None
+        self._connection: aio_pika.abc.AbstractConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
 
     def start(self) -> None:

@@ -13,6 +13,7 @@ without touching production queues: exchange `motcua.events` → queue
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractQueue
@@ -59,7 +60,7 @@ class ConsumerSpec:
     def dead_letter_queue(self) -> str:
         return f"{self.queue}.dlq"
 
-    def queue_arguments(self) -> dict[str, object]:
+    def queue_arguments(self) -> dict[str, Any]:
         return {
             "x-queue-type": "quorum",
             "x-delivery-limit": self.delivery_limit,

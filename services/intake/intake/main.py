@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI, Request, Response
 from pymongo.asynchronous.database import AsyncDatabase
+from starlette.middleware.base import RequestResponseEndpoint
 
 from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.auth import bearer_principal
@@ -154,7 +155,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                                  max_hours=settings.jwt_max_hours, unit_known=units)
 
     @app.middleware("http")
-    async def correlation_id(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    async def correlation_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
         with correlation(request.headers.get("x-correlation-id")):
             return await call_next(request)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -244,7 +245,7 @@ class System:
         """Remove the run's databases, queues and exchanges."""
         from pymongo import MongoClient
 
-        with MongoClient(mongodb_url) as client:
+        with MongoClient[dict[str, Any]](mongodb_url) as client:
             for service in SERVICES:
                 client.drop_database(self.db_name(service))
         asyncio.run(_drop_topology(amqp_url, self.exchange))

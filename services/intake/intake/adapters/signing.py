@@ -32,7 +32,7 @@ def parse_keys(spec: str, jwt_secret: str, public_url: str) -> list[tuple[str, s
     for key in keys:
         if len(key) != 2 or not key[0].isalnum() or len(key[1]) < 32:
             raise RuntimeError("INTAKE_VERIFY_KEYS: each key is kid:secret, kid alphanumeric, secret ≥ 32 characters")
-    return [(kid, secret) for kid, secret in keys]  # type: ignore[misc]
+    return [(kid, secret) for kid, secret in keys]
 
 
 class TokenSigner:

@@ -1,14 +1,12 @@
 """Request-scoped access to the wired application and the acting officer."""
 
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from motcua_shared.auth import Principal, require_roles
+from motcua_shared.auth import Principal, PrincipalDep, require_roles
 
 from intake.app.context import Actor, IntakeApp
-
-PrincipalDep = Callable[..., Principal]
 
 DESK = ("desk",)
 PROCESSING = ("specialist", "leader")

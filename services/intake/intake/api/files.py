@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
+from starlette.middleware.base import RequestResponseEndpoint
 
 from intake.api.deps import DESK, OFFICERS, PROCESSING, AppDep, PrincipalDep, actor_dep
 from intake.api.dossiers import CodePath
@@ -16,8 +17,8 @@ from intake.api.errors import to_api_error
 from intake.api.schemas import Strict, Text
 from intake.api.views import officer_view
 from intake.app import files
-from intake.app.context import Actor
 from intake.app.act import read_dossier
+from intake.app.context import Actor
 from intake.app.result_access import access_log
 from intake.domain.files import FileTooLarge
 
@@ -48,7 +49,7 @@ def install_upload_cap(app: FastAPI, max_file_bytes: int) -> None:
     the form parser would otherwise spool all of it to disk first."""
 
     @app.middleware("http")
-    async def cap(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def cap(request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length", "")
         if (request.method == "POST" and length.isdigit() and int(length) > max_file_bytes + _FORM_OVERHEAD
                 and _UPLOAD_PATHS.match(request.url.path)):

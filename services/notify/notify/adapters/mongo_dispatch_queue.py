@@ -85,6 +85,7 @@ class DispatchQueue:
                 counter = await self.counters.find_one_and_update(
                     {"_id": "next"}, {"$inc": {"pos": len(chunk)}}, upsert=True,
                     return_document=ReturnDocument.AFTER, session=session)
+                assert counter is not None  # upserted, and returned as it is after
                 first = counter["pos"] - len(chunk)
                 await self.messages.bulk_write(
                     [UpdateOne({"_id": doc["_id"], "status": QUEUED, "queue_pos": None},

@@ -98,7 +98,7 @@ class Dispatcher:
             with correlation(message.correlation_id):
                 await self._recover(message, now)
 
-    async def _recover(self, message: Message, now) -> None:
+    async def _recover(self, message: Message, now: datetime) -> None:
         if message.channel == MessageChannel.SMS and self.sms_gateway_dedupes:
             await self.store.requeue(message, channel=MessageChannel.SMS, not_before=now,
                                      note={"at": now, "event": "claim expired; resent with the same request_id"})

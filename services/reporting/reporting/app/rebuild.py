@@ -3,7 +3,7 @@ same projector the live consumer uses. Intake's log goes first, so a survey answ
 finds its unit's province. Run it with reporting-service stopped: queries meanwhile would see
 half-built figures (events the live consumer applied meanwhile would still be correct)."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,7 +38,7 @@ class RebuildSummary:
     rejected: list[str] = field(default_factory=list)
 
 
-async def rebuild(store: ProjectionStore, clock: Callable[[], datetime], sources: list[EventSource]) -> RebuildSummary:
+async def rebuild(store: ProjectionStore, clock: Callable[[], datetime], sources: Sequence[EventSource]) -> RebuildSummary:
     summary = RebuildSummary()
 
     async def reject(event: ParkedEvent, reason: str) -> None:

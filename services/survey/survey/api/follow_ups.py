@@ -1,11 +1,11 @@
 """The unit leader's follow-ups (phản ánh, kiến nghị): the list, oldest due first, and the answer."""
 
 from datetime import datetime
-from typing import Annotated, Callable, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from motcua_shared.auth import Principal, ensure_unit, require_roles
+from motcua_shared.auth import Principal, PrincipalDep, ensure_unit, require_roles
 from motcua_shared.timeutil import to_vn
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, services
@@ -18,7 +18,7 @@ UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 FollowUpId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The follow-up's id")]
 
 
-def follow_ups_router(principal: Callable[..., Principal]) -> APIRouter:
+def follow_ups_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["unit leader"])
     leader = require_roles(principal, "leader")
 
