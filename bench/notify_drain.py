@@ -1,6 +1,7 @@
 """Benchmark: notify drains a backlog of due messages through the sandbox gateway.
 
-    .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed at 100/1,000/10,000
+    .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed
+    at 100/1,000/10,000
     .venv/bin/python bench/notify_drain.py -n 2000 --sizes 100 1000
 
 Starts an embedded SecantusDB (unless MONGODB_URL is set), the real `notify-sandbox` HTTP server
@@ -166,16 +167,16 @@ async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedd
         print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
         print("machine:               2 cores shared with other helpers' test runs at the same time")
         rate, ping = await limits(client)
-        print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message documents); "
+        print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message " "documents); "
               f"round trip {ping:.2f} ms")
         for name, plan in (await explain(client)).items():
             print(f"explain {name + ':':10} {plan}")
         for size in args.sizes:
             claim_ms, window_ms, old_ms, promotion_ms = await claim_times(client, size)
-            print(f"claim at {size:>6,} queued: {claim_ms:6.1f} ms for a batch of 100, its window read {window_ms:5.1f} ms "
-                  f"(before: {old_ms:7.1f} ms to find ONE message); promoting all {size:,} once: {promotion_ms:,.0f} ms")
+            print(f"claim at {size:>6,} queued: {claim_ms:6.1f} ms for a batch of 100, its " f"window read {window_ms:5.1f} ms "
+                  f"(before: {old_ms:7.1f} ms to find ONE message); promoting all " f"{size:,} once: {promotion_ms:,.0f} ms")
         seconds = await drain(client, db_name, args.n, args.timeout)
-        print(f"drain:                 {args.n:,} due messages sent through the sandbox gateway in {seconds:.1f} s "
+        print(f"drain:                 {args.n:,} due messages sent through the sandbox " f"gateway in {seconds:.1f} s "
               f"= {args.n / seconds:.0f} messages/s (batch {args.batch}, Zalo {args.zalo} in flight)")
     finally:
         await client.close()

@@ -84,7 +84,7 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  (n={len(ordered)})"
+    return f"p50 {statistics.median(ordered) * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  " f"(n={len(ordered)})"
 
 
 def row_figures(row: OneStopRow) -> dict[str, int]:
@@ -157,7 +157,7 @@ async def main(args: argparse.Namespace) -> None:
         await c.ensure_indexes(db)
         indexed = time.perf_counter() - started
         docs = sum(written.values())
-        print(f"load: {written} in {loaded:.0f} s ({docs / loaded:,.0f} docs/s, insert_many x {BATCH}); "
+        print(f"load: {written} in {loaded:.0f} s ({docs / loaded:,.0f} docs/s, insert_many " f"x {BATCH}); "
               f"indexes {indexed:.0f} s")
         year = 2023 + min(1, args.years - 1)
         await compare(db, f"unit-month {unit_code(0)} {year}-06", ReportTarget(unit=unit_code(0)),
@@ -166,7 +166,7 @@ async def main(args: argparse.Namespace) -> None:
         await compare(db, f"province-year P00 {year} ({units_in_province} units)", ReportTarget(province="P00"),
                       date(year, 1, 1), date(year, 12, 31), args)
         events, rate = await projector_rate(client, f"{args.db_name}_projector", args.projector_dossiers)
-        print(f"projector: {events} events (received, handed over, resolved, returned) one per transaction "
+        print(f"projector: {events} events (received, handed over, resolved, returned) one " "per transaction "
               "(batches: bench/projector_rate.py): "
               f"{rate:,.0f} events/s")
         print(f"total {time.perf_counter() - started_at:.0f} s")

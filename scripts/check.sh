@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 if [ "${1:-}" = --fix ]; then
-  "$bin/ruff" check --fix --exit-zero --quiet .
+  "$bin/ruff" check --fix-only --quiet .
   "$bin/ruff" format --quiet .
 fi
 failed=()

@@ -67,7 +67,8 @@ class Outbox:
         return count, oldest["created_at"] if oldest else None
 
     async def mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None = None) -> None:
-        """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write."""
+        """Mark sent; the `published` documents' bodies lose the citizen's phone in the
+        same write."""
         if not event_ids:
             return
         sent = {"status": SENT, "sent_at": utcnow()}

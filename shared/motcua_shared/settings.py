@@ -45,11 +45,12 @@ class CommonSettings(BaseSettings):
     )
     units_url: str = Field(
         "http://127.0.0.1:8001/api/v1/units", validation_alias=_env("MOTCUA_UNITS_URL"),
-        description="Intake's unit list: a token whose unit is not in it is refused (empty: no check)",
+        description="Intake's unit list: a token whose unit is not in it is refused "
+        "(empty: no check)",
     )
     trusted_proxies: str = Field(
         "", validation_alias=_env("TRUSTED_PROXIES"),
-        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by default)",
+        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by " "default)",
     )
     dev_insecure: bool = Field(
         False, validation_alias=_env("MOTCUA_DEV_INSECURE"),

@@ -80,7 +80,8 @@ BINDINGS: dict[str, tuple[str, ...]] = {
 
 # Consumers that must handle a dossier's events one at a time and in order, whatever the number
 # of replicas: notify (messages and the facts later messages depend on), reporting (the projector
-# serialises park/apply in-process only). Survey may compete: one survey per dossier is a unique key.
+# serialises park/apply in-process only). Survey may compete: one survey per dossier is a unique
+# key.
 SINGLE_ACTIVE: frozenset[str] = frozenset({"notify", "reporting"})
 
 

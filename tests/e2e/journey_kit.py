@@ -242,7 +242,8 @@ def expect_figures(system, unit: str, procedure: str, start: date, counts: dict[
     LEDGER.add(unit, start, counts, levels or {})
 
 
-# ---------------------------------------------------------------- what every journey expects, for the totals
+# ---------------------------------------------------------------- what every journey expects, for
+# the totals
 
 
 class Ledger:

@@ -1,7 +1,8 @@
 """Composition root: settings → MongoDB adapters + outbox relay → use cases → HTTP API.
 
 `create_app(settings)` builds the FastAPI app; its lifespan opens MongoDB, creates indexes,
-loads the demo catalogue, starts the outbox relay, the deadline scheduler and the metrics refresh, and stops all of it
+loads the demo catalogue, starts the outbox relay, the deadline scheduler and the metrics
+refresh, and stops all of it
 cleanly. /healthz, /readyz and /metrics come from motcua_shared.ops.
 `run()` (console script `intake-service`) serves it with uvicorn on settings.port (8001)."""
 
@@ -140,7 +141,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="motcua intake",
         version="0.1.0",
-        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình giải quyết. / "
+        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình " "giải quyết. / "
                     "The one-stop desk: receive dossiers, issue codes and due dates, track every step.",
         lifespan=lifespan,
     )

@@ -4,7 +4,8 @@ Each run gets its own exchange and databases, so it never meets a running system
 Two ways to start it:
 - `start()`: one process per service, so a fault run can SIGKILL and restart a single service
   (`kill`, `restart`);
-- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with the root Procfile, the supervisor
+- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with
+the root Procfile, the supervisor
   the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
 
@@ -163,7 +164,8 @@ class System:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def start_supervised(self, timeout: float = 60) -> None:
-        """Start the sandboxes, intake, notify, survey, reporting and desk under one honcho with the root
+        """Start the sandboxes, intake, notify, survey, reporting and desk under one honcho
+        with the root
         Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
         here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
         if self.supervisor is not None or self.processes:

@@ -72,7 +72,7 @@ def files_router(principal: PrincipalDep) -> APIRouter:
     officer = actor_dep(principal, OFFICERS)
 
     @router.post("/papers", status_code=201, summary="Số hoá giấy tờ / attach the scan of a required paper",
-                 description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại → 415, giấy tờ "
+                 description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại " "→ 415, giấy tờ "
                              "không thuộc thủ tục → 422; không lưu gì khi bị từ chối. / Type from the bytes; "
                              "413 / 415 / 422 otherwise, nothing stored.")
     async def attach_paper(request: Request, code: CodePath, app: AppDep, file: UploadFile,

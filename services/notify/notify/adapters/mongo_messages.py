@@ -38,7 +38,8 @@ class MongoMessageStore:
 
     async def ensure_indexes(self) -> None:
         await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
-        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in flight).
+        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in
+        # flight).
         await self.messages.create_index(DispatchQueue.INDEX)
         existing = await self.messages.index_information()
         for obsolete in ("status_1_not_before_1", "status_1_claim_until_1"):  # each write paid for them

@@ -68,7 +68,8 @@ class Dispatcher:
             handled += len(batch)
 
     async def send_batch(self, batch: list[Message]) -> None:
-        """One task per dossier (the store gives a dossier's messages in the order they were made)."""
+        """One task per dossier (the store gives a dossier's messages in the order they
+        were made)."""
         by_dossier: dict[str, list[Message]] = {}
         for message in batch:
             by_dossier.setdefault(message.dossier_code or message.id, []).append(message)
@@ -85,7 +86,8 @@ class Dispatcher:
                 with correlation(message.correlation_id):  # log lines follow the dossier across services
                     again_at: datetime | None = await self.send(message)
             except Exception:
-                # This one stays claimed (its lease recovers it); the untried later ones go back now.
+                # This one stays claimed (its lease recovers it); the untried later ones go back
+                # now.
                 await self.store.release(later, not_before=self.clock.now(), at=self.clock.now())
                 raise
             if again_at is not None and later:

@@ -141,7 +141,7 @@ def _resolved(p: DossierResolved, code: str, facts: DossierFacts, lookup_url: st
                                  _base(p, code) | {"visit_date": format_date(facts.home_return_date)})
     elif facts.home_service:
         return Plan(code, p.contact, None, new_facts,
-                    skipped="served at home: the return visit's message tells the citizen, not 'come to the desk'")
+                    skipped="served at home: the return visit's message tells the citizen, " "not 'come to the desk'")
     else:
         message = PlannedMessage(K.RESULT_READY_AT_DESK, _base(p, code))
     return Plan(code, p.contact, message, new_facts)

@@ -2,7 +2,8 @@
 
 Names come from events (units, procedures, fields), so a text cell starting with = + - @, a tab or a
 carriage return would run as a formula in a leader's spreadsheet (CSV injection, OWASP): in CSV it
-gets a leading apostrophe; in XLSX it is stored as text with Excel's quote prefix, never a formula."""
+gets a leading apostrophe; in XLSX it is stored as text with Excel's quote prefix, never a
+formula."""
 
 import csv
 import io

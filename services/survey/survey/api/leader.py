@@ -13,7 +13,8 @@ from survey.domain.survey import Survey
 from survey.domain.tally import Month
 
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
-# Years 1900–2099: a month outside what datetime can bound (0000-01, 9999-12) is refused at the edge.
+# Years 1900–2099: a month outside what datetime can bound (0000-01, 9999-12) is refused at the
+# edge.
 MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
 MonthParam = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM, in Asia/Ho_Chi_Minh")]
 
