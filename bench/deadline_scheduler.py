@@ -21,8 +21,8 @@ from pathlib import Path
 
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
 from intake.adapters.mongo_deadlines import MongoDeadlineIndex
-from motcua_shared.embedded_mongo import EmbeddedMongo
-from motcua_shared.mongo import mongo_client
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.storage.mongo import mongo_client
 
 PADDING = "x" * 900  # a dossier document is a few KB with its history; the tick never reads it
 

@@ -38,11 +38,11 @@ import aio_pika
 import httpx
 
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
-from motcua_shared.embedded_mongo import EmbeddedMongo
-from motcua_shared.mongo import mongo_client
-from motcua_shared.mongo_commands import ENV as COMMANDS_ENV
-from motcua_shared.mongo_commands import read_counts
-from motcua_shared.settings import DEFAULT_AMQP_URL
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
+from motcua_shared.storage.mongo_commands import read_counts
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.testing.system import System
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678",

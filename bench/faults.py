@@ -36,8 +36,8 @@ from faultrun.figures import Check
 from faultrun.journeys import JOURNEYS, plans
 from faultrun.quiet import wait_until_quiet
 from faultrun.schedule import FaultSchedule
-from motcua_shared.embedded_mongo import EmbeddedMongo
-from motcua_shared.mongo import close_client, mongo_client
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import SERVICES, System
 

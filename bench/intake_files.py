@@ -18,9 +18,9 @@ import httpx
 from gridfs.asynchronous import AsyncGridFSBucket
 
 from intake_receive import percentile, server_name, use_run_secrets, with_private_intake
-from motcua_shared.auth import mint_token
-from motcua_shared.mongo import mongo_client
-from motcua_shared.settings import CommonSettings
+from motcua_shared.web.auth import mint_token
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.config.settings import CommonSettings
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678", "consent": True}
 PROCEDURE = "1.001699"

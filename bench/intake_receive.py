@@ -24,11 +24,11 @@ from pathlib import Path
 import aio_pika
 import httpx
 
-from motcua_shared.auth import mint_token
-from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
-from motcua_shared.local_run import load_local_run_env
-from motcua_shared.mongo import mongo_client
-from motcua_shared.settings import CommonSettings
+from motcua_shared.web.auth import mint_token
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
+from motcua_shared.config.local_run import load_local_run_env
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.config.settings import CommonSettings
 from motcua_shared.testing.system import run_secrets
 
 CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678", "consent": True}

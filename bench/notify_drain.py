@@ -31,16 +31,16 @@ from pathlib import Path
 import aio_pika
 
 from intake_receive import server_name, use_run_secrets, wait_for_http
-from motcua_shared.embedded_mongo import EmbeddedMongo, free_port
-from motcua_shared.events import MessageChannel
-from motcua_shared.mongo import mongo_client
-from motcua_shared.outbox import Outbox
-from motcua_shared.settings import CommonSettings
-from motcua_shared.timeutil import utcnow
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.config.settings import CommonSettings
+from motcua_shared.vietnam.timeutil import utcnow
 
 from notify.adapters.message_documents import to_document
 from notify.adapters.mongo_messages import MongoMessageStore
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES

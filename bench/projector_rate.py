@@ -28,18 +28,19 @@ import aio_pika
 
 from end_to_end import mongo_bulk_rate  # bench/ is on sys.path when run as a script
 from intake_receive import server_name
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.embedded_mongo import EmbeddedMongo
-from motcua_shared.events import Channel, Envelope
-from motcua_shared.mongo import mongo_client
-from motcua_shared.mongo_commands import CommandCounter
-from motcua_shared.settings import DEFAULT_AMQP_URL
-from motcua_shared.topology import consumer_spec, declare_consumer_at, declare_exchange
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.contract.dossier_events import Channel
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.storage.mongo_commands import CommandCounter
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
+from motcua_shared.contract.topology import consumer_spec, declare_consumer_at, declare_exchange
 
-from reporting.adapters import collections as c
+from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.app.projector import PROJECTED_EVENTS, Projector
-from reporting.testing.events import DossierScript, Procedure, Unit, due, vn
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 
 
 def events_for(dossiers: int, units: int) -> list[Envelope[Any]]:

@@ -14,13 +14,13 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from motcua_shared.events import Channel, DossierStatus, ResolutionOutcome
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.contract.dossier_events import Channel, DossierStatus, ResolutionOutcome
+from motcua_shared.vietnam.timeutil import VN_TZ
 
-from reporting.adapters.documents import counter_updates, dossier_doc
+from reporting.adapters.projection_documents import counter_updates, dossier_doc
 from reporting.domain import counts
 from reporting.domain.classification import Timeliness, classify
-from reporting.domain.dossier import DossierState
+from reporting.domain.dossier_projection import DossierState
 from reporting.domain.periods import local_day
 
 START = date(2023, 1, 1)

@@ -21,18 +21,18 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from motcua_shared.embedded_mongo import EmbeddedMongo
-from motcua_shared.events import Channel
-from motcua_shared.mongo import mongo_client
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.contract.dossier_events import Channel
+from motcua_shared.storage.mongo import mongo_client
 
-from reporting.adapters import collections as c
+from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader
 from reporting.app.one_stop import one_stop_report
 from reporting.app.projector import Projector
 from reporting.domain.report import OneStopRow
 from reporting.domain.scope import ReportTarget
-from reporting.testing.events import DossierScript, Procedure, Unit, due, vn
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 from reporting_dataset import province_code, unit_code, unit_dossiers, unit_documents
 from reporting_naive import FIGURES, naive_one_stop
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from reporting.adapters.collections import DOSSIERS
+from reporting.adapters.mongo_collections import DOSSIERS
 from reporting.domain.counts import RECEIVED_BY_CHANNEL, RESOLVED_EARLY, RESOLVED_LATE, RESOLVED_ON_TIME
 
 FIGURES = ("carried_over", *RECEIVED_BY_CHANNEL.values(), RESOLVED_EARLY, RESOLVED_ON_TIME, RESOLVED_LATE,

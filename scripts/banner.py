@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from motcua_shared.auth import mint_token
-from motcua_shared.settings import CommonSettings
+from motcua_shared.web.auth import mint_token
+from motcua_shared.config.settings import CommonSettings
 
 from intake.adapters.seed import demo_officers
 from intake.settings import IntakeSettings

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from motcua_shared.embedded_mongo import secantus_command
+from motcua_shared.storage.embedded_mongo import secantus_command
 
 SERVICE_PORTS = (8001, 8002, 8003, 8004)
 GRACE_SECONDS = 3.5  # honcho kills what is still running 5 s after its SIGTERM

@@ -13,8 +13,8 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.amqp_probe import AmqpProbe
-from motcua_shared.outbox import PENDING
+from motcua_shared.messaging.amqp_probe import AmqpProbe
+from motcua_shared.messaging.outbox import PENDING
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import CONSUMERS, System
 

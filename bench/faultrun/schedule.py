@@ -23,8 +23,8 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from faultrun.driver import Driver
-from motcua_shared.amqp_probe import AmqpProbe
-from motcua_shared.outbox import PENDING, SENT
+from motcua_shared.messaging.amqp_probe import AmqpProbe
+from motcua_shared.messaging.outbox import PENDING, SENT
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import CONSUMERS, System
 

@@ -3,8 +3,8 @@ leaves out the probes and scrapes of /healthz, /readyz and /metrics."""
 
 import logging
 
-from motcua_shared.logs import DropPaths, DropQueryStrings
-from motcua_shared.ops import OPS_PATHS
+from motcua_shared.ops.logs import DropPaths, DropQueryStrings
+from motcua_shared.ops.operations import OPS_PATHS
 
 
 def access_record(path: str) -> logging.LogRecord:

@@ -12,10 +12,10 @@ import asyncio
 
 import pytest
 
-from motcua_shared.amqp_probe import AmqpProbe
+from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.tcp_proxy import TcpProxy
-from motcua_shared.topology import ConsumerSpec, declare_consumer_at
+from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ async def test_a_consumer_consumes_again_after_the_broker_connection_is_cut(
     back but its consumer did not, so nothing was consumed after the outage."""
     import aio_pika
 
-    from motcua_shared.consumer import EventConsumer
-    from motcua_shared.events import DossierReceived
-    from motcua_shared.topology import declare_exchange
+    from motcua_shared.messaging.consumer import EventConsumer
+    from motcua_shared.contract.dossier_events import DossierReceived
+    from motcua_shared.contract.topology import declare_exchange
 
     from .test_consumer_integration import _envelope
 

@@ -4,7 +4,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from motcua_shared.api_errors import install_error_handlers
+from motcua_shared.web.api_errors import install_error_handlers
 
 
 class Note(BaseModel):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from motcua_shared.asyncapi import render
-from motcua_shared.events import all_event_models
+from motcua_shared.contract.asyncapi import render
+from motcua_shared.contract.envelope import all_event_models
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
 

@@ -8,10 +8,12 @@ from datetime import datetime, timezone
 
 import aio_pika
 
-from motcua_shared.consumer import REASON_HEADER, BatchLimits, EventConsumer, PermanentError
-from motcua_shared.events import CitizenContact, DossierReceived, Envelope
+from motcua_shared.messaging.consumer import REASON_HEADER, BatchLimits, EventConsumer, PermanentError
+from motcua_shared.contract.dossier_events import DossierReceived
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import ConsumerSpec, declare_exchange
+from motcua_shared.contract.topology import ConsumerSpec, declare_exchange
 
 
 def _envelope(code: str, version: int = 1) -> Envelope:

@@ -5,11 +5,13 @@ from datetime import datetime, timezone
 import httpx
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal, mint_token
-from motcua_shared.event_log import event_log_router
-from motcua_shared.events import CitizenContact, DossierRefusedAtDesk, Envelope, parse_envelope
-from motcua_shared.outbox import Outbox
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal, mint_token
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.contract.dossier_events import DossierRefusedAtDesk
+from motcua_shared.contract.envelope import Envelope, parse_envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.messaging.outbox import Outbox
 
 SECRET = "test-secret-0123456789-0123456789-abcdef"
 

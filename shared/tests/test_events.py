@@ -7,16 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from motcua_shared.events import (
-    EVENT_TYPES,
-    CitizenContact,
-    DossierReceived,
-    Envelope,
-    SupplementRequested,
-    SurveyAnswered,
-    UnknownEventType,
-    parse_envelope,
-)
+from motcua_shared.contract.dossier_events import DossierReceived, SupplementRequested
+from motcua_shared.contract.envelope import Envelope, UnknownEventType, parse_envelope
+from motcua_shared.contract.event_base import EVENT_TYPES, CitizenContact
+from motcua_shared.contract.survey_events import SurveyAnswered
 
 
 def _received(**overrides):

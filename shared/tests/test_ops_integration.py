@@ -12,18 +12,19 @@ from fastapi import FastAPI
 from prometheus_client import generate_latest
 from prometheus_client.metrics_core import GaugeMetricFamily
 
-from motcua_shared.amqp_probe import AmqpProbe
-from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.embedded_mongo import free_port
-from motcua_shared.events import DossierWithdrawn, Envelope
-from motcua_shared.gauge_refresh import GaugeRefresher
-from motcua_shared.health import Readiness, health_router, mongo_ping
-from motcua_shared.metrics import metrics_router, new_registry
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.outbox import Outbox
+from motcua_shared.messaging.amqp_probe import AmqpProbe
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.contract.dossier_events import DossierWithdrawn
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.ops.gauge_refresh import GaugeRefresher
+from motcua_shared.ops.health import Readiness, health_router, mongo_ping
+from motcua_shared.ops.metrics import metrics_router, new_registry
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.messaging.outbox import Outbox
 from motcua_shared.testing.metrics import sample, scrape
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import ConsumerSpec, declare_consumer_at, declare_exchange
+from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at, declare_exchange
 
 
 def _event(code: str) -> Envelope:
@@ -148,7 +149,7 @@ class _Flaky:
 
 
 async def test_a_failing_source_is_logged_once_keeps_its_value_and_is_counted(mongo, caplog):
-    caplog.set_level(logging.INFO, logger="motcua_shared.gauge_refresh")
+    caplog.set_level(logging.INFO, logger="motcua_shared.ops.gauge_refresh")
     registry = new_registry()
     refresher = GaugeRefresher(registry, interval=60)
     flaky = _Flaky()

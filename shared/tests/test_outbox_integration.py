@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from motcua_shared.events import DossierWithdrawn, Envelope, parse_envelope
-from motcua_shared.outbox import PENDING, SENT, Outbox, OutboxRelay
+from motcua_shared.contract.dossier_events import DossierWithdrawn
+from motcua_shared.contract.envelope import Envelope, parse_envelope
+from motcua_shared.messaging.outbox import PENDING, SENT, Outbox, OutboxRelay
 
 
 def _event(code: str, version: int) -> Envelope:

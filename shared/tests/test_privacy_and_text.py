@@ -3,9 +3,9 @@ import logging
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from motcua_shared.logs import JsonFormatter, correlation
-from motcua_shared.privacy import mask_cccd, mask_phone, mask_text
-from motcua_shared.text import NfcStr
+from motcua_shared.ops.logs import JsonFormatter, correlation
+from motcua_shared.vietnam.privacy import mask_cccd, mask_phone, mask_text
+from motcua_shared.vietnam.text import NfcStr
 
 
 def test_masks_keep_only_the_last_digits():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from motcua_shared.secrets_check import refuse_weak_secrets, weak_secrets
-from motcua_shared.settings import CommonSettings
+from motcua_shared.ops.secrets_check import refuse_weak_secrets, weak_secrets
+from motcua_shared.config.settings import CommonSettings
 
 STRONG = "Qm9yZWQtYnV0LXJhbmRvbS1lbm91Z2gtMzItY2hhcnM"
 

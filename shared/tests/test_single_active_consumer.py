@@ -13,19 +13,21 @@ from datetime import datetime, timezone
 import aio_pika
 import pytest
 
-from motcua_shared.consumer import EventConsumer
-from motcua_shared.events import CitizenContact, DossierReceived, Envelope, parse_envelope
-from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.consumer import EventConsumer
+from motcua_shared.contract.dossier_events import DossierReceived
+from motcua_shared.contract.envelope import Envelope, parse_envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import SINGLE_ACTIVE, ConsumerSpec, QueueArgumentsMismatch, consumer_spec, declare_exchange
+from motcua_shared.contract.topology import SINGLE_ACTIVE, ConsumerSpec, QueueArgumentsMismatch, consumer_spec, declare_exchange
 
 # The first replica, in its own process so it can be SIGKILLed: it prints each version it gets
 # and hangs, never acking, on version 3.
 REPLICA = """
 import asyncio, sys
-from motcua_shared.consumer import EventConsumer
-from motcua_shared.events import DossierReceived
-from motcua_shared.topology import ConsumerSpec
+from motcua_shared.messaging.consumer import EventConsumer
+from motcua_shared.contract.dossier_events import DossierReceived
+from motcua_shared.contract.topology import ConsumerSpec
 
 async def handle(envelope):
     print("got", envelope.aggregate_version, flush=True)

@@ -4,8 +4,8 @@ it ever learned one."""
 
 import pytest
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.units import UnitDirectory
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.unit_directory import UnitDirectory
 
 
 class Intake:

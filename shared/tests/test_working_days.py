@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timezone
 
-from motcua_shared.working_days import CalendarOverrides, WorkingCalendar, end_of_day, local_date
+from motcua_shared.vietnam.working_days import CalendarOverrides, WorkingCalendar, end_of_day, local_date
 
 
 def test_tet_2026_and_the_weekend_are_skipped() -> None:

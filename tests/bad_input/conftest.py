@@ -32,12 +32,18 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.python import asgi
 
-from motcua_shared.events import (
-    Channel, CitizenContact, DossierReceived, DossierStatus, Envelope, ResolutionOutcome, ResultReturned,
+from motcua_shared.contract.dossier_events import (
+    Channel,
+    DossierReceived,
+    DossierStatus,
+    ResolutionOutcome,
+    ResultReturned,
     ReturnMethod,
 )
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.testing.publish import publish_raw as publish
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 # Generated requests per operation and per mode (positive, negative). ~25 keeps each service
 # well under a minute on two shared cores; raise it for a deeper run.
@@ -77,7 +83,7 @@ class Storage:
 
 
 # The relay marks events sent and, in the same write, erases the phone from their stored body
-# (motcua_shared.outbox): changes no request makes. A new outbox entry still counts.
+# (motcua_shared.messaging.outbox): changes no request makes. A new outbox entry still counts.
 OUTBOX_RELAY_FIELDS = {"outbox": frozenset({"status", "sent_at", "body"})}
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from intake.adapters.seed import load_demo_data
 from intake.main import create_app

@@ -18,10 +18,10 @@ import aio_pika
 import pytest
 from fastapi import FastAPI
 
-from motcua_shared.consumer import REASON_HEADER, ROUTING_KEY_HEADER
-from motcua_shared.events import Envelope
+from motcua_shared.messaging.consumer import REASON_HEADER, ROUTING_KEY_HEADER
+from motcua_shared.contract.envelope import Envelope
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import BINDINGS, consumer_spec
+from motcua_shared.contract.topology import BINDINGS, consumer_spec
 
 from notify.main import create_app as notify_app
 from notify.settings import NotifySettings

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from notify.main import create_app
 from notify.settings import NotifySettings

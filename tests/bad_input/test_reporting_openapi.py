@@ -6,17 +6,17 @@ import itertools
 from datetime import date
 from typing import Any
 
-from motcua_shared.auth import mint_token
-from motcua_shared.events import SatisfactionLevel
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.timeutil import utcnow
+from motcua_shared.web.auth import mint_token
+from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.vietnam.timeutil import utcnow
 
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.app.api_keys import ApiKeys
 from reporting.domain.scope import AccessScope
 from reporting.main import create_app
 from reporting.settings import ReportingSettings
-from reporting.testing.events import DossierScript, Procedure, Unit, due, survey_answer, vn
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, survey_answer, vn
 
 from .conftest import EDGE_DATES, OFFICER_ROLES, Storage, fuzz_every_operation, publish, served, steer, wait_for
 

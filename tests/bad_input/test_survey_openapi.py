@@ -3,8 +3,8 @@
 
 import asyncio
 
-from motcua_shared.auth import mint_token
-from motcua_shared.timeutil import to_vn, utcnow
+from motcua_shared.web.auth import mint_token
+from motcua_shared.vietnam.timeutil import to_vn, utcnow
 
 from survey.main import create_app
 from survey.settings import SurveySettings

@@ -12,7 +12,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from motcua_shared.working_days import WorkingCalendar
+from motcua_shared.vietnam.working_days import WorkingCalendar
 
 from .journey_kit import (
     Citizen, Desk, Reports, answer_on_page, eventually, inbox, local_day, survey_link, today, zns_date,

@@ -8,7 +8,7 @@ from datetime import date
 
 import httpx
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.system import BIN
 
 from .kit import UNIT

@@ -13,7 +13,7 @@ import httpx
 from openpyxl import load_workbook
 
 from motcua_shared.testing.publish import publish_raw
-from reporting.testing.events import DossierScript, Procedure, Unit
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit
 
 from .kit import UNIT, eventually
 

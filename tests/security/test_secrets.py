@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.system import BIN, ROOT
 
 from .kit import eventually

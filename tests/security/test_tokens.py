@@ -26,7 +26,7 @@ def _officer_reads(system, unit: str) -> dict[str, str]:
 
 def mint(secret: str, sub: str, unit: str, roles: list[str], *, hours: float = 8, issuer: str | None = "motcua",
          audience: str | None = "motcua") -> str:
-    """What anyone holding the key can sign, with PyJWT (as motcua_shared.auth.mint_token does);
+    """What anyone holding the key can sign, with PyJWT (as motcua_shared.web.auth.mint_token does);
     issuer and audience None: a token as the services accepted them before (no iss, no aud)."""
     now = datetime.now(timezone.utc)
     claims = {"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours),

@@ -2,7 +2,7 @@
 → pages. Server-rendered (Jinja2, htmx for the small live parts, no front-end build). Every
 response gets the CSRF cookie when the browser has none; a form post without its token is
 refused (403, Vietnamese); a page without a session sends the officer to the login page.
-/healthz, /readyz and /metrics come from motcua_shared.ops, as in every service.
+/healthz, /readyz and /metrics come from motcua_shared.ops.operations, as in every service.
 `run()` (console script `desk-service`) serves it with uvicorn on settings.port (8005)."""
 
 import logging
@@ -17,12 +17,12 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
 
-from desk.adapters.services import ServiceDown, ServiceRefused, Services
+from desk.adapters.service_clients import ServiceDown, ServiceRefused, Services
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
 from desk.api.deps import CSRF_COOKIE, CsrfRefused, LoginRequired, render
 from desk.domain import csrf

@@ -4,7 +4,7 @@ address printed in QR codes."""
 
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.settings import CommonSettings
+from motcua_shared.config.settings import CommonSettings
 
 
 class DeskSettings(CommonSettings):

@@ -3,7 +3,7 @@
 `create_app(settings)` builds the FastAPI app; its lifespan opens MongoDB, creates indexes,
 loads the demo catalogue, starts the outbox relay, the deadline scheduler and the metrics
 refresh, and stops all of it
-cleanly. /healthz, /readyz and /metrics come from motcua_shared.ops.
+cleanly. /healthz, /readyz and /metrics come from motcua_shared.ops.operations.
 `run()` (console script `intake-service`) serves it with uvicorn on settings.port (8001)."""
 
 import logging
@@ -15,17 +15,17 @@ from fastapi import FastAPI, Request, Response
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.middleware.base import RequestResponseEndpoint
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal
-from motcua_shared.backlog_gauges import OutboxBacklogGauge
-from motcua_shared.event_log import event_log_router
-from motcua_shared.health import mongo_ping
-from motcua_shared.logs import configure_logging, correlation
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.outbox import Outbox, OutboxRelay
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.units import UnitDirectory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.logs import configure_logging, correlation
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.web.unit_directory import UnitDirectory
 
 from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.indexes import ensure_indexes
@@ -60,7 +60,7 @@ from intake.app.context import Digitisation, FileLimits, IntakeApp
 from intake.app.officers import Accounts
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.officers import LockoutPolicy
-from intake.domain.parts import ApologyRule
+from intake.domain.dossier_parts import ApologyRule
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")

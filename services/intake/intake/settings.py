@@ -5,9 +5,9 @@ from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.settings import CommonSettings
+from motcua_shared.config.settings import CommonSettings
 
-from intake.domain.parts import ClockPolicy
+from intake.domain.dossier_parts import ClockPolicy
 
 
 class IntakeSettings(CommonSettings):

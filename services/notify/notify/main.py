@@ -1,6 +1,6 @@
 """notify's composition root: `create_app(settings, clock=...)` for tests and `run()` for
 `notify-service` (uvicorn on settings.port, 8002 by default). /healthz, /readyz and /metrics
-come from motcua_shared.ops."""
+come from motcua_shared.ops.operations."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,16 +8,16 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.body_limit import BodyLimit
-from motcua_shared.auth import bearer_principal
-from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.event_log import event_log_router
-from motcua_shared.health import mongo_ping
-from motcua_shared.logs import configure_logging
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.units import unit_directory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.body_limit import BodyLimit
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.web.unit_directory import unit_directory
 
 from notify.adapters.clock import SystemClock
 from notify.adapters.message_status_gauge import MessageStatusGauge

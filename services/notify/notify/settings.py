@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.settings import CommonSettings
+from motcua_shared.config.settings import CommonSettings
 
 SANDBOX_URL = "http://127.0.0.1:8010"
 # Credentials the sandbox accepts by default; never real ones.

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 import httpx
 from pymongo import AsyncMongoClient
 
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.consumer_metrics import ConsumerMetrics
-from motcua_shared.events import MessageChannel
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.outbox import Outbox, OutboxRelay
-from motcua_shared.topology import consumer_spec
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.messaging.consumer_metrics import ConsumerMetrics
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.contract.topology import consumer_spec
 
 from notify.adapters.email_client import EmailClient
 from notify.adapters.mongo_messages import MongoMessageStore

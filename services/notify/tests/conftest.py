@@ -14,13 +14,22 @@ import pytest
 import pytest_asyncio
 import uvicorn
 
-from motcua_shared.embedded_mongo import free_port
-from motcua_shared.events import (
-    ApologyIssued, CitizenContact, DossierReceived, DossierRefusedAtDesk, DossierResolved, Envelope,
-    HomeVisitScheduled, ResultReturned, SupplementRequested, SupplementSupplied, SurveyOpened,
+from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.contract.dossier_events import (
+    ApologyIssued,
+    DossierReceived,
+    DossierRefusedAtDesk,
+    DossierResolved,
+    HomeVisitScheduled,
+    ResultReturned,
+    SupplementRequested,
+    SupplementSupplied,
 )
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.survey_events import SurveyOpened
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import declare_exchange
+from motcua_shared.contract.topology import declare_exchange
 
 from notify.main import create_app
 from notify.sandbox.main import create_sandbox_app

@@ -1,5 +1,5 @@
 """Composition root: settings → Mongo adapters → projector, sweeper, reports → API and consumer.
-/healthz, /readyz and /metrics come from motcua_shared.ops."""
+/healthz, /readyz and /metrics come from motcua_shared.ops.operations."""
 
 import asyncio
 import contextlib
@@ -11,20 +11,20 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.backlog_gauges import QueueDepthGauge
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.events import Envelope
-from motcua_shared.health import mongo_ping
-from motcua_shared.logs import configure_logging
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.timeutil import utcnow
-from motcua_shared.topology import consumer_spec
-from motcua_shared.units import unit_directory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.ops.backlog_gauges import QueueDepthGauge
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.web.unit_directory import unit_directory
 
-from reporting.adapters.collections import ensure_indexes
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader

@@ -5,7 +5,7 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.settings import CommonSettings
+from motcua_shared.config.settings import CommonSettings
 
 
 class ReportingSettings(CommonSettings):

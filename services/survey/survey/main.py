@@ -2,7 +2,7 @@
 
 The FastAPI lifespan owns every connection: MongoDB (indexes first), the outbox relay task,
 the batch consumer of `dossier.result_returned` on survey's quorum queue, and
-the metrics refresh. /healthz, /readyz and /metrics come from motcua_shared.ops.
+the metrics refresh. /healthz, /readyz and /metrics come from motcua_shared.ops.operations.
 """
 
 import contextlib
@@ -12,21 +12,21 @@ from datetime import timedelta
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal
-from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.consumer import BatchLimits, EventConsumer
-from motcua_shared.event_log import event_log_router
-from motcua_shared.events import ResultReturned
-from motcua_shared.health import mongo_ping
-from motcua_shared.logs import configure_logging
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.ops import Operations
-from motcua_shared.outbox import Outbox, OutboxRelay
-from motcua_shared.secrets_check import refuse_weak_secrets
-from motcua_shared.timeutil import utcnow
-from motcua_shared.topology import consumer_spec
-from motcua_shared.units import unit_directory
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.contract.dossier_events import ResultReturned
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.logs import configure_logging
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.ops.operations import Operations
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.web.unit_directory import unit_directory
 
 from survey.access_log import install_private_access_log
 from survey.adapters.mongo_follow_ups import MongoFollowUpRepository

@@ -6,9 +6,15 @@ from typing import Any, Callable
 
 import pytest
 
-from motcua_shared.events import (
-    Channel, CitizenContact, DossierStatus, Envelope, ResolutionOutcome, ResultReturned, ReturnMethod,
+from motcua_shared.contract.dossier_events import (
+    Channel,
+    DossierStatus,
+    ResolutionOutcome,
+    ResultReturned,
+    ReturnMethod,
 )
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
 
 UNIT = "79-27100"
 PHONE = "+84912345678"

@@ -20,9 +20,9 @@ import pytest
 import pytest_asyncio
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.embedded_mongo import EmbeddedMongo, wait_for_mongo
-from motcua_shared.mongo import mongo_client
-from motcua_shared.settings import DEFAULT_AMQP_URL
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo, wait_for_mongo
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
 
 
 def docker_engine_answers() -> bool:
@@ -145,7 +145,7 @@ class EventProbe:
         self.messages: list[aio_pika.abc.AbstractIncomingMessage] = []
 
     async def __aenter__(self) -> "EventProbe":
-        from motcua_shared.topology import declare_exchange
+        from motcua_shared.contract.topology import declare_exchange
 
         self.connection = await aio_pika.connect(self.amqp_url)
         channel = await self.connection.channel()

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 
 # The Debian package's /usr/sbin scripts only run as root or rabbitmq (and su to rabbitmq);
 # the scripts they wrap run as any user that can write the work directory.

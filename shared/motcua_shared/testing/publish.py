@@ -3,7 +3,7 @@ for feeding a consumer events (or malformed messages) without running intake."""
 
 import aio_pika
 
-from motcua_shared.topology import declare_exchange
+from motcua_shared.contract.topology import declare_exchange
 
 
 async def publish_raw(amqp_url: str, exchange: str, messages: list[tuple[bytes, str]]) -> None:

@@ -32,8 +32,8 @@ from typing import Any
 
 import httpx
 
-from motcua_shared.auth import mint_token
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.web.auth import mint_token
+from motcua_shared.storage.embedded_mongo import free_port
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)

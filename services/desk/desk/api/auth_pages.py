@@ -5,7 +5,7 @@ cookie (never readable by scripts), marked Secure behind HTTPS (DESK_COOKIE_SECU
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from desk.adapters.services import ServiceDown, ServiceRefused
+from desk.adapters.service_clients import ServiceDown, ServiceRefused
 from desk.api.deps import SESSION_COOKIE, checked_form, officer_or_none, render, services
 
 router = APIRouter(include_in_schema=False)

@@ -5,7 +5,7 @@ CSV/XLSX export passed through with the leader's token (Decree 118/2025/NĐ-CP).
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from motcua_shared.timeutil import to_vn, utcnow
+from motcua_shared.vietnam.timeutil import to_vn, utcnow
 
 from desk.api.deps import render, role_required, services, signed_in
 from desk.app.dashboard import ONE_STOP_ROWS, SATISFACTION_ROWS, Month, chart_data, percent

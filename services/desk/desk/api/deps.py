@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import Principal, decode_token
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.auth import Principal, decode_token
 
-from desk.adapters.services import Services
+from desk.adapters.service_clients import Services
 from desk.domain import csrf
 from desk.domain.actions import history_label
-from desk.domain.text import days_left, money, vn_date, vn_datetime, vn_phone
+from desk.domain.display_text import days_left, money, vn_date, vn_datetime, vn_phone
 
 SESSION_COOKIE = "motcua_desk_session"
 CSRF_COOKIE = "motcua_desk_csrf"

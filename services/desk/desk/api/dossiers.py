@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from desk.adapters.services import ServiceRefused
+from desk.adapters.service_clients import ServiceRefused
 from desk.api.deps import Officer, checked_form, render, services, signed_in
 from desk.domain.actions import TASK_ACTION, body_from_form, describe, offered, spec_of
 from desk.domain.forms import printable

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from desk.adapters.services import ServiceRefused
+from desk.adapters.service_clients import ServiceRefused
 from desk.api.deps import checked_form, render, role_required, services, signed_in
 
 router = APIRouter(include_in_schema=False)

@@ -9,12 +9,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from motcua_shared.timeutil import to_vn, utcnow
+from motcua_shared.vietnam.timeutil import to_vn, utcnow
 
-from desk.adapters.services import ServiceRefused
+from desk.adapters.service_clients import ServiceRefused
 from desk.api.deps import checked_form, render, role_required, services, signed_in
 from desk.app.receive import FORM_FOR_STATUS, DeskCheckError, field_errors, receipt_body
-from desk.domain.text import search
+from desk.domain.display_text import search
 
 router = APIRouter(include_in_schema=False)
 

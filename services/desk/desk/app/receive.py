@@ -6,7 +6,7 @@ refusal with its reason. Checks the officer's choice against the ticks before as
 from dataclasses import dataclass
 from typing import Any
 
-from desk.adapters.services import ServiceRefused
+from desk.adapters.service_clients import ServiceRefused
 
 FORM_FOR_STATUS = {"received": "giay-tiep-nhan", "awaiting_papers": "yeu-cau-bo-sung",
                    "refused_at_desk": "tu-choi"}

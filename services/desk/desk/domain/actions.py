@@ -6,7 +6,7 @@ Appendix I) is in forms.py."""
 
 from dataclasses import dataclass, field
 
-from desk.domain.text import vn_date
+from desk.domain.display_text import vn_date
 
 
 @dataclass(frozen=True)

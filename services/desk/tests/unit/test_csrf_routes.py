@@ -6,7 +6,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from desk.api.deps import CSRF_COOKIE, SESSION_COOKIE
 from desk.domain import csrf

@@ -4,7 +4,7 @@ actions a dossier page offers, which forms it can print."""
 from desk.domain import csrf
 from desk.domain.actions import ACTIONS, body_from_form, offered
 from desk.domain.forms import lookup_link, printable
-from desk.domain.text import days_left, fold, money, search, vn_date, vn_datetime, vn_phone
+from desk.domain.display_text import days_left, fold, money, search, vn_date, vn_datetime, vn_phone
 
 CATALOGUE = [{"code": "1.001193", "name": "Đăng ký khai sinh"}, {"code": "1.000894", "name": "Đăng ký kết hôn"},
              {"code": "2.000843", "name": "Chứng thực bản sao từ bản chính"}]

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from intake.adapters.documents import from_document
+from intake.adapters.mongo_documents import from_document
 from intake.domain.calendar import CalendarOverrides
 from intake.domain.catalogue import Procedure, Unit
 

@@ -9,11 +9,11 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
-from motcua_shared.events import Envelope
-from motcua_shared.outbox import Outbox
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.storage.transactions import run_in_transaction
 
-from intake.adapters.documents import from_document, to_document
+from intake.adapters.mongo_documents import from_document, to_document
 from intake.domain.dossier import Dossier
 from intake.domain.errors import DomainError
 

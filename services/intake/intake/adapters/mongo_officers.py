@@ -13,9 +13,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from motcua_shared.events import OfficerContact
+from motcua_shared.contract.dossier_events import OfficerContact
 
-from intake.adapters.documents import from_document, to_document
+from intake.adapters.mongo_documents import from_document, to_document
 from intake.domain.officers import LockoutPolicy, Officer
 
 

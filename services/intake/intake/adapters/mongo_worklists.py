@@ -6,7 +6,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from intake.adapters.documents import from_document
+from intake.adapters.mongo_documents import from_document
 from intake.domain.dossier import Dossier
 from intake.domain.worklists import ListFilter
 

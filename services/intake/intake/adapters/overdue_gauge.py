@@ -9,7 +9,7 @@ from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import utcnow
 
 from intake.domain.lifecycle import CLOCK_RUNNING
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pymongo.asynchronous.database import AsyncDatabase
 
-from intake.adapters.documents import to_document
+from intake.adapters.mongo_documents import to_document
 from intake.adapters.mongo_officers import MongoOfficers
 from intake.app.officers import PasswordHasher
 from intake.domain.catalogue import Procedure, Unit

@@ -13,7 +13,7 @@ import hmac
 from datetime import datetime
 from urllib.parse import quote_plus
 
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.timeutil import to_vn
 
 HASH = "vnp_SecureHash"
 IGNORED = {HASH, "vnp_SecureHashType"}

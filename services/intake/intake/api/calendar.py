@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.timeutil import to_vn
 
 from intake.api.catalogue import UNIT_CODE
 from intake.api.deps import AppDep, PrincipalDep, actor_dep

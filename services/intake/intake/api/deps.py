@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from motcua_shared.auth import Principal, PrincipalDep, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 
 from intake.app.context import Actor, IntakeApp
 

@@ -3,8 +3,8 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import forbidden
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.auth import forbidden
 
 from intake.adapters.mongo_dossiers import ConcurrentUpdate
 from intake.domain.errors import DomainError, IllegalTransition, NotFound, RuleViolation, WrongUnit

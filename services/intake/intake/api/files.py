@@ -17,7 +17,7 @@ from intake.api.errors import to_api_error
 from intake.api.schemas import Strict, Text
 from intake.api.views import officer_view
 from intake.app import files
-from intake.app.act import read_dossier
+from intake.app.apply_action import read_dossier
 from intake.app.context import Actor
 from intake.app.result_access import access_log
 from intake.domain.files import FileTooLarge

@@ -1,7 +1,7 @@
 """Login (`POST /api/v1/auth/login`) and the unit admin's accounts (`/api/v1/officers`).
 
 Decree 118/2025/NĐ-CP: the desk's officers act in their own name; the token login gives is the
-one every service checks (minted by `motcua_shared.auth.mint_token`). Wrong user or password:
+one every service checks (minted by `motcua_shared.web.auth.mint_token`). Wrong user or password:
 401, one answer for both; locked after repeated failures: 423 with Retry-After; disabled: 403.
 """
 
@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import Principal, mint_token, require_roles
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.auth import Principal, mint_token, require_roles
 
 from intake.api.deps import OFFICERS, PrincipalDep
 from intake.api.schemas import Phone, Text

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from motcua_shared.api_errors import ApiError
+from motcua_shared.web.api_errors import ApiError
 
 from intake.api.deps import AppDep
 from intake.api.errors import lookup_not_found

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from motcua_shared.api_errors import bilingual_error
-from motcua_shared.events import Channel, MessageChannel, ResolutionOutcome, ReturnMethod
-from motcua_shared.text import require_nfc
+from motcua_shared.web.api_errors import bilingual_error
+from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome, ReturnMethod
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.vietnam.text import require_nfc
 
 from intake.domain.citizen import Citizen, check_cccd, normalise_phone
 from intake.domain.errors import RuleViolation

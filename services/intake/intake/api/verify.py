@@ -13,7 +13,7 @@ from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep
 from intake.api.dossiers import CodePath
 from intake.api.pages import page
 from intake.api.views import STATUS_VI
-from intake.app.act import read_dossier
+from intake.app.apply_action import read_dossier
 from intake.app.context import Actor
 from intake.app.verification import tokens_for, verify
 

@@ -3,7 +3,7 @@ citizen's public view (no name, no phone)."""
 
 from typing import Any
 
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.timeutil import to_vn
 
 from intake.domain.dossier import Dossier
 from intake.domain.lifecycle import allowed_actions

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.timeutil import to_vn
 
 from intake.adapters.mongo_worklists import MongoWorkLists
 from intake.api.deps import OFFICERS, AppDep, PrincipalDep, actor_dep

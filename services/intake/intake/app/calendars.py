@@ -4,7 +4,7 @@ the due-date quote the desk shows before receiving."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from motcua_shared.timeutil import FIRST_DAY, LAST_DAY
+from motcua_shared.vietnam.timeutil import FIRST_DAY, LAST_DAY
 
 from intake.app.context import Actor, IntakeApp
 from intake.domain.calendar import CalendarOverrides, WorkingCalendar

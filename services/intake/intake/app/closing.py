@@ -1,9 +1,9 @@
 """The end of a dossier at the desk: the result returned (at the desk or at home), or the
 dossier withdrawn by the citizen before resolution (rút hồ sơ)."""
 
-from motcua_shared.events import ReturnMethod
+from motcua_shared.contract.dossier_events import ReturnMethod
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.context import Actor, IntakeApp
 from intake.domain.dossier import Dossier
 

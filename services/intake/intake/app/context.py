@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from motcua_shared.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import utcnow
 
 from intake.app.ports import (
     AccessAudit, Catalogue, CitizenDossiers, Counter, DeadlineIndex, DossierReader, FileStore, LookupGuard,
     NoOfficers, NoStepHistory, OfficerDirectory, PaymentBook, PaymentGateway, Signer, StepHistory, UnitOfWork,
 )
 from intake.domain.deadlines import DeadlineRule
-from intake.domain.parts import ApologyRule, ClockPolicy
+from intake.domain.dossier_parts import ApologyRule, ClockPolicy
 
 
 def now_ms() -> datetime:

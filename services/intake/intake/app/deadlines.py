@@ -14,7 +14,7 @@ from datetime import datetime
 
 from intake.app.calendars import calendar_for
 from intake.app.context import IntakeApp
-from intake.app.events import envelopes
+from intake.app.history_events import envelopes
 from intake.app.ports import DossierTransaction
 from intake.domain.calendar import WorkingCalendar
 from intake.domain.deadlines import DeadlineKind

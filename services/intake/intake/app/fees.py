@@ -12,11 +12,11 @@ from datetime import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from motcua_shared.events import DossierStatus
+from motcua_shared.contract.dossier_events import DossierStatus
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.context import Actor, IntakeApp
-from intake.app.events import envelopes
+from intake.app.history_events import envelopes
 from intake.app.ports import DossierTransaction
 from intake.domain.dossier import Dossier
 from intake.domain.fees import format_vnd

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 from typing import Literal
 
-from intake.app.act import act_on_dossier, read_dossier
+from intake.app.apply_action import act_on_dossier, read_dossier
 from intake.app.context import Actor, Digitisation, IntakeApp
 from intake.domain.dossier import Dossier
 from intake.domain.errors import NotFound, RuleViolation

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.calendars import calendar_for, known_unit
 from intake.app.context import Actor, IntakeApp
 from intake.domain.calendar import local_date

@@ -5,7 +5,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from motcua_shared.events import Envelope, OfficerContact
+from motcua_shared.contract.dossier_events import OfficerContact
+from motcua_shared.contract.envelope import Envelope
 
 from intake.domain.calendar import CalendarOverrides
 from intake.domain.catalogue import Procedure, Unit

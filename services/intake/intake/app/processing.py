@@ -5,7 +5,7 @@ trả kết quả)."""
 
 from datetime import date, datetime
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.calendars import calendar_for
 from intake.app.context import Actor, IntakeApp
 from intake.domain.dossier import Dossier

@@ -8,12 +8,12 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from motcua_shared.events import Channel
+from motcua_shared.contract.dossier_events import Channel
 
-from intake.app.act import Actor
+from intake.app.apply_action import Actor
 from intake.app.calendars import calendar_for, known_procedure
 from intake.app.context import IntakeApp
-from intake.app.events import envelopes
+from intake.app.history_events import envelopes
 from intake.app.ports import DossierTransaction
 from intake.domain.calendar import local_date
 from intake.domain.citizen import Citizen

@@ -2,9 +2,9 @@
 is resolved by its agencies one task at a time, the last task resolving the parent. A resolution
 leaves its step durations for the at-risk estimate (domain/at_risk.py)."""
 
-from motcua_shared.events import ResolutionOutcome
+from motcua_shared.contract.dossier_events import ResolutionOutcome
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.calendars import calendar_for
 from intake.app.context import Actor, IntakeApp
 from intake.domain.at_risk import step_samples

@@ -6,7 +6,7 @@ Source: Decree 118/2025/NĐ-CP (electronic results returned to the citizen)."""
 
 from datetime import datetime, timedelta
 
-from motcua_shared.events import DossierStatus
+from motcua_shared.contract.dossier_events import DossierStatus
 
 from intake.app.context import Digitisation, IntakeApp
 from intake.app.public_lookup import client_key

@@ -2,7 +2,7 @@
 hoàn thiện hồ sơ); the desk records that the citizen brought them, before receipt or during
 processing, and the due date follows the unit's clock policy (restart or pause)."""
 
-from intake.app.act import act_on_dossier
+from intake.app.apply_action import act_on_dossier
 from intake.app.calendars import calendar_for
 from intake.app.context import Actor, IntakeApp
 from intake.domain.dossier import Dossier

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from motcua_shared.events import DossierStatus, ResolutionOutcome
-from motcua_shared.timeutil import to_vn
+from motcua_shared.contract.dossier_events import DossierStatus, ResolutionOutcome
+from motcua_shared.vietnam.timeutil import to_vn
 
 from intake.app.context import IntakeApp
 from intake.app.ports import Tampered

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from intake.domain.calendar import WorkingCalendar, local_date
 from intake.domain.deadlines import RECEIPT_STEP
-from intake.domain.parts import HistoryEntry
+from intake.domain.dossier_parts import HistoryEntry
 
 MIN_SAMPLES = 5
 QUANTILE = 0.75

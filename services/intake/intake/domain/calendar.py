@@ -1,5 +1,5 @@
 """Due dates of dossiers in Asia/Ho_Chi_Minh, on the shared working-day calendar
-(`motcua_shared.working_days`: python-holidays' Vietnam calendar, Labour Code 2019 art. 112,
+(`motcua_shared.vietnam.working_days`: python-holidays' Vietnam calendar, Labour Code 2019 art. 112,
 plus per-unit overrides), counted from the first working day of the receipt.
 
 Cut-off: a dossier received strictly after the procedure's cut-off time (15:00 by default,
@@ -10,8 +10,8 @@ a per-procedure setting in the catalogue (`time_limit.cutoff`, null = no cut-off
 
 from datetime import date, datetime
 
-from motcua_shared.working_days import END_OF_DAY, CalendarOverrides, end_of_day, local_date
-from motcua_shared.working_days import WorkingCalendar as _WorkingDays
+from motcua_shared.vietnam.working_days import END_OF_DAY, CalendarOverrides, end_of_day, local_date
+from motcua_shared.vietnam.working_days import WorkingCalendar as _WorkingDays
 
 from intake.domain.catalogue import TimeLimit
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from motcua_shared.events import CivilStatusEvent
+from motcua_shared.contract.dossier_events import CivilStatusEvent
 
 from intake.domain.fees import FeeDue
 

@@ -5,8 +5,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from motcua_shared import phones
-from motcua_shared.events import CitizenContact, MessageChannel
+from motcua_shared.vietnam import phones
+from motcua_shared.contract.event_base import CitizenContact, MessageChannel
 
 from intake.domain.errors import RuleViolation
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from motcua_shared.timeutil import VN_TZ, as_utc
+from motcua_shared.vietnam.timeutil import VN_TZ, as_utc
 
 from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
 

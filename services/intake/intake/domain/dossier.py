@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from motcua_shared.events import (
+from motcua_shared.contract.dossier_events import (
     Channel,
     CivilStatusEvent,
     DossierStatus,
@@ -16,8 +16,8 @@ from motcua_shared.events import (
     ResolutionOutcome,
     ReturnMethod,
 )
-from motcua_shared.timeutil import LAST_DAY
 
+from intake.domain.apology import extended_due_at
 from intake.domain.at_risk import at_risk as predicts_late
 from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
 from intake.domain.catalogue import Procedure, TimeLimit, Unit
@@ -28,7 +28,7 @@ from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
 from intake.domain.fees import Fee, FeeDue, FeeStatus
 from intake.domain.files import Attachment
 from intake.domain.lifecycle import CLOCK_RUNNING, INITIAL_STATUS, Action, DeskCheck, next_status
-from intake.domain.parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
+from intake.domain.dossier_parts import ApologyRule, ClockPolicy, HistoryEntry, HomeVisit, LinkedTask
 
 SYSTEM_OFFICER = "system"  # who "acts" when a deadline fires
 
@@ -242,34 +242,12 @@ class Dossier(BaseModel):
         """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04, Appendix I of
         Circular 03/2025/TT-VPCP): at least `rule.lead_working_days` working day(s) before the
         due date (so never on the last day), for a later working day, at most
-        `rule.max_extensions` time(s) per dossier. Late is still judged by the first date."""
+        `rule.max_extensions` time(s) per dossier (domain/apology.py). Late is still judged by
+        the first date."""
         target = next_status(Action.APOLOGISE, self.status)
         assert self.due_at is not None  # every state that allows an apology has a due date
-        if self.apologies >= rule.max_extensions:
-            raise IllegalTransition(Action.APOLOGISE.value, self.status,
-                                    "Hồ sơ đã được hẹn lại ngày trả kết quả; chỉ được gia hạn một lần",
-                                    "This dossier already had its new date; it may be extended only once")
-        due_day = local_date(self.due_at)
-        if at > self.due_at:
-            raise IllegalTransition(Action.APOLOGISE.value, self.status,
-                                    "Phải xin lỗi trước ngày hẹn trả kết quả",
-                                    "The apology must come before the current due date")
-        if calendar.working_days_between(local_date(at), due_day) < rule.lead_working_days:
-            raise IllegalTransition(Action.APOLOGISE.value, self.status,
-                                    "Văn bản xin lỗi phải được gửi chậm nhất 01 ngày làm việc trước ngày hẹn "
-                                    "trả kết quả; hôm nay đã là hạn cuối",
-                                    "The apology must be issued at least one working day before the due "
-                                    "date; today is the last day")
-        if new_due_date > LAST_DAY:  # the calendar (and its deadline alarms) ends there
-            raise RuleViolation("new_due_date", f"Ngày hẹn mới phải trước {LAST_DAY:%d/%m/%Y}",
-                                f"The new due date must be before {LAST_DAY}")
-        new_due_at = end_of_day(new_due_date)
-        if new_due_at <= self.due_at:
-            raise RuleViolation("new_due_date", "Ngày hẹn mới phải sau ngày hẹn hiện tại",
-                                "The new due date must be after the current one")
-        if not calendar.is_working_day(new_due_date):
-            raise RuleViolation("new_due_date", "Ngày hẹn mới phải là ngày làm việc",
-                                "The new due date must be a working day")
+        new_due_at = extended_due_at(self.status, self.due_at, self.apologies, at, new_due_date,
+                                     calendar, rule)
         previous, self.due_at = self.due_at, new_due_at
         self._apply(Action.APOLOGISE, target, officer_id, at, {
             "previous_due_at": previous, "new_due_at": new_due_at, "reason": reason})

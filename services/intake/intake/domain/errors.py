@@ -1,7 +1,7 @@
 """Domain errors. The API turns them into HTTP answers (see api/errors.py); nothing here
 knows about HTTP or MongoDB."""
 
-from motcua_shared.events import DossierStatus
+from motcua_shared.contract.dossier_events import DossierStatus
 
 
 class DomainError(Exception):

@@ -9,7 +9,7 @@ a dossier goes through `next_status`, so no code path can skip the check.
 
 from enum import StrEnum
 
-from motcua_shared.events import DossierStatus as S
+from motcua_shared.contract.dossier_events import DossierStatus as S
 
 from intake.domain.errors import IllegalTransition
 

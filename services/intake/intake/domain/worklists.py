@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from motcua_shared.events import DossierStatus
+from motcua_shared.contract.dossier_events import DossierStatus
 
 from intake.domain.calendar import WorkingCalendar, end_of_day
 

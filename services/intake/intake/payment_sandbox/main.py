@@ -18,9 +18,9 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from motcua_shared.health import LIVENESS_PATH, liveness_router
-from motcua_shared.logs import configure_logging, quiet_access_log
-from motcua_shared.timeutil import to_vn, utcnow
+from motcua_shared.ops.health import LIVENESS_PATH, liveness_router
+from motcua_shared.ops.logs import configure_logging, quiet_access_log
+from motcua_shared.vietnam.timeutil import to_vn, utcnow
 
 from intake.adapters import vnpay
 from intake.api.pages import page

@@ -10,7 +10,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from intake.main import create_app
 from intake.settings import IntakeSettings

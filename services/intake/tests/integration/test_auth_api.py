@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from .conftest import DISABILITY, OTHER_UNIT
 

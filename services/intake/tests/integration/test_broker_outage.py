@@ -6,9 +6,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest_asyncio
 
-from motcua_shared.events import parse_envelope
+from motcua_shared.contract.envelope import parse_envelope
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.outbox import PENDING
+from motcua_shared.messaging.outbox import PENDING
 
 from intake.main import create_app
 from intake.settings import IntakeSettings

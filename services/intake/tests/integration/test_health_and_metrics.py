@@ -10,11 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest_asyncio
 
-from motcua_shared.outbox import PENDING
+from motcua_shared.messaging.outbox import PENDING
 from motcua_shared.testing.metrics import metric_becomes, scrape
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.tcp_proxy import TcpProxy
-from motcua_shared.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import utcnow
 
 from intake.main import create_app
 from intake.settings import IntakeSettings

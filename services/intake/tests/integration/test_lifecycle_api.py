@@ -3,8 +3,8 @@ a linked '3 trong 1' dossier and a home visit."""
 
 from datetime import date
 
-from motcua_shared.events import parse_envelope
-from motcua_shared.timeutil import utcnow
+from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.vietnam.timeutil import utcnow
 
 from intake.domain.calendar import WorkingCalendar, local_date
 from intake.domain.catalogue import VisitRule

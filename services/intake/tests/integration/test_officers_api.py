@@ -4,7 +4,7 @@ server, intake's own wiring)."""
 
 from datetime import timedelta
 
-from motcua_shared.auth import decode_token
+from motcua_shared.web.auth import decode_token
 
 from .conftest import OTHER_UNIT, UNIT
 

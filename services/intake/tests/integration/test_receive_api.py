@@ -7,7 +7,7 @@ import unicodedata
 import httpx
 import pytest
 
-from motcua_shared.events import parse_envelope
+from motcua_shared.contract.envelope import parse_envelope
 
 from intake.main import create_app
 

@@ -1,4 +1,4 @@
-from motcua_shared.events import parse_envelope
+from motcua_shared.contract.envelope import parse_envelope
 
 
 async def test_receive_publishes(intake, event_probe):

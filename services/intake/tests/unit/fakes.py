@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from motcua_shared.events import Envelope, OfficerContact
+from motcua_shared.contract.dossier_events import OfficerContact
+from motcua_shared.contract.envelope import Envelope
 
 from intake.adapters.seed import load_demo_data
 from intake.app.context import IntakeApp
 from intake.domain.calendar import CalendarOverrides
 from intake.domain.catalogue import Procedure, Unit
 from intake.domain.dossier import Dossier
-from intake.domain.parts import ClockPolicy
+from intake.domain.dossier_parts import ClockPolicy
 
 T = TypeVar("T")
 

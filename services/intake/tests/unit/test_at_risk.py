@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from motcua_shared.events import DossierDueSoon, ResolutionOutcome
+from motcua_shared.contract.dossier_events import DossierDueSoon, ResolutionOutcome
 
 from intake.app import processing, resolve
 from intake.app.deadlines import fire_due_deadlines
@@ -53,8 +53,8 @@ async def test_resolved_dossiers_teach_the_estimate_and_a_slow_step_marks_the_ne
 
 
 def test_samples_from_a_dossiers_history() -> None:
-    from intake.domain.parts import HistoryEntry
-    from motcua_shared.events import DossierStatus as S
+    from intake.domain.dossier_parts import HistoryEntry
+    from motcua_shared.contract.dossier_events import DossierStatus as S
     history = [HistoryEntry(version=1, action="receive", from_status=None, status=S.RECEIVED, officer_id="d",
                             at=vn(2026, 3, 10, 9)),
                HistoryEntry(version=2, action="hand-over", from_status=S.RECEIVED, status=S.IN_PROGRESS,

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from intake.domain.calendar import CalendarOverrides, WorkingCalendar, end_of_day
 from intake.domain.catalogue import TimeLimit

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from intake.app import processing
 from intake.app.receive import receive_dossier
@@ -14,7 +14,7 @@ from intake.domain.calendar import WorkingCalendar
 from intake.domain.catalogue import TimeLimit, Unit, UnitLevel
 from intake.domain.codes import dossier_code
 from intake.domain.errors import IllegalTransition, RuleViolation
-from intake.domain.parts import ApologyRule
+from intake.domain.dossier_parts import ApologyRule
 
 from .fakes import fake_app
 from .test_use_cases import DESK, SPECIALIST, TUESDAY_10AM, local_day, submission

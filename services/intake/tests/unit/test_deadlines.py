@@ -3,7 +3,12 @@ dossier's next deadline, surviving restarts and clock changes (domain/deadlines.
 
 from datetime import date, datetime, timedelta
 
-from motcua_shared.events import DossierDueSoon, DossierOverdue, DossierStepOverdue, ResolutionOutcome
+from motcua_shared.contract.dossier_events import (
+    DossierDueSoon,
+    DossierOverdue,
+    DossierStepOverdue,
+    ResolutionOutcome,
+)
 
 from intake.app import processing, resolve, supplements
 from intake.app.deadlines import fire_due_deadlines

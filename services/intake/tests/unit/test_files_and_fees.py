@@ -5,8 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from motcua_shared.events import FeePaid, FeeWaived, ResolutionOutcome
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.contract.dossier_events import FeePaid, FeeWaived, ResolutionOutcome
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from intake.app import fees, resolve
 from intake.app.context import Actor

@@ -3,7 +3,7 @@ an IllegalTransition naming the current state."""
 
 import pytest
 
-from motcua_shared.events import DossierStatus as S
+from motcua_shared.contract.dossier_events import DossierStatus as S
 
 from intake.domain.errors import IllegalTransition
 from intake.domain.lifecycle import INITIAL_STATUS, TERMINAL, Action, DeskCheck, allowed_actions, next_status

@@ -4,19 +4,30 @@ from datetime import date, datetime
 
 import pytest
 
-from motcua_shared.events import (
-    ApologyIssued, Channel, DossierHandedOver, DossierReceived, DossierRefusedAtDesk, DossierResolved,
-    DossierStatus as S, HomeVisitScheduled, LinkedTaskResolved, ResolutionOutcome, ResultReturned, ReturnMethod,
-    SupplementRequested, SupplementSupplied,
+from motcua_shared.contract.dossier_events import (
+    ApologyIssued,
+    Channel,
+    DossierHandedOver,
+    DossierReceived,
+    DossierRefusedAtDesk,
+    DossierResolved,
+    DossierStatus as S,
+    HomeVisitScheduled,
+    LinkedTaskResolved,
+    ResolutionOutcome,
+    ResultReturned,
+    ReturnMethod,
+    SupplementRequested,
+    SupplementSupplied,
 )
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from intake.app import closing, home_visits, processing, resolve, supplements
 from intake.app.context import Actor
 from intake.app.public_lookup import TooManyAttempts, look_up
 from intake.app.receive import Submission, receive_dossier
 from intake.domain.citizen import Citizen
-from intake.domain.parts import ClockPolicy
+from intake.domain.dossier_parts import ClockPolicy
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation, WrongUnit
 from intake.domain.lifecycle import DeskCheck
 

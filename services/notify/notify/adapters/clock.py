@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from motcua_shared.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import utcnow
 
 
 class SystemClock:

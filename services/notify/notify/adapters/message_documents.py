@@ -5,10 +5,11 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
-from motcua_shared.events import CivilStatusEvent, MessageChannel
-from motcua_shared.privacy import mask_phone
+from motcua_shared.contract.dossier_events import CivilStatusEvent
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.vietnam.privacy import mask_phone
 
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 from notify.domain.rendering import RenderedMessage

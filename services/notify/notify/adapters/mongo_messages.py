@@ -14,9 +14,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from motcua_shared.events import Envelope, MessageChannel
-from motcua_shared.outbox import Outbox
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.storage.transactions import run_in_transaction
 
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,

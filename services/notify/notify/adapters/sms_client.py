@@ -9,7 +9,7 @@ try again later. Another gateway's API means another small class with this inter
 
 import httpx
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.adapters.provider_http import http_outcome
 from notify.domain.delivery_policy import Outcome, SendResult

@@ -8,7 +8,7 @@ if we never recorded Zalo's msg_id.
 
 import httpx
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.adapters import zalo_errors
 from notify.adapters.provider_http import http_outcome

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
-from motcua_shared.auth import Principal, PrincipalDep, ensure_unit, require_roles
-from motcua_shared.privacy import mask_phone
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
+from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.domain.message import Message
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from motcua_shared.auth import Principal, PrincipalDep, require_roles
-from motcua_shared.privacy import mask_phone
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
+from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.api.schemas import OptOutRequest, OptOutResponse
 from notify.app.opt_outs import RecordOptOut

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from motcua_shared.api_errors import bilingual_error
-from motcua_shared.phones import InvalidPhone, normalise_phone
-from motcua_shared.text import NfcStr
+from motcua_shared.web.api_errors import bilingual_error
+from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
+from motcua_shared.vietnam.text import NfcStr
 
 
 

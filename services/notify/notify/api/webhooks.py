@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.phones import InvalidPhone
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.vietnam.phones import InvalidPhone
 
 from notify.adapters.zalo_webhook import SIGNATURE_HEADER, BadZaloEvent, delivery_of, verify_and_parse
 from notify.api.schemas import SmsDeliveryReport, SmsInbound, WebhookAnswer

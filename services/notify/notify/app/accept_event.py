@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events import Envelope
-from motcua_shared.phones import InvalidPhone, normalise_phone
-from motcua_shared.privacy import mask_phone
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
+from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.app.notification_events import status_event
 from notify.app.ports import Clock, EventRecord, MessageStore, OptOutStore

@@ -19,8 +19,8 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from motcua_shared.events import MessageChannel
-from motcua_shared.logs import correlation
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.ops.logs import correlation
 
 from notify.app.notification_events import status_event
 from notify.app.ports import Clock, MessageStore

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events import (
-    Envelope,
-    MessageChannel,
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.contract.notification_events import (
     NotificationDelivered,
     NotificationFailed,
     NotificationSent,

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
-from motcua_shared.events import Envelope
+from motcua_shared.contract.envelope import Envelope
 
 from notify.app.ports import Clock
 from notify.domain.officer_alerts import DEADLINE_EVENTS, OfficerAlert, plan_officer_alerts

@@ -6,10 +6,10 @@ every send, not enough to read it back.
 
 import logging
 
-from motcua_shared.privacy import mask_phone
+from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.app.ports import Clock, OptOutStore
-from motcua_shared.phones import normalise_phone
+from motcua_shared.vietnam.phones import normalise_phone
 
 from notify.domain.phone import phone_key
 

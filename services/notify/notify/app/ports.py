@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from motcua_shared.events import Envelope, MessageChannel
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.domain.delivery_policy import SendResult
 from notify.domain.message import Message, Status

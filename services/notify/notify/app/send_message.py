@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from motcua_shared.events import MessageChannel
-from motcua_shared.privacy import mask_phone
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.app.notification_events import status_event
 from notify.app.ports import ChannelClient, Clock, MessageStore, OptOutStore

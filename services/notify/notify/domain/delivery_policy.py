@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 
 class Outcome(StrEnum):

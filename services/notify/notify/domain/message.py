@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.rendering import RenderedMessage
 
 _MESSAGE_IDS = uuid.UUID("6f1c3a52-6a0e-4d55-9a55-0d8c1b8e2f10")

@@ -13,8 +13,14 @@ template approved for staff, not available yet). One alert per (event, officer):
 from dataclasses import dataclass
 from datetime import datetime
 
-from motcua_shared.events import DossierDueSoon, DossierOverdue, DossierStepOverdue, EventPayload, OfficerContact
-from motcua_shared.timeutil import to_vn
+from motcua_shared.contract.dossier_events import (
+    DossierDueSoon,
+    DossierOverdue,
+    DossierStepOverdue,
+    OfficerContact,
+)
+from motcua_shared.contract.event_base import EventPayload
+from motcua_shared.vietnam.timeutil import to_vn
 
 DEADLINE_EVENTS = (DossierDueSoon, DossierOverdue, DossierStepOverdue)
 

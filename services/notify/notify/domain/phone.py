@@ -1,5 +1,5 @@
 """Phone numbers as the providers and the opt-out list want them; normalisation is shared
-(`motcua_shared.phones`)."""
+(`motcua_shared.vietnam.phones`)."""
 
 import hashlib
 import hmac

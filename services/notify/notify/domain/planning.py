@@ -22,25 +22,27 @@ from datetime import date, datetime
 from typing import Any, Callable
 from urllib.parse import quote
 
-from motcua_shared.events import (
+from motcua_shared.contract.dossier_events import (
     ApologyIssued,
-    CitizenContact,
     CivilStatusEvent,
     DossierReceived,
     DossierRefusedAtDesk,
     DossierResolved,
-    EventPayload,
-    FeedbackAnswered,
     FeeRequested,
     HomeVisitScheduled,
     ResolutionOutcome,
     ResultReturned,
     SupplementRequested,
-    SurveyOpened,
 )
-from motcua_shared.timeutil import to_vn
+from motcua_shared.contract.event_base import CitizenContact, EventPayload
+from motcua_shared.contract.feedback_events import FeedbackAnswered
+from motcua_shared.contract.survey_events import SurveyOpened
+from motcua_shared.contract.event_base import CitizenContact, EventPayload
+from motcua_shared.contract.feedback_events import FeedbackAnswered
+from motcua_shared.contract.survey_events import SurveyOpened
+from motcua_shared.vietnam.timeutil import to_vn
 
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 
 UNKNOWN_DUE = "theo giấy hẹn"  # "as on the appointment slip", when the event has no due date
 

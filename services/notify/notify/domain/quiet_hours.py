@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from motcua_shared.timeutil import as_utc
+from motcua_shared.vietnam.timeutil import as_utc
 
 
 @dataclass(frozen=True)

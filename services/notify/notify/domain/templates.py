@@ -10,7 +10,7 @@ Condolences are worded with care: no survey, no thanks for
 
 from dataclasses import dataclass, field
 
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 
 
 @dataclass(frozen=True)

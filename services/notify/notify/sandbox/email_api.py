@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from motcua_shared.timeutil import utcnow
+from motcua_shared.vietnam.timeutil import utcnow
 
 
 class EmailRequest(BaseModel):

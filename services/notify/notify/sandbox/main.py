@@ -14,8 +14,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.health import LIVENESS_PATH, liveness_router
-from motcua_shared.logs import configure_logging, quiet_access_log
+from motcua_shared.ops.health import LIVENESS_PATH, liveness_router
+from motcua_shared.ops.logs import configure_logging, quiet_access_log
 
 from notify.sandbox.callbacks import Callbacks
 from notify.sandbox.control import control_router

@@ -5,8 +5,8 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from motcua_shared.privacy import mask_phone
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.privacy import mask_phone
+from motcua_shared.vietnam.timeutil import to_vn
 
 from notify.sandbox.state import Attempt, SandboxState
 

@@ -3,7 +3,7 @@ SMS gateway's delivery reports, and the desk's view of what was sent."""
 
 import json
 
-from motcua_shared.auth import mint_token
+from motcua_shared.web.auth import mint_token
 
 from notify.adapters.zalo_webhook import zalo_signature
 

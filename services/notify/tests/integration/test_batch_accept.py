@@ -3,7 +3,7 @@ made, and numbered, in the order of its events; copies of an event in the same b
 nothing twice; every event is recorded once and the queue is left empty."""
 
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import consumer_spec, declare_consumer_at
+from motcua_shared.contract.topology import consumer_spec, declare_consumer_at
 
 
 async def test_a_backlog_is_accepted_in_order_and_once(harness, clock, events):

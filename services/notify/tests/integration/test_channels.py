@@ -4,7 +4,7 @@ Mongo-wire server, notify started through its own wiring."""
 import logging
 from datetime import timedelta
 
-from motcua_shared.events import parse_envelope
+from motcua_shared.contract.envelope import parse_envelope
 
 from notify.domain.sms_text import to_sms_text
 

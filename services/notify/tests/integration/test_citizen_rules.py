@@ -2,8 +2,8 @@
 
 from datetime import datetime, timezone
 
-from motcua_shared.auth import mint_token
-from motcua_shared.events import parse_envelope
+from motcua_shared.web.auth import mint_token
+from motcua_shared.contract.envelope import parse_envelope
 
 NIGHT = datetime(2026, 11, 25, 15, 30, tzinfo=timezone.utc)  # 22:30 in Hà Nội
 NEXT_MORNING = datetime(2026, 11, 26, 0, 0, tzinfo=timezone.utc)  # 07:00 in Hà Nội

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest_asyncio
 
-from motcua_shared.events import MessageChannel
-from motcua_shared.outbox import Outbox
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.messaging.outbox import Outbox
 
 from notify.adapters.message_documents import to_document
 from notify.adapters.mongo_messages import MongoMessageStore
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
 
 from ..conftest import MORNING

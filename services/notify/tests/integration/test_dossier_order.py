@@ -1,7 +1,7 @@
 """A dossier's messages reach the citizen in the order they were made, once each, with two
 notify replicas (two dispatchers) and the first message waiting for a Zalo retry."""
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 
 
 async def test_a_later_message_waits_for_an_earlier_one_in_retry(harness, clock, events):

@@ -1,7 +1,7 @@
 """Never twice: a redelivered event, two consumers racing, and a service stopped in the middle
 of a provider call each end with exactly one message at the gateway."""
 
-from motcua_shared.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import free_port
 
 
 async def test_a_redelivered_event_sends_one_message(harness, clock, events):

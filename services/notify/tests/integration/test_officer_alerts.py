@@ -3,7 +3,7 @@ sandbox's e-mail API, however often the event is delivered."""
 
 from datetime import datetime, timezone
 
-from motcua_shared.events import DossierOverdue, OfficerContact
+from motcua_shared.contract.dossier_events import DossierOverdue, OfficerContact
 
 from motcua_shared.testing.plugin import eventually
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from motcua_shared.events import MessageChannel
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher

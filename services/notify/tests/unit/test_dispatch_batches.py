@@ -4,7 +4,7 @@ one goes back to the queue the later ones of its dossier wait for it, unsent."""
 
 import asyncio
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.domain.delivery_policy import Outcome, RetryPolicy
 from notify.domain.message import Status

@@ -2,9 +2,10 @@
 
 from datetime import datetime, timezone
 
-from motcua_shared.events import CitizenContact, FeedbackAnswered, FeedbackSource
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackSource
 
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 from notify.domain.planning import DossierFacts, plan_event
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES

@@ -4,7 +4,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from motcua_shared.events import DossierDueSoon, DossierOverdue, DossierStepOverdue, Envelope, OfficerContact
+from motcua_shared.contract.dossier_events import (
+    DossierDueSoon,
+    DossierOverdue,
+    DossierStepOverdue,
+    OfficerContact,
+)
+from motcua_shared.contract.envelope import Envelope
 
 from notify.app.officer_alerts import AlertOfficers
 from notify.domain.officer_alerts import OfficerAlert, plan_officer_alerts
@@ -50,7 +56,7 @@ def test_step_overdue_names_the_step_in_vietnamese() -> None:
 
 
 def test_other_events_tell_no_officer() -> None:
-    from motcua_shared.events import DossierWithdrawn
+    from motcua_shared.contract.dossier_events import DossierWithdrawn
     payload = DossierWithdrawn(**BASE, withdrawn_at=DUE)
     assert plan_officer_alerts(payload, event_id="e", dossier_code="X", unit_code="1") == []
 

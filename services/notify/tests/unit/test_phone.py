@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcua_shared.phones import OLD_PREFIXES, InvalidPhone, normalise_phone
+from motcua_shared.vietnam.phones import OLD_PREFIXES, InvalidPhone, normalise_phone
 
 from notify.domain.phone import phone_key, provider_phone
 

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from motcua_shared.events import CivilStatusEvent, DossierHandedOver
+from motcua_shared.contract.dossier_events import CivilStatusEvent, DossierHandedOver
 
 from notify.adapters.message_documents import facts_document, facts_from_document
-from notify.domain.kinds import MessageKind as K
+from notify.domain.message_kinds import MessageKind as K
 from notify.domain.planning import DossierFacts, plan_event
 
 LOOKUP = "http://127.0.0.1:8005/tra-cuu/"
@@ -101,7 +101,7 @@ def test_papers_supplied_at_the_desk_then_received_make_one_received_message(eve
 
 
 def test_a_fee_request_sends_the_amount_and_the_payment_link(events):
-    from motcua_shared.events import FeeRequested
+    from motcua_shared.contract.dossier_events import FeeRequested
 
     payload = FeeRequested(**events.base("received"), amount_vnd=10000, payment_ref="D-9.2",
                            payment_url="http://127.0.0.1:8001/thanh-toan/D-9", contact=events.contact())

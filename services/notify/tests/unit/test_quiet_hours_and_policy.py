@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from motcua_shared.events import MessageChannel
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from notify.adapters.zalo_errors import classify
 from notify.domain.delivery_policy import (

@@ -3,7 +3,7 @@ retries, quiet hours and opt-outs at send time, stale claims, early receipts."""
 
 from datetime import datetime, timedelta, timezone
 
-from motcua_shared.events import MessageChannel
+from motcua_shared.contract.event_base import MessageChannel
 
 from notify.domain.delivery_policy import Outcome
 from notify.domain.message import Status

@@ -3,7 +3,7 @@
 
 import pytest
 
-from notify.domain.kinds import MessageKind
+from notify.domain.message_kinds import MessageKind
 from notify.domain.rendering import NAME_FLOOR, MessageTooLong, placeholders, render
 from notify.domain.sms_text import SINGLE_PART
 from notify.domain.templates import TEMPLATES, ZNS_PARAMS

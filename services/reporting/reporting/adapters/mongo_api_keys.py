@@ -6,9 +6,9 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.timeutil import as_utc
+from motcua_shared.vietnam.timeutil import as_utc
 
-from reporting.adapters.collections import API_KEYS
+from reporting.adapters.mongo_collections import API_KEYS
 from reporting.app.api_keys import ApiKeyRecord
 from reporting.domain.scope import AccessScope
 

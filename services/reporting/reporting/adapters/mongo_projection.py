@@ -11,10 +11,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.storage.transactions import run_in_transaction
 
-from reporting.adapters import collections as c
-from reporting.adapters import documents as d
+from reporting.adapters import mongo_collections as c
+from reporting.adapters import projection_documents as d
 from reporting.adapters.projection_batch import BatchProjectionTx
 from reporting.app.ports import ParkedEvent, Preload, ProjectionTx
 

@@ -7,11 +7,11 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from reporting.adapters import collections as c
-from reporting.adapters.documents import day_key, dossier_state
+from reporting.adapters import mongo_collections as c
+from reporting.adapters.projection_documents import day_key, dossier_state
 from reporting.app.ports import Labelled
 from reporting.domain.counts import ALL_FIELDS
-from reporting.domain.dossier import OPEN_END, DossierState
+from reporting.domain.dossier_projection import OPEN_END, DossierState
 from reporting.domain.feedback import FEEDBACK_FIELDS
 from reporting.domain.periods import PeriodSlices, month_of, month_start
 from reporting.domain.satisfaction import LEVELS

@@ -18,11 +18,11 @@ from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from reporting.adapters import collections as c
-from reporting.adapters import documents as d
+from reporting.adapters import mongo_collections as c
+from reporting.adapters import projection_documents as d
 from reporting.app.ports import ParkedEvent, Preload
 from reporting.domain.counts import CountChange
-from reporting.domain.dossier import DossierState
+from reporting.domain.dossier_projection import DossierState
 from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 

@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import check_unit, decode_token, forbidden
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.auth import check_unit, decode_token, forbidden
 
 from reporting.api.deps import Services, services
 from reporting.domain.scope import AccessScope, ReportTarget

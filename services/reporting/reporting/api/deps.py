@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import Request
 
-from motcua_shared.auth import UnitCheck
+from motcua_shared.web.auth import UnitCheck
 
 from reporting.app.api_keys import ApiKeys
 from reporting.app.ports import ReportReader

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.timeutil import FIRST_DAY, LAST_DAY
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.vietnam.timeutil import FIRST_DAY, LAST_DAY
 
 from reporting.domain.scope import ReportTarget
 

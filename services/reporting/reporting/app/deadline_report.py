@@ -2,7 +2,7 @@
 apologised in time (letter of apology and request to extend before the statutory date, form 04
 of Circular 03/2025/TT-VPCP), that went overdue while being processed, and resolved late (the
 one-stop table's figure, beside them). From the counters the pure domain keeps
-(domain/dossier.py, counts.DEADLINE_FIELDS)."""
+(domain/dossier_projection.py, counts.DEADLINE_FIELDS)."""
 
 from dataclasses import dataclass, fields
 from datetime import date

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from motcua_shared.events import CitizenContact, Envelope
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
 
 from reporting.domain.counts import CountChange, Counts
-from reporting.domain.dossier import DossierState
+from reporting.domain.dossier_projection import DossierState
 from reporting.domain.feedback import FeedbackCount
 from reporting.domain.periods import PeriodSlices
 from reporting.domain.satisfaction import SurveyAnswer

@@ -30,13 +30,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import (
-    Envelope, EventPayload, FeedbackAnswered, FeedbackOpened, SurveyAnswered, all_event_models, parse_envelope,
-)
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.envelope import Envelope, all_event_models, parse_envelope
+from motcua_shared.contract.event_base import EventPayload
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened
+from motcua_shared.contract.survey_events import SurveyAnswered
 
 from reporting.app.ports import ParkedEvent, Preload, ProjectionStore, ProjectionTx
-from reporting.domain.dossier import DossierState, InconsistentEvent, apply_event
+from reporting.domain.dossier_projection import DossierState, InconsistentEvent, apply_event
 from reporting.domain.feedback import feedback_count
 from reporting.domain.satisfaction import answer_from
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import parse_envelope
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.envelope import parse_envelope
 
 from reporting.app.ports import ParkedEvent, ProjectionStore
 from reporting.app.projector import PROJECTED_EVENTS, Projector

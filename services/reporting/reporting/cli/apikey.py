@@ -15,11 +15,11 @@ import sys
 
 from pymongo.errors import PyMongoError
 
-from motcua_shared.local_run import load_local_run_env
-from motcua_shared.mongo import close_client, mongo_client
-from motcua_shared.timeutil import utcnow
+from motcua_shared.config.local_run import load_local_run_env
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.vietnam.timeutil import utcnow
 
-from reporting.adapters.collections import ensure_indexes
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.app.api_keys import ApiKeys
 from reporting.domain.scope import AccessScope

@@ -5,10 +5,10 @@ import argparse
 import asyncio
 import sys
 
-from motcua_shared.auth import mint_token
-from motcua_shared.local_run import load_local_run_env
-from motcua_shared.mongo import mongo_client
-from motcua_shared.timeutil import utcnow
+from motcua_shared.web.auth import mint_token
+from motcua_shared.config.local_run import load_local_run_env
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.vietnam.timeutil import utcnow
 
 from reporting.adapters.event_log_client import EventLogClient
 from reporting.adapters.mongo_projection import MongoProjectionStore

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from motcua_shared.events import Channel
+from motcua_shared.contract.dossier_events import Channel
 
 RECEIVED_BY_CHANNEL = MappingProxyType({
     Channel.ONLINE: "received_online",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from motcua_shared.events import Envelope, FeedbackAnswered, FeedbackOpened
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened
 
 from reporting.domain.periods import local_day
 from reporting.domain.report import rate

@@ -6,7 +6,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from motcua_shared.timeutil import to_vn
+from motcua_shared.vietnam.timeutil import to_vn
 
 
 def local_day(moment: datetime) -> date:

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from motcua_shared.events import Envelope, SatisfactionLevel
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from reporting.domain.periods import local_day
 

@@ -8,16 +8,18 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from motcua_shared.auth import mint_token
-from motcua_shared.events import Channel, Envelope, ResolutionOutcome, SatisfactionLevel
+from motcua_shared.web.auth import mint_token
+from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.publish import publish_raw as publish
 
-from reporting.adapters.collections import PARKED_EVENTS, PROCESSED_EVENTS
+from reporting.adapters.mongo_collections import PARKED_EVENTS, PROCESSED_EVENTS
 from reporting.domain.scope import AccessScope
 from reporting.main import create_app
 from reporting.settings import ReportingSettings
-from reporting.testing.events import DossierScript, Procedure, Unit, due, survey_answer, vn
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, survey_answer, vn
 
 UNIT_A = Unit("26734", "UBND phường Bình Thạnh", "79")
 UNIT_B = Unit("31120", "UBND phường Cái Khế", "92")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reporting.adapters.collections import API_KEYS
+from reporting.adapters.mongo_collections import API_KEYS
 from reporting.app.api_keys import hash_key
 from reporting.domain.scope import AccessScope
 

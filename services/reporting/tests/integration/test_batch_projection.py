@@ -6,11 +6,11 @@ commits nothing."""
 
 import pytest
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.mongo import mongo_client
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.storage.mongo import mongo_client
 
-from reporting.adapters import collections as c
-from reporting.adapters.collections import ensure_indexes
+from reporting.adapters import mongo_collections as c
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.app.projector import Projector
 

@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import aio_pika
 
-from motcua_shared.consumer import REASON_HEADER
-from motcua_shared.events import parse_envelope
+from motcua_shared.messaging.consumer import REASON_HEADER
+from motcua_shared.contract.envelope import parse_envelope
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import consumer_spec
+from motcua_shared.contract.topology import consumer_spec
 
-from reporting.adapters.collections import DOSSIERS, PARKED_EVENTS, PROCESSED_EVENTS
-from reporting.testing.events import PHONE, DossierScript, Unit, due, vn
+from reporting.adapters.mongo_collections import DOSSIERS, PARKED_EVENTS, PROCESSED_EVENTS
+from reporting.testing.event_scripts import PHONE, DossierScript, Unit, due, vn
 
 from .conftest import BIRTH, CERT, UNIT_A, publish, publish_events, wait_until_projected
 

@@ -1,7 +1,7 @@
 """The deadline figures per unit through the broker and the report API: warned, apologised in
 time, went overdue, resolved late — from intake's dossier.due_soon / .overdue and the apology."""
 
-from reporting.testing.events import DossierScript, due, vn
+from reporting.testing.event_scripts import DossierScript, due, vn
 
 from .conftest import CERT, LAND, UNIT_A, UNIT_B, leader, publish_events, wait_until_projected
 

@@ -5,10 +5,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from motcua_shared.events import CitizenContact, Channel, Envelope, FeedbackAnswered, FeedbackOpened, FeedbackSource
+from motcua_shared.contract.dossier_events import Channel
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened, FeedbackSource
 
-from reporting.adapters.collections import FEEDBACK_DAILY
-from reporting.testing.events import PHONE, DossierScript, due, vn
+from reporting.adapters.mongo_collections import FEEDBACK_DAILY
+from reporting.testing.event_scripts import PHONE, DossierScript, due, vn
 
 from .conftest import CERT, UNIT_A, UNIT_B, leader, publish_events, wait_until_projected
 

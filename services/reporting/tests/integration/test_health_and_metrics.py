@@ -4,7 +4,7 @@ middleware counts what the projector consumed, the queue gauges show a dead-lett
 from motcua_shared.testing.metrics import refreshed, scrape
 from motcua_shared.testing.plugin import eventually
 
-from reporting.testing.events import DossierScript, due, vn
+from reporting.testing.event_scripts import DossierScript, due, vn
 
 from .conftest import CERT, UNIT_A, publish, publish_events, wait_until_projected
 

@@ -10,17 +10,19 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.api_errors import install_error_handlers
-from motcua_shared.auth import bearer_principal
-from motcua_shared.embedded_mongo import free_port
-from motcua_shared.event_log import event_log_router
-from motcua_shared.events import CitizenContact, Envelope, SurveyOpened
-from motcua_shared.mongo import mongo_client
-from motcua_shared.outbox import Outbox
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.web.event_log import event_log_router
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.survey_events import SurveyOpened
+from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.messaging.outbox import Outbox
 
-from reporting.adapters.collections import PROJECTIONS
+from reporting.adapters.mongo_collections import PROJECTIONS
 from reporting.cli.rebuild import rebuild_from_logs
-from reporting.testing.events import PHONE, vn
+from reporting.testing.event_scripts import PHONE, vn
 
 from .conftest import UNIT_A, february, publish_events, wait_until_projected
 

@@ -3,8 +3,8 @@ the script in conftest.february() (not from the code under test)."""
 
 import random
 
-from reporting.adapters.collections import PROJECTIONS
-from reporting.testing.events import PHONE
+from reporting.adapters.mongo_collections import PROJECTIONS
+from reporting.testing.event_scripts import PHONE
 
 from .conftest import UNIT_A, UNIT_B, february, leader, publish_events, wait_until_projected
 

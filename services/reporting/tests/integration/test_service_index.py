@@ -1,9 +1,9 @@
 """Digitisation and online payment (Decision 766/QĐ-TTg) consumed from the broker: figures
 counted by hand from the script below, per unit, in the indicators report."""
 
-from motcua_shared.events import Channel
+from motcua_shared.contract.dossier_events import Channel
 
-from reporting.testing.events import DossierScript, due, vn
+from reporting.testing.event_scripts import DossierScript, due, vn
 
 from .conftest import CERT, UNIT_A, UNIT_B, leader, publish_events, wait_until_projected
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from reporting.app.ports import ParkedEvent
 from reporting.domain.counts import CountChange
-from reporting.domain.dossier import DossierState
+from reporting.domain.dossier_projection import DossierState
 from reporting.domain.feedback import FeedbackCount
 from reporting.domain.satisfaction import SurveyAnswer
 

@@ -6,7 +6,7 @@ import pytest
 
 from reporting.domain.classification import Timeliness, classify
 from reporting.domain.periods import PeriodSlices, local_day, split_period
-from reporting.testing.events import due, vn
+from reporting.testing.event_scripts import due, vn
 
 DUE = due(2026, 2, 13)
 

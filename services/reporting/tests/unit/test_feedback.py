@@ -6,17 +6,18 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import (
-    Channel, CitizenContact, Envelope, FeedbackAnswered, FeedbackOpened, FeedbackSource,
-)
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.dossier_events import Channel
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened, FeedbackSource
 
 from reporting.app.projector import Projector
 from reporting.app.rebuild import rebuild
 from reporting.domain.feedback import (
     ANSWERED_LATE, ANSWERED_ON_TIME, RECEIVED, FeedbackCount, FeedbackFigures, feedback_count,
 )
-from reporting.testing.events import DossierScript, Procedure, Unit, due, vn
+from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 
 from .fakes import FakeProjectionStore
 

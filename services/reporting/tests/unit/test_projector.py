@@ -4,13 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from motcua_shared.consumer import PermanentError
-from motcua_shared.events import SatisfactionLevel, parse_envelope
+from motcua_shared.messaging.consumer import PermanentError
+from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from reporting.app.parked_sweeper import ParkedSweeper
 from reporting.app.projector import Projector
 from reporting.app.rebuild import rebuild
-from reporting.testing.events import PHONE, DossierScript, Procedure, Unit, due, survey_answer, vn
+from reporting.testing.event_scripts import PHONE, DossierScript, Procedure, Unit, due, survey_answer, vn
 
 from .fakes import FakeProjectionStore
 

@@ -11,10 +11,11 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.events import CitizenContact, FeedbackSource
-from motcua_shared.outbox import Outbox
-from motcua_shared.timeutil import as_utc
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.vietnam.timeutil import as_utc
+from motcua_shared.storage.transactions import run_in_transaction
 
 from survey.app.ports import NewFollowUp
 from survey.domain.follow_up import FeedbackResponse, FollowUp

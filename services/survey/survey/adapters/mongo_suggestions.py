@@ -6,10 +6,10 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.events import Envelope
-from motcua_shared.outbox import Outbox
-from motcua_shared.timeutil import as_utc
-from motcua_shared.transactions import run_in_transaction
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.vietnam.timeutil import as_utc
+from motcua_shared.storage.transactions import run_in_transaction
 
 from survey.adapters.mongo_follow_ups import insert_follow_up
 from survey.app.ports import NewFollowUp

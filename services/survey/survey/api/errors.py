@@ -1,7 +1,7 @@
 """Domain errors as the JSON API's bilingual 4xx answers."""
 
-from motcua_shared.api_errors import ApiError
-from motcua_shared.auth import forbidden
+from motcua_shared.web.api_errors import ApiError
+from motcua_shared.web.auth import forbidden
 
 from survey.domain.errors import (
     FollowUpAlreadyAnswered, FollowUpError, FollowUpNotFound, NotYourUnit, SurveyAlreadyAnswered, SurveyError,

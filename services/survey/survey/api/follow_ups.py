@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from motcua_shared.auth import Principal, PrincipalDep, ensure_unit, require_roles
-from motcua_shared.timeutil import to_vn
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
+from motcua_shared.vietnam.timeutil import to_vn
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, services
 from survey.api.errors import follow_up_error

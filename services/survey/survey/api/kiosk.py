@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from motcua_shared.auth import Principal, PrincipalDep, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 
 from survey.api.deps import Services, services
 from survey.api.errors import api_error

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from motcua_shared.auth import Principal, PrincipalDep, ensure_unit, require_roles
-from motcua_shared.timeutil import to_vn
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
+from motcua_shared.vietnam.timeutil import to_vn
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, services
 from survey.api.schemas import CommentList, CommentOut, SuggestionList, SuggestionOut, TallyOut

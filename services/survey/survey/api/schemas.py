@@ -5,9 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from motcua_shared.api_errors import bilingual_error
-from motcua_shared.events import FeedbackSource, SatisfactionLevel
-from motcua_shared.text import NfcStr
+from motcua_shared.web.api_errors import bilingual_error
+from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.vietnam.text import NfcStr
 
 from survey.domain.follow_up import ACTION_MAX_LENGTH
 from survey.domain.suggestion import CONTACT_MAX_LENGTH, OFFICER_MAX_LENGTH, TEXT_MAX_LENGTH

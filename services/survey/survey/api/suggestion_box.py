@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
-from motcua_shared.api_errors import ApiError
+from motcua_shared.web.api_errors import ApiError
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, client_address, services
 from survey.api.forms import read_form

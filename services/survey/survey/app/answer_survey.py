@@ -1,8 +1,8 @@
 """Record the citizen's one answer: online through the link, or keyed at the desk's kiosk."""
 
-from motcua_shared.events import SatisfactionLevel
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
-from survey.app.envelopes import survey_answered
+from survey.app.published_events import survey_answered
 from survey.app.follow_ups import FollowUpOpener
 from survey.app.ports import Clock, SurveyRepository, Wake
 from survey.domain.errors import NotYourUnit, SurveyAlreadyAnswered, SurveyNotFound

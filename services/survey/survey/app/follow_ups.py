@@ -6,9 +6,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from motcua_shared.events import CitizenContact, FeedbackSource
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackSource
 
-from survey.app.envelopes import feedback_answered, feedback_opened
+from survey.app.published_events import feedback_answered, feedback_opened
 from survey.app.ports import Clock, FollowUpRepository, NewFollowUp, Wake
 from survey.domain.errors import FollowUpAlreadyAnswered, FollowUpNotFound, NotYourUnit
 from survey.domain.follow_up import FollowUp, open_follow_up

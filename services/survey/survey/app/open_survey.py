@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from motcua_shared.events import Envelope, ResultReturned
+from motcua_shared.contract.dossier_events import ResultReturned
+from motcua_shared.contract.envelope import Envelope
 
-from survey.app.envelopes import survey_opened
+from survey.app.published_events import survey_opened
 from survey.app.ports import Clock, Opening, SurveyRepository, Wake
 from survey.domain.follow_up import contact_to_tell
-from survey.domain.policy import reason_not_to_survey
+from survey.domain.survey_eligibility import reason_not_to_survey
 from survey.domain.survey import Survey, SurveySubject, open_survey
 
 log = logging.getLogger(__name__)

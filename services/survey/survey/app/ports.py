@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
-from motcua_shared.events import CitizenContact, Envelope
+from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.event_base import CitizenContact
 
 from survey.domain.follow_up import FollowUp
 from survey.domain.suggestion import Suggestion

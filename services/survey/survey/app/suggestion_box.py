@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from survey.app.envelopes import suggestion_submitted
+from survey.app.published_events import suggestion_submitted
 from survey.app.follow_ups import FollowUpOpener
 from survey.app.ports import Clock, RateLimiter, SuggestionRepository, Wake
 from survey.domain.follow_up import suggestion_contact, suggestion_needs_follow_up

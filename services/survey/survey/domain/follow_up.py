@@ -17,9 +17,11 @@ Rules:
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from motcua_shared.events import CitizenContact, FeedbackSource, SatisfactionLevel
-from motcua_shared.phones import InvalidPhone, normalise_phone
-from motcua_shared.working_days import WorkingCalendar, end_of_day, local_date
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
+from motcua_shared.vietnam.working_days import WorkingCalendar, end_of_day, local_date
 
 from survey.domain.errors import FollowUpAlreadyAnswered
 

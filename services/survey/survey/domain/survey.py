@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from motcua_shared.events import SatisfactionLevel
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from survey.domain.errors import SurveyAlreadyAnswered, SurveyExpired
 

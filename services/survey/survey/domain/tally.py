@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable
 
-from motcua_shared.events import SatisfactionLevel
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 _MONTH = re.compile(r"^((?:19|20)\d{2})-(0[1-9]|1[0-2])$")  # 1900–2099: always a datetime, so is the next
 SATISFIED_LEVELS = frozenset({SatisfactionLevel.SATISFIED, SatisfactionLevel.VERY_SATISFIED})

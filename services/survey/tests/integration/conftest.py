@@ -13,10 +13,10 @@ import pytest_asyncio
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.auth import mint_token
-from motcua_shared.events import Envelope
+from motcua_shared.web.auth import mint_token
+from motcua_shared.contract.envelope import Envelope
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import declare_exchange
+from motcua_shared.contract.topology import declare_exchange
 
 from survey.main import create_app
 from survey.settings import SurveySettings

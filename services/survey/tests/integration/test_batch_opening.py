@@ -5,7 +5,7 @@ opens only what is new."""
 
 from datetime import timedelta
 
-from motcua_shared.outbox import Outbox
+from motcua_shared.messaging.outbox import Outbox
 
 from survey.adapters.mongo_surveys import MongoSurveyRepository
 from survey.app.open_survey import OpeningRules, OpenSurvey

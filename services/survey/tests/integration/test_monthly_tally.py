@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from motcua_shared.timeutil import VN_TZ
+from motcua_shared.vietnam.timeutil import VN_TZ
 
 from ..conftest import UNIT
 

@@ -4,8 +4,8 @@ import json
 
 import aio_pika
 
-from motcua_shared.consumer import REASON_HEADER
-from motcua_shared.events import CivilStatusEvent, ResolutionOutcome
+from motcua_shared.messaging.consumer import REASON_HEADER
+from motcua_shared.contract.dossier_events import CivilStatusEvent, ResolutionOutcome
 from motcua_shared.testing.plugin import eventually
 
 from .conftest import EXCLUDED_PROCEDURE, PUBLIC_URL

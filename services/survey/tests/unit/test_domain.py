@@ -4,10 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from motcua_shared.events import CivilStatusEvent, ResolutionOutcome, SatisfactionLevel
+from motcua_shared.contract.dossier_events import CivilStatusEvent, ResolutionOutcome
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from survey.domain.errors import SurveyAlreadyAnswered, SurveyExpired
-from survey.domain.policy import SkipReason, reason_not_to_survey
+from survey.domain.survey_eligibility import SkipReason, reason_not_to_survey
 from survey.domain.survey import SurveySubject, open_survey
 from survey.domain.tally import Month, tally
 

@@ -4,7 +4,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from motcua_shared.events import CitizenContact, FeedbackSource, SatisfactionLevel
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackSource
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from survey.domain.errors import FollowUpAlreadyAnswered
 from survey.domain.follow_up import (

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from motcua_shared.events import CitizenContact, FeedbackAnswered, FeedbackOpened, FeedbackSource, SatisfactionLevel
+from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened, FeedbackSource
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from survey.app.answer_survey import AnswerSurvey
 from survey.app.follow_ups import FollowUpOpener, FollowUps

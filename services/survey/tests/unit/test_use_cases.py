@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from motcua_shared.events import CivilStatusEvent, SatisfactionLevel
+from motcua_shared.contract.dossier_events import CivilStatusEvent
+from motcua_shared.contract.survey_events import SatisfactionLevel
 
 from survey.app.answer_survey import AnswerSurvey
 from survey.app.follow_ups import FollowUpOpener

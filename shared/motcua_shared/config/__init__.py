@@ -1,0 +1,1 @@
+"""Settings every service shares, and the local run's .data/ files."""

@@ -1,0 +1,2 @@
+"""Running a service: health, readiness, metrics, gauges, JSON logs, the secrets check, and
+Operations that wires them."""
