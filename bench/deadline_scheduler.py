@@ -59,7 +59,7 @@ async def one_size(db, size: int, due: int, now: datetime) -> None:
     stats = explained.get("executionStats", {})
     print(f"open {size:>7}  due {due:>3}  tick median {statistics.median(timings):6.2f} ms  "
           f"p95 {percentile(timings, 95):6.2f} ms  | plan {' → '.join(s['stage'] for s in stages)} "
-          f"on {ixscan['indexName']}, keys {stats.get('totalKeysExamined')}, docs {stats.get('totalDocsExamined')}"
+          f"on {ixscan['indexName']}, keys {stats.get('totalKeysExamined')}, docs " f"{stats.get('totalDocsExamined')}"
           f"  | server bulk insert {size / loaded:8.0f} docs/s")
 
 

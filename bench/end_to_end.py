@@ -158,7 +158,7 @@ async def raw_broker(amqp_url: str, exchange: str, size: int, count: int) -> tup
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         queue_name = f"{exchange}.rawbench"
-        queue = await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+        await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
         try:
             started = time.perf_counter()
             for first in range(0, count, 200):  # the relay's batches: 200 in flight, then their confirms
@@ -226,26 +226,26 @@ async def report(args: argparse.Namespace, system: System, amqp_url: str, mongod
     publish_rate, consume_rate = await raw_broker(amqp_url, system.exchange, size, raw_count)
 
     print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
-    print(f"machine:               {os.cpu_count()} cores ({platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}); load average {load_before:.1f} before, {load_after:.1f} after "
+    print(f"machine:               {os.cpu_count()} cores ({platform.machine()}, " f"{platform.python_implementation()} "
+          f"{platform.python_version()}); load average {load_before:.1f} before, " f"{load_after:.1f} after "
           f"(all five processes, the Mongo server, the broker and this client share the cores)")
     print(f"dossiers:              {args.n}, {args.c} concurrent desk clients, 4 requests each "
           f"(receive, hand over, resolve, return)")
-    print(f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request p50 / p99 "
+    print(f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request " "p50 / p99 "
           f"{ms(percentile(requests, 50))} / {ms(percentile(requests, 99))}; a whole dossier p50 "
           f"{ms(percentile(dossiers, 50))}")
-    print(f"sustained (projected): {args.n / (projected - started):.1f} dossiers/s = {event_rate:.1f} intake events/s "
-          f"(every event reflected in reporting {projected - http_done:.1f} s after the last request; "
-          f"meanwhile its projector applied {catch_up / max(projected - http_done, 1e-9):.1f} events/s)")
-    print(f"commit → projection:   p50 {ms(percentile(lags, 50))}, p99 {ms(percentile(lags, 99))}, max {ms(max(lags))} "
-          f"over {len(lags)} events (reporting processed_events.at − intake outbox created_at); of which "
+    print(f"sustained (projected): {args.n / (projected - started):.1f} dossiers/s = " f"{event_rate:.1f} intake events/s "
+          f"(every event reflected in reporting {projected - http_done:.1f} s after " "the last request; "
+          "meanwhile its projector applied " f"{catch_up / max(projected - http_done, 1e-9):.1f} events/s)")
+    print(f"commit → projection:   p50 {ms(percentile(lags, 50))}, p99 " f"{ms(percentile(lags, 99))}, max {ms(max(lags))} "
+          f"over {len(lags)} events (reporting processed_events.at − intake outbox " "created_at); of which "
           f"intake's relay (confirmed, marked sent) p50 {ms(percentile(relayed, 50))}, "
           f"p99 {ms(percentile(relayed, 99))}")
     print(f"all events published:  {published} (intake + survey + notify outboxes), "
           f"{published / (projected - started):.1f}/s over the run")
     print("the rest of the system: " + ", ".join(f"{k} {v}" for k, v in effects.items()))
-    print(f"bare broker, same run: {raw_count} messages of {size} B (median intake event): publish with confirms "
-          f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event rate; consume, prefetch 1, "
+    print(f"bare broker, same run: {raw_count} messages of {size} B (median intake event): " "publish with confirms "
+          f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event " "rate; consume, prefetch 1, "
           f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×")
     print(f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
           f"(insert_many of 100 documents of {size} B, one client)")
@@ -253,7 +253,7 @@ async def report(args: argparse.Namespace, system: System, amqp_url: str, mongod
     per_service = {service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES}
     admin = sum(sum(v.values()) for db, v in counts.items() if db not in {system.db_name(s) for s in SERVICES})
     print("Mongo commands/dossier: " + ", ".join(f"{s} {n / args.n:.1f}" for s, n in per_service.items())
-          + f"; total {sum(per_service.values()) / args.n:.1f} (+ {admin / args.n:.1f} on admin: sessions, "
+          + f"; total {sum(per_service.values()) / args.n:.1f} (+ {admin / args.n:.1f} " "on admin: sessions, "
           "pings, commits) — pymongo command monitoring in every service process")
 
 

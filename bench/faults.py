@@ -73,13 +73,14 @@ async def fault_run(args: argparse.Namespace, system: System, broker: PrivateBro
     async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=120, limits=limits) as intake, \
             httpx.AsyncClient(base_url=system.urls["survey"], timeout=120) as survey:
         units = [u["code"] for u in (await intake.get("/api/v1/units")).json() if u["level"] == "commune"]
-        # Fee-collecting procedures are left out: the journeys do not pay (fees have their own e2e journey).
+        # Fee-collecting procedures are left out: the journeys do not pay (fees have their own e2e
+        # journey).
         procedures = [p for p in (await intake.get("/api/v1/procedures")).json()
                       if not p.get("linked_tasks") and not p.get("fee_due")]
         driver = Driver(intake, survey, headers, system.token("faults", units[0], "system"),
                         plans(args.n, units, procedures, seed=args.seed), concurrency=args.c)
         schedule = FaultSchedule(system, broker, driver, dbs["intake"].outbox)
-        print(f"Mongo server:  {await mongo_server(mongodb_url)} | broker: private node {broker.node} "
+        print(f"Mongo server:  {await mongo_server(mongodb_url)} | broker: private node " f"{broker.node} "
               f"(RabbitMQ, port {broker.port})")
         print(f"load:          {args.n} dossiers, {args.c} desk officers, {len(units)} units, "
               f"{len(procedures)} procedures, seed {args.seed}")

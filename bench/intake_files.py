@@ -104,9 +104,9 @@ async def bench(args: argparse.Namespace, url: str, mongodb_url: str, db_name: s
     print(f"upload over HTTP:      {n / up_s:.1f} files/s, {n * size_mb / up_s:.1f} MB/s, "
           f"p50 {percentile(up_lat, 50) * 1000:.0f} ms / p99 {percentile(up_lat, 99) * 1000:.0f} ms")
     print(f"download over HTTP:    {n / down_s:.1f} files/s, {n * size_mb / down_s:.1f} MB/s, "
-          f"p50 {percentile(down_lat, 50) * 1000:.0f} ms / p99 {percentile(down_lat, 99) * 1000:.0f} ms")
-    print(f"limit, GridFS direct:  write {n / raw_up_s:.1f} files/s ({n * size_mb / raw_up_s:.1f} MB/s, "
-          f"{args.c} concurrent), read {n / raw_down_s:.1f} files/s ({n * size_mb / raw_down_s:.1f} MB/s, one by one)")
+          f"p50 {percentile(down_lat, 50) * 1000:.0f} ms / p99 " f"{percentile(down_lat, 99) * 1000:.0f} ms")
+    print(f"limit, GridFS direct:  write {n / raw_up_s:.1f} files/s " f"({n * size_mb / raw_up_s:.1f} MB/s, "
+          f"{args.c} concurrent), read {n / raw_down_s:.1f} files/s " f"({n * size_mb / raw_down_s:.1f} MB/s, one by one)")
 
 
 def main() -> None:

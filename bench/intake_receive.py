@@ -90,9 +90,9 @@ async def bench(args: argparse.Namespace, url: str, mongodb_url: str, db_name: s
     received = time.perf_counter()
     drained = await drain_outbox(mongodb_url, db_name)
     print(f"Mongo server:        {await server_name(mongodb_url, embedded)}")
-    print(f"dossiers received:   {args.n} with {args.c} concurrent clients in {received - started:.2f} s")
+    print(f"dossiers received:   {args.n} with {args.c} concurrent clients in " f"{received - started:.2f} s")
     print(f"dossiers/s:          {args.n / (received - started):.1f}")
-    print(f"latency p50 / p99:   {percentile(latencies, 50) * 1000:.1f} ms / {percentile(latencies, 99) * 1000:.1f} ms")
+    print(f"latency p50 / p99:   {percentile(latencies, 50) * 1000:.1f} ms / " f"{percentile(latencies, 99) * 1000:.1f} ms")
     print(f"events published/s:  {args.n / (drained - started):.1f} "
           f"(all {args.n} confirmed by the broker {drained - started:.2f} s after the first receipt)")
 

@@ -1,6 +1,7 @@
 """Benchmark: notify drains a backlog of due messages through the sandbox gateway.
 
-    .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed at 100/1,000/10,000
+    .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed
+    at 100/1,000/10,000
     .venv/bin/python bench/notify_drain.py -n 2000 --sizes 100 1000
     .venv/bin/python bench/notify_drain.py --sizes --service-path /work/other  # another notify's drain
 
@@ -236,7 +237,7 @@ async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedd
         print("machine:               2 cores shared with other helpers' test runs at the same time; "
               f"load average {os.getloadavg()[0]:.1f} at the start")
         rate, ping = await limits(client)
-        print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message documents); "
+        print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message " "documents); "
               f"round trip {ping:.2f} ms")
         print(f"sandbox gateway:       {await gateway_rate(sandbox_url, args.gateway_n, args.zalo):,.0f} ZNS sends/s "
               f"({args.gateway_n:,} from one client, {args.zalo} in flight)")

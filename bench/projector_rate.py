@@ -56,7 +56,8 @@ def events_for(dossiers: int, units: int) -> list[Envelope[Any]]:
 
 
 async def publish(amqp_url: str, exchange_name: str, events: list[Envelope[Any]]) -> float:
-    """Publish with confirms, 200 in flight at a time (like the outbox relay); returns per second."""
+    """Publish with confirms, 200 in flight at a time (like the outbox relay); returns per
+    second."""
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         exchange = await declare_exchange(await connection.channel(publisher_confirms=True), exchange_name)
@@ -128,19 +129,19 @@ async def main(args: argparse.Namespace) -> None:
             events = events_for(args.dossiers, args.units)
             load = os.getloadavg()[0]
             print(f"Mongo server:   {await server_name(mongodb_url, embedded)}")
-            print(f"machine:        {os.cpu_count()} cores shared with other work; load average {load:.1f}")
-            print(f"events:         {len(events)} ({args.dossiers} dossiers x received, handed over, resolved, "
-                  f"returned; {args.units} units, 5 procedures), waiting on the broker before the consumer starts")
+            print(f"machine:        {os.cpu_count()} cores shared with other work; load " f"average {load:.1f}")
+            print(f"events:         {len(events)} ({args.dossiers} dossiers x received, " "handed over, resolved, "
+                  f"returned; {args.units} units, 5 procedures), waiting on the broker " "before the consumer starts")
             runs = [("batches", BatchLimits(args.prefetch, args.batch, args.wait_ms))]
             if args.compare:
                 runs.append(("one per transaction", BatchLimits(args.prefetch, 1, 0)))
             for label, limits in runs:
                 r = await project_backlog(amqp_url, mongodb_url, events, limits)
-                print(f"{label + ':':<15} {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s; prefetch {limits.prefetch}, "
-                      f"batch ≤ {limits.max_batch}: {r['batches']} batches, median {r['median_batch']:.0f}); "
+                print(f"{label + ':':<15} {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s; " f"prefetch {limits.prefetch}, "
+                      f"batch ≤ {limits.max_batch}: {r['batches']} batches, median " f"{r['median_batch']:.0f}); "
                       f"Mongo commands/event {r['commands_per_event']:.2f} ({r['by_command']})")
-            print(f"bare broker:    confirmed publishes of the same events {r['publish_rate']:,.0f}/s (same run)")
-            print(f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, r['doc_size']):,.0f} documents/s "
+            print("bare broker:    confirmed publishes of the same events " f"{r['publish_rate']:,.0f}/s (same run)")
+            print(f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, r['doc_size']):,.0f} " "documents/s "
                   f"(insert_many of 100 documents of {r['doc_size']} B, same run)")
             print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:

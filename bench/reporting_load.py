@@ -120,7 +120,7 @@ async def load_unit_rollup(db: Any, args: argparse.Namespace) -> int:
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  (n={len(ordered)})"
+    return f"p50 {statistics.median(ordered) * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  " f"(n={len(ordered)})"
 
 
 def row_figures(row: OneStopRow) -> dict[str, int]:
@@ -218,7 +218,7 @@ async def main(args: argparse.Namespace) -> None:
                                       ReportTarget(province="P00"), date(year, 1, 1), date(year, 12, 31), args)
         print(f"province-year / unit-month p50: {province_year / unit_month:.1f}x")
         events, rate = await projector_rate(client, f"{args.db_name}_projector", args.projector_dossiers)
-        print(f"projector: {events} events (received, handed over, resolved, returned) one per transaction "
+        print(f"projector: {events} events (received, handed over, resolved, returned) one " "per transaction "
               "(batches: bench/projector_rate.py): "
               f"{rate:,.0f} events/s")
         print(f"total {time.perf_counter() - started_at:.0f} s")

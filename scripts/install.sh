@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Create .venv (once) and install the shared contract and every service, editable.
+# Create .venv and install exactly the versions of uv.lock: the shared contract and every service
+# (editable, with their test extras), honcho and the checkers (the root's dev group). A fresh
+# machine gets the versions CI tested; `uv sync` leaves an up-to-date .venv as it is, in a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-pkgs=(-e "shared[test]")
-for svc in services/*/; do
-  [ -f "$svc/pyproject.toml" ] && pkgs+=(-e "${svc%/}[test]")
-done
-.venv/bin/python -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" honcho
+# uv itself, pinned, in .tools/ (git-ignored): pip fetches it from PyPI once.
+UV_VERSION=0.13.9
+UV=.tools/uv/bin/uv
+if [ ! -x "$UV" ] || [ "$("$UV" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+  rm -rf .tools/uv
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .tools/uv "uv==$UV_VERSION"
+fi
+# --locked: fail, rather than re-resolve, when a pyproject.toml no longer matches uv.lock (run
+# `.tools/uv/bin/uv lock` and commit both: README, "Installing"). The machine's Python, never a
+# download of uv's own.
+UV_PYTHON_DOWNLOADS=never "$UV" sync --quiet --locked --all-packages --all-extras --python "$PYTHON"
 # The desk's front-end files (htmx, Chart.js; axe-core for the browser tests), served as they are:
 # no build step, exact versions from services/desk/package-lock.json.
 if command -v npm >/dev/null; then

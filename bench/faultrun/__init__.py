@@ -1,1 +1,2 @@
-"""Parts of the fault run (bench/faults.py): journeys, the driver, the fault schedule, quiet, figures."""
+"""Parts of the fault run (bench/faults.py): journeys, the driver, the fault schedule,
+quiet, figures."""

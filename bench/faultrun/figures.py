@@ -135,7 +135,7 @@ async def surveys(driver: Driver, urls: dict[str, str]) -> Check:
     missing, unexpected = expected - set(opened), set(opened) - expected
     return Check("one survey per returned approved dossier, none opened twice",
                  ok=not twice and not missing and not unexpected, lines=[
-                     f"surveys opened {sum(opened.values())} for {len(opened)} dossiers (expected {len(expected)}); "
+                     f"surveys opened {sum(opened.values())} for {len(opened)} " f"dossiers (expected {len(expected)}); "
                      f"opened twice {len(twice)}, missing {len(missing)}, unexpected {len(unexpected)}",
                      *[f"  opened twice: {code} ×{n}" for code, n in list(twice.items())[:10]],
                      *[f"  missing: {code}" for code in sorted(missing)[:10]]])
@@ -162,8 +162,8 @@ async def messages(driver: Driver, urls: dict[str, str]) -> Check:
     twice = {key: n for key, n in seen.items() if n > 1}
     failed = await notify_failures(driver, urls)
     return Check("no citizen got a message twice", ok=not twice and all(n == 1 for n in references.values()), lines=[
-        f"messages accepted by the gateway {len(accepted)} for {len(seen)} (phone, dossier, kind); "
-        f"twice {len(twice)}; same message id twice {sum(1 for n in references.values() if n > 1)}",
+        f"messages accepted by the gateway {len(accepted)} for {len(seen)} (phone, " "dossier, kind); "
+        f"twice {len(twice)}; same message id twice " f"{sum(1 for n in references.values() if n > 1)}",
         "by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())),
         "notification.failed: " + (", ".join(f"{r} {n}" for r, n in failed.items()) or "none"),
         *[f"  twice: {key} ×{n}" for key, n in list(twice.items())[:10]]])

@@ -37,7 +37,8 @@ async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
 
 
 async def in_hand(system: System, broker: PrivateBroker) -> dict[str, int]:
-    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count them)."""
+    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not
+    count them)."""
     queues = await asyncio.to_thread(broker.queues)
     return {f"queue {s} unacknowledged": queues[f"{system.exchange}.{s}"]["messages_unacknowledged"]
             for s in CONSUMERS}

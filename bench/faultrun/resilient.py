@@ -85,7 +85,7 @@ async def event_log(client: httpx.AsyncClient, headers: dict[str, str], tally: C
     while True:
         params = {"limit": 1000} | ({"after": after} if after else {})
 
-        async def page() -> httpx.Response:
+        async def page(params: dict[str, Any] = params) -> httpx.Response:
             return await attempt(client, "GET", "/api/v1/events", params=params, headers=headers)
 
         response = await until_done(page, tally, "event log read")

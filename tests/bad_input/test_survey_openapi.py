@@ -19,7 +19,8 @@ OTHER_UNIT = "31261"
 IGNORED = {
     # Every suggestion sent counts towards the sender's limit, refused ones too (a flood stays
     # refused until it stops): a 429 writes here by design.
-    "suggestion_hits": "suggestions are counted per sender, refused ones too, by design (rate limit)",
+    "suggestion_hits": "suggestions are counted per sender, refused ones too, "
+    "by design (rate limit)",
 }
 
 

@@ -92,7 +92,8 @@ def test_a_dossier_from_receipt_to_return_through_the_pages(system, page, contex
     due_text = datetime.fromisoformat(due).strftime("%d/%m/%Y")
     screenshot(page, "giay-tiep-nhan")
 
-    # The printed slip: one A5 page with the code and the due date, and a QR code of the look-up link.
+    # The printed slip: one A5 page with the code and the due date, and a QR code of the look-up
+    # link.
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (tmp_path / "giay-tiep-nhan.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
@@ -239,7 +240,8 @@ def test_a_form_post_without_its_csrf_token_is_refused(system, page):
     desk = system.urls["desk"]
     login(page, desk, "desk01")
     code = receive_birth_registration(page, desk)
-    # The browser's own cookies go with it (session and CSRF cookie), only the form's token is missing.
+    # The browser's own cookies go with it (session and CSRF cookie), only the form's token is
+    # missing.
     refused = page.request.post(f"{desk}/ho-so/{code}/thao-tac/withdraw", form={"confirmed": "1"})
     assert refused.status == 403 and "CSRF" in refused.text()
     assert api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["status"] == "received"
@@ -274,7 +276,7 @@ def test_main_pages_have_no_serious_accessibility_violation(system, page):
     failures["quan-tri"] = serious_violations(page)
     assert {name: found for name, found in failures.items() if found} == {}
     # The check itself finds what it should: a field without a label is a critical violation.
-    page.set_content('<html lang="vi"><head><title>x</title></head><body><main><h1>x</h1><input name="q"></main></body></html>')
+    page.set_content('<html lang="vi"><head><title>x</title></head><body><main><h1>x</h1><input ' 'name="q"></main></body></html>')
     assert [v["id"] for v in serious_violations(page)] == ["label"]
 
 

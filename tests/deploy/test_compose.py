@@ -58,7 +58,8 @@ def test_docker_compose_config_accepts_the_file(deploy_dir: Path, tmp_path: Path
     client = compose_client()
     if client is None:
         pytest.skip("no Compose client here (docker compose / docker-compose)")
-    # deploy/motcua.env is git-ignored: check against a copy of the tree with the example as env file.
+    # deploy/motcua.env is git-ignored: check against a copy of the tree with the example as env
+    # file.
     (tmp_path / "deploy").mkdir()
     for name in ("compose.yaml", "Dockerfile"):
         shutil.copy(deploy_dir / name, tmp_path / "deploy" / name)

@@ -230,9 +230,9 @@ def expect_figures(system, unit: str, procedure: str, start: date, counts: dict[
     for report, want in wanted:
         last = {}
 
-        def reached() -> bool:
-            last["row"] = reports.rows(report, scope, start, end).get(procedure)
-            return last["row"] == want
+        def reached() -> bool:  # called only within this iteration, so the loop's names are its own
+            last["row"] = reports.rows(report, scope, start, end).get(procedure)  # noqa: B023
+            return last["row"] == want  # noqa: B023
 
         try:
             eventually(reached, what=f"{report} row {procedure}")
@@ -242,7 +242,8 @@ def expect_figures(system, unit: str, procedure: str, start: date, counts: dict[
     LEDGER.add(unit, start, counts, levels or {})
 
 
-# ---------------------------------------------------------------- what every journey expects, for the totals
+# ---------------------------------------------------------------- what every journey expects, for
+# the totals
 
 
 class Ledger:

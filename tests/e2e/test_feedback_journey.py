@@ -85,7 +85,8 @@ def test_an_unhappy_answer_is_followed_up_late_and_the_citizen_is_told(system):
     assert told[3]["template_data"]["ngay_phan_anh"] == zns_date(opened_day)
     assert told[3]["template_data"]["ve_viec"] == f"hồ sơ {code}"
 
-    # A suggestion with a phone and consent, answered at once: on time. An anonymous note: no follow-up.
+    # A suggestion with a phone and consent, answered at once: on time. An anonymous note: no
+    # follow-up.
     writer = Citizen("Người góp ý", "0966 789 012", "000000000000")
     box = f"{system.urls['survey']}/hop-thu/{UNIT}"
     assert httpx.post(box, data={"text": "Cần thêm ghế chờ"}, timeout=10).status_code == 200

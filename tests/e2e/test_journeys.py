@@ -268,7 +268,8 @@ def test_apology_and_late_return(system):
 
 def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
     """Issue 11's journey (tests/e2e/deadline_journey.py): due-soon e-mail to the holder, apology
-    in time, a second apology refused, overdue e-mails to holder and leader, returned and counted late."""
+    in time, a second apology refused, overdue e-mails to holder and leader, returned and
+    counted late."""
     deadline_journey(system)
 
 

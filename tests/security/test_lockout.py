@@ -23,7 +23,8 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_lock_out(system):
     right = citizen["phone"][-4:]
     wrong = [f"{n:04d}" for n in range(30) if f"{n:04d}" != right]
     answers = []
-    # From 127.0.0.1, which uvicorn's own default trusts as a proxy (no other look-up here comes from it)
+    # From 127.0.0.1, which uvicorn's own default trusts as a proxy (no other look-up here comes
+    # from it)
     with httpx.Client(base_url=system.urls["intake"], timeout=15) as http:
         for n, digits in enumerate([*wrong[:29], right]):
             answers.append(http.get(PUBLIC + code, params={"phone_last4": digits},

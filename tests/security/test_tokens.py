@@ -19,7 +19,8 @@ def _officer_reads(system, unit: str) -> dict[str, str]:
         "intake": f"{system.urls['intake']}/api/v1/dossiers/{unit}-000000-0000",
         "notify": f"{system.urls['notify']}/api/v1/dossiers/{unit}-000000-0000/messages",
         "survey": f"{system.urls['survey']}/api/v1/units/{unit}/tally?month={DAY[:7]}",
-        "reporting": f"{system.urls['reporting']}/api/v1/reports/one-stop?unit={unit}&from={DAY}&to={DAY}",
+        "reporting": f"{system.urls['reporting']}/api/v1/reports/one-stop"
+        f"?unit={unit}&from={DAY}&to={DAY}",
     }
 
 

@@ -16,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import RequestResponseEndpoint
 
 from motcua_shared.web.api_errors import ApiError
 from motcua_shared.ops.logs import configure_logging
@@ -57,7 +58,7 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
     ops.install(app)  # /healthz, /readyz (intake answers), /metrics (HTTP requests by route)
 
     @app.middleware("http")
-    async def csrf_cookie(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    async def csrf_cookie(request: Request, call_next: RequestResponseEndpoint) -> Response:
         fresh = None if request.cookies.get(CSRF_COOKIE) else csrf.new_cookie_value()
         request.state.csrf_cookie = fresh
         response = await call_next(request)

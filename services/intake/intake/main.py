@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
 
 from motcua_shared.web.api_errors import install_error_handlers
 from motcua_shared.web.auth import bearer_principal
@@ -53,7 +54,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="motcua intake",
         version="0.1.0",
-        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình giải quyết. / "
+        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình " "giải quyết. / "
                     "The one-stop desk: receive dossiers, issue codes and due dates, track every step.",
         lifespan=lifespan,
     )
@@ -67,7 +68,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                                  max_hours=settings.jwt_max_hours, unit_known=units)
 
     @app.middleware("http")
-    async def correlation_id(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    async def correlation_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
         with correlation(request.headers.get("x-correlation-id")):
             return await call_next(request)
 

@@ -28,7 +28,8 @@ def clock() -> SettableClock:
 
 @pytest.fixture
 def returned() -> Callable[..., Envelope[Any]]:
-    """`returned(code, unit=…, **payload overrides)` → a ResultReturned envelope as intake sends it."""
+    """`returned(code, unit=…, **payload overrides)` → a ResultReturned envelope as intake
+    sends it."""
 
     def make(code: str, unit: str = UNIT, **overrides: Any) -> Envelope[Any]:
         at = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)

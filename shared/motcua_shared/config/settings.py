@@ -7,13 +7,20 @@ length each must have; a service refuses to start when one still holds its publi
 too short (motcua_shared.ops.secrets_check), unless MOTCUA_DEV_INSECURE=1 says it is a developer's
 machine. `scripts/run.sh` generates them once per installation under `.data/`."""
 
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_MONGODB_URL = "mongodb://127.0.0.1:27017/"
+
+
+class UvicornProxyOptions(TypedDict):
+    """The keyword arguments of uvicorn.run that say whose X-Forwarded-For to believe."""
+
+    proxy_headers: bool
+    forwarded_allow_ips: list[str] | None
 
 
 def _env(name: str) -> AliasChoices:
@@ -38,11 +45,12 @@ class CommonSettings(BaseSettings):
     )
     units_url: str = Field(
         "http://127.0.0.1:8001/api/v1/units", validation_alias=_env("MOTCUA_UNITS_URL"),
-        description="Intake's unit list: a token whose unit is not in it is refused (empty: no check)",
+        description="Intake's unit list: a token whose unit is not in it is refused "
+        "(empty: no check)",
     )
     trusted_proxies: str = Field(
         "", validation_alias=_env("TRUSTED_PROXIES"),
-        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by default)",
+        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by " "default)",
     )
     dev_insecure: bool = Field(
         False, validation_alias=_env("MOTCUA_DEV_INSECURE"),
@@ -51,7 +59,7 @@ class CommonSettings(BaseSettings):
 
     SECRET_FIELDS: ClassVar[dict[str, int]] = {"jwt_secret": 32}
 
-    def uvicorn_proxy_options(self) -> dict[str, object]:
+    def uvicorn_proxy_options(self) -> UvicornProxyOptions:
         """uvicorn believes X-Forwarded-For only from the configured proxies; with none it uses
         the connection's address (uvicorn's own default trusts 127.0.0.1)."""
         proxies = [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]

@@ -42,9 +42,9 @@ def build_spec() -> dict[str, Any]:
             description=f"Quorum queue {spec.queue}, bound to {', '.join(keys)}; "
             f"dead letters in {spec.dead_letter_queue}",
         )(handler)
-    spec = AsyncAPI(broker, title="motcua events", version="1.0.0",
-                    description="Events between motcua's intake, notify, survey and reporting services.")
-    return spec.to_specification().to_jsonable()
+    document = AsyncAPI(broker, title="motcua events", version="1.0.0",
+                        description="Events between motcua's intake, notify, survey and reporting services.")
+    return document.to_specification().to_jsonable()
 
 
 def render() -> str:

@@ -227,7 +227,7 @@ class PaperDigitised(DossierEvent):
 
 
 class ResultDigitised(DossierEvent):
-    """The result (kết quả giải quyết) was attached as a file: its id and SHA-256, never its bytes."""
+    """The result (kết quả giải quyết) was attached as a file: id and SHA-256, never its bytes."""
 
     file_id: str
     sha256: str

@@ -57,7 +57,7 @@ class Envelope(BaseModel, Generic[P]):
         occurred_at: datetime,
         event_id: uuid.UUID | None = None,
     ) -> "Envelope[Any]":
-        return Envelope[type(payload)](  # type: ignore[misc]
+        return Envelope[type(payload)](  # type: ignore[misc, operator]
             event_id=event_id or uuid.uuid4(),
             event_type=payload.event_type,
             schema_version=payload.schema_version,

@@ -40,7 +40,7 @@ class FeedbackOpened(FeedbackEvent):
 
 
 class FeedbackAnswered(FeedbackEvent):
-    """The leader recorded what was done; notify tells the citizen if they left a phone and consented."""
+    """The leader recorded what was done; notify tells a citizen who gave a phone and consent."""
 
     answered_at: AwareDatetime
     on_time: bool = Field(description="answered_at <= due_at")

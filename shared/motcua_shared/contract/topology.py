@@ -25,6 +25,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractQueue
@@ -87,7 +88,7 @@ class ConsumerSpec:
     def dead_letter_queue(self) -> str:
         return f"{self.queue}.dlq"
 
-    def queue_arguments(self) -> dict[str, object]:
+    def queue_arguments(self) -> dict[str, Any]:
         return {
             "x-queue-type": "quorum",
             "x-delivery-limit": self.delivery_limit,
@@ -107,7 +108,8 @@ BINDINGS: dict[str, tuple[str, ...]] = {
 
 # Consumers that must handle a dossier's events one at a time and in order, whatever the number
 # of replicas: notify (messages and the facts later messages depend on), reporting (the projector
-# serialises park/apply in-process only). Survey may compete: one survey per dossier is a unique key.
+# serialises park/apply in-process only). Survey may compete: one survey per dossier is a unique
+# key.
 SINGLE_ACTIVE: frozenset[str] = frozenset({"notify", "reporting"})
 
 

@@ -51,7 +51,7 @@ REASON_HEADER = "x-motcua-reason"
 ROUTING_KEY_HEADER = "x-motcua-routing-key"
 
 Handler = Callable[[Envelope[Any]], Awaitable[None]]
-BatchHandler = Callable[[Sequence[Envelope[Any]]], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Envelope[Any]]], Awaitable[object]]  # what it returns is unused
 
 
 class PermanentError(Exception):

@@ -86,7 +86,7 @@ class GaugeRefresher(Collector):
             self.failures.labels(source.name).inc()
             if source.name not in self._failing:
                 self._failing.add(source.name)
-                log.warning("metrics: cannot refresh %s (%s: %s); keeping its last values, retrying every %g s",
+                log.warning("metrics: cannot refresh %s (%s: %s); keeping its last values, " "retrying every %g s",
                             source.name, type(exc).__name__, exc, self.interval)
             return
         self.refreshed.labels(source.name).set(time.time())

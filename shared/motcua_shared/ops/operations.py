@@ -59,7 +59,8 @@ class Operations:
         return self._broker_metrics
 
     def consumer_metrics(self) -> ConsumerMetrics:
-        """For EventConsumer.start(metrics=...): what the consumer received and how it settled it."""
+        """For EventConsumer.start(metrics=...): what the consumer received and how it
+        settled it."""
         return ConsumerMetrics(self.registry, self.service)
 
     def start(self, checks: Mapping[str, Check], *gauges: GaugeSource) -> None:

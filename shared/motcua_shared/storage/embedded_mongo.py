@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -30,12 +31,12 @@ def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with MongoClient(url, serverSelectionTimeoutMS=500) as client:
+            with MongoClient[dict[str, Any]](url, serverSelectionTimeoutMS=500) as client:
                 client.admin.command("ping")
                 return
-        except Exception:
+        except Exception as exc:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"no MongoDB answered at {url} within {timeout:.0f}s")
+                raise RuntimeError(f"no MongoDB answered at {url} within {timeout:.0f}s") from exc
             time.sleep(0.2)
 
 

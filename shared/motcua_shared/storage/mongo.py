@@ -3,6 +3,7 @@ which MongoDB deprecated on 14 May 2026; the calls are the same."""
 
 import asyncio
 import logging
+from typing import Any
 
 from pymongo import AsyncMongoClient
 
@@ -11,9 +12,9 @@ from motcua_shared.storage.mongo_commands import listeners_from_env
 log = logging.getLogger(__name__)
 
 
-def mongo_client(url: str, **options: object) -> AsyncMongoClient:
+def mongo_client(url: str, **options: Any) -> AsyncMongoClient:
     # tz_aware: datetimes come back aware (UTC), as every motcua time must be.
-    listeners = [*options.pop("event_listeners", []), *listeners_from_env()]  # type: ignore[misc]
+    listeners = [*options.pop("event_listeners", []), *listeners_from_env()]
     return AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard", event_listeners=listeners, **options)
 
 

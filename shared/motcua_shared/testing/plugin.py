@@ -11,12 +11,14 @@ removed afterwards, so tests never see each other's messages or a running system
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aio_pika
 import pytest
 import pytest_asyncio
+from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo, wait_for_mongo
 from motcua_shared.storage.mongo import mongo_client
@@ -64,15 +66,15 @@ def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _mongo_container() -> Iterator[str]:
     """A one-node replica set: transactions need one."""
-    from testcontainers.core.container import DockerContainer
     from pymongo import MongoClient
+    from testcontainers.core.container import DockerContainer
 
     container = DockerContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
     with container:
         host, port = container.get_container_host_ip(), container.get_exposed_port(27017)
         url = f"mongodb://{host}:{port}/?directConnection=true"
         wait_for_mongo(url, timeout=60)
-        with MongoClient(url) as client:
+        with MongoClient[dict[str, Any]](url) as client:
             client.admin.command("replSetInitiate", {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]})
         wait_for_mongo(url, timeout=60)
         yield url
@@ -111,8 +113,11 @@ def db_name() -> str:
     return f"test_{uuid.uuid4().hex[:10]}"
 
 
+T = TypeVar("T")
+
+
 @pytest_asyncio.fixture
-async def mongo(mongodb_url: str, db_name: str):
+async def mongo(mongodb_url: str, db_name: str) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
     """A fresh database on the real Mongo-wire server, dropped afterwards."""
     client = mongo_client(mongodb_url)
     try:
@@ -122,7 +127,7 @@ async def mongo(mongodb_url: str, db_name: str):
         await client.close()
 
 
-async def eventually(check, timeout: float = 10.0, interval: float = 0.05):
+async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.05) -> T:
     """Poll an async `check` until it returns a truthy value (no sleeps tuned by hand)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -156,7 +161,7 @@ class EventProbe:
         self.messages.append(message)
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list:
-        async def enough():
+        async def enough() -> bool:
             return len(self.messages) >= count
 
         await eventually(enough, timeout)
@@ -167,6 +172,6 @@ class EventProbe:
 
 
 @pytest_asyncio.fixture
-async def event_probe(amqp_url: str, exchange_name: str, amqp_cleanup) -> AsyncIterator[EventProbe]:
+async def event_probe(amqp_url: str, exchange_name: str, amqp_cleanup: None) -> AsyncIterator[EventProbe]:
     async with EventProbe(amqp_url, exchange_name) as probe:
         yield probe

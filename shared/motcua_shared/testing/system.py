@@ -4,7 +4,8 @@ Each run gets its own exchange and databases, so it never meets a running system
 Two ways to start it:
 - `start()`: one process per service, so a fault run can SIGKILL and restart a single service
   (`kill`, `restart`);
-- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with the root Procfile, the supervisor
+- `start_supervised()`: the six processes (sandbox, four services, desk) under honcho with
+the root Procfile, the supervisor
   the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -162,7 +164,8 @@ class System:
         raise RuntimeError(f"{name} did not answer within {timeout}s")
 
     def start_supervised(self, timeout: float = 60) -> None:
-        """Start the sandboxes, intake, notify, survey, reporting and desk under one honcho with the root
+        """Start the sandboxes, intake, notify, survey, reporting and desk under one honcho
+        with the root
         Procfile, as `scripts/run.sh` does (it adds the embedded Mongo server and the banner;
         here the run's Mongo-wire server is given by MONGODB_URL), and wait until all answer."""
         if self.supervisor is not None or self.processes:
@@ -244,7 +247,7 @@ class System:
         """Remove the run's databases, queues and exchanges."""
         from pymongo import MongoClient
 
-        with MongoClient(mongodb_url) as client:
+        with MongoClient[dict[str, Any]](mongodb_url) as client:
             for service in SERVICES:
                 client.drop_database(self.db_name(service))
         asyncio.run(_drop_topology(amqp_url, self.exchange))

@@ -103,7 +103,11 @@ async def check_unit(principal: Principal, unit_known: UnitCheck | None) -> None
                        "The token's unit is unknown", headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_roles(principal_dep: Callable[..., Principal], *roles: str) -> Callable[..., Principal]:
+# A FastAPI dependency giving the caller: bearer_principal's (async) or require_roles' (sync).
+PrincipalDep = Callable[..., Principal | Awaitable[Principal]]
+
+
+def require_roles(principal_dep: PrincipalDep, *roles: str) -> Callable[..., Principal]:
     def dependency(principal: Annotated[Principal, Depends(principal_dep)]) -> Principal:
         if not principal.has_any(*roles):
             raise ApiError(403, "forbidden_role", "Vai trò không được phép thực hiện thao tác này",

@@ -10,12 +10,12 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, Query
 
-from motcua_shared.web.auth import Principal, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.messaging.outbox import Outbox
 
 
-def event_log_router(outbox: Callable[[], Outbox], principal_dep: Callable[..., Principal]) -> APIRouter:
+def event_log_router(outbox: Callable[[], Outbox], principal_dep: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["event log"])
 
     @router.get("/api/v1/events", summary="Events in write order (for rebuilding projections)")

@@ -9,6 +9,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     # The overdue gauge: open dossiers past their due date.
     await db.dossiers.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
     await db.units.create_index([("parent_code", ASCENDING)])
-    # A citizen's earlier dossiers, for reusing their digitised papers (sparse: not every dossier has a CCCD).
+    # A citizen's earlier dossiers, for reusing their digitised papers (sparse: not every dossier
+    # has a CCCD).
     await db.dossiers.create_index([("citizen.cccd", ASCENDING)], sparse=True)
     await db.payments.create_index([("unit_code", ASCENDING), ("status", ASCENDING)])

@@ -44,6 +44,7 @@ class MongoTransaction:
         document = await self.db.counters.find_one_and_update(
             {"_id": counter}, {"$inc": {"seq": 1}}, upsert=True,
             return_document=ReturnDocument.AFTER, session=self.session)
+        assert document is not None  # upserted, and returned as it is after
         return int(document["seq"])
 
     async def append_event(self, envelope: Envelope[Any]) -> None:

@@ -31,7 +31,8 @@ class OverdueDossiersGauge:
             {"$group": {"_id": "$unit_code", "count": {"$sum": 1}}},
         ])
         counts = {row["_id"]: row["count"] async for row in cursor}
-        # Cleared and set with no await between: a scrape (on the same loop) never sees it half done.
+        # Cleared and set with no await between: a scrape (on the same loop) never sees it half
+        # done.
         self.overdue.clear()
         for unit_code, count in counts.items():
             self.overdue.labels(unit_code).set(count)

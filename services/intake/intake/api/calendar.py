@@ -26,9 +26,9 @@ def calendar_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["calendar / lịch làm việc"])
 
     @router.get("/calendar/due-date", summary="Ngày hẹn trả kết quả / the due date for a receipt",
-                description="Ngày hẹn = ngày làm việc thứ N sau ngày tiếp nhận (giờ Việt Nam; nhận vào ngày nghỉ tính "
+                description="Ngày hẹn = ngày làm việc thứ N sau ngày tiếp nhận (giờ Việt Nam; " "nhận vào ngày nghỉ tính "
                             "từ ngày làm việc tiếp theo); thủ tục trong ngày: nhận đến 15:00 trả trong ngày, sau 15:00 "
-                            "trả ngày làm việc tiếp theo. / The N-th working day after the receipt date (a receipt on a "
+                            "trả ngày làm việc tiếp theo. / The N-th working day " "after the receipt date (a receipt on a "
                             "day off counts from the next working day); same-day procedures are due that day if "
                             "received by the cut-off, the next working day if received after it.")
     async def due_date(

@@ -1,19 +1,17 @@
 """Request-scoped access to what bootstrap.py wired (`app.state.services`) and the acting
 officer."""
 
-from typing import Annotated, Any, Callable, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 
-from motcua_shared.web.auth import Principal, require_roles
 from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 
 from intake.app.context import Actor, IntakeApp
 from intake.app.officers import Accounts
 from intake.app.ports import WorkLists
 from intake.settings import IntakeSettings
-
-PrincipalDep = Callable[..., Principal]
 
 DESK = ("desk",)
 PROCESSING = ("specialist", "leader")

@@ -20,7 +20,8 @@ def dossiers_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(prefix="/api/v1/dossiers", tags=["dossiers / hồ sơ"])
 
     @router.post("", status_code=201, summary="Tiếp nhận hồ sơ / receive a dossier at the desk",
-                 description="Kiểm tra hồ sơ: đủ → tiếp nhận, cấp mã và ngày hẹn trả; thiếu → yêu cầu bổ sung; "
+                 description="Kiểm tra hồ sơ: đủ → tiếp nhận, cấp mã và ngày hẹn trả; "
+                             "thiếu → yêu cầu bổ sung; "
                              "không đủ điều kiện → từ chối. / The desk check decides: received with a code and "
                              "due date, awaiting papers, or refused at the desk.")
     async def receive(body: ReceiveRequest, app: AppDep, actor: Actor = actor_dep(principal, DESK),
@@ -34,7 +35,7 @@ def dossiers_router(principal: PrincipalDep) -> APIRouter:
         return officer_view(dossier)
 
     @router.get("/{code}", summary="Xem hồ sơ / read a dossier of your unit",
-                description="With `verification`: the QR tokens and links of its slip and result (null until issued).")
+                description="With `verification`: the QR tokens and links of its slip and result " "(null until issued).")
     async def read(request: Request, code: CodePath, app: AppDep,
                    actor: Actor = actor_dep(principal, OFFICERS)) -> dict[str, Any]:
         dossier = await audited_read(app, actor, code)  # the citizen's fields: recorded

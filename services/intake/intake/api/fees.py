@@ -54,8 +54,8 @@ def fees_router(principal: PrincipalDep) -> APIRouter:
         return {"payments": [r | {"at": r["at"].isoformat()} for r in rows]}
 
     @router.get("/api/v1/payments/vnpay-ipn", summary="Cổng thanh toán báo kết quả / the gateway's callback (IPN)",
-                description="Signed (HMAC-SHA512). Answers VNPay's codes: 00 recorded, 01 unknown order, 02 already "
-                            "received (replay), 04 wrong amount, 97 bad signature. Refusals are logged, nothing stored.")
+                description="Signed (HMAC-SHA512). Answers VNPay's codes: 00 recorded, 01 unknown " "order, 02 already "
+                            "received (replay), 04 wrong amount, 97 bad signature. " "Refusals are logged, nothing stored.")
     async def ipn(request: Request, app: AppDep) -> dict[str, str]:
         answer = await fees.gateway_callback(app, dict(request.query_params))
         return {"RspCode": answer.code, "Message": answer.message}
@@ -72,7 +72,7 @@ def fees_router(principal: PrincipalDep) -> APIRouter:
             return page("Thanh toán", "<p>Không xác định được giao dịch.</p>", status=400)
         paid = dossier.fee.status is FeeStatus.PAID
         text = (f"Hồ sơ <b>{code}</b>: đã nhận {format_vnd(dossier.fee.amount_vnd)}." if paid else
-                f"Hồ sơ <b>{code}</b>: chưa ghi nhận thanh toán. Nếu Ông/Bà đã thanh toán, vui lòng đợi ít phút.")
+                f"Hồ sơ <b>{code}</b>: chưa ghi nhận thanh toán. Nếu Ông/Bà đã thanh " "toán, vui lòng đợi ít phút.")
         return page("Kết quả thanh toán", f"<p>{text}</p>")
 
     @router.get("/thanh-toan/{code}", include_in_schema=False)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
+from starlette.middleware.base import RequestResponseEndpoint
 
 from intake.api.deps import DESK, OFFICERS, PROCESSING, AppDep, PrincipalDep, actor_dep, services
 from intake.api.dossiers import CodePath
@@ -16,8 +17,8 @@ from intake.api.errors import to_api_error
 from intake.api.schemas import Strict, Text
 from intake.api.views import officer_view
 from intake.app import files
-from intake.app.context import Actor
 from intake.app.apply_action import read_dossier
+from intake.app.context import Actor
 from intake.app.result_access import access_log
 from intake.domain.files import FileTooLarge
 
@@ -48,7 +49,7 @@ def install_upload_cap(app: FastAPI, max_file_bytes: int) -> None:
     the form parser would otherwise spool all of it to disk first."""
 
     @app.middleware("http")
-    async def cap(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def cap(request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length", "")
         if (request.method == "POST" and length.isdigit() and int(length) > max_file_bytes + _FORM_OVERHEAD
                 and _UPLOAD_PATHS.match(request.url.path)):
@@ -71,7 +72,7 @@ def files_router(principal: PrincipalDep) -> APIRouter:
     officer = actor_dep(principal, OFFICERS)
 
     @router.post("/papers", status_code=201, summary="Số hoá giấy tờ / attach the scan of a required paper",
-                 description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại → 415, giấy tờ "
+                 description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại " "→ 415, giấy tờ "
                              "không thuộc thủ tục → 422; không lưu gì khi bị từ chối. / Type from the bytes; "
                              "413 / 415 / 422 otherwise, nothing stored.")
     async def attach_paper(request: Request, code: CodePath, app: AppDep, file: UploadFile,

@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 
 _STYLE = ("body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:32rem;margin:auto;"
           "line-height:1.5;color:#1a1a1a}h1{font-size:1.3rem}.ok{color:#0a6b2b}.bad{color:#a4161a}"
-          ".warn{color:#8a5a00}dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{font-weight:600}")
+          ".warn{color:#8a5a00}dl{display:grid;grid-template-columns:auto " "1fr;gap:.3rem 1rem}dt{font-weight:600}")
 
 
 def page(title: str, body: str, status: int = 200) -> HTMLResponse:

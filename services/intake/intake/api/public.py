@@ -21,7 +21,7 @@ def public_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1/public", tags=["public / tra cứu"])
 
     @router.get("/dossiers/{code}", summary="Tra cứu tiến độ hồ sơ / look up a dossier's progress",
-                description="Trả về trạng thái, ngày hẹn, thủ tục và đơn vị; không có họ tên, số điện thoại. Mã sai "
+                description="Trả về trạng thái, ngày hẹn, thủ tục và đơn vị; không có họ tên, số " "điện thoại. Mã sai "
                             "hoặc 4 số sai trả lời như nhau; sai nhiều lần bị tạm khoá. / Status, due date, procedure "
                             "and unit only; a wrong code and wrong digits look the same; repeated failures → 429.")
     async def lookup(request: Request, app: AppDep, code: Annotated[str, Path(description="Mã hồ sơ / dossier code")],

@@ -41,7 +41,8 @@ async def request_online(app: IntakeApp, actor: Actor, code: str) -> Dossier:
 
     def change(d: Dossier, at: datetime) -> None:
         amount = d.fee.amount_vnd if d.fee else 0
-        ref = f"{d.code}.{d.version + 1}"  # one reference per request, so a new link never reuses an old order
+        # one reference per request, so a new link never reuses an old order
+        ref = f"{d.code}.{d.version + 1}"
         url = gateway.payment_url(ref, amount, f"Thanh toan phi ho so {d.code}", at)
         d.request_fee(actor.officer_id, at, ref, url, link)  # a message carries the short link
 

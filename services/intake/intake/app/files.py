@@ -79,7 +79,7 @@ async def reusable_papers(app: IntakeApp, actor: Actor, code: str) -> list[dict[
 
 async def reuse_paper(app: IntakeApp, actor: Actor, code: str, from_code: str, file_id: str,
                       paper: str) -> Dossier:
-    dig = _digitisation(app)
+    _digitisation(app)  # refuses at once when digitisation is not wired
     dossier = await read_dossier(app, actor, code)
     paper = await _required_paper(app, dossier, paper)
     source = await app.dossiers.get(from_code)

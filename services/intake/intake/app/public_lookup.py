@@ -15,7 +15,8 @@ from intake.domain.errors import NotFound
 
 
 class TooManyAttempts(Exception):
-    """The client, or guesses at this code, failed too often; allowed again after `retry_after` s."""
+    """The client, or guesses at this code, failed too often; allowed again after
+    `retry_after` s."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)

@@ -24,7 +24,8 @@ def result_links(app: IntakeApp, dossier: Dossier, base_url: str) -> list[dict[s
     dig = app.digitisation
     if dig is None or not _downloadable(dig, dossier, app.clock()):
         return []
-    return [{"name": a.name, "url": f"{base_url}/api/v1/public/files/{dig.link_signer.sign_timed([dossier.code, a.file_id])}"}
+    link = dig.link_signer.sign_timed
+    return [{"name": a.name, "url": f"{base_url}/api/v1/public/files/{link([dossier.code, a.file_id])}"}
             for a in dossier.attachments if a.role == "result"]
 
 

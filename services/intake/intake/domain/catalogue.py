@@ -38,7 +38,7 @@ class Unit(BaseModel):
     home_visit_rule: VisitRule = VisitRule()
     electronic_id: str | None = Field(
         None, pattern=r"^[0-9A-Za-z.]{3,30}$",
-        description="Mã định danh điện tử of the unit (e.g. '000.00.31.H29'), the first part of dossier "
+        description="Mã định danh điện tử of the unit (e.g. '000.00.31.H29'), the first part of " "dossier "
                     "codes (Circular 03/2025/TT-VPCP art. 13); none → the unit code")
 
     @property

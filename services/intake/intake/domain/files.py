@@ -64,7 +64,8 @@ def sniff_type(head: bytes) -> str:
 
 
 def check_file(data: bytes, max_file_bytes: int, stored_bytes: int, max_dossier_bytes: int) -> tuple[str, str]:
-    """(content type, SHA-256 hex) of an acceptable file; FileTooLarge / UnsupportedFileType otherwise."""
+    """(content type, SHA-256 hex) of an acceptable file; FileTooLarge /
+    UnsupportedFileType otherwise."""
     if len(data) > max_file_bytes:
         raise FileTooLarge(max_file_bytes, "file")
     if stored_bytes + len(data) > max_dossier_bytes:

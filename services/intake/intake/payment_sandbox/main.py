@@ -52,7 +52,7 @@ def create_payment_sandbox(settings: PaymentSandboxSettings | None = None) -> Fa
         hidden = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in params.items())
         body = (f"<dl><dt>Nội dung</dt><dd>{escape(params.get('vnp_OrderInfo', ''))}</dd>"
                 f"<dt>Số tiền</dt><dd>{format_vnd(amount)}</dd></dl>"
-                f'<form method="post" action="/pay">{hidden}<button type="submit" id="pay">Thanh toán</button></form>')
+                f'<form method="post" action="/pay">{hidden}<button type="submit" ' 'id="pay">Thanh toán</button></form>')
         return page("Cổng thanh toán (thử nghiệm)", body)
 
     @app.post("/pay")

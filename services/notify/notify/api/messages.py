@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
-from motcua_shared.web.auth import Principal, ensure_unit, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
 from motcua_shared.vietnam.privacy import mask_phone
 
 from notify.domain.message import Message
@@ -16,7 +16,7 @@ from notify.domain.message import Message
 MessagesOf = Callable[[str], Awaitable[list[Message]]]
 
 
-def messages_router(messages_of: Callable[[], MessagesOf], principal_dep: Callable[..., Principal]) -> APIRouter:
+def messages_router(messages_of: Callable[[], MessagesOf], principal_dep: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["messages"])
 
     @router.get("/api/v1/dossiers/{code}/messages", summary="Messages sent about a dossier (phones masked)")

@@ -23,7 +23,7 @@ class OptOutRequest(BaseModel):
             normalise_phone(value)
         except InvalidPhone as exc:
             raise bilingual_error("Số điện thoại không hợp lệ hoặc không phải số di động Việt Nam",
-                                  f"invalid phone number: {exc}")
+                                  f"invalid phone number: {exc}") from exc
         return value
 
 

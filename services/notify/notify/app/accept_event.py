@@ -62,7 +62,7 @@ class AcceptEvent:
         facts = await self.store.facts_of(set(codes)) if ready else {}
         opted_out = await self.opt_outs.opted_out_among(self._phone_keys(ready)) if ready else set()
         records: list[EventRecord] = []
-        for envelope, code in zip(ready, codes):
+        for envelope, code in zip(ready, codes, strict=True):
             event_id = str(envelope.event_id)
             known = facts.get(code, DossierFacts())
             plan = plan_event(envelope.payload, envelope.aggregate_id, known, self.lookup_url)

@@ -18,6 +18,7 @@ def status_event(message: Message, status: Status, at: datetime, *, channel: Mes
                  reason: str | None = None) -> Envelope[Any]:
     common = {"message_id": message.id, "dossier_code": message.dossier_code, "kind": str(message.kind),
               "channel": channel or message.channel, "at": at}
+    payload: NotificationSent | NotificationDelivered | NotificationFailed
     if status == Status.SENT:
         payload = NotificationSent(**common)
     elif status == Status.DELIVERED:

@@ -7,7 +7,8 @@ class MessageKind(StrEnum):
     RECEIVED = "received"  # Giấy tiếp nhận hồ sơ và hẹn trả kết quả
     SUPPLEMENT_AT_DESK = "supplement_at_desk"  # Phiếu yêu cầu bổ sung, before receipt
     SUPPLEMENT_IN_PROCESSING = "supplement_in_processing"  # the same, during processing
-    APOLOGY = "apology"  # Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04, Circular 03/2025)
+    # Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (form 04, Circular 03/2025)
+    APOLOGY = "apology"
     RESULT_READY_AT_DESK = "result_ready_at_desk"
     RESULT_READY_AT_HOME = "result_ready_at_home"
     HOME_VISIT_RECEIVE = "home_visit_receive"

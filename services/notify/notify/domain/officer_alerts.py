@@ -52,8 +52,8 @@ def _texts(p: EventPayload, code: str, role: str) -> tuple[str, str, str]:
     if isinstance(p, DossierDueSoon):
         risk = " Theo thời gian xử lý các hồ sơ trước, hồ sơ này có nguy cơ trễ hạn." if p.at_risk else ""
         return ("due_soon", f"[Sắp đến hạn] {head}",
-                f"{head} sẽ đến hạn trả kết quả ngày {_day(p.due_at)} (còn {p.working_days_left} ngày làm việc)."
-                f"{risk} Nếu không kịp, cần gửi Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết "
+                f"{head} sẽ đến hạn trả kết quả ngày {_day(p.due_at)} (còn " f"{p.working_days_left} ngày làm việc)."
+                f"{risk} Nếu không kịp, cần gửi Văn bản xin lỗi và đề nghị gia hạn " "thời gian giải quyết "
                 f"(Mẫu 04) chậm nhất 01 ngày làm việc trước ngày hẹn.")
     if isinstance(p, DossierOverdue):
         who = "Đồng chí là lãnh đạo đơn vị. " if role == "leader" else ""
@@ -63,7 +63,7 @@ def _texts(p: EventPayload, code: str, role: str) -> tuple[str, str, str]:
     assert isinstance(p, DossierStepOverdue)
     step = STEP_NAMES.get(p.step, p.step)
     return ("step_overdue", f"[Trễ bước {step}] {head}",
-            f"{head}: bước {step} đã quá hạn ngày {_day(p.step_due_at)}; hạn trả kết quả {_day(p.due_at)}.")
+            f"{head}: bước {step} đã quá hạn ngày {_day(p.step_due_at)}; hạn trả kết " f"quả {_day(p.due_at)}.")
 
 
 def plan_officer_alerts(payload: EventPayload, *, event_id: str, dossier_code: str,

@@ -19,7 +19,7 @@ and what the feedback was about.
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import quote
 
 from motcua_shared.contract.dossier_events import (
@@ -34,6 +34,9 @@ from motcua_shared.contract.dossier_events import (
     ResultReturned,
     SupplementRequested,
 )
+from motcua_shared.contract.event_base import CitizenContact, EventPayload
+from motcua_shared.contract.feedback_events import FeedbackAnswered
+from motcua_shared.contract.survey_events import SurveyOpened
 from motcua_shared.contract.event_base import CitizenContact, EventPayload
 from motcua_shared.contract.feedback_events import FeedbackAnswered
 from motcua_shared.contract.survey_events import SurveyOpened
@@ -107,46 +110,46 @@ def _require_consent(plan: Plan) -> Plan:
     return plan
 
 
-def _base(payload, code: str) -> dict[str, str]:
+def _base(payload: Any, code: str) -> dict[str, str]:  # any event naming its procedure and unit
     return {"code": code, "procedure": payload.procedure_name, "unit": payload.unit_name}
 
 
-def _received(p: DossierReceived, code, facts, lookup_url) -> Plan:
+def _received(p: DossierReceived, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     fields = _base(p, code) | {"due": format_date(p.due_at), "lookup_url": lookup_link(lookup_url, code)}
     new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event,
                         home_service=p.home_service or facts.home_service)
     return Plan(code, p.contact, PlannedMessage(K.RECEIVED, fields), new_facts)
 
 
-def _refused(p: DossierRefusedAtDesk, code, facts, lookup_url) -> Plan:
+def _refused(p: DossierRefusedAtDesk, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     return Plan(code, p.contact, PlannedMessage(K.REFUSED_AT_DESK, _base(p, code) | {"reason": p.reason}))
 
 
-def _supplement(p: SupplementRequested, code, facts, lookup_url) -> Plan:
+def _supplement(p: SupplementRequested, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     kind = K.SUPPLEMENT_AT_DESK if p.stage == "desk" else K.SUPPLEMENT_IN_PROCESSING
     fields = _base(p, code) | {"missing_papers": "; ".join(p.missing_papers) or p.reason, "reason": p.reason}
     return Plan(code, p.contact, PlannedMessage(kind, fields))
 
 
-def _apology(p: ApologyIssued, code, facts, lookup_url) -> Plan:
+def _apology(p: ApologyIssued, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     fields = _base(p, code) | {"new_due": format_date(p.new_due_at), "reason": p.reason}
     return Plan(code, p.contact, PlannedMessage(K.APOLOGY, fields))
 
 
-def _resolved(p: DossierResolved, code, facts, lookup_url) -> Plan:
+def _resolved(p: DossierResolved, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event)
     if facts.home_return_date is not None:
         message = PlannedMessage(K.RESULT_READY_AT_HOME,
                                  _base(p, code) | {"visit_date": format_date(facts.home_return_date)})
     elif facts.home_service:
         return Plan(code, p.contact, None, new_facts,
-                    skipped="served at home: the return visit's message tells the citizen, not 'come to the desk'")
+                    skipped="served at home: the return visit's message tells the citizen, " "not 'come to the desk'")
     else:
         message = PlannedMessage(K.RESULT_READY_AT_DESK, _base(p, code))
     return Plan(code, p.contact, message, new_facts)
 
 
-def _home_visit(p: HomeVisitScheduled, code, facts, lookup_url) -> Plan:
+def _home_visit(p: HomeVisitScheduled, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     fields = _base(p, code) | {"visit_date": format_date(p.visit_date)}
     if p.purpose == "return":
         return Plan(code, p.contact, PlannedMessage(K.HOME_VISIT_RETURN, fields),
@@ -154,7 +157,7 @@ def _home_visit(p: HomeVisitScheduled, code, facts, lookup_url) -> Plan:
     return Plan(code, p.contact, PlannedMessage(K.HOME_VISIT_RECEIVE, fields))
 
 
-def _returned(p: ResultReturned, code, facts, lookup_url) -> Plan:
+def _returned(p: ResultReturned, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     civil = p.civil_status_event or facts.civil_status_event
     new_facts = replace(facts, civil_status_event=civil)
     if civil is None or p.outcome != ResolutionOutcome.APPROVED:
@@ -162,7 +165,7 @@ def _returned(p: ResultReturned, code, facts, lookup_url) -> Plan:
     return Plan(code, p.contact, PlannedMessage(LETTERS[civil], _base(p, code)), new_facts)
 
 
-def _fee_requested(p: FeeRequested, code, facts, lookup_url) -> Plan:
+def _fee_requested(p: FeeRequested, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     amount = f"{p.amount_vnd:,}".replace(",", ".") + " đ"  # 30.000 đ
     fields = _base(p, code) | {"amount": amount, "payment_url": p.payment_url}
     return Plan(code, p.contact, PlannedMessage(K.FEE_REQUESTED, fields))
@@ -176,14 +179,14 @@ def unwanted_now(kind: K, facts: DossierFacts) -> str | None:
     return None
 
 
-def _survey(p: SurveyOpened, code, facts, lookup_url) -> Plan:
+def _survey(p: SurveyOpened, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     if reason := unwanted_now(K.SURVEY_OPENED, facts):
         return Plan(code, p.contact, None, skipped=reason)
     fields = {"code": code, "unit": p.unit_name or "cơ quan giải quyết", "survey_url": p.survey_url}
     return Plan(code, p.contact, PlannedMessage(K.SURVEY_OPENED, fields))
 
 
-def _feedback_answered(p: FeedbackAnswered, code, facts, lookup_url) -> Plan:
+def _feedback_answered(p: FeedbackAnswered, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     subject = f"hồ sơ {p.dossier_code}" if p.dossier_code else "hòm thư góp ý"
     fields = {"unit": p.unit_name or "cơ quan giải quyết", "feedback_date": format_date(p.opened_at),
               "subject": subject}

@@ -22,7 +22,8 @@ class QuietHours:
         return local >= self.start or local < self.end  # across midnight
 
     def release_at(self, moment: datetime) -> datetime:
-        """`moment` itself when messages may go out then, else the end of this quiet window (UTC)."""
+        """`moment` itself when messages may go out then, else the end of this quiet window
+        (UTC)."""
         if not self.is_quiet(moment):
             return as_utc(moment)
         local = moment.astimezone(self.tz)

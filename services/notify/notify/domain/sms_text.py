@@ -28,7 +28,8 @@ class SmsSize:
 
 
 def to_sms_text(text: str) -> str:
-    """'Đăng ký khai sinh' -> 'Dang ky khai sinh'. What unidecode cannot map to GSM-7 becomes '?'."""
+    """'Đăng ký khai sinh' -> 'Dang ky khai sinh'. What unidecode cannot map to GSM-7
+    becomes '?'."""
     ascii_text = unidecode(text)
     return "".join(ch if ch in _GSM7_BASIC or ch in _GSM7_EXTENSION else "?" for ch in ascii_text)
 

@@ -3,7 +3,8 @@ parameters) and the SMS text. Both address "Ông/Bà": events carry no citizen n
 
 SMS texts are written in Vietnamese and transliterated when rendered (see `rendering.py`).
 Placeholders are message fields: code, procedure, unit, due, new_due, visit_date, lookup_url,
-survey_url, reason, missing_papers, feedback_date, subject, amount, payment_url. Condolences are worded with care: no survey, no thanks for
+survey_url, reason, missing_papers, feedback_date, subject, amount, payment_url.
+Condolences are worded with care: no survey, no thanks for
 "using the service", nothing that reads like marketing.
 """
 
@@ -62,14 +63,14 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         K.SUPPLEMENT_AT_DESK, "400102",
         _GREETING + "Hồ sơ {procedure} (mã {code}) chưa đủ giấy tờ để tiếp nhận.\n"
         "Giấy tờ cần bổ sung: {missing_papers}\nMời Ông/Bà bổ sung tại Bộ phận Một cửa {unit}.",
-        "Hồ sơ {procedure} chưa đủ giấy tờ để tiếp nhận. Mời Ông/Bà bổ sung tại Bộ phận Một cửa {unit}",
+        "Hồ sơ {procedure} chưa đủ giấy tờ để tiếp nhận. Mời Ông/Bà bổ sung tại Bộ " "phận Một cửa {unit}",
     ),
     Template(
         K.SUPPLEMENT_IN_PROCESSING, "400103",
         _GREETING + "Hồ sơ {procedure} (mã {code}) cần bổ sung giấy tờ để tiếp tục giải quyết.\n"
         "Giấy tờ cần bổ sung: {missing_papers}\nLý do: {reason}\n"
         "Mời Ông/Bà liên hệ Bộ phận Một cửa {unit}.",
-        "Hồ sơ {code} ({procedure}) cần bổ sung giấy tờ. Mời Ông/Bà liên hệ Bộ phận Một cửa {unit}",
+        "Hồ sơ {code} ({procedure}) cần bổ sung giấy tờ. Mời Ông/Bà liên hệ Bộ phận " "Một cửa {unit}",
     ),
     Template(
         K.APOLOGY, "400104",
@@ -82,13 +83,13 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         K.RESULT_READY_AT_DESK, "400105",
         _GREETING + "Hồ sơ {procedure} (mã {code}) đã có kết quả.\n"
         "Mời Ông/Bà đến Bộ phận Một cửa {unit} để nhận kết quả.",
-        "Hồ sơ {code} ({procedure}) đã có kết quả. Mời Ông/Bà đến Bộ phận Một cửa {unit} để nhận.",
+        "Hồ sơ {code} ({procedure}) đã có kết quả. Mời Ông/Bà đến Bộ phận Một cửa " "{unit} để nhận.",
     ),
     Template(
         K.RESULT_READY_AT_HOME, "400106",
         _GREETING + "Hồ sơ {procedure} (mã {code}) đã có kết quả.\n"
         "Cán bộ {unit} sẽ trả kết quả tại nhà Ông/Bà ngày {visit_date}.",
-        "Hồ sơ {code} ({procedure}) đã có kết quả. Cán bộ {unit} sẽ trả tại nhà ngày {visit_date}.",
+        "Hồ sơ {code} ({procedure}) đã có kết quả. Cán bộ {unit} sẽ trả tại nhà ngày " "{visit_date}.",
     ),
     Template(
         K.HOME_VISIT_RECEIVE, "400107",
@@ -112,29 +113,29 @@ TEMPLATES: dict[K, Template] = {t.kind: t for t in (
         K.REFUSED_AT_DESK, "400110",
         _GREETING + "Hồ sơ {procedure} chưa được tiếp nhận.\nLý do: {reason}\n"
         "Ông/Bà có thể liên hệ Bộ phận Một cửa {unit} để được hướng dẫn.",
-        "Hồ sơ {procedure} chưa được tiếp nhận. Lý do ghi tại phiếu từ chối của Bộ phận Một cửa {unit}",
+        "Hồ sơ {procedure} chưa được tiếp nhận. Lý do ghi tại phiếu từ chối của Bộ " "phận Một cửa {unit}",
     ),
     Template(
         K.CONGRATULATIONS_BIRTH, "400111",
         "{unit} xin chúc mừng gia đình Ông/Bà đón thành viên mới.\n"
         "Việc đăng ký khai sinh (hồ sơ {code}) đã hoàn tất.",
-        "{unit} chúc mừng gia đình Ông/Bà đón thành viên mới. Đăng ký khai sinh (hồ sơ {code}) đã hoàn tất.",
+        "{unit} chúc mừng gia đình Ông/Bà đón thành viên mới. Đăng ký khai sinh (hồ " "sơ {code}) đã hoàn tất.",
     ),
     Template(
         K.CONGRATULATIONS_MARRIAGE, "400112",
         "{unit} xin chúc mừng Ông/Bà đã hoàn tất đăng ký kết hôn (hồ sơ {code}).\n"
         "Chúc Ông/Bà và gia đình luôn hạnh phúc.",
-        "{unit} chúc mừng Ông/Bà đã hoàn tất đăng ký kết hôn (hồ sơ {code}). Chúc gia đình hạnh phúc.",
+        "{unit} chúc mừng Ông/Bà đã hoàn tất đăng ký kết hôn (hồ sơ {code}). Chúc gia " "đình hạnh phúc.",
     ),
     Template(
         K.CONDOLENCES, "400113",
         "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình.\n"
         "Thủ tục đăng ký khai tử (hồ sơ {code}) đã hoàn tất.",
-        "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình. Thủ tục khai tử (hồ sơ {code}) đã hoàn tất.",
+        "{unit} xin thành kính chia buồn cùng Ông/Bà và gia đình. Thủ tục khai tử (hồ " "sơ {code}) đã hoàn tất.",
     ),
     Template(
         K.FEEDBACK_ANSWERED, "400114",
-        _GREETING + "{unit} đã xem xét, xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} ({subject}).\n"
+        _GREETING + "{unit} đã xem xét, xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} " "({subject}).\n"
         "Cảm ơn Ông/Bà đã góp ý. Để biết chi tiết, mời Ông/Bà liên hệ Bộ phận Một cửa {unit}.",
         "{unit} đã xử lý phản ánh, kiến nghị Ông/Bà gửi ngày {feedback_date} ({subject}). "
         "Chi tiết xin liên hệ Bộ phận Một cửa",

@@ -44,7 +44,7 @@ def verify_and_parse(raw: bytes, signature: str | None, oa_secret_key: str, app_
         text = raw.decode()  # before json.loads, which would also take UTF-16 or UTF-32
     except ValueError as exc:
         raise BadZaloEvent("body is not UTF-8") from exc
-    stamps = [m.group(1) for _, m in zip(range(MAX_TIMESTAMPS), _TIMESTAMP.finditer(text))]
+    stamps = [m.group(1) for _, m in zip(range(MAX_TIMESTAMPS), _TIMESTAMP.finditer(text), strict=False)]
     # Bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
     given = (signature or "").strip().encode()
     if not given or not any(hmac.compare_digest(given, zalo_signature(app_id, text, stamp, oa_secret_key).encode())

@@ -1,6 +1,7 @@
 """The sandbox's own controls (/_sandbox/…): shape answers per phone, read what arrived, and
 make the providers call notify back. Tests drive the sandbox through these."""
 
+from collections.abc import Awaitable
 from typing import Any
 
 import httpx
@@ -65,7 +66,7 @@ def control_router(state: SandboxState, callbacks: Callbacks) -> APIRouter:
     return router
 
 
-async def _call(callback) -> dict[str, Any]:
+async def _call(callback: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     try:
         return await callback
     except httpx.HTTPError as exc:

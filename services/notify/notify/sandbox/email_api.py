@@ -26,8 +26,8 @@ def email_router(api_key: str) -> APIRouter:
     router = APIRouter(tags=["providers (sandbox)"])
     emails: list[dict[str, Any]] = []
 
-    @router.post("/email/send", summary="E-mail API: send one e-mail")
-    async def send(body: EmailRequest, authorization: str | None = Header(None)):
+    @router.post("/email/send", summary="E-mail API: send one e-mail", response_model=None)
+    async def send(body: EmailRequest, authorization: str | None = Header(None)) -> dict[str, Any] | JSONResponse:
         if authorization != f"Bearer {api_key}":
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         earlier = next((e for e in emails if body.reference and e["reference"] == body.reference), None)

@@ -11,20 +11,26 @@ from motcua_shared.vietnam.timeutil import to_vn
 from notify.sandbox.state import Attempt, SandboxState
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#eef1f5;color:#1b1f24}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#eef1f5;
+color:#1b1f24}
 header{background:#0b5cad;color:#fff;padding:12px 16px}h1{font-size:1.15rem;margin:0}
 header p{margin:4px 0 0;font-size:.85rem;opacity:.9}main{max-width:640px;margin:0 auto;padding:12px}
-.card{background:#fff;border-radius:12px;padding:12px 14px;margin:0 0 12px;box-shadow:0 1px 3px #0002}
+.card{background:#fff;border-radius:12px;padding:12px 14px;margin:0 0 12px;
+box-shadow:0 1px 3px #0002}
 .meta{display:flex;flex-wrap:wrap;gap:6px;align-items:center;font-size:.8rem;color:#555;margin-bottom:6px}
-.tag{border-radius:999px;padding:2px 8px;color:#fff;font-weight:600}.zalo{background:#0068ff}.sms{background:#2e7d32}
+.tag{border-radius:999px;padding:2px 8px;color:#fff;font-weight:600}.zalo{background:#0068ff}
+.sms{background:#2e7d32}
 .ok{color:#2e7d32}.text{white-space:pre-wrap;line-height:1.45}
-button{margin-top:8px;margin-right:6px;border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:8px;
+button{margin-top:8px;margin-right:6px;border:1px solid #0b5cad;background:#fff;color:#0b5cad;
+border-radius:8px;
 padding:6px 10px;font-size:.85rem}.empty{text-align:center;color:#666;padding:40px 0}
 """
 
 _SCRIPT = """
-async function act(url, body){const r=await fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},
-body:body?JSON.stringify(body):null});if(!r.ok){alert('Không gọi được notify ('+r.status+')')}location.reload()}
+async function act(url, body){
+const r=await fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},
+body:body?JSON.stringify(body):null});
+if(!r.ok){alert('Không gọi được notify ('+r.status+')')}location.reload()}
 """
 
 
@@ -41,7 +47,8 @@ def page_router(state: SandboxState) -> APIRouter:
             '<meta http-equiv="refresh" content="5"><title>Hộp thư thử nghiệm Zalo/SMS</title>'
             f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>"
             "<header><h1>Hộp thư thử nghiệm Zalo / SMS</h1>"
-            "<p>Những tin công dân sẽ nhận được (môi trường thử nghiệm, không gửi ra ngoài).</p></header>"
+            "<p>Những tin công dân sẽ nhận được (môi trường thử nghiệm, "
+            "không gửi ra ngoài).</p></header>"
             f"<main>{cards}</main></body></html>"
         )
         return HTMLResponse(html)

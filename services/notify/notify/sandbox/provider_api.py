@@ -43,8 +43,9 @@ def provider_router(state: SandboxState, settings: SandboxSettings,
                     on_accepted: Callable[[Attempt], None]) -> APIRouter:
     router = APIRouter(tags=["providers (sandbox)"])
 
-    @router.post("/message/template", summary="Zalo ZNS: send a template message")
-    async def zns(body: ZnsRequest, access_token: str | None = Header(None, convert_underscores=False)):
+    @router.post("/message/template", summary="Zalo ZNS: send a template message", response_model=None)
+    async def zns(body: ZnsRequest, access_token: str | None = Header(None, convert_underscores=False),
+                  ) -> dict[str, Any] | JSONResponse:
         behaviour = state.behaviour(body.phone)
         attempt = state.record(Attempt("zalo", body.phone, body.tracking_id, body.template_id, body.template_data,
                                        text=zalo_text(body.template_id, body.template_data)))
@@ -77,8 +78,8 @@ def provider_router(state: SandboxState, settings: SandboxSettings,
         access, refresh = state.issue_tokens(settings.access_token_ttl_seconds)
         return {"access_token": access, "refresh_token": refresh, "expires_in": str(settings.access_token_ttl_seconds)}
 
-    @router.post("/sms/send", summary="Brandname SMS gateway: send one SMS")
-    async def sms(body: SmsRequest, authorization: str | None = Header(None)):
+    @router.post("/sms/send", summary="Brandname SMS gateway: send one SMS", response_model=None)
+    async def sms(body: SmsRequest, authorization: str | None = Header(None)) -> dict[str, Any] | JSONResponse:
         if not _basic_ok(authorization, settings.sms_username, settings.sms_password):
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         behaviour = state.behaviour(body.phone)

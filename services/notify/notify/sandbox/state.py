@@ -88,10 +88,10 @@ class SandboxState:
         return True
 
     def token_valid(self, access_token: str | None) -> bool:
-        return bool(access_token) and self._tokens.get(access_token, 0) > time.time()
+        return access_token is not None and self._tokens.get(access_token, 0) > time.time()
 
     def revoke_tokens(self) -> None:
         self._tokens.clear()
 
     def reset(self) -> None:
-        self.__init__()
+        self.__dict__.update(vars(type(self)()))  # as new

@@ -1,4 +1,5 @@
-"""Every template: Zalo parameters within ZNS limits, and one SMS part even for 60-character names."""
+"""Every template: Zalo parameters within ZNS limits, and one SMS part even for
+60-character names."""
 
 import pytest
 

@@ -28,8 +28,10 @@ GROUP_FIELDS = {
 UNIT_ROLLUP_GROUPS = frozenset({"unit", "month"})
 
 
-def target_filter(target: ReportTarget) -> dict[str, str]:
-    return {"unit_code": target.unit} if target.unit is not None else {"province_code": target.province}  # type: ignore[dict-item]
+def target_filter(target: ReportTarget) -> dict[str, Any]:
+    if target.unit is not None:
+        return {"unit_code": target.unit}
+    return {"province_code": target.province}
 
 
 async def _grouped_sums(collection: AsyncCollection, match: dict[str, Any], group_by: str,

@@ -37,7 +37,7 @@ def dossier_doc(state: DossierState) -> dict[str, Any]:
 
 
 def dossier_state(doc: dict[str, Any]) -> DossierState:
-    values = {name: doc.get(name) for name in _STATE_FIELDS if name != "code"}
+    values: dict[str, Any] = {name: doc.get(name) for name in _STATE_FIELDS if name != "code"}
     for name, value in values.items():
         if isinstance(value, datetime):
             values[name] = as_utc(value)

@@ -2,7 +2,8 @@
 
 Names come from events (units, procedures, fields), so a text cell starting with = + - @, a tab or a
 carriage return would run as a formula in a leader's spreadsheet (CSV injection, OWASP): in CSV it
-gets a leading apostrophe; in XLSX it is stored as text with Excel's quote prefix, never a formula."""
+gets a leading apostrophe; in XLSX it is stored as text with Excel's quote prefix, never a
+formula."""
 
 import csv
 import io
@@ -11,6 +12,7 @@ from datetime import date
 from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.app.one_stop import OneStopReport
 from reporting.domain.report import OneStopRow
@@ -86,6 +88,7 @@ def csv_response(report: OneStopReport, group_by: str, name: str) -> Response:
 def xlsx_response(report: OneStopReport, group_by: str, title: str, name: str) -> Response:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Báo cáo một cửa"
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)

@@ -73,9 +73,11 @@ def _download(report: OneStopReport, query: PeriodQuery, group_by: str, fmt: str
 
 
 @router.get("/one-stop", response_model=OneStopOut, summary="One-stop report table",
-            description="Per unit, field or procedure for the period [from, to] (local dates, both included): "
-                        "carried over, received (online/direct/postal), resolved (early/on time/late, refused "
-                        "outcome among them), in progress at the end of `to` (within time/overdue), withdrawn, "
+            description="Per unit, field or procedure for the period [from, to] "
+                        "(local dates, both included): carried over, received "
+                        "(online/direct/postal), resolved (early/on time/late, refused "
+                        "outcome among them), in progress at the end of `to` "
+                        "(within time/overdue), withdrawn, "
                         "refused at the desk, with totals and rates. `format=csv|xlsx` downloads the table "
                         "with Vietnamese headings. " + CREDENTIALS,
             responses={200: {"content": {exports.CSV_TYPE: {}, exports.XLSX_TYPE: {}}}})
@@ -129,10 +131,11 @@ async def indicator_figures(scope: Scope, svc: Svc, query: Period,
 
 
 @router.get("/deadlines", response_model=DeadlinesOut, summary="Deadline warnings, apologies and late dossiers",
-            description="Per unit, field or procedure, on the local day each happened in [from, to]: dossiers "
+            description="Per unit, field or procedure, on the local day each happened in "
+                        "[from, to]: dossiers "
                         "warned before their due date (dossier.due_soon), apologised in time (before the "
-                        "statutory due date), went overdue while being processed (dossier.overdue), and resolved "
-                        "late. " + CREDENTIALS)
+                        "statutory due date), went overdue while being processed (dossier.overdue), "
+                        "and resolved late. " + CREDENTIALS)
 async def deadlines(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit") -> dict[str, object]:
     await authorize(svc, scope, query.target)
     rows, total = await deadline_report(svc.reader, query.target, query.start, query.end, group_by)
@@ -140,7 +143,8 @@ async def deadlines(scope: Scope, svc: Svc, query: Period, group_by: OneStopGrou
 
 
 @router.get("/feedback", response_model=FeedbackOut, summary="Feedback handled on time (phản ánh, kiến nghị)",
-            description="Feedback received in [from, to] (local day it came in) per unit or month: received, "
+            description="Feedback received in [from, to] (local day it came in) per unit or "
+                        "month: received, "
                         "answered on time, answered late, still open. " + FEEDBACK_ON_TIME_RATE + " " + CREDENTIALS)
 async def feedback(scope: Scope, svc: Svc, query: Period,
                    group_by: Annotated[Literal["unit", "month"], Query()] = "unit") -> dict[str, object]:
@@ -150,7 +154,7 @@ async def feedback(scope: Scope, svc: Svc, query: Period,
 
 
 @router.get("/overdue", response_model=OverdueOut, summary="Dossiers overdue now",
-            description="Codes of the unit's dossiers still open and past their due day today (Asia/Ho_Chi_Minh), "
+            description="Codes of the unit's dossiers still open and past their due day today " "(Asia/Ho_Chi_Minh), "
                         "oldest due first, with the procedure and the calendar days late (working days are not "
                         "counted). A dossier waiting for the citizen's supplementary papers is not listed: its "
                         "clock is stopped. An apology's new date does not take a dossier off the list. "

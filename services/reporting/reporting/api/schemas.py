@@ -8,7 +8,7 @@ ON_TIME_RATE = ("Tiến độ giải quyết (Quyết định 766/QĐ-TTg): tỷ
                 "trên tổng số hồ sơ đã giải quyết trong kỳ = (early + on time) / resolved. A resolution is "
                 "early/on time/late by its local date (Asia/Ho_Chi_Minh) against the due date in force, "
                 "not counting an apology's new date (late is still late). null when nothing was resolved.")
-ONLINE_RATE = ("Dịch vụ trực tuyến (Quyết định 766/QĐ-TTg): tỷ lệ hồ sơ tiếp nhận trực tuyến trên tổng số hồ sơ "
+ONLINE_RATE = ("Dịch vụ trực tuyến (Quyết định 766/QĐ-TTg): tỷ lệ hồ sơ tiếp nhận trực tuyến trên " "tổng số hồ sơ "
                "tiếp nhận trong kỳ = received online / received. null when nothing was received.")
 SATISFACTION_RATE = ("Mức độ hài lòng (Quyết định 766/QĐ-TTg): tỷ lệ đánh giá hài lòng và rất hài lòng trên tổng "
                      "số đánh giá trong kỳ (by answer date) = (satisfied + very satisfied) / answers. "

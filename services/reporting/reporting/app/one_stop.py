@@ -7,10 +7,11 @@ query over the dossiers."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reporting.app.ports import Labelled, ReportReader
-from reporting.domain.feedback import FeedbackFigures
 from reporting.domain import counts
+from reporting.domain.feedback import FeedbackFigures
 from reporting.domain.periods import split_period
 from reporting.domain.report import OneStopRow, build_row, rate, total_row
 from reporting.domain.satisfaction import LEVELS, answer_count, satisfied_count
@@ -80,7 +81,7 @@ def _indicator_row(row: OneStopRow, levels: dict[str, int], service: counts.Coun
     answers, satisfied = answer_count(levels), satisfied_count(levels)
     papers, results = service.get(counts.DIGITISED_PAPERS, 0), service.get(counts.DIGITISED_RESULTS, 0)
     online, cash = service.get(counts.FEES_PAID_ONLINE, 0), service.get(counts.FEES_PAID_CASH, 0)
-    figures = {} if feedback is None else {
+    figures: dict[str, Any] = {} if feedback is None else {
         "feedback_received": feedback.received, "feedback_answered_on_time": feedback.answered_on_time,
         "feedback_answered_late": feedback.answered_late, "feedback_on_time_rate": feedback.on_time_rate}
     return IndicatorRow(

@@ -13,7 +13,8 @@ events are applied in arrival order, one after the other, in one transaction who
 fetched up front and whose writes are flushed at the end (the store merges every counter
 increment per document: Preload, adapters/projection_batch.py). A PermanentError from any event
 aborts the whole batch; the consumer then splits it to find that event. Batches are applied one
-at a time (the lock), and one consumer runs per database. Not for lack of conflict detection (SecantusDB, like
+at a time (the lock), and one consumer runs per database. Not for lack of conflict
+detection (SecantusDB, like
 MongoDB, aborts the second of two transactions writing the same document with a WriteConflict,
 and with_transaction retries it), but because snapshot isolation allows write skew here: a
 transaction parking v2 and one applying v1 write different documents, the drain does not see
@@ -147,7 +148,8 @@ class Projector:
         return Outcome(applied=1)
 
     async def _feedback(self, tx: ProjectionTx, envelope: Envelope[Any]) -> Outcome:
-        """One counter per feedback event; counters commute, so opened and answered apply in any order."""
+        """One counter per feedback event; counters commute, so opened and answered apply
+        in any order."""
         event_id = str(envelope.event_id)
         if await tx.is_processed(event_id):
             return Outcome(duplicate=True)
@@ -155,7 +157,7 @@ class Projector:
         unit = await tx.unit_directory(envelope.unit_code)
         province = count.province_code or (unit[0] if unit else None)
         if province is None:
-            raise PermanentError(f"unit {envelope.unit_code} of feedback {envelope.aggregate_id} has no known province")
+            raise PermanentError(f"unit {envelope.unit_code} of feedback {envelope.aggregate_id} has no " "known province")
         await tx.save_feedback(replace(count, province_code=province,
                                        unit_name=count.unit_name or (unit[1] if unit else envelope.unit_code)))
         await tx.mark_processed(event_id, self.clock())

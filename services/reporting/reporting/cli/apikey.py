@@ -75,7 +75,7 @@ def main() -> int:
     try:
         return asyncio.run(run_command(sys.argv[1:], settings))
     except PyMongoError as exc:
-        print(f"reporting-apikey: MongoDB at {settings.mongodb_url} does not answer ({type(exc).__name__}); "
+        print(f"reporting-apikey: MongoDB at {settings.mongodb_url} does not answer " f"({type(exc).__name__}); "
               "start the system (scripts/run.sh) or set MONGODB_URL", file=sys.stderr)
         return 1
 

@@ -105,7 +105,8 @@ class DossierState:
     @property
     def overdue_until(self) -> date | None:
         """The dossier is overdue on day X when original due day < X < overdue_until: the day it
-        finished if it finished late, OPEN_END while open, None if it never was (or is not counted)."""
+        finished if it finished late, OPEN_END while open, None if it never was (or is not
+        counted)."""
         if not self.counted or self.original_due_at is None:
             return None
         if self.finished_at is None:

@@ -1,6 +1,7 @@
 """Builds the events intake and survey would publish, for tests and the benchmark: one
 `DossierScript` per dossier hands out envelopes with gap-free versions."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,7 +71,7 @@ class DossierScript:
         self.due_at: datetime | None = None
         self.contact = CitizenContact(phone=PHONE, consent=True)
 
-    def _emit(self, model: type[EventPayload], at: datetime, status: DossierStatus, **fields: Any) -> Envelope[Any]:
+    def _emit(self, model: Callable[..., EventPayload], at: datetime, status: DossierStatus, **fields: Any) -> Envelope[Any]:
         self.status = status
         payload = model(
             unit_name=self.unit.name, province_code=self.unit.province, procedure_code=self.procedure.code,

@@ -31,7 +31,8 @@ NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 09:00 on 2 March in Asi
 
 
 def february() -> list[Envelope[Any]]:
-    """Every dossier's fate is in its comment; the tests' expected figures are counted from these."""
+    """Every dossier's fate is in its comment; the tests' expected figures are counted from
+    these."""
     S, L = SatisfactionLevel, ResolutionOutcome
     a = {n: DossierScript(f"A{n}", UNIT_A, proc, ch) for n, proc, ch in [
         (1, CERT, Channel.DIRECT), (2, CERT, Channel.DIRECT), (3, BIRTH, Channel.ONLINE), (4, LAND, Channel.ONLINE),
@@ -71,10 +72,12 @@ def february() -> list[Envelope[Any]]:
     a[10].resolved(vn(2026, 2, 12)), a[10].returned(vn(2026, 2, 12))
     # A11: received and resolved in January: not in February's figures at all.
     a[11].received(vn(2026, 1, 20), due(2026, 1, 23)), a[11].resolved(vn(2026, 1, 22))
-    # A12: supplement asked on 3 Feb (clock stopped), papers on 10 Feb, new due 26 Feb, resolved then: on time.
+    # A12: supplement asked on 3 Feb (clock stopped), papers on 10 Feb, new due 26 Feb, resolved
+    # then: on time.
     a[12].received(vn(2026, 1, 29), due(2026, 2, 5)), a[12].supplement_requested(vn(2026, 2, 3))
     a[12].supplement_supplied(vn(2026, 2, 10), due(2026, 2, 26)), a[12].resolved(vn(2026, 2, 26))
-    # B1: carried over, on time. B2: early. B3: late. B4: open, due 27 Feb: overdue on the 28th. B5: refused at desk.
+    # B1: carried over, on time. B2: early. B3: late. B4: open, due 27 Feb: overdue on the 28th. B5:
+    # refused at desk.
     b[1].received(vn(2026, 1, 30), due(2026, 2, 6)), b[1].resolved(vn(2026, 2, 6, 16))
     b[2].received(vn(2026, 2, 5), due(2026, 2, 12)), b[2].resolved(vn(2026, 2, 10))
     b[3].received(vn(2026, 2, 9), due(2026, 2, 11)), b[3].resolved(vn(2026, 2, 23))

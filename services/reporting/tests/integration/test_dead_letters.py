@@ -1,4 +1,5 @@
-"""What can never apply lands in reporting's dead-letter queue with its reason; nothing else moves."""
+"""What can never apply lands in reporting's dead-letter queue with its reason; nothing
+else moves."""
 
 from datetime import timedelta
 

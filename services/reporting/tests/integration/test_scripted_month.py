@@ -17,19 +17,25 @@ def fig(*values: int) -> dict[str, int]:
     return dict(zip(FIELDS, values, strict=True))
 
 
-# carried, online, direct, postal, early, on time, late, refused outcome, withdrawn, refused at desk, within, overdue
-# A: carried A1, A12; received A3 A4 A8 online, A2 A7 A9 A10 direct, A5 postal; early A1 A7, on time A2 A10 A12,
-#    late A3 A4 (A4 apologised); A7 refused; A5 withdrawn; A6 refused at desk; open A8 (within), A9 (overdue).
+# carried, online, direct, postal, early, on time, late, refused outcome, withdrawn, refused at
+# desk, within, overdue
+# A: carried A1, A12; received A3 A4 A8 online, A2 A7 A9 A10 direct, A5 postal; early A1 A7, on time
+# A2 A10 A12,
+# late A3 A4 (A4 apologised); A7 refused; A5 withdrawn; A6 refused at desk; open A8 (within), A9
+# (overdue).
 UNIT_A_FEB = fig(2, 3, 4, 1, 2, 3, 2, 1, 1, 1, 1, 1)
-# B: carried B1; received B4 online, B2 direct, B3 postal; early B2, on time B1, late B3; B5 refused; B4 overdue.
+# B: carried B1; received B4 online, B2 direct, B3 postal; early B2, on time B1, late B3; B5
+# refused; B4 overdue.
 UNIT_B_FEB = fig(1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1)
 UNIT_A_FEB_BY_FIELD = {
     "chung-thuc": fig(1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0),  # A1 carried; A8, A2; A1 early, A2 on time; A6; A8
     "dat-dai": fig(1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0),  # A12 carried; A4, A7; A7 early+refused, A12, A4 late
     "ho-tich": fig(0, 1, 2, 1, 0, 1, 1, 0, 1, 0, 0, 1),  # A3, A9 A10, A5; A10 on time, A3 late; A5; A9 overdue
 }
-# 10–24 Feb: carried A10 (received 3rd), A12; received A3 A4 online, A9 A7 direct, A5 postal; A10 on time,
-# A3 late; A5 withdrawn; open on the 24th: A12, A9 (due that day), A7 within, A4 overdue (its apology does not count).
+# 10–24 Feb: carried A10 (received 3rd), A12; received A3 A4 online, A9 A7 direct, A5 postal; A10 on
+# time,
+# A3 late; A5 withdrawn; open on the 24th: A12, A9 (due that day), A7 within, A4 overdue (its
+# apology does not count).
 UNIT_A_10_TO_24 = fig(2, 2, 2, 1, 0, 1, 1, 0, 1, 0, 3, 1)
 
 
@@ -83,7 +89,8 @@ async def test_satisfaction_indicators_and_overdue(http, keys, projected_month):
                                       "from": "2026-02-01", "to": "2026-03-31"})
     assert {row["key"]: row["answers"] for row in response.json()["rows"]} == {"2026-02": 4, "2026-03": 1}
 
-    # Survey answers carry no procedure name: rows per procedure are labelled by the code (not a 500).
+    # Survey answers carry no procedure name: rows per procedure are labelled by the code (not a
+    # 500).
     response = await http.get("/api/v1/reports/satisfaction", headers=keys["p79"],
                               params={"unit": UNIT_A.code, "group_by": "procedure", **feb})
     assert response.status_code == 200, response.text

@@ -1,11 +1,12 @@
-"""The unit leader's follow-ups (phản ánh, kiến nghị): the list, oldest due first, and the answer."""
+"""The unit leader's follow-ups (phản ánh, kiến nghị): the list, oldest due first, and the
+answer."""
 
 from datetime import datetime
-from typing import Annotated, Callable, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from motcua_shared.web.auth import Principal, ensure_unit, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
 from motcua_shared.vietnam.timeutil import to_vn
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, services
@@ -18,12 +19,12 @@ UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 FollowUpId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The follow-up's id")]
 
 
-def follow_ups_router(principal: Callable[..., Principal]) -> APIRouter:
+def follow_ups_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["unit leader"])
     leader = require_roles(principal, "leader")
 
     @router.get("/api/v1/units/{unit}/follow-ups", response_model=FollowUpList,
-                summary="Feedback to answer (phản ánh, kiến nghị): open ones oldest due first, or answered / all")
+                summary="Feedback to answer (phản ánh, kiến nghị): open ones oldest due " "first, or answered / all")
     async def list_follow_ups(unit: UnitCode, who: Annotated[Principal, Depends(leader)],
                               svc: Annotated[Services, Depends(services)],
                               status: Literal["open", "answered", "all"] = "open",
@@ -35,7 +36,7 @@ def follow_ups_router(principal: Callable[..., Principal]) -> APIRouter:
 
     @router.post("/api/v1/units/{unit}/follow-ups/{follow_up_id}/response", status_code=201,
                  response_model=FollowUpOut,
-                 summary="Record what was done (leader of the unit, once); the citizen is told if they consented")
+                 summary="Record what was done (leader of the unit, once); the citizen is " "told if they consented")
     async def respond(unit: UnitCode, follow_up_id: FollowUpId, body: FollowUpResponseIn,
                       who: Annotated[Principal, Depends(leader)],
                       svc: Annotated[Services, Depends(services)]) -> FollowUpOut:

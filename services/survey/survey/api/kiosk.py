@@ -1,10 +1,10 @@
 """The desk's kiosk: the desk officer records the citizen's answer right after the return."""
 
-from typing import Annotated, Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from motcua_shared.web.auth import Principal, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 
 from survey.api.deps import Services, services
 from survey.api.errors import api_error
@@ -12,7 +12,7 @@ from survey.api.schemas import AnswerIn, AnswerOut
 from survey.domain.errors import SurveyError
 
 
-def kiosk_router(principal: Callable[..., Principal]) -> APIRouter:
+def kiosk_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["desk kiosk"])
     desk_officer = require_roles(principal, "desk")
 

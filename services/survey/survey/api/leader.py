@@ -1,10 +1,10 @@
 """What the unit's leader reads: the monthly tally, the comments and the suggestion box."""
 
-from typing import Annotated, Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from motcua_shared.web.auth import Principal, ensure_unit, require_roles
+from motcua_shared.web.auth import Principal, PrincipalDep, ensure_unit, require_roles
 from motcua_shared.vietnam.timeutil import to_vn
 
 from survey.api.deps import UNIT_CODE_PATTERN, Services, services
@@ -13,12 +13,13 @@ from survey.domain.survey import Survey
 from survey.domain.tally import Month
 
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
-# Years 1900–2099: a month outside what datetime can bound (0000-01, 9999-12) is refused at the edge.
+# Years 1900–2099: a month outside what datetime can bound (0000-01, 9999-12) is refused at the
+# edge.
 MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
 MonthParam = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM, in Asia/Ho_Chi_Minh")]
 
 
-def leader_router(principal: Callable[..., Principal]) -> APIRouter:
+def leader_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["unit leader"])
     leader = require_roles(principal, "leader")
 
@@ -48,7 +49,8 @@ def leader_router(principal: Callable[..., Principal]) -> APIRouter:
                           month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
                           limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> SuggestionList:
         window = Month.parse(month) if month else None
-        notes = await svc.suggestions.for_unit(unit, window and window.start, window and window.end, limit)
+        since, until = (window.start, window.end) if window else (None, None)
+        notes = await svc.suggestions.for_unit(unit, since, until, limit)
         return SuggestionList(unit_code=unit, suggestions=[
             SuggestionOut(suggestion_id=n.suggestion_id, text=n.text, officer=n.officer, contact=n.contact,
                           submitted_at=to_vn(n.submitted_at)) for n in notes])

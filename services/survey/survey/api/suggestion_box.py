@@ -56,12 +56,12 @@ async def submit_form(unit: str, request: Request, svc: Annotated[Services, Depe
         return answer
     return message_page(200, "Cảm ơn ông/bà đã góp ý", [
         "Góp ý đã được chuyển đến lãnh đạo đơn vị.",
-        "Nếu ông/bà để lại thông tin liên hệ, lãnh đạo đơn vị sẽ xem xét, trả lời và báo kết quả.",
+        "Nếu ông/bà để lại thông tin liên hệ, lãnh đạo đơn vị sẽ xem xét, trả lời và " "báo kết quả.",
     ], unit_name=unit_name)
 
 
 @router.post("/api/v1/units/{unit}/suggestions", status_code=201, response_model=SuggestionReceipt,
-             summary="Drop a note in the unit's suggestion box (anonymous unless a contact is left: then the "
+             summary="Drop a note in the unit's suggestion box (anonymous unless a contact is " "left: then the "
                      "leader must answer it)")
 async def submit_json(unit: UnitCode, body: SuggestionIn, request: Request,
                       svc: Annotated[Services, Depends(services)]) -> SuggestionReceipt:

@@ -43,7 +43,7 @@ async def answer_survey(token: str, request: Request, svc: Annotated[Services, D
     except SurveyError as error:
         return survey_problem_page(error)
     return message_page(200, "Cảm ơn ông/bà đã đánh giá", [
-        f"Đánh giá “{LEVEL_LABELS_VI[answer.level]}” cho hồ sơ {survey.subject.dossier_code} đã được ghi nhận.",
+        f"Đánh giá “{LEVEL_LABELS_VI[answer.level]}” cho hồ sơ " f"{survey.subject.dossier_code} đã được ghi nhận.",
         "Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.",
     ], unit_name=survey.subject.unit_name)
 

@@ -4,6 +4,7 @@ The rules (deadline, who is told, when the contact goes) are in `domain/follow_u
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.feedback_events import FeedbackSource
@@ -37,9 +38,9 @@ class FollowUpOpener:
                          feedback=note.text, opened_at=note.submitted_at, correlation_id=str(uuid.uuid4()),
                          contact=contact)
 
-    def _new(self, **facts: object) -> NewFollowUp:
+    def _new(self, **facts: Any) -> NewFollowUp:
         follow_up = open_follow_up(follow_up_id=uuid.uuid4().hex, working_days=self.due_working_days,
-                                   **facts)  # type: ignore[arg-type]
+                                   **facts)
         return follow_up, feedback_opened(follow_up)
 
 

@@ -65,7 +65,8 @@ class OpenSurvey:
                 correlation_id=envelope.correlation_id,
             )
             opened = survey_opened(survey, self.rules.survey_url(survey.token), event.contact)
-            # Kept (phone and consent only) in case an unhappy answer must be followed up and answered.
+            # Kept (phone and consent only) in case an unhappy answer must be followed up and
+            # answered.
             openings.append(Opening(survey, opened, str(envelope.event_id), contact_to_tell(event.contact)))
         stored = await self.surveys.open_many(openings) if openings else []
         if len(stored) < len(openings):

@@ -16,7 +16,8 @@ UnitName = Callable[[str], Awaitable[str | None]]  # the unit's display name, if
 
 
 class TooManySuggestions(Exception):
-    """This client sent more than the limit allows in the window; try again after `retry_after` s."""
+    """This client sent more than the limit allows in the window; try again after
+    `retry_after` s."""
 
     def __init__(self, unit_code: str, retry_after: int) -> None:
         super().__init__(unit_code)
@@ -31,8 +32,10 @@ class SuggestionBox:
 
     async def submit(self, unit_code: str, text: str, officer: str | None, contact: str | None, *,
                      client: str, consent: bool = False) -> Suggestion:
-        """`client` (the sender's address) only feeds the rate limit; it is never stored with the note.
-        A note with a contact opens a follow-up; `consent`: the writer agrees to be messaged the answer."""
+        """`client` (the sender's address) only feeds the rate limit; it is never stored
+        with the note.
+        A note with a contact opens a follow-up; `consent`: the writer agrees to be
+        messaged the answer."""
         now = self.clock()
         if not await self.limiter.hit(client, now):
             raise TooManySuggestions(unit_code, int(self.limiter.window.total_seconds()))

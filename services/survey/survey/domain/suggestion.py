@@ -1,4 +1,5 @@
-"""A note in the suggestion box (hòm thư góp ý, seed 003): anonymous unless the writer leaves a contact."""
+"""A note in the suggestion box (hòm thư góp ý, seed 003): anonymous unless the writer
+leaves a contact."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -33,7 +33,8 @@ class RunningSurvey:
     db: AsyncDatabase
 
     def token(self, sub: str, unit: str, *roles: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {mint_token(self.settings.jwt_secret, sub, unit, list(roles))}"}
+        token = mint_token(self.settings.jwt_secret, sub, unit, list(roles))
+        return {"Authorization": f"Bearer {token}"}
 
     async def survey_of(self, dossier_code: str) -> dict[str, Any]:
         """Wait until the consumer has opened the dossier's survey."""
@@ -55,7 +56,8 @@ async def survey(amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, mo
 
 @pytest_asyncio.fixture
 async def publish(amqp_url, exchange_name) -> AsyncIterator[Callable[..., Any]]:
-    """`await publish(envelope_or_bytes, routing_key=None)` onto the test's exchange, as intake's relay would."""
+    """`await publish(envelope_or_bytes, routing_key=None)` onto the test's exchange, as
+    intake's relay would."""
     connection = await aio_pika.connect(amqp_url)
     channel = await connection.channel(publisher_confirms=True)
     exchange = await declare_exchange(channel, exchange_name)
