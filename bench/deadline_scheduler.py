@@ -16,13 +16,15 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
-from intake.adapters.mongo_deadlines import MongoDeadlineIndex
+
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
+
+from intake.adapters.mongo_deadlines import MongoDeadlineIndex
 
 PADDING = "x" * 900  # a dossier document is a few KB with its history; the tick never reads it
 
@@ -40,13 +42,30 @@ async def one_size(db, size: int, due: int, now: datetime) -> None:
     await index.ensure_index()
     started = time.perf_counter()
     for first in range(0, size, 5000):
-        await db.dossiers.insert_many([
-            {"_id": f"open-{n}", "status": "in_progress", "padding": PADDING,
-             "next_deadline_at": now + timedelta(minutes=1 + n % 86_400)}
-            for n in range(first, min(size, first + 5000))], ordered=False)
+        await db.dossiers.insert_many(
+            [
+                {
+                    "_id": f"open-{n}",
+                    "status": "in_progress",
+                    "padding": PADDING,
+                    "next_deadline_at": now + timedelta(minutes=1 + n % 86_400),
+                }
+                for n in range(first, min(size, first + 5000))
+            ],
+            ordered=False,
+        )
     loaded = time.perf_counter() - started
-    await db.dossiers.insert_many([{"_id": f"due-{n}", "status": "in_progress", "padding": PADDING,
-                                    "next_deadline_at": now - timedelta(seconds=n)} for n in range(due)])
+    await db.dossiers.insert_many(
+        [
+            {
+                "_id": f"due-{n}",
+                "status": "in_progress",
+                "padding": PADDING,
+                "next_deadline_at": now - timedelta(seconds=n),
+            }
+            for n in range(due)
+        ]
+    )
     timings = []
     for _ in range(30):
         t0 = time.perf_counter()
@@ -57,10 +76,13 @@ async def one_size(db, size: int, due: int, now: datetime) -> None:
     stages = _stages(explained["queryPlanner"]["winningPlan"])
     ixscan = next(s for s in stages if s["stage"] == "IXSCAN")
     stats = explained.get("executionStats", {})
-    print(f"open {size:>7}  due {due:>3}  tick median {statistics.median(timings):6.2f} ms  "
-          f"p95 {percentile(timings, 95):6.2f} ms  | plan {' → '.join(s['stage'] for s in stages)} "
-          f"on {ixscan['indexName']}, keys {stats.get('totalKeysExamined')}, docs " f"{stats.get('totalDocsExamined')}"
-          f"  | server bulk insert {size / loaded:8.0f} docs/s")
+    print(
+        f"open {size:>7}  due {due:>3}  tick median {statistics.median(timings):6.2f} ms  "
+        f"p95 {percentile(timings, 95):6.2f} ms  | plan {' → '.join(s['stage'] for s in stages)} "
+        f"on {ixscan['indexName']}, keys {stats.get('totalKeysExamined')}, docs "
+        f"{stats.get('totalDocsExamined')}"
+        f"  | server bulk insert {size / loaded:8.0f} docs/s"
+    )
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -69,11 +91,17 @@ async def main(args: argparse.Namespace) -> None:
         server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="bench-deadlines-"))).start()
         url = server.url
     try:
-        print("Mongo server:", await server_name(url, server is not None), "| cores:", os.cpu_count(),
-              "| load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
+        print(
+            "Mongo server:",
+            await server_name(url, server is not None),
+            "| cores:",
+            os.cpu_count(),
+            "| load average:",
+            " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        )
         client = mongo_client(url)
         db = client[f"bench_deadlines_{int(time.time())}"]
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         try:
             for size in args.sizes:
                 await one_size(db, size, args.due, now)

@@ -28,47 +28,62 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aio_pika
 import httpx
-
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
+
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
 from motcua_shared.storage.mongo_commands import read_counts
-from motcua_shared.config.settings import DEFAULT_AMQP_URL
-from motcua_shared.testing.system import BIN, COMMANDS, System
+from motcua_shared.testing.system import System
 
-CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678",
-           "consent": True, "preferred_channel": "zalo"}
+CITIZEN = {
+    "full_name": "Nguyễn Văn An",
+    "cccd": "079203001234",
+    "phone": "0912 345 678",
+    "consent": True,
+    "preferred_channel": "zalo",
+}
 SERVICES = ("intake", "notify", "survey", "reporting")
 INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returned
 
 
-async def lifecycles(system: System, n: int, concurrency: int, rate: float | None = None) -> tuple[list[float], list[float]]:
+async def lifecycles(
+    system: System, n: int, concurrency: int, rate: float | None = None
+) -> tuple[list[float], list[float]]:
     """Run n dossiers from receipt to return; (per-request latencies, per-dossier latencies).
     `rate`: offer that many new dossiers a second (open loop) instead of as fast as the desks go."""
     async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=120) as intake:
         units = (await intake.get("/api/v1/units")).json()
         unit = next(u for u in units if u.get("level") != "province")["code"]
         procedures = (await intake.get("/api/v1/procedures")).json()
-        procedure = next(p for p in procedures
-                         if not p.get("linked_tasks") and not p.get("civil_status_event")
-                         and not p.get("fee_due"))["code"]
-        desk, specialist = system.token("desk01", unit, "desk"), system.token("cv01", unit, "specialist")
+        procedure = next(
+            p
+            for p in procedures
+            if not p.get("linked_tasks")
+            and not p.get("civil_status_event")
+            and not p.get("fee_due")
+        )["code"]
+        desk, specialist = (
+            system.token("desk01", unit, "desk"),
+            system.token("cv01", unit, "specialist"),
+        )
         requests: list[float] = []
         dossiers: list[float] = []
         todo = iter(range(n))
         opened = time.perf_counter()
 
-        async def call(path: str, body: dict, headers: dict[str, str], expect: int) -> httpx.Response:
+        async def call(
+            path: str, body: dict, headers: dict[str, str], expect: int
+        ) -> httpx.Response:
             started = time.perf_counter()
             response = await intake.post(path, json=body, headers=headers)
             requests.append(time.perf_counter() - started)
@@ -81,12 +96,27 @@ async def lifecycles(system: System, n: int, concurrency: int, rate: float | Non
                 if rate:  # dossier i is offered at i / rate seconds into the run
                     await asyncio.sleep(max(0.0, opened + i / rate - time.perf_counter()))
                 started = time.perf_counter()
-                received = await call("/api/v1/dossiers", {"procedure_code": procedure, "desk_check": "complete",
-                                                           "channel": "direct", "citizen": CITIZEN}, desk, 201)
+                received = await call(
+                    "/api/v1/dossiers",
+                    {
+                        "procedure_code": procedure,
+                        "desk_check": "complete",
+                        "channel": "direct",
+                        "citizen": CITIZEN,
+                    },
+                    desk,
+                    201,
+                )
                 code = received.json()["code"]
-                await call(f"/api/v1/dossiers/{code}/hand-over", {"to_officer_id": "cv01", "step": "chuyen-mon"},
-                           desk, 200)
-                await call(f"/api/v1/dossiers/{code}/resolve", {"outcome": "approved"}, specialist, 200)
+                await call(
+                    f"/api/v1/dossiers/{code}/hand-over",
+                    {"to_officer_id": "cv01", "step": "chuyen-mon"},
+                    desk,
+                    200,
+                )
+                await call(
+                    f"/api/v1/dossiers/{code}/resolve", {"outcome": "approved"}, specialist, 200
+                )
                 await call(f"/api/v1/dossiers/{code}/return", {"method": "at_desk"}, desk, 200)
                 dossiers.append(time.perf_counter() - started)
 
@@ -104,25 +134,41 @@ async def wait_projected(system: System, mongodb_url: str, expected: int, timeou
         processed = client[system.db_name("reporting")]["processed_events"]
         while await processed.estimated_document_count() < expected:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"reporting did not reflect {expected} events within {timeout:.0f}s")
+                raise RuntimeError(
+                    f"reporting did not reflect {expected} events within {timeout:.0f}s"
+                )
             await asyncio.sleep(0.5)
     finally:
         await client.close()
 
 
-async def commit_to_projection(system: System, mongodb_url: str) -> tuple[list[float], list[float], int, int]:
+async def commit_to_projection(
+    system: System, mongodb_url: str
+) -> tuple[list[float], list[float], int, int]:
     """Per intake event: reporting's processed_events.at − intake's outbox created_at, and the
     relay's part of it (outbox sent_at − created_at), in seconds; also the median event body size
     and how many events all outboxes hold."""
     client = mongo_client(mongodb_url)
     try:
         outbox = client[system.db_name("intake")]["outbox"]
-        committed = {doc["_id"]: doc async for doc in outbox.find({}, {"created_at": 1, "sent_at": 1, "body": 1})}
-        projected = {doc["_id"]: doc["at"] async for doc in
-                     client[system.db_name("reporting")]["processed_events"].find({"_id": {"$in": list(committed)}})}
-        lags = [(projected[event_id] - doc["created_at"]).total_seconds()
-                for event_id, doc in committed.items() if event_id in projected]
-        relayed = [(doc["sent_at"] - doc["created_at"]).total_seconds() for doc in committed.values()]
+        committed = {
+            doc["_id"]: doc
+            async for doc in outbox.find({}, {"created_at": 1, "sent_at": 1, "body": 1})
+        }
+        projected = {
+            doc["_id"]: doc["at"]
+            async for doc in client[system.db_name("reporting")]["processed_events"].find(
+                {"_id": {"$in": list(committed)}}
+            )
+        }
+        lags = [
+            (projected[event_id] - doc["created_at"]).total_seconds()
+            for event_id, doc in committed.items()
+            if event_id in projected
+        ]
+        relayed = [
+            (doc["sent_at"] - doc["created_at"]).total_seconds() for doc in committed.values()
+        ]
         size = int(statistics.median(len(doc["body"]) for doc in committed.values()))
         published = 0
         for service in ("intake", "survey", "notify"):
@@ -135,7 +181,9 @@ async def commit_to_projection(system: System, mongodb_url: str) -> tuple[list[f
 async def projected_since(system: System, mongodb_url: str, moment: datetime) -> int:
     client = mongo_client(mongodb_url)
     try:
-        return await client[system.db_name("reporting")]["processed_events"].count_documents({"at": {"$gte": moment}})
+        return await client[system.db_name("reporting")]["processed_events"].count_documents(
+            {"at": {"$gte": moment}}
+        )
     finally:
         await client.close()
 
@@ -144,9 +192,13 @@ async def side_effects(system: System, mongodb_url: str) -> dict[str, int]:
     client = mongo_client(mongodb_url)
     try:
         messages = client[system.db_name("notify")]["messages"]
-        return {"notify messages made": await messages.count_documents({}),
-                "sent or delivered": await messages.count_documents({"status": {"$in": ["sent", "delivered"]}}),
-                "surveys opened": await client[system.db_name("survey")]["surveys"].count_documents({})}
+        return {
+            "notify messages made": await messages.count_documents({}),
+            "sent or delivered": await messages.count_documents(
+                {"status": {"$in": ["sent", "delivered"]}}
+            ),
+            "surveys opened": await client[system.db_name("survey")]["surveys"].count_documents({}),
+        }
     finally:
         await client.close()
 
@@ -161,11 +213,22 @@ async def raw_broker(amqp_url: str, exchange: str, size: int, count: int) -> tup
         await channel.declare_queue(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
         try:
             started = time.perf_counter()
-            for first in range(0, count, 200):  # the relay's batches: 200 in flight, then their confirms
-                await asyncio.gather(*(channel.default_exchange.publish(
-                    aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                                     content_type="application/json"), routing_key=queue_name)
-                    for _ in range(first, min(first + 200, count))))
+            for first in range(
+                0, count, 200
+            ):  # the relay's batches: 200 in flight, then their confirms
+                await asyncio.gather(
+                    *(
+                        channel.default_exchange.publish(
+                            aio_pika.Message(
+                                body,
+                                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                                content_type="application/json",
+                            ),
+                            routing_key=queue_name,
+                        )
+                        for _ in range(first, min(first + 200, count))
+                    )
+                )
             publish_rate = count / (time.perf_counter() - started)
 
             consumer_channel = await connection.channel()
@@ -202,20 +265,30 @@ async def mongo_bulk_rate(mongodb_url: str, size: int, count: int = 5000) -> flo
         collection = client["bench_bulk_limit"]["docs"]
         started = time.perf_counter()
         for first in range(0, count, 100):
-            await collection.insert_many([{"pad": "x" * size, "i": i} for i in range(first, first + 100)])
+            await collection.insert_many(
+                [{"pad": "x" * size, "i": i} for i in range(first, first + 100)]
+            )
         return count / (time.perf_counter() - started)
     finally:
         await client.drop_database("bench_bulk_limit")
         await client.close()
 
 
-async def report(args: argparse.Namespace, system: System, amqp_url: str, mongodb_url: str, embedded: bool,
-                 commands_dir: Path) -> None:
+async def report(
+    args: argparse.Namespace,
+    system: System,
+    amqp_url: str,
+    mongodb_url: str,
+    embedded: bool,
+    commands_dir: Path,
+) -> None:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     requests, dossiers = await lifecycles(system, args.n, args.c, args.rate)
-    http_done, desks_closed = time.perf_counter(), datetime.now(timezone.utc)
-    await wait_projected(system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout)
+    http_done, desks_closed = time.perf_counter(), datetime.now(UTC)
+    await wait_projected(
+        system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout
+    )
     projected = time.perf_counter()
     load_after = os.getloadavg()[0]
     lags, relayed, size, published = await commit_to_projection(system, mongodb_url)
@@ -226,43 +299,83 @@ async def report(args: argparse.Namespace, system: System, amqp_url: str, mongod
     publish_rate, consume_rate = await raw_broker(amqp_url, system.exchange, size, raw_count)
 
     print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
-    print(f"machine:               {os.cpu_count()} cores ({platform.machine()}, " f"{platform.python_implementation()} "
-          f"{platform.python_version()}); load average {load_before:.1f} before, " f"{load_after:.1f} after "
-          f"(all five processes, the Mongo server, the broker and this client share the cores)")
-    print(f"dossiers:              {args.n}, {args.c} concurrent desk clients, 4 requests each "
-          f"(receive, hand over, resolve, return)")
-    print(f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request " "p50 / p99 "
-          f"{ms(percentile(requests, 50))} / {ms(percentile(requests, 99))}; a whole dossier p50 "
-          f"{ms(percentile(dossiers, 50))}")
-    print(f"sustained (projected): {args.n / (projected - started):.1f} dossiers/s = " f"{event_rate:.1f} intake events/s "
-          f"(every event reflected in reporting {projected - http_done:.1f} s after " "the last request; "
-          "meanwhile its projector applied " f"{catch_up / max(projected - http_done, 1e-9):.1f} events/s)")
-    print(f"commit → projection:   p50 {ms(percentile(lags, 50))}, p99 " f"{ms(percentile(lags, 99))}, max {ms(max(lags))} "
-          f"over {len(lags)} events (reporting processed_events.at − intake outbox " "created_at); of which "
-          f"intake's relay (confirmed, marked sent) p50 {ms(percentile(relayed, 50))}, "
-          f"p99 {ms(percentile(relayed, 99))}")
-    print(f"all events published:  {published} (intake + survey + notify outboxes), "
-          f"{published / (projected - started):.1f}/s over the run")
+    print(
+        f"machine:               {os.cpu_count()} cores ({platform.machine()}, "
+        f"{platform.python_implementation()} "
+        f"{platform.python_version()}); load average {load_before:.1f} before, "
+        f"{load_after:.1f} after "
+        f"(all five processes, the Mongo server, the broker and this client share the cores)"
+    )
+    print(
+        f"dossiers:              {args.n}, {args.c} concurrent desk clients, 4 requests each "
+        f"(receive, hand over, resolve, return)"
+    )
+    print(
+        f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request "
+        "p50 / p99 "
+        f"{ms(percentile(requests, 50))} / {ms(percentile(requests, 99))}; a whole dossier p50 "
+        f"{ms(percentile(dossiers, 50))}"
+    )
+    print(
+        f"sustained (projected): {args.n / (projected - started):.1f} dossiers/s = "
+        f"{event_rate:.1f} intake events/s "
+        f"(every event reflected in reporting {projected - http_done:.1f} s after "
+        "the last request; "
+        "meanwhile its projector applied "
+        f"{catch_up / max(projected - http_done, 1e-9):.1f} events/s)"
+    )
+    print(
+        f"commit → projection:   p50 {ms(percentile(lags, 50))}, p99 "
+        f"{ms(percentile(lags, 99))}, max {ms(max(lags))} "
+        f"over {len(lags)} events (reporting processed_events.at − intake outbox "
+        "created_at); of which "
+        f"intake's relay (confirmed, marked sent) p50 {ms(percentile(relayed, 50))}, "
+        f"p99 {ms(percentile(relayed, 99))}"
+    )
+    print(
+        f"all events published:  {published} (intake + survey + notify outboxes), "
+        f"{published / (projected - started):.1f}/s over the run"
+    )
     print("the rest of the system: " + ", ".join(f"{k} {v}" for k, v in effects.items()))
-    print(f"bare broker, same run: {raw_count} messages of {size} B (median intake event): " "publish with confirms "
-          f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event " "rate; consume, prefetch 1, "
-          f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×")
-    print(f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
-          f"(insert_many of 100 documents of {size} B, one client)")
+    print(
+        f"bare broker, same run: {raw_count} messages of {size} B (median intake event): "
+        "publish with confirms "
+        f"{publish_rate:.0f}/s = {publish_rate / event_rate:.0f}× the system's event "
+        "rate; consume, prefetch 1, "
+        f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×"
+    )
+    print(
+        f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
+        f"(insert_many of 100 documents of {size} B, one client)"
+    )
     counts = read_counts(commands_dir)
-    per_service = {service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES}
-    admin = sum(sum(v.values()) for db, v in counts.items() if db not in {system.db_name(s) for s in SERVICES})
-    print("Mongo commands/dossier: " + ", ".join(f"{s} {n / args.n:.1f}" for s, n in per_service.items())
-          + f"; total {sum(per_service.values()) / args.n:.1f} (+ {admin / args.n:.1f} " "on admin: sessions, "
-          "pings, commits) — pymongo command monitoring in every service process")
+    per_service = {
+        service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES
+    }
+    admin = sum(
+        sum(v.values())
+        for db, v in counts.items()
+        if db not in {system.db_name(s) for s in SERVICES}
+    )
+    print(
+        "Mongo commands/dossier: "
+        + ", ".join(f"{s} {n / args.n:.1f}" for s, n in per_service.items())
+        + f"; total {sum(per_service.values()) / args.n:.1f} (+ {admin / args.n:.1f} "
+        "on admin: sessions, "
+        "pings, commits) — pymongo command monitoring in every service process"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=300, help="dossiers")
     parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
-    parser.add_argument("--rate", type=float, default=None, help="offered dossiers/s (default: as fast as possible)")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for reporting to catch up")
+    parser.add_argument(
+        "--rate", type=float, default=None, help="offered dossiers/s (default: as fast as possible)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="seconds to wait for reporting to catch up"
+    )
     args = parser.parse_args()
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
     with tempfile.TemporaryDirectory(prefix="e2e-bench-") as tmp:
@@ -275,7 +388,9 @@ def main() -> None:
         commands_dir.mkdir()
         system = System.create(amqp_url, mongodb_url, logs, **{COMMANDS_ENV: str(commands_dir)})
         try:
-            start(system)
+            # Seven Python processes importing at once on 2 shared cores can take more than the
+            # tests' 60 s when other work runs (load average 40).
+            system.start(timeout=600)
             asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")
@@ -288,17 +403,6 @@ def main() -> None:
             system.drop(amqp_url, mongodb_url)
             if mongo:
                 mongo.stop()
-
-
-def start(system: System, timeout: float = 600) -> None:
-    """System.start with a longer wait: seven Python processes importing at once on 2 shared
-    cores can take more than the tests' 60 s when other work runs (load average 40)."""
-    for name, command in COMMANDS.items():
-        log = open(system.logs / f"{name}.log", "a")
-        system.processes[name] = subprocess.Popen([str(BIN / command)], env=system.env,
-                                                  stdout=log, stderr=subprocess.STDOUT)
-    for name in COMMANDS:
-        system.wait_ready(name, timeout)
 
 
 if __name__ == "__main__":

@@ -24,17 +24,24 @@ from pathlib import Path
 import aio_pika
 import httpx
 
-from motcua_shared.web.auth import mint_token
-from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.config.local_run import load_local_run_env
-from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.config.settings import CommonSettings
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
+from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.testing.system import run_secrets
+from motcua_shared.web.auth import mint_token
 
-CITIZEN = {"full_name": "Nguyễn Văn An", "cccd": "079203001234", "phone": "0912 345 678", "consent": True}
+CITIZEN = {
+    "full_name": "Nguyễn Văn An",
+    "cccd": "079203001234",
+    "phone": "0912 345 678",
+    "consent": True,
+}
 
 
-async def receive_all(url: str, token: str, procedure: str, n: int, concurrency: int) -> list[float]:
+async def receive_all(
+    url: str, token: str, procedure: str, n: int, concurrency: int
+) -> list[float]:
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(n):
@@ -79,22 +86,38 @@ async def server_name(mongodb_url: str, embedded: bool) -> str:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
-async def bench(args: argparse.Namespace, url: str, mongodb_url: str, db_name: str, embedded: bool) -> None:
+async def bench(
+    args: argparse.Namespace, url: str, mongodb_url: str, db_name: str, embedded: bool
+) -> None:
     settings = CommonSettings()
-    token = mint_token(settings.jwt_secret, "bench-desk", args.unit, ["desk"], algorithm=settings.jwt_algorithm)
+    token = mint_token(
+        settings.jwt_secret, "bench-desk", args.unit, ["desk"], algorithm=settings.jwt_algorithm
+    )
     started = time.perf_counter()
     latencies = await receive_all(url, token, args.procedure, args.n, args.c)
     received = time.perf_counter()
     drained = await drain_outbox(mongodb_url, db_name)
     print(f"Mongo server:        {await server_name(mongodb_url, embedded)}")
-    print(f"dossiers received:   {args.n} with {args.c} concurrent clients in " f"{received - started:.2f} s")
+    print(
+        f"dossiers received:   {args.n} with {args.c} concurrent clients in "
+        f"{received - started:.2f} s"
+    )
     print(f"dossiers/s:          {args.n / (received - started):.1f}")
-    print(f"latency p50 / p99:   {percentile(latencies, 50) * 1000:.1f} ms / " f"{percentile(latencies, 99) * 1000:.1f} ms")
-    print(f"events published/s:  {args.n / (drained - started):.1f} "
-          f"(all {args.n} confirmed by the broker {drained - started:.2f} s after the first receipt)")
+    print(
+        f"latency p50 / p99:   {percentile(latencies, 50) * 1000:.1f} ms / "
+        f"{percentile(latencies, 99) * 1000:.1f} ms"
+    )
+    print(
+        f"events published/s:  {args.n / (drained - started):.1f} "
+        f"(all {args.n} confirmed by the broker {drained - started:.2f} s after the first receipt)"
+    )
 
 
 def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -131,9 +154,18 @@ def with_private_intake(prefix: str, run: Callable[[str, str, str, bool], None])
         embedded = "MONGODB_URL" not in os.environ
         mongo = EmbeddedMongo(Path(tmp) / "mongo").start() if embedded else None
         mongodb_url = mongo.url if mongo else settings.mongodb_url
-        db_name, exchange, port = f"bench_{uuid.uuid4().hex[:8]}", f"bench-{uuid.uuid4().hex[:8]}", free_port()
-        env = os.environ | {"MONGODB_URL": mongodb_url, "MOTCUA_EXCHANGE": exchange, "INTAKE_DB_NAME": db_name,
-                            "INTAKE_PORT": str(port), "LOG_LEVEL": "WARNING"}
+        db_name, exchange, port = (
+            f"bench_{uuid.uuid4().hex[:8]}",
+            f"bench-{uuid.uuid4().hex[:8]}",
+            free_port(),
+        )
+        env = os.environ | {
+            "MONGODB_URL": mongodb_url,
+            "MOTCUA_EXCHANGE": exchange,
+            "INTAKE_DB_NAME": db_name,
+            "INTAKE_PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+        }
         intake = subprocess.Popen([sys.executable, "-m", "intake.main"], env=env)
         url = f"http://127.0.0.1:{port}"
         try:
@@ -159,8 +191,11 @@ def main() -> None:
     parser.add_argument("--url", help="a running intake; default: start one")
     parser.add_argument("--unit", default="26734")
     parser.add_argument("--procedure", default="2.000843")
-    parser.add_argument("--db-name", default=os.environ.get("INTAKE_DB_NAME", "intake"),
-                        help="the running intake's database (with --url)")
+    parser.add_argument(
+        "--db-name",
+        default=os.environ.get("INTAKE_DB_NAME", "intake"),
+        help="the running intake's database (with --url)",
+    )
     args = parser.parse_args()
     if args.url:
         load_local_run_env()  # a system started by scripts/run.sh: its secret, from .data
@@ -170,8 +205,13 @@ def main() -> None:
         asyncio.run(bench(args, args.url, settings.mongodb_url, args.db_name, embedded=False))
         return
 
-    with_private_intake("intake-bench-", lambda url, mongodb_url, db_name, embedded: asyncio.run(
-        bench(args, url, mongodb_url, db_name, embedded)))
+    with_private_intake(
+        "intake-bench-",
+        lambda url, mongodb_url, db_name, embedded: asyncio.run(
+            bench(args, url, mongodb_url, db_name, embedded)
+        ),
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,8 @@
     .venv/bin/python bench/notify_drain.py                  # 5,000 messages; claim timed
     at 100/1,000/10,000
     .venv/bin/python bench/notify_drain.py -n 2000 --sizes 100 1000
-    .venv/bin/python bench/notify_drain.py --sizes --service-path /work/other  # another notify's drain
+    # another notify's drain:
+    .venv/bin/python bench/notify_drain.py --sizes --service-path /work/other
 
 Starts an embedded SecantusDB (unless MONGODB_URL is set), the real `notify-sandbox` HTTP server
 and the real `notify-service` (quiet hours off, a throw-away database and exchange, its queues and
@@ -36,28 +37,33 @@ from pathlib import Path
 
 import aio_pika
 import httpx
-
 from intake_receive import server_name, use_run_secrets, wait_for_http
-from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
+
+from motcua_shared.config.settings import CommonSettings
 from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import read_counts
-from motcua_shared.messaging.outbox import Outbox
-from motcua_shared.config.settings import CommonSettings
-from motcua_shared.vietnam.timeutil import utcnow
 from motcua_shared.storage.transactions import run_in_transaction
+from motcua_shared.vietnam.timeutil import utcnow
 
 from notify.adapters.message_documents import to_document
 from notify.adapters.mongo_messages import MongoMessageStore
-from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
+from notify.domain.message_kinds import MessageKind
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES
 from notify.settings import SANDBOX_ZALO_APP_ID, SANDBOX_ZALO_SECRET_KEY
 
 TTL = timedelta(days=90)
-FIELDS = {"code": "", "procedure": "Chứng thực bản sao từ bản chính", "unit": "UBND phường Bình Thạnh",
-          "due": "05/12/2026", "lookup_url": ""}
+FIELDS = {
+    "code": "",
+    "procedure": "Chứng thực bản sao từ bản chính",
+    "unit": "UBND phường Bình Thạnh",
+    "due": "05/12/2026",
+    "lookup_url": "",
+}
 
 
 def backlog(n: int, *, prefix: str) -> list[dict]:
@@ -65,20 +71,32 @@ def backlog(n: int, *, prefix: str) -> list[dict]:
     now, docs = utcnow(), []
     for i in range(n):
         code = f"26734-{prefix}-{i:05d}"
-        rendered = render(TEMPLATES[MessageKind.RECEIVED],
-                          FIELDS | {"code": code, "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{code}"})
-        message = Message(id=uuid.uuid4().hex, event_id=uuid.uuid4().hex, kind=MessageKind.RECEIVED,
-                          dossier_code=code, unit_code="26734", correlation_id=uuid.uuid4().hex,
-                          phone=f"+8491{i % 10_000_000:07d}", preferred_channel=MessageChannel.ZALO,
-                          rendered=rendered, status=Status.QUEUED, not_before=now, created_at=now,
-                          channel=MessageChannel.ZALO)
+        rendered = render(
+            TEMPLATES[MessageKind.RECEIVED],
+            FIELDS | {"code": code, "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{code}"},
+        )
+        message = Message(
+            id=uuid.uuid4().hex,
+            event_id=uuid.uuid4().hex,
+            kind=MessageKind.RECEIVED,
+            dossier_code=code,
+            unit_code="26734",
+            correlation_id=uuid.uuid4().hex,
+            phone=f"+8491{i % 10_000_000:07d}",
+            preferred_channel=MessageChannel.ZALO,
+            rendered=rendered,
+            status=Status.QUEUED,
+            not_before=now,
+            created_at=now,
+            channel=MessageChannel.ZALO,
+        )
         docs.append(to_document(message, TTL) | {"dossier_seq": 1})
     return docs
 
 
 async def insert(collection, docs: list[dict]) -> None:
     for start in range(0, len(docs), 1000):
-        await collection.insert_many(docs[start:start + 1000], ordered=False)
+        await collection.insert_many(docs[start : start + 1000], ordered=False)
 
 
 async def limits(client) -> tuple[float, float]:
@@ -87,7 +105,7 @@ async def limits(client) -> tuple[float, float]:
     docs = backlog(2000, prefix="limits")
     started = time.perf_counter()
     for start in range(0, len(docs), 100):
-        await scratch.insert_many(docs[start:start + 100])
+        await scratch.insert_many(docs[start : start + 100])
     rate = len(docs) / (time.perf_counter() - started)
     pings = []
     for _ in range(20):
@@ -104,7 +122,9 @@ async def claim_times(client, size: int, rounds: int = 5) -> tuple[float, float,
     db = client[f"bench_claim_{uuid.uuid4().hex[:6]}"]
     store = MongoMessageStore(client, db, Outbox(db["outbox"]), ttl=TTL)
     await store.ensure_indexes()
-    await db["messages"].create_index([("status", 1), ("not_before", 1)])  # the index the old query used
+    await db["messages"].create_index(
+        [("status", 1), ("not_before", 1)]
+    )  # the index the old query used
     docs = backlog(size, prefix=f"c{size}")
     started = time.perf_counter()
     await enqueue(client, db, docs)
@@ -114,8 +134,11 @@ async def claim_times(client, size: int, rounds: int = 5) -> tuple[float, float,
         now = utcnow()
         head = store.queue.head
         t = time.perf_counter()
-        await db["messages"].find({"status": "queued", "queue_pos": {"$gte": head, "$lt": head + 100}},
-                                  {"_id": 1}).to_list(None)
+        await (
+            db["messages"]
+            .find({"status": "queued", "queue_pos": {"$gte": head, "$lt": head + 100}}, {"_id": 1})
+            .to_list(None)
+        )
         windows.append(time.perf_counter() - t)
         t = time.perf_counter()
         batch = await store.claim_due(now, now + timedelta(seconds=120), uuid.uuid4().hex, 100)
@@ -123,18 +146,24 @@ async def claim_times(client, size: int, rounds: int = 5) -> tuple[float, float,
         await store.release(batch, not_before=now, at=now)  # back to `size` queued
         await store.queue.promote(now)
         t = time.perf_counter()
-        await db["messages"].find_one({"status": "queued", "not_before": {"$lte": now}}, sort=[("not_before", 1)])
+        await db["messages"].find_one(
+            {"status": "queued", "not_before": {"$lte": now}}, sort=[("not_before", 1)]
+        )
         old.append(time.perf_counter() - t)
     await client.drop_database(db.name)
-    return (statistics.median(claims) * 1000, statistics.median(windows) * 1000, statistics.median(old) * 1000,
-            promotion)
+    return (
+        statistics.median(claims) * 1000,
+        statistics.median(windows) * 1000,
+        statistics.median(old) * 1000,
+        promotion,
+    )
 
 
 async def enqueue(client, db, docs: list[dict]) -> None:
     """Store due messages as the consumer does: their tickets in the storing transaction."""
     store = MongoMessageStore(client, db, Outbox(db["outbox"]), ttl=TTL)
     for start in range(0, len(docs), 1000):
-        chunk = docs[start:start + 1000]
+        chunk = docs[start : start + 1000]
 
         async def write(session, chunk: list[dict] = chunk) -> None:
             await store.queue.ticket_due(chunk, utcnow(), session)
@@ -143,7 +172,9 @@ async def enqueue(client, db, docs: list[dict]) -> None:
         await run_in_transaction(client, write)
 
 
-async def drain(client, db_name: str, n: int, timeout: float, sandbox_url: str) -> tuple[float, float]:
+async def drain(
+    client, db_name: str, n: int, timeout: float, sandbox_url: str
+) -> tuple[float, float]:
     """Seconds from writing n due messages until all are sent (recorded in the log), and the
     seconds the writing took. The gateway's cheap counter is polled until it has them all, then
     the log (a count over the few not yet recorded), so the polling costs the server little."""
@@ -153,7 +184,9 @@ async def drain(client, db_name: str, n: int, timeout: float, sandbox_url: str) 
     await enqueue(client, client[db_name], docs)
     written = time.perf_counter() - started
     async with httpx.AsyncClient(timeout=30) as http:
-        while (accepted := (await http.get(f"{sandbox_url}/_sandbox/counts")).json()["accepted"]) < n:
+        while (
+            accepted := (await http.get(f"{sandbox_url}/_sandbox/counts")).json()["accepted"]
+        ) < n:
             if time.perf_counter() - started > timeout:
                 raise RuntimeError(f"only {accepted} of {n} accepted after {timeout:.0f} s")
             await asyncio.sleep(0.1)
@@ -173,19 +206,34 @@ async def gateway_rate(sandbox_url: str, n: int, in_flight: int) -> float:
     the sandbox forgets them, and the access token, which notify then refreshes once)."""
     payload = backlog(1, prefix="gateway")[0]["rendered"]
     async with httpx.AsyncClient(timeout=60) as http:
-        answer = await http.post(f"{sandbox_url}/v4/oa/access_token", headers={"secret_key": SANDBOX_ZALO_SECRET_KEY},
-                                 data={"refresh_token": f"bench-{uuid.uuid4().hex}", "app_id": SANDBOX_ZALO_APP_ID,
-                                       "grant_type": "refresh_token"})
+        answer = await http.post(
+            f"{sandbox_url}/v4/oa/access_token",
+            headers={"secret_key": SANDBOX_ZALO_SECRET_KEY},
+            data={
+                "refresh_token": f"bench-{uuid.uuid4().hex}",
+                "app_id": SANDBOX_ZALO_APP_ID,
+                "grant_type": "refresh_token",
+            },
+        )
         token = answer.json()["access_token"]
         slots = asyncio.Semaphore(in_flight)
 
         async def send(i: int) -> None:
             async with slots:
-                for _ in range(3):  # an overloaded machine may drop a connection: count the send once
+                for _ in range(
+                    3
+                ):  # an overloaded machine may drop a connection: count the send once
                     try:
-                        response = await http.post(f"{sandbox_url}/message/template", headers={"access_token": token},
-                            json={"phone": f"8492{i:07d}", "template_id": payload["zns_template_id"],
-                                  "template_data": payload["zns_data"], "tracking_id": uuid.uuid4().hex})
+                        response = await http.post(
+                            f"{sandbox_url}/message/template",
+                            headers={"access_token": token},
+                            json={
+                                "phone": f"8492{i:07d}",
+                                "template_id": payload["zns_template_id"],
+                                "template_data": payload["zns_data"],
+                                "tracking_id": uuid.uuid4().hex,
+                            },
+                        )
                         break
                     except httpx.TransportError:
                         continue
@@ -229,24 +277,42 @@ async def delete_broker_objects(amqp_url: str, exchange: str) -> None:
             await channel.exchange_delete(name)
 
 
-async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedded: bool,
-                sandbox_url: str, commands: Path) -> None:
+async def bench(
+    args: argparse.Namespace,
+    mongodb_url: str,
+    db_name: str,
+    embedded: bool,
+    sandbox_url: str,
+    commands: Path,
+) -> None:
     client = mongo_client(mongodb_url)
     try:
         print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
-        print("machine:               2 cores shared with other helpers' test runs at the same time; "
-              f"load average {os.getloadavg()[0]:.1f} at the start")
+        print(
+            "machine:               2 cores shared with other helpers' test runs at the same time; "
+            f"load average {os.getloadavg()[0]:.1f} at the start"
+        )
         rate, ping = await limits(client)
-        print(f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message " "documents); "
-              f"round trip {ping:.2f} ms")
-        print(f"sandbox gateway:       {await gateway_rate(sandbox_url, args.gateway_n, args.zalo):,.0f} ZNS sends/s "
-              f"({args.gateway_n:,} from one client, {args.zalo} in flight)")
+        print(
+            f"server bulk writes:    {rate:,.0f} documents/s (insert_many of 100 message "
+            "documents); "
+            f"round trip {ping:.2f} ms"
+        )
+        print(
+            "sandbox gateway:       "
+            f"{await gateway_rate(sandbox_url, args.gateway_n, args.zalo):,.0f} ZNS sends/s "
+            f"({args.gateway_n:,} from one client, {args.zalo} in flight)"
+        )
         for name, plan in (await explain(client)).items():
             print(f"explain {name + ':':10} {plan}")
         for size in args.sizes:
             claim_ms, window_ms, old_ms, promotion_ms = await claim_times(client, size)
-            print(f"claim at {size:>6,} queued: {claim_ms:6.1f} ms for a batch of 100, its window read {window_ms:5.1f} ms "
-                  f"(before: {old_ms:7.1f} ms to find ONE message); storing all {size:,} with tickets: {promotion_ms:,.0f} ms")
+            print(
+                f"claim at {size:>6,} queued: {claim_ms:6.1f} ms for a batch of 100, "
+                f"its window read {window_ms:5.1f} ms "
+                f"(before: {old_ms:7.1f} ms to find ONE message); "
+                f"storing all {size:,} with tickets: {promotion_ms:,.0f} ms"
+            )
         await asyncio.sleep(1.5)  # the service's command counts are written at most once a second
         before = commands_of(commands, db_name)
         load = os.getloadavg()[0]
@@ -255,29 +321,49 @@ async def bench(args: argparse.Namespace, mongodb_url: str, db_name: str, embedd
         after = commands_of(commands, db_name)
         used = {name: after.get(name, 0) - before.get(name, 0) for name in after}
         total = sum(used.values())
-        print(f"drain:                 {args.n:,} due messages sent through the sandbox gateway in {seconds:.1f} s "
-              f"= {args.n / seconds:.0f} messages/s (writing them took {written:.1f} s of it; batch {args.batch}, "
-              f"Zalo {args.zalo} in flight; load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
-        print(f"Mongo commands:        {total:,} by the notify process during the drain = {total / args.n:.2f} per "
-              "message: " + ", ".join(f"{k} {v:,}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v))
+        print(
+            f"drain:                 {args.n:,} due messages sent through the sandbox gateway "
+            f"in {seconds:.1f} s = {args.n / seconds:.0f} messages/s "
+            f"(writing them took {written:.1f} s of it; batch {args.batch}, "
+            f"Zalo {args.zalo} in flight; "
+            f"load average {load:.1f} -> {os.getloadavg()[0]:.1f})"
+        )
+        print(
+            f"Mongo commands:        {total:,} by the notify process during the drain "
+            f"= {total / args.n:.2f} per "
+            "message: "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v)
+        )
     finally:
         await client.close()
 
 
 def git_head(tree: Path) -> str:
-    answer = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    answer = subprocess.run(
+        ["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+    )
     return answer.stdout.strip()[:80] or "not a git tree"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5000, help="due messages to drain")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10_000], help="backlogs a claim is timed at")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[100, 1000, 10_000],
+        help="backlogs a claim is timed at",
+    )
     parser.add_argument("--batch", type=int, default=100, help="NOTIFY_CLAIM_BATCH_SIZE")
     parser.add_argument("--zalo", type=int, default=16, help="NOTIFY_ZALO_CONCURRENCY")
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--gateway-n", type=int, default=2000, help="sends timed against the sandbox alone")
-    parser.add_argument("--service-path", type=Path, help="run the notify service from this source tree")
+    parser.add_argument(
+        "--gateway-n", type=int, default=2000, help="sends timed against the sandbox alone"
+    )
+    parser.add_argument(
+        "--service-path", type=Path, help="run the notify service from this source tree"
+    )
     args = parser.parse_args()
     use_run_secrets()
     settings = CommonSettings()
@@ -289,23 +375,39 @@ def main() -> None:
         sandbox_port, notify_port = free_port(), free_port()
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
         env = os.environ | {
-            "MONGODB_URL": mongodb_url, "MOTCUA_EXCHANGE": exchange, "LOG_LEVEL": "WARNING",
-            "NOTIFY_SANDBOX_PORT": str(sandbox_port), "NOTIFY_SANDBOX_AUTO_RECEIPTS": "false",
-            "NOTIFY_DB_NAME": db_name, "NOTIFY_PORT": str(notify_port), "NOTIFY_ZALO_BASE_URL": sandbox_url,
-            "NOTIFY_ZALO_OAUTH_URL": sandbox_url, "NOTIFY_SMS_URL": f"{sandbox_url}/sms/send",
-            "NOTIFY_QUIET_START": "00:00", "NOTIFY_QUIET_END": "00:00", "NOTIFY_DISPATCH_INTERVAL_SECONDS": "0.2",
-            "NOTIFY_CLAIM_BATCH_SIZE": str(args.batch), "NOTIFY_ZALO_CONCURRENCY": str(args.zalo)}
+            "MONGODB_URL": mongodb_url,
+            "MOTCUA_EXCHANGE": exchange,
+            "LOG_LEVEL": "WARNING",
+            "NOTIFY_SANDBOX_PORT": str(sandbox_port),
+            "NOTIFY_SANDBOX_AUTO_RECEIPTS": "false",
+            "NOTIFY_DB_NAME": db_name,
+            "NOTIFY_PORT": str(notify_port),
+            "NOTIFY_ZALO_BASE_URL": sandbox_url,
+            "NOTIFY_ZALO_OAUTH_URL": sandbox_url,
+            "NOTIFY_SMS_URL": f"{sandbox_url}/sms/send",
+            "NOTIFY_QUIET_START": "00:00",
+            "NOTIFY_QUIET_END": "00:00",
+            "NOTIFY_DISPATCH_INTERVAL_SECONDS": "0.2",
+            "NOTIFY_CLAIM_BATCH_SIZE": str(args.batch),
+            "NOTIFY_ZALO_CONCURRENCY": str(args.zalo),
+        }
         commands = Path(tmp) / "commands"
         commands.mkdir()
         service_env = env | {"MOTCUA_MONGO_COMMANDS_DIR": str(commands)}
         if args.service_path:
             tree = args.service_path.resolve()
-            service_env["PYTHONPATH"] = f"{tree / 'services' / 'notify'}{os.pathsep}{tree / 'shared'}"
+            service_env["PYTHONPATH"] = (
+                f"{tree / 'services' / 'notify'}{os.pathsep}{tree / 'shared'}"
+            )
             print(f"notify service from:   {tree} ({git_head(tree)})")
         bin_dir = Path(sys.executable).parent
         logs = open(Path(tmp) / "services.log", "wb")  # noqa: SIM115 - closed with the directory
-        sandbox = subprocess.Popen([str(bin_dir / "notify-sandbox")], env=env, stdout=logs, stderr=logs)
-        notify = subprocess.Popen([str(bin_dir / "notify-service")], env=service_env, stdout=logs, stderr=logs)
+        sandbox = subprocess.Popen(
+            [str(bin_dir / "notify-sandbox")], env=env, stdout=logs, stderr=logs
+        )
+        notify = subprocess.Popen(
+            [str(bin_dir / "notify-service")], env=service_env, stdout=logs, stderr=logs
+        )
         try:
             wait_for_http(sandbox_url, sandbox)
             wait_for_http(f"http://127.0.0.1:{notify_port}", notify)

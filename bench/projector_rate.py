@@ -20,22 +20,22 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aio_pika
-
 from end_to_end import mongo_bulk_rate  # bench/ is on sys.path when run as a script
 from intake_receive import server_name
-from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
-from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.contract.dossier_events import Channel
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.topology import consumer_spec, declare_consumer_at, declare_exchange
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import CommandCounter
-from motcua_shared.config.settings import DEFAULT_AMQP_URL
-from motcua_shared.contract.topology import consumer_spec, declare_consumer_at, declare_exchange
 
 from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
@@ -48,7 +48,9 @@ def events_for(dossiers: int, units: int) -> list[Envelope[Any]]:
     events = []
     for i in range(dossiers):
         unit = Unit(f"U{i % units:03d}", f"UBND xã {i % units}", f"P{i % units % 5}")
-        script = DossierScript(f"U{i % units:03d}-260202-{i:06d}", unit, procedures[i % 5], Channel.ONLINE)
+        script = DossierScript(
+            f"U{i % units:03d}-260202-{i:06d}", unit, procedures[i % 5], Channel.ONLINE
+        )
         script.received(vn(2026, 2, 2), due(2026, 2, 9)), script.handed_over(vn(2026, 2, 3))
         script.resolved(vn(2026, 2, 6)), script.returned(vn(2026, 2, 9))
         events += script.envelopes
@@ -60,17 +62,29 @@ async def publish(amqp_url: str, exchange_name: str, events: list[Envelope[Any]]
     second."""
     connection = await aio_pika.connect(amqp_url)
     async with connection:
-        exchange = await declare_exchange(await connection.channel(publisher_confirms=True), exchange_name)
+        exchange = await declare_exchange(
+            await connection.channel(publisher_confirms=True), exchange_name
+        )
         started = time.perf_counter()
         for first in range(0, len(events), 200):
-            await asyncio.gather(*(exchange.publish(
-                aio_pika.Message(e.model_dump_json().encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                routing_key=e.routing_key) for e in events[first:first + 200]))
+            await asyncio.gather(
+                *(
+                    exchange.publish(
+                        aio_pika.Message(
+                            e.model_dump_json().encode(),
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        ),
+                        routing_key=e.routing_key,
+                    )
+                    for e in events[first : first + 200]
+                )
+            )
         return len(events) / (time.perf_counter() - started)
 
 
-async def project_backlog(amqp_url: str, mongodb_url: str, events: list[Envelope[Any]],
-                          limits: BatchLimits) -> dict[str, Any]:
+async def project_backlog(
+    amqp_url: str, mongodb_url: str, events: list[Envelope[Any]], limits: BatchLimits
+) -> dict[str, Any]:
     exchange_name = f"bench.projector.{uuid.uuid4().hex[:8]}"
     spec = consumer_spec(exchange_name, "reporting")
     counter = CommandCounter()
@@ -79,7 +93,7 @@ async def project_backlog(amqp_url: str, mongodb_url: str, events: list[Envelope
     db = client[db_name]
     await c.ensure_indexes(db)
     batches: list[int] = []
-    projector = Projector(MongoProjectionStore(client, db), lambda: datetime.now(timezone.utc), _never)
+    projector = Projector(MongoProjectionStore(client, db), lambda: datetime.now(UTC), _never)
 
     async def handle(batch: Any) -> None:
         batches.append(len(batch))
@@ -97,11 +111,16 @@ async def project_backlog(amqp_url: str, mongodb_url: str, events: list[Envelope
         elapsed = time.perf_counter() - started
         commands = counter.by_database()
         total = sum(sum(v.values()) for v in commands.values()) - before
-        return {"rate": len(events) / elapsed, "elapsed": elapsed, "publish_rate": publish_rate,
-                "batches": len(batches), "median_batch": statistics.median(batches) if batches else 0,
-                "commands_per_event": total / len(events),
-                "by_command": dict(sorted(commands.get(db_name, {}).items())),
-                "doc_size": len(str(await db[c.DOSSIERS].find_one({})))}
+        return {
+            "rate": len(events) / elapsed,
+            "elapsed": elapsed,
+            "publish_rate": publish_rate,
+            "batches": len(batches),
+            "median_batch": statistics.median(batches) if batches else 0,
+            "commands_per_event": total / len(events),
+            "by_command": dict(sorted(commands.get(db_name, {}).items())),
+            "doc_size": len(str(await db[c.DOSSIERS].find_one({}))),
+        }
     finally:
         await consumer.stop()
         await client.drop_database(db_name)
@@ -129,20 +148,37 @@ async def main(args: argparse.Namespace) -> None:
             events = events_for(args.dossiers, args.units)
             load = os.getloadavg()[0]
             print(f"Mongo server:   {await server_name(mongodb_url, embedded)}")
-            print(f"machine:        {os.cpu_count()} cores shared with other work; load " f"average {load:.1f}")
-            print(f"events:         {len(events)} ({args.dossiers} dossiers x received, " "handed over, resolved, "
-                  f"returned; {args.units} units, 5 procedures), waiting on the broker " "before the consumer starts")
+            print(
+                f"machine:        {os.cpu_count()} cores shared with other work; load "
+                f"average {load:.1f}"
+            )
+            print(
+                f"events:         {len(events)} ({args.dossiers} dossiers x received, "
+                "handed over, resolved, "
+                f"returned; {args.units} units, 5 procedures), waiting on the broker "
+                "before the consumer starts"
+            )
             runs = [("batches", BatchLimits(args.prefetch, args.batch, args.wait_ms))]
             if args.compare:
                 runs.append(("one per transaction", BatchLimits(args.prefetch, 1, 0)))
             for label, limits in runs:
                 r = await project_backlog(amqp_url, mongodb_url, events, limits)
-                print(f"{label + ':':<15} {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s; " f"prefetch {limits.prefetch}, "
-                      f"batch ≤ {limits.max_batch}: {r['batches']} batches, median " f"{r['median_batch']:.0f}); "
-                      f"Mongo commands/event {r['commands_per_event']:.2f} ({r['by_command']})")
-            print("bare broker:    confirmed publishes of the same events " f"{r['publish_rate']:,.0f}/s (same run)")
-            print(f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, r['doc_size']):,.0f} " "documents/s "
-                  f"(insert_many of 100 documents of {r['doc_size']} B, same run)")
+                print(
+                    f"{label + ':':<15} {r['rate']:,.0f} events/s ({r['elapsed']:.1f} s; "
+                    f"prefetch {limits.prefetch}, "
+                    f"batch ≤ {limits.max_batch}: {r['batches']} batches, median "
+                    f"{r['median_batch']:.0f}); "
+                    f"Mongo commands/event {r['commands_per_event']:.2f} ({r['by_command']})"
+                )
+            print(
+                "bare broker:    confirmed publishes of the same events "
+                f"{r['publish_rate']:,.0f}/s (same run)"
+            )
+            print(
+                f"Mongo bulk:     {await mongo_bulk_rate(mongodb_url, r['doc_size']):,.0f} "
+                "documents/s "
+                f"(insert_many of 100 documents of {r['doc_size']} B, same run)"
+            )
             print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
             if mongo:

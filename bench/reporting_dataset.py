@@ -17,15 +17,23 @@ from typing import Any
 from motcua_shared.contract.dossier_events import Channel, DossierStatus, ResolutionOutcome
 from motcua_shared.vietnam.timeutil import VN_TZ
 
-from reporting.adapters.projection_documents import UNIT_YEAR, add_counts, counter_updates, dossier_doc
+from reporting.adapters.projection_documents import (
+    UNIT_YEAR,
+    add_counts,
+    counter_updates,
+    dossier_doc,
+)
 from reporting.domain import counts
 from reporting.domain.classification import Timeliness, classify
 from reporting.domain.dossier_projection import DossierState, overdue_changes
 from reporting.domain.periods import local_day
 
 START = date(2023, 1, 1)
-TIMELINESS_COUNTER = {Timeliness.EARLY: counts.RESOLVED_EARLY, Timeliness.ON_TIME: counts.RESOLVED_ON_TIME,
-                      Timeliness.LATE: counts.RESOLVED_LATE}
+TIMELINESS_COUNTER = {
+    Timeliness.EARLY: counts.RESOLVED_EARLY,
+    Timeliness.ON_TIME: counts.RESOLVED_ON_TIME,
+    Timeliness.LATE: counts.RESOLVED_LATE,
+}
 CHANNELS = (Channel.DIRECT, Channel.DIRECT, Channel.ONLINE, Channel.ONLINE, Channel.POSTAL)
 
 
@@ -45,8 +53,9 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), VN_TZ)
 
 
-def unit_dossiers(u: int, n: int, *, years: int, provinces: int, procedures: int,
-                  rnd: random.Random) -> Iterator[DossierState]:
+def unit_dossiers(
+    u: int, n: int, *, years: int, provinces: int, procedures: int, rnd: random.Random
+) -> Iterator[DossierState]:
     """The states of `n` dossiers of unit `u`."""
     now = end_of(years)
     for i in range(n):
@@ -55,22 +64,39 @@ def unit_dossiers(u: int, n: int, *, years: int, provinces: int, procedures: int
         due_at = _at(received_day + timedelta(days=limit), 17)
         proc = rnd.randrange(procedures)
         state = DossierState(
-            code=f"{unit_code(u)}-{i:07d}", version=3, unit_code=unit_code(u), unit_name=f"UBND đơn vị {u}",
-            province_code=province_code(u, provinces), procedure_code=f"PR{proc:02d}",
-            procedure_name=f"Thủ tục {proc}", field_code=f"F{proc % 4}", channel=str(rnd.choice(CHANNELS)),
-            parent_code=None, status=DossierStatus.IN_PROGRESS,
+            code=f"{unit_code(u)}-{i:07d}",
+            version=3,
+            unit_code=unit_code(u),
+            unit_name=f"UBND đơn vị {u}",
+            province_code=province_code(u, provinces),
+            procedure_code=f"PR{proc:02d}",
+            procedure_name=f"Thủ tục {proc}",
+            field_code=f"F{proc % 4}",
+            channel=str(rnd.choice(CHANNELS)),
+            parent_code=None,
+            status=DossierStatus.IN_PROGRESS,
             received_at=_at(received_day, 8 + rnd.randrange(9), rnd.randrange(60)),
-            due_at=due_at, original_due_at=due_at,
+            due_at=due_at,
+            original_due_at=due_at,
         )
         roll = rnd.random()
         if roll < 0.03:
             finish_day, kind = received_day + timedelta(days=rnd.randrange(limit + 1)), "withdrawn"
         else:
-            delay = rnd.randrange(limit) if roll < 0.42 else limit if roll < 0.92 else limit + 1 + rnd.randrange(10)
+            delay = (
+                rnd.randrange(limit)
+                if roll < 0.42
+                else limit
+                if roll < 0.92
+                else limit + 1 + rnd.randrange(10)
+            )
             finish_day, kind = received_day + timedelta(days=delay), "resolved"
         if finish_day >= now:  # finishes after the data set ends: still open
             waiting = rnd.random() < 0.1
-            yield replace(state, status=DossierStatus.SUPPLEMENT_REQUESTED if waiting else DossierStatus.IN_PROGRESS)
+            yield replace(
+                state,
+                status=DossierStatus.SUPPLEMENT_REQUESTED if waiting else DossierStatus.IN_PROGRESS,
+            )
         elif kind == "withdrawn":
             yield replace(state, status=DossierStatus.WITHDRAWN, withdrawn_at=_at(finish_day, 10))
         else:
@@ -82,15 +108,25 @@ def _resolve(state: DossierState, resolved_at: datetime, rnd: random.Random) -> 
     timeliness = classify(resolved_at, state.original_due_at)
     apologised = timeliness == Timeliness.LATE and rnd.random() < 0.33
     outcome = ResolutionOutcome.REFUSED if rnd.random() < 0.02 else ResolutionOutcome.APPROVED
-    return replace(state, status=DossierStatus.RESOLVED, resolved_at=resolved_at, outcome=str(outcome),
-                    timeliness=str(timeliness), apologised=apologised,
-                    due_at=resolved_at if apologised else state.due_at)
+    return replace(
+        state,
+        status=DossierStatus.RESOLVED,
+        resolved_at=resolved_at,
+        outcome=str(outcome),
+        timeliness=str(timeliness),
+        apologised=apologised,
+        due_at=resolved_at if apologised else state.due_at,
+    )
 
 
 def count_changes(state: DossierState) -> list[counts.CountChange]:
     """The counters the projector adds over a dossier's life."""
     assert state.received_at is not None
-    changes = [counts.CountChange(local_day(state.received_at), counts.RECEIVED_BY_CHANNEL[Channel(state.channel)])]
+    changes = [
+        counts.CountChange(
+            local_day(state.received_at), counts.RECEIVED_BY_CHANNEL[Channel(state.channel)]
+        )
+    ]
     if state.resolved_at is not None:
         day = local_day(state.resolved_at)
         changes.append(counts.CountChange(day, TIMELINESS_COUNTER[Timeliness(state.timeliness)]))
@@ -101,7 +137,9 @@ def count_changes(state: DossierState) -> list[counts.CountChange]:
     return changes + overdue_changes(None, state)  # the overdue rollup, as the projector leaves it
 
 
-def unit_documents(states: Iterator[DossierState]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+def unit_documents(
+    states: Iterator[DossierState],
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_year": [...]})
     of one unit."""
     dossiers: list[dict[str, Any]] = []

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.config.settings import CommonSettings
+from motcua_shared.web.auth import mint_token
 
 from intake.adapters.seed import demo_officers
 from intake.settings import IntakeSettings
@@ -55,31 +55,53 @@ def main() -> None:
         ok = wait(base + "/openapi.json")
         lines.append(f"  {name:<18} {base}/docs {'' if ok else '(NOT ANSWERING)'}")
     desk_ok = wait(DESK + "/healthz")
-    lines.append(f"  {'desk web app':<18} {DESK}/  (officers log in " f"here){'' if desk_ok else ' (NOT ANSWERING)'}")
+    lines.append(
+        f"  {'desk web app':<18} {DESK}/  (officers log in "
+        f"here){'' if desk_ok else ' (NOT ANSWERING)'}"
+    )
     lines.append(f"  {'Zalo/SMS sandbox':<18} {SANDBOX}/  (messages citizens would get)")
-    lines.append(f"  {'payment sandbox':<18} {PAYMENT_SANDBOX}/  (stands in for the payment gateway)")
+    lines.append(
+        f"  {'payment sandbox':<18} {PAYMENT_SANDBOX}/  (stands in for the payment gateway)"
+    )
     lines.append(f"  {'MongoDB':<18} {os.environ.get('MONGODB_URL', '')}")
     lines.append(f"  {'RabbitMQ':<18} {os.environ.get('AMQP_URL', '').split('@')[-1]}")
     lines.append("  AsyncAPI document: docs/asyncapi.yaml")
     intake_settings = IntakeSettings()
     if intake_settings.seed_demo:
-        lines.append(f"\nDemo accounts for {DESK}/dang-nhap (password: {intake_settings.demo_password}):")
+        lines.append(
+            f"\nDemo accounts for {DESK}/dang-nhap (password: {intake_settings.demo_password}):"
+        )
         for account in demo_officers():
-            lines.append(f"  {account['username']:<8} {'/'.join(account['roles']):<11} đơn vị " f"{account['unit']}  "
-                         f"{account['full_name']}")
+            lines.append(
+                f"  {account['username']:<8} {'/'.join(account['roles']):<11} đơn vị "
+                f"{account['unit']}  "
+                f"{account['full_name']}"
+            )
     unit = demo_unit()
     if unit:
         settings = CommonSettings()
         # Short-lived: this output may end up in a log. More: .venv/bin/motcua-token (reads .data).
-        lines.append(f"\nDemo tokens for unit {unit}, valid {TOKEN_HOURS} h (Authorization: Bearer " "…; more with "
-                     f".venv/bin/motcua-token --sub desk01 --unit {unit} --roles desk):")
-        for sub, roles in (("desk01", ["desk"]), ("cv01", ["specialist"]), ("ld01", ["leader"]),
-                           ("admin01", ["admin"])):
-            lines.append(f"  {roles[0]:<10} " f"{mint_token(settings.jwt_secret, sub, unit, roles, hours=TOKEN_HOURS)}")
+        lines.append(
+            f"\nDemo tokens for unit {unit}, valid {TOKEN_HOURS} h (Authorization: Bearer "
+            "…; more with "
+            f".venv/bin/motcua-token --sub desk01 --unit {unit} --roles desk):"
+        )
+        for sub, roles in (
+            ("desk01", ["desk"]),
+            ("cv01", ["specialist"]),
+            ("ld01", ["leader"]),
+            ("admin01", ["admin"]),
+        ):
+            lines.append(
+                f"  {roles[0]:<10} "
+                f"{mint_token(settings.jwt_secret, sub, unit, roles, hours=TOKEN_HOURS)}"
+            )
     hour = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).hour
     if hour >= 21 or hour < 7:
-        lines.append("\nIt is night in Vietnam: notify holds citizens' messages until 07:00 (quiet hours). "
-                     "For a night demo: NOTIFY_QUIET_START=00:00 NOTIFY_QUIET_END=00:00 scripts/run.sh")
+        lines.append(
+            "\nIt is night in Vietnam: notify holds citizens' messages until 07:00 (quiet hours). "
+            "For a night demo: NOTIFY_QUIET_START=00:00 NOTIFY_QUIET_END=00:00 scripts/run.sh"
+        )
     print("\n".join(lines), flush=True)
     signal.pause()  # stay up: honcho stops everything when any process exits
 

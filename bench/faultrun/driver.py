@@ -22,12 +22,18 @@ Headers = Callable[[str, str], dict[str, str]]  # (unit, role) → Authorization
 # Journey step → (intake action, body, role).
 STEPS: dict[str, tuple[str, dict[str, Any] | None, str]] = {
     "hand-over": ("hand-over", {"to_officer_id": "cv01", "step": "chuyen-mon"}, "desk"),
-    "request-supplement": ("request-supplement", {"missing_papers": ["Bản sao sổ hộ khẩu"],
-                                                  "reason": "Thiếu giấy tờ chứng minh nơi cư trú"}, "specialist"),
+    "request-supplement": (
+        "request-supplement",
+        {"missing_papers": ["Bản sao sổ hộ khẩu"], "reason": "Thiếu giấy tờ chứng minh nơi cư trú"},
+        "specialist",
+    ),
     "supply-papers": ("supply-papers", None, "desk"),
     "resolve": ("resolve", {"outcome": "approved"}, "specialist"),
-    "resolve-refused": ("resolve", {"outcome": "refused", "reason": "Không đủ điều kiện theo quy định"},
-                        "specialist"),
+    "resolve-refused": (
+        "resolve",
+        {"outcome": "refused", "reason": "Không đủ điều kiện theo quy định"},
+        "specialist",
+    ),
     "home-visit-return": ("home-visit", {"urgent": False, "purpose": "return"}, "desk"),
     "return": ("return", {"method": "at_desk"}, "desk"),
     "return-home": ("return", {"method": "at_home"}, "desk"),
@@ -36,9 +42,13 @@ STEPS: dict[str, tuple[str, dict[str, Any] | None, str]] = {
 
 
 def receipt_body(plan: Plan) -> dict[str, Any]:
-    body: dict[str, Any] = {"procedure_code": plan.procedure, "channel": plan.channel,
-                            "desk_check": plan.desk_check, "citizen": plan.citizen(),
-                            "home_service": plan.journey == "returned_at_home"}
+    body: dict[str, Any] = {
+        "procedure_code": plan.procedure,
+        "channel": plan.channel,
+        "desk_check": plan.desk_check,
+        "citizen": plan.citizen(),
+        "home_service": plan.journey == "returned_at_home",
+    }
     if plan.desk_check == "incomplete":
         body["missing_papers"] = ["Tờ khai có chữ ký của người yêu cầu"]
     if plan.desk_check == "ineligible":
@@ -119,14 +129,18 @@ class Driver:
         outcome = self.outcomes.setdefault(plan.index, Outcome())
         self.started += 1
         try:
-            dossier = await self.desk.receive(receipt_body(plan), self.headers(plan.unit, "desk"),
-                                              correlation_id=f"faults-{plan.index}-{uuid.uuid4().hex[:8]}")
+            dossier = await self.desk.receive(
+                receipt_body(plan),
+                self.headers(plan.unit, "desk"),
+                correlation_id=f"faults-{plan.index}-{uuid.uuid4().hex[:8]}",
+            )
             outcome.code = dossier["code"]
             self.received += 1
             for step in plan.after_receipt:
                 action, body, role = STEPS[step]
-                dossier = await self.desk.act(dossier["code"], action, body, self.headers(plan.unit, role),
-                                              dossier["version"])
+                dossier = await self.desk.act(
+                    dossier["code"], action, body, self.headers(plan.unit, role), dossier["version"]
+                )
             outcome.status = dossier["status"]
             if plan.answer:
                 self.answers.put_nowait((plan, dossier["code"]))
@@ -138,8 +152,13 @@ class Driver:
         while (item := await self.answers.get()) is not None:
             plan, code = item
             try:
-                await answer_at_kiosk(self.survey, code, plan.answer or "", self.headers(plan.unit, "desk"),
-                                      self.tally)
+                await answer_at_kiosk(
+                    self.survey,
+                    code,
+                    plan.answer or "",
+                    self.headers(plan.unit, "desk"),
+                    self.tally,
+                )
                 self.outcomes[plan.index].answered = True
             except (Unexpected, TimeoutError) as exc:
                 self.errors.append(f"kiosk answer for {code}: {exc}")

@@ -13,9 +13,14 @@ from dataclasses import dataclass, replace
 JOURNEYS: dict[str, tuple[float, tuple[str, ...]]] = {
     "returned_at_desk": (0.40, ("hand-over", "resolve", "return")),
     "returned_at_home": (0.10, ("hand-over", "resolve", "home-visit-return", "return-home")),
-    "desk_supplement_then_returned": (0.08, ("incomplete", "supply-papers", "hand-over", "resolve", "return")),
-    "processing_supplement_then_returned": (0.08, ("hand-over", "request-supplement", "supply-papers",
-                                                   "resolve", "return")),
+    "desk_supplement_then_returned": (
+        0.08,
+        ("incomplete", "supply-papers", "hand-over", "resolve", "return"),
+    ),
+    "processing_supplement_then_returned": (
+        0.08,
+        ("hand-over", "request-supplement", "supply-papers", "resolve", "return"),
+    ),
     "refused_result_returned": (0.06, ("hand-over", "resolve-refused", "return")),
     "refused_at_desk": (0.06, ("ineligible",)),
     "withdrawn_awaiting_papers": (0.03, ("incomplete", "withdraw")),
@@ -26,7 +31,16 @@ JOURNEYS: dict[str, tuple[float, tuple[str, ...]]] = {
 }
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ")
-GIVEN = ("Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Minh")
+GIVEN = (
+    "Văn An",
+    "Thị Bình",
+    "Minh Châu",
+    "Quốc Dũng",
+    "Thu Hà",
+    "Gia Huy",
+    "Ngọc Lan",
+    "Đức Minh",
+)
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 
 
@@ -55,14 +69,22 @@ class Plan:
     @property
     def survey_expected(self) -> bool:
         """Survey opens for a returned, approved dossier that is not a death registration."""
-        return ("return" in self.steps or "return-home" in self.steps) \
-            and "resolve-refused" not in self.steps and self.civil_status_event != "death"
+        return (
+            ("return" in self.steps or "return-home" in self.steps)
+            and "resolve-refused" not in self.steps
+            and self.civil_status_event != "death"
+        )
 
     def citizen(self) -> dict[str, object]:
         name = f"{FAMILY[self.index % len(FAMILY)]} {GIVEN[self.index % len(GIVEN)]}"
-        return {"full_name": name, "cccd": f"0792{self.index:08d}", "phone": self.phone, "consent": True,
-                "preferred_channel": self.preferred_channel,
-                "address": f"{self.index} đường Hai Bà Trưng, phường Tân Định"}
+        return {
+            "full_name": name,
+            "cccd": f"0792{self.index:08d}",
+            "phone": self.phone,
+            "consent": True,
+            "preferred_channel": self.preferred_channel,
+            "address": f"{self.index} đường Hai Bà Trưng, phường Tân Định",
+        }
 
 
 def plans(n: int, units: list[str], procedures: list[dict], seed: int = 20261125) -> list[Plan]:
@@ -75,11 +97,18 @@ def plans(n: int, units: list[str], procedures: list[dict], seed: int = 20261125
     for index, name in enumerate(names):
         procedure = rng.choice(procedures)
         steps = JOURNEYS[name][1]
-        plan = Plan(index=index, journey=name, steps=steps, unit=units[index % len(units)],
-                    procedure=procedure["code"], civil_status_event=procedure.get("civil_status_event"),
-                    channel=rng.choices(("direct", "online", "postal"), (0.7, 0.2, 0.1))[0],
-                    phone=f"091{index:07d}", preferred_channel="sms" if rng.random() < 0.1 else "zalo",
-                    answer=None)
+        plan = Plan(
+            index=index,
+            journey=name,
+            steps=steps,
+            unit=units[index % len(units)],
+            procedure=procedure["code"],
+            civil_status_event=procedure.get("civil_status_event"),
+            channel=rng.choices(("direct", "online", "postal"), (0.7, 0.2, 0.1))[0],
+            phone=f"091{index:07d}",
+            preferred_channel="sms" if rng.random() < 0.1 else "zalo",
+            answer=None,
+        )
         if plan.survey_expected and rng.random() < 0.6:
             plan = replace(plan, answer=rng.choice(LEVELS))
         result.append(plan)

@@ -29,10 +29,13 @@ async def queue_backlog(system: System, probe: AmqpProbe) -> dict[str, int]:
 
 async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
     """Events pending in each outbox, notify's messages not yet sent."""
-    figures = {f"{service} outbox pending": await dbs[service].outbox.count_documents({"status": PENDING})
-               for service in ("intake", "notify", "survey")}
+    figures = {
+        f"{service} outbox pending": await dbs[service].outbox.count_documents({"status": PENDING})
+        for service in ("intake", "notify", "survey")
+    }
     figures["notify messages queued or sending"] = await dbs["notify"].messages.count_documents(
-        {"status": {"$in": ["queued", "sending"]}})
+        {"status": {"$in": ["queued", "sending"]}}
+    )
     return figures
 
 
@@ -40,12 +43,19 @@ async def in_hand(system: System, broker: PrivateBroker) -> dict[str, int]:
     """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not
     count them)."""
     queues = await asyncio.to_thread(broker.queues)
-    return {f"queue {s} unacknowledged": queues[f"{system.exchange}.{s}"]["messages_unacknowledged"]
-            for s in CONSUMERS}
+    return {
+        f"queue {s} unacknowledged": queues[f"{system.exchange}.{s}"]["messages_unacknowledged"]
+        for s in CONSUMERS
+    }
 
 
-async def wait_until_quiet(system: System, broker: PrivateBroker, dbs: dict[str, AsyncDatabase],
-                           timeout: float = 3600, settle: float = 4.0) -> tuple[bool, dict[str, Any], float]:
+async def wait_until_quiet(
+    system: System,
+    broker: PrivateBroker,
+    dbs: dict[str, AsyncDatabase],
+    timeout: float = 3600,
+    settle: float = 4.0,
+) -> tuple[bool, dict[str, Any], float]:
     """(quiet, last backlog, seconds waited): quiet = all zero for `settle` s, and no consumer
     holding a message at the end."""
     started = time.monotonic()
@@ -72,8 +82,11 @@ async def wait_until_quiet(system: System, broker: PrivateBroker, dbs: dict[str,
                 return False, figures, now - started
             if showing:
                 last_shown = now
-                print(f"  waiting for quiet, {now - started:.0f} s: "
-                      + ", ".join(f"{k} {v}" for k, v in figures.items() if v), flush=True)
+                print(
+                    f"  waiting for quiet, {now - started:.0f} s: "
+                    + ", ".join(f"{k} {v}" for k, v in figures.items() if v),
+                    flush=True,
+                )
             await asyncio.sleep(POLL_SECONDS)
     finally:
         await probe.close()

@@ -36,7 +36,9 @@ class Unexpected(Exception):
         self.status = response.status_code
 
 
-async def attempt(client: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
+async def attempt(
+    client: httpx.AsyncClient, method: str, url: str, **kwargs: Any
+) -> httpx.Response:
     try:
         response = await client.request(method, url, **kwargs)
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -64,7 +66,9 @@ async def until_done(call: Callable[[], Awaitable[T]], tally: Counter, what: str
 class ReceiptIndex:
     """Correlation id → dossier code, read from intake's event log (first event of a dossier)."""
 
-    def __init__(self, intake: httpx.AsyncClient, system_headers: dict[str, str], tally: Counter) -> None:
+    def __init__(
+        self, intake: httpx.AsyncClient, system_headers: dict[str, str], tally: Counter
+    ) -> None:
         self.intake, self.headers, self.tally = intake, system_headers, tally
         self.codes: dict[str, str] = {}
         self.after: str | None = None
@@ -72,14 +76,21 @@ class ReceiptIndex:
 
     async def code_for(self, correlation_id: str) -> str | None:
         async with self.lock:
-            async for event in event_log(self.intake, self.headers, self.tally, after=self.after, keep=self):
+            async for event in event_log(
+                self.intake, self.headers, self.tally, after=self.after, keep=self
+            ):
                 if event["aggregate_version"] == 1:
                     self.codes[event["correlation_id"]] = event["aggregate_id"]
         return self.codes.get(correlation_id)
 
 
-async def event_log(client: httpx.AsyncClient, headers: dict[str, str], tally: Counter,
-                    after: str | None = None, keep: Any = None):
+async def event_log(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    tally: Counter,
+    after: str | None = None,
+    keep: Any = None,
+):
     """Every event of a service's event log after `after`, in write order (pages of 1000).
     `keep`, if given, gets `.after` set to the position reached."""
     while True:
@@ -104,16 +115,22 @@ async def event_log(client: httpx.AsyncClient, headers: dict[str, str], tally: C
 class IntakeDesk:
     """The desk's calls to intake, each applied exactly once whatever the faults."""
 
-    def __init__(self, intake: httpx.AsyncClient, system_headers: dict[str, str], tally: Counter) -> None:
+    def __init__(
+        self, intake: httpx.AsyncClient, system_headers: dict[str, str], tally: Counter
+    ) -> None:
         self.intake, self.tally = intake, tally
         self.receipts = ReceiptIndex(intake, system_headers, tally)
 
-    async def receive(self, body: dict[str, Any], headers: dict[str, str], correlation_id: str) -> dict[str, Any]:
+    async def receive(
+        self, body: dict[str, Any], headers: dict[str, str], correlation_id: str
+    ) -> dict[str, Any]:
         headers = headers | {"X-Correlation-ID": correlation_id}
         deadline = time.monotonic() + GIVE_UP_AFTER
         while time.monotonic() < deadline:
             try:
-                response = await attempt(self.intake, "POST", "/api/v1/dossiers", json=body, headers=headers)
+                response = await attempt(
+                    self.intake, "POST", "/api/v1/dossiers", json=body, headers=headers
+                )
             except NotSent:
                 self.tally["receive: not sent, repeated"] += 1
                 await asyncio.sleep(RETRY_PAUSE)
@@ -131,15 +148,26 @@ class IntakeDesk:
             return response.json()
         raise TimeoutError(f"receipt {correlation_id} not done within {GIVE_UP_AFTER}s")
 
-    async def act(self, code: str, action: str, body: dict[str, Any] | None, headers: dict[str, str],
-                  version: int) -> dict[str, Any]:
+    async def act(
+        self,
+        code: str,
+        action: str,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
+        version: int,
+    ) -> dict[str, Any]:
         """A lifecycle step on a dossier at `version`; only this driver acts on it, so a higher
         version after an unknown outcome means the step was applied."""
         deadline = time.monotonic() + GIVE_UP_AFTER
         while time.monotonic() < deadline:
             try:
-                response = await attempt(self.intake, "POST", f"/api/v1/dossiers/{code}/{action}",
-                                         json=body, headers=headers)
+                response = await attempt(
+                    self.intake,
+                    "POST",
+                    f"/api/v1/dossiers/{code}/{action}",
+                    json=body,
+                    headers=headers,
+                )
             except NotSent:
                 self.tally[f"{action}: not sent, repeated"] += 1
                 await asyncio.sleep(RETRY_PAUSE)
@@ -166,16 +194,22 @@ class IntakeDesk:
         return response.json()
 
 
-async def answer_at_kiosk(survey: httpx.AsyncClient, code: str, level: str, headers: dict[str, str],
-                          tally: Counter) -> None:
+async def answer_at_kiosk(
+    survey: httpx.AsyncClient, code: str, level: str, headers: dict[str, str], tally: Counter
+) -> None:
     """The desk keys the citizen's answer. 404 until survey has opened it (it consumes the
     return asynchronously); 409 after an unknown outcome means our earlier answer landed."""
     deadline = time.monotonic() + GIVE_UP_AFTER * 2
     unknown_before = False
     while time.monotonic() < deadline:
         try:
-            response = await attempt(survey, "POST", f"/api/v1/kiosk/dossiers/{code}/answer",
-                                     json={"level": level}, headers=headers)
+            response = await attempt(
+                survey,
+                "POST",
+                f"/api/v1/kiosk/dossiers/{code}/answer",
+                json={"level": level},
+                headers=headers,
+            )
         except NotSent:
             tally["kiosk answer: not sent, repeated"] += 1
             await asyncio.sleep(RETRY_PAUSE)

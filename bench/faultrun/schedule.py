@@ -22,11 +22,12 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from faultrun.driver import Driver
 from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.messaging.outbox import PENDING, SENT
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import CONSUMERS, System
+
+from faultrun.driver import Driver
 
 
 @dataclass
@@ -39,7 +40,9 @@ class FaultReport:
     def line(self) -> str:
         figures = ", ".join(f"{k} {v}" for k, v in self.figures.items())
         verdict = "hit mid-flow" if self.counts else "DID NOT HIT work in flight"
-        return f"{self.name}: {verdict}; {figures}" + (f"; PROBLEM: {self.problem}" if self.problem else "")
+        return f"{self.name}: {verdict}; {figures}" + (
+            f"; PROBLEM: {self.problem}" if self.problem else ""
+        )
 
 
 @dataclass
@@ -54,11 +57,13 @@ class FaultSchedule:
     reports: list[FaultReport] = field(default_factory=list)
 
     async def run(self) -> None:
-        faults = ((0.10, lambda: self.kill_consumer("notify")),
-                  (0.25, lambda: self.kill_consumer("reporting")),
-                  (0.40, lambda: self.kill_consumer("survey")),
-                  (0.55, self.broker_outage),
-                  (0.75, self.intake_between_write_and_publish))
+        faults = (
+            (0.10, lambda: self.kill_consumer("notify")),
+            (0.25, lambda: self.kill_consumer("reporting")),
+            (0.40, lambda: self.kill_consumer("survey")),
+            (0.55, self.broker_outage),
+            (0.75, self.intake_between_write_and_publish),
+        )
         total = len(self.driver.plans)
         self.probe = AmqpProbe(self.broker.url)
         try:
@@ -107,9 +112,16 @@ class FaultSchedule:
         await asyncio.sleep(self.consumer_down_seconds)
         started = time.monotonic()
         await asyncio.to_thread(self.system.restart, service)
-        return FaultReport(f"SIGKILL {service}", counts=depth > 0, figures={
-            "messages in flight at kill": depth, "dossiers received by then": killed_at,
-            "down s": self.consumer_down_seconds, "restart s": round(time.monotonic() - started, 1)})
+        return FaultReport(
+            f"SIGKILL {service}",
+            counts=depth > 0,
+            figures={
+                "messages in flight at kill": depth,
+                "dossiers received by then": killed_at,
+                "down s": self.consumer_down_seconds,
+                "restart s": round(time.monotonic() - started, 1),
+            },
+        )
 
     async def broker_outage(self) -> FaultReport:
         depths = {service: await self._in_flight(service) for service in CONSUMERS}
@@ -126,16 +138,30 @@ class FaultSchedule:
         consumers_back = time.monotonic() - back
         # The relays back off while the broker is away; the next fault starts once intake's has
         # caught up, so it measures its own kill rather than this outage's leftovers.
-        while (left := await self.intake_outbox.count_documents({"status": PENDING})) \
-                and time.monotonic() - back < 120:
+        while (
+            left := await self.intake_outbox.count_documents({"status": PENDING})
+        ) and time.monotonic() - back < 120:
             await asyncio.sleep(0.5)
-        figures = {"messages in flight at stop": depths, "intake outbox pending at stop": pending,
-                   "down s": self.broker_down_seconds, "consumers back after s": round(consumers_back, 1),
-                   "intake outbox drained after s": round(time.monotonic() - back, 1)}
-        problem = (f"did not reconnect within 120 s: {sorted(missing)}" if missing else
-                   f"intake's outbox still holds {left} events 120 s after the broker came back" if left else None)
-        return FaultReport("rabbitmqctl stop_app / start_app", counts=any(depths.values()) or pending > 0,
-                           figures=figures, problem=problem)
+        figures = {
+            "messages in flight at stop": depths,
+            "intake outbox pending at stop": pending,
+            "down s": self.broker_down_seconds,
+            "consumers back after s": round(consumers_back, 1),
+            "intake outbox drained after s": round(time.monotonic() - back, 1),
+        }
+        problem = (
+            f"did not reconnect within 120 s: {sorted(missing)}"
+            if missing
+            else f"intake's outbox still holds {left} events 120 s after the broker came back"
+            if left
+            else None
+        )
+        return FaultReport(
+            "rabbitmqctl stop_app / start_app",
+            counts=any(depths.values()) or pending > 0,
+            figures=figures,
+            problem=problem,
+        )
 
     async def intake_between_write_and_publish(self) -> FaultReport:
         rush = self.driver.burst(40)
@@ -147,18 +173,33 @@ class FaultSchedule:
             await asyncio.sleep(0.005)
         await asyncio.to_thread(self.system.kill, "intake")
         # What the dead relay left behind: written with their dossiers, not (known to be) published.
-        left = [doc["_id"] async for doc in self.intake_outbox.find({"status": PENDING}, {"_id": 1})]
+        left = [
+            doc["_id"] async for doc in self.intake_outbox.find({"status": PENDING}, {"_id": 1})
+        ]
         await asyncio.sleep(self.intake_down_seconds)
         restarted = time.monotonic()
         await asyncio.to_thread(self.system.restart, "intake")
-        while await self.intake_outbox.count_documents({"_id": {"$in": left}, "status": {"$ne": SENT}}):
+        while await self.intake_outbox.count_documents(
+            {"_id": {"$in": left}, "status": {"$ne": SENT}}
+        ):
             if time.monotonic() - restarted > 120:
                 break
             await asyncio.sleep(0.1)
-        unsent = await self.intake_outbox.count_documents({"_id": {"$in": left}, "status": {"$ne": SENT}})
-        figures = {"rush of receipts": rush, "outbox pending read before the kill": seen,
-                   "pending after the kill": len(left),
-                   "restarted and all of them published within s": round(time.monotonic() - restarted, 1)}
-        problem = f"{unsent} of them still not published 120 s after the restart" if unsent else None
-        return FaultReport("SIGKILL intake between write and publish", counts=seen > 0 and len(left) > 0,
-                           figures=figures, problem=problem)
+        unsent = await self.intake_outbox.count_documents(
+            {"_id": {"$in": left}, "status": {"$ne": SENT}}
+        )
+        figures = {
+            "rush of receipts": rush,
+            "outbox pending read before the kill": seen,
+            "pending after the kill": len(left),
+            "restarted and all of them published within s": round(time.monotonic() - restarted, 1),
+        }
+        problem = (
+            f"{unsent} of them still not published 120 s after the restart" if unsent else None
+        )
+        return FaultReport(
+            "SIGKILL intake between write and publish",
+            counts=seen > 0 and len(left) > 0,
+            figures=figures,
+            problem=problem,
+        )

@@ -12,10 +12,10 @@ import asyncio
 
 import pytest
 
+from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at
 from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.tcp_proxy import TcpProxy
-from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at
 
 
 @pytest.fixture
@@ -57,7 +57,9 @@ async def test_ping_recovers_after_the_broker_connection_is_cut(amqp_url, proxy)
         await probe.close()
 
 
-async def test_queue_depth_recovers_after_the_broker_connection_is_cut(amqp_url, exchange_name, amqp_cleanup, proxy):
+async def test_queue_depth_recovers_after_the_broker_connection_is_cut(
+    amqp_url, exchange_name, amqp_cleanup, proxy
+):
     spec = ConsumerSpec(exchange_name, "probe", ("dossier.#",))
     await declare_consumer_at(amqp_url, spec)
     probe = AmqpProbe(_through(amqp_url, proxy), timeout=2)
@@ -78,14 +80,15 @@ async def test_queue_depth_recovers_after_the_broker_connection_is_cut(amqp_url,
 
 
 async def test_a_consumer_consumes_again_after_the_broker_connection_is_cut(
-        amqp_url, exchange_name, amqp_cleanup, proxy):
+    amqp_url, exchange_name, amqp_cleanup, proxy
+):
     """Regression (fault run, broker stop_app/start_app): the batch consumer's connection came
     back but its consumer did not, so nothing was consumed after the outage."""
     import aio_pika
 
-    from motcua_shared.messaging.consumer import EventConsumer
     from motcua_shared.contract.dossier_events import DossierReceived
     from motcua_shared.contract.topology import declare_exchange
+    from motcua_shared.messaging.consumer import EventConsumer
 
     from .test_consumer_integration import _envelope
 
@@ -102,8 +105,10 @@ async def test_a_consumer_consumes_again_after_the_broker_connection_is_cut(
         exchange = await declare_exchange(await connection.channel(), exchange_name)
 
         async def publish(code: str) -> None:
-            await exchange.publish(aio_pika.Message(_envelope(code).model_dump_json().encode()),
-                                   routing_key="dossier.received")
+            await exchange.publish(
+                aio_pika.Message(_envelope(code).model_dump_json().encode()),
+                routing_key="dossier.received",
+            )
 
         await publish("before")
         await eventually(lambda: _async(seen == ["before"]))

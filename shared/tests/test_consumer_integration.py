@@ -4,26 +4,43 @@ queue's delivery limit and then parked by RabbitMQ. In batch mode, what is waiti
 one batch in arrival order, and a poison message is split out of its batch: its neighbours
 are applied once each, it alone is dead-lettered (or parked)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aio_pika
 
-from motcua_shared.messaging.consumer import REASON_HEADER, BatchLimits, EventConsumer, PermanentError
 from motcua_shared.contract.dossier_events import DossierReceived
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
-from motcua_shared.testing.plugin import eventually
 from motcua_shared.contract.topology import ConsumerSpec, declare_exchange
+from motcua_shared.messaging.consumer import (
+    REASON_HEADER,
+    BatchLimits,
+    EventConsumer,
+    PermanentError,
+)
+from motcua_shared.testing.plugin import eventually
 
 
 def _envelope(code: str, version: int = 1) -> Envelope:
     payload = DossierReceived(
-        unit_name="UBND xã Cờ Đỏ", province_code="92", procedure_code="2.000815",
-        procedure_name="Chứng thực bản sao", field_code="chung-thuc", channel="direct",
-        status="received", officer_id="desk01", contact=CitizenContact(),
+        unit_name="UBND xã Cờ Đỏ",
+        province_code="92",
+        procedure_code="2.000815",
+        procedure_name="Chứng thực bản sao",
+        field_code="chung-thuc",
+        channel="direct",
+        status="received",
+        officer_id="desk01",
+        contact=CitizenContact(),
     )
-    return Envelope.wrap(payload, aggregate_id=code, aggregate_version=version, unit_code="31261",
-                         correlation_id="c", occurred_at=datetime.now(timezone.utc))
+    return Envelope.wrap(
+        payload,
+        aggregate_id=code,
+        aggregate_version=version,
+        unit_code="31261",
+        correlation_id="c",
+        occurred_at=datetime.now(UTC),
+    )
 
 
 async def _drain(channel, queue_name):
@@ -57,8 +74,12 @@ async def test_consumer_acks_dead_letters_and_parks(amqp_url, exchange_name, amq
     connection = await aio_pika.connect(amqp_url)
     try:
         channel = await connection.channel()
-        await _publish(channel, exchange_name, [_envelope(code).model_dump_json().encode()
-                                                for code in ("ok", "never", "flaky")] + [b"{oops"])
+        await _publish(
+            channel,
+            exchange_name,
+            [_envelope(code).model_dump_json().encode() for code in ("ok", "never", "flaky")]
+            + [b"{oops"],
+        )
 
         async def flaky_parked():
             return attempts.get("flaky", 0) >= 3
@@ -103,11 +124,18 @@ async def test_batches_keep_order_and_isolate_poison(amqp_url, exchange_name, am
     connection = await aio_pika.connect(amqp_url)
     try:
         channel = await connection.channel()
-        consumer = EventConsumer(spec, batch_handler=handle_batch, events=[DossierReceived],
-                                 limits=BatchLimits(prefetch=50, max_batch=20, max_wait_ms=200))
+        consumer = EventConsumer(
+            spec,
+            batch_handler=handle_batch,
+            events=[DossierReceived],
+            limits=BatchLimits(prefetch=50, max_batch=20, max_wait_ms=200),
+        )
         await consumer.declare(amqp_url)
-        await _publish(channel, exchange_name,
-                       [_envelope("31261-260216-0001", v).model_dump_json().encode() for v in range(1, 41)])
+        await _publish(
+            channel,
+            exchange_name,
+            [_envelope("31261-260216-0001", v).model_dump_json().encode() for v in range(1, 41)],
+        )
         await consumer.start(amqp_url)
 
         async def settled():

@@ -15,18 +15,28 @@ from motcua_shared.contract.survey_events import SurveyAnswered
 
 def _received(**overrides):
     fields = dict(
-        unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
-        procedure_name="Đăng ký khai sinh", field_code="ho-tich", channel="direct",
-        status="received", officer_id="desk01",
+        unit_name="UBND phường Bình Thạnh",
+        province_code="79",
+        procedure_code="1.001193",
+        procedure_name="Đăng ký khai sinh",
+        field_code="ho-tich",
+        channel="direct",
+        status="received",
+        officer_id="desk01",
         contact=CitizenContact(phone="+84912345678", consent=True),
     )
     return DossierReceived(**(fields | overrides))
 
 
 def _wrap(payload, version=1):
-    return Envelope.wrap(payload, aggregate_id="26734-261125-0001", aggregate_version=version,
-                         unit_code="26734", correlation_id="c-1",
-                         occurred_at=datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=7))))
+    return Envelope.wrap(
+        payload,
+        aggregate_id="26734-261125-0001",
+        aggregate_version=version,
+        unit_code="26734",
+        correlation_id="c-1",
+        occurred_at=datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=7))),
+    )
 
 
 def test_routing_keys_derive_from_class_names():

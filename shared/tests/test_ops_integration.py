@@ -3,7 +3,7 @@ readiness per check, the outbox and queue gauges moving with real data, and a fa
 source logged once rather than at every round."""
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import aio_pika
 import httpx
@@ -12,30 +12,42 @@ from fastapi import FastAPI
 from prometheus_client import generate_latest
 from prometheus_client.metrics_core import GaugeMetricFamily
 
-from motcua_shared.messaging.amqp_probe import AmqpProbe
-from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.contract.dossier_events import DossierWithdrawn
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at, declare_exchange
+from motcua_shared.messaging.amqp_probe import AmqpProbe
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.ops.gauge_refresh import GaugeRefresher
 from motcua_shared.ops.health import Readiness, health_router, mongo_ping
 from motcua_shared.ops.metrics import metrics_router, new_registry
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.storage.mongo import close_client, mongo_client
-from motcua_shared.messaging.outbox import Outbox
 from motcua_shared.testing.metrics import sample, scrape
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.contract.topology import ConsumerSpec, declare_consumer_at, declare_exchange
 
 
 def _event(code: str) -> Envelope:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     payload = DossierWithdrawn(
-        unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
-        procedure_name="Đăng ký khai sinh", field_code="ho-tich", channel="online",
-        status="withdrawn", officer_id="desk01", withdrawn_at=now,
+        unit_name="UBND phường Bình Thạnh",
+        province_code="79",
+        procedure_code="1.001193",
+        procedure_name="Đăng ký khai sinh",
+        field_code="ho-tich",
+        channel="online",
+        status="withdrawn",
+        officer_id="desk01",
+        withdrawn_at=now,
     )
-    return Envelope.wrap(payload, aggregate_id=code, aggregate_version=1, unit_code="26734",
-                         correlation_id=code, occurred_at=now)
+    return Envelope.wrap(
+        payload,
+        aggregate_id=code,
+        aggregate_version=1,
+        unit_code="26734",
+        correlation_id=code,
+        occurred_at=now,
+    )
 
 
 def _app(readiness: Readiness, refresher_registry=None) -> httpx.AsyncClient:
@@ -55,7 +67,9 @@ async def test_readiness_is_503_until_every_check_passes(mongodb_url, amqp_url):
     readiness = Readiness(timeout=1.0)
     try:
         async with _app(readiness) as http:
-            assert (await http.get("/readyz")).status_code == 503  # no checks yet: the lifespan has not run
+            assert (
+                await http.get("/readyz")
+            ).status_code == 503  # no checks yet: the lifespan has not run
             assert (await http.get("/healthz")).status_code == 200
 
             readiness.use({"mongodb": mongo_ping(down), "rabbitmq": unreachable_broker.ping})
@@ -63,13 +77,18 @@ async def test_readiness_is_503_until_every_check_passes(mongodb_url, amqp_url):
             assert response.status_code == 503
             checks = response.json()["checks"]
             assert checks["mongodb"] == {"status": "down", "error": "no answer within 1 s"}
-            assert checks["rabbitmq"]["status"] == "down" and str(closed_port) not in checks["rabbitmq"]["error"]
+            assert (
+                checks["rabbitmq"]["status"] == "down"
+                and str(closed_port) not in checks["rabbitmq"]["error"]
+            )
 
             readiness.use({"mongodb": mongo_ping(up), "rabbitmq": broker.ping})
             response = await http.get("/readyz")
             assert response.status_code == 200
-            assert response.json() == {"status": "ready",
-                                       "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}}}
+            assert response.json() == {
+                "status": "ready",
+                "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}},
+            }
     finally:
         await broker.close()
         await unreachable_broker.close()
@@ -80,7 +99,7 @@ async def test_readiness_is_503_until_every_check_passes(mongodb_url, amqp_url):
 async def test_outbox_backlog_gauge_counts_pending_events_and_the_oldest_age(mongo):
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     gauge = OutboxBacklogGauge(outbox, clock=lambda: now + timedelta(minutes=5))
     registry = new_registry()
     refresher = GaugeRefresher(registry, interval=60)
@@ -97,14 +116,18 @@ async def test_outbox_backlog_gauge_counts_pending_events_and_the_oldest_age(mon
     assert _value(registry, "motcua_outbox_pending_events") == 3
     oldest = (await mongo["outbox"].find_one({"_id": str(written[0].event_id)}))["created_at"]
     expected_age = (now + timedelta(minutes=5) - oldest).total_seconds()
-    assert _value(registry, "motcua_outbox_oldest_pending_age_seconds") == pytest.approx(expected_age)
+    assert _value(registry, "motcua_outbox_oldest_pending_age_seconds") == pytest.approx(
+        expected_age
+    )
 
     await outbox.mark_sent([str(written[0].event_id), str(written[1].event_id)])
     await refresher.refresh_all()
     assert _value(registry, "motcua_outbox_pending_events") == 1
 
 
-async def test_queue_gauge_shows_messages_waiting_for_a_stopped_consumer(amqp_url, exchange_name, amqp_cleanup):
+async def test_queue_gauge_shows_messages_waiting_for_a_stopped_consumer(
+    amqp_url, exchange_name, amqp_cleanup
+):
     spec = ConsumerSpec(exchange_name, "probe", ("dossier.#",))
     await declare_consumer_at(amqp_url, spec)  # the queue exists; nobody consumes it
     probe = AmqpProbe(amqp_url)
@@ -117,8 +140,10 @@ async def test_queue_gauge_shows_messages_waiting_for_a_stopped_consumer(amqp_ur
             channel = await connection.channel(publisher_confirms=True)
             exchange = await declare_exchange(channel, exchange_name)
             for n in range(4):
-                await exchange.publish(aio_pika.Message(_event(f"Q-{n}").model_dump_json().encode()),
-                                       routing_key="dossier.withdrawn")
+                await exchange.publish(
+                    aio_pika.Message(_event(f"Q-{n}").model_dump_json().encode()),
+                    routing_key="dossier.withdrawn",
+                )
         await refresher.refresh_all()
         assert _value(registry, "motcua_queue_messages_ready", queue=spec.queue) == 4
         assert _value(registry, "motcua_queue_messages_ready", queue=spec.dead_letter_queue) == 0
@@ -172,7 +197,9 @@ async def test_a_failing_source_is_logged_once_keeps_its_value_and_is_counted(mo
     await refresher.refresh_all()
     await refresher.refresh_all()
     assert _value(registry, "motcua_test_flaky") == 3  # refreshed at each round again
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == ["metrics: flaky refreshed again"]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == [
+        "metrics: flaky refreshed again"
+    ]
 
 
 async def test_background_refresh_feeds_the_metrics_route(mongo):

@@ -2,7 +2,7 @@
 keeps them as the log, and leaves them pending while the broker cannot be reached."""
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,17 +12,31 @@ from motcua_shared.messaging.outbox import PENDING, SENT, Outbox, OutboxRelay
 
 
 def _event(code: str, version: int) -> Envelope:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     payload = DossierWithdrawn(
-        unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
-        procedure_name="Đăng ký khai sinh", field_code="ho-tich", channel="online",
-        status="withdrawn", officer_id="desk01", withdrawn_at=now,
+        unit_name="UBND phường Bình Thạnh",
+        province_code="79",
+        procedure_code="1.001193",
+        procedure_name="Đăng ký khai sinh",
+        field_code="ho-tich",
+        channel="online",
+        status="withdrawn",
+        officer_id="desk01",
+        withdrawn_at=now,
     )
-    return Envelope.wrap(payload, aggregate_id=code, aggregate_version=version, unit_code="26734",
-                         correlation_id=code, occurred_at=now)
+    return Envelope.wrap(
+        payload,
+        aggregate_id=code,
+        aggregate_version=version,
+        unit_code="26734",
+        correlation_id=code,
+        occurred_at=now,
+    )
 
 
-async def test_relay_publishes_in_order_and_keeps_the_log(mongo, amqp_url, exchange_name, event_probe):
+async def test_relay_publishes_in_order_and_keeps_the_log(
+    mongo, amqp_url, exchange_name, event_probe
+):
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
     written = [_event(f"D-{i}", 1) for i in range(5)]
@@ -43,8 +57,9 @@ async def test_relay_publishes_in_order_and_keeps_the_log(mongo, amqp_url, excha
     assert [doc["_id"] for doc in log] == [str(e.event_id) for e in written]
 
 
-async def test_a_dossiers_events_go_out_in_version_order_whatever_their_seq(mongo, amqp_url, exchange_name,
-                                                                           event_probe):
+async def test_a_dossiers_events_go_out_in_version_order_whatever_their_seq(
+    mongo, amqp_url, exchange_name, event_probe
+):
     """Two intake replicas writing v1 and v2 of one dossier in the same second: v2's ObjectId
     may sort first. The relay still publishes v1 before v2."""
     outbox = Outbox(mongo["outbox"])
@@ -59,10 +74,16 @@ async def test_a_dossiers_events_go_out_in_version_order_whatever_their_seq(mong
         await relay.close()
 
     received = [parse_envelope(m.body) for m in await event_probe.wait_for(3)]
-    assert [(e.aggregate_id, e.aggregate_version) for e in received] == [("D-5", 1), ("D-6", 1), ("D-5", 2)]
+    assert [(e.aggregate_id, e.aggregate_version) for e in received] == [
+        ("D-5", 1),
+        ("D-6", 1),
+        ("D-5", 2),
+    ]
 
 
-async def test_events_stay_pending_while_the_broker_is_unreachable(mongo, exchange_name, amqp_url, event_probe):
+async def test_events_stay_pending_while_the_broker_is_unreachable(
+    mongo, exchange_name, amqp_url, event_probe
+):
     outbox = Outbox(mongo["outbox"])
     await outbox.add(_event("D-9", 1))
     unreachable = OutboxRelay(outbox, "amqp://guest:guest@127.0.0.1:1/", exchange_name)
@@ -81,7 +102,9 @@ async def test_events_stay_pending_while_the_broker_is_unreachable(mongo, exchan
     assert (await event_probe.wait_for(1))[0].message_id
 
 
-async def test_events_wait_in_queues_of_consumers_not_started_yet(mongo, amqp_url, exchange_name, amqp_cleanup):
+async def test_events_wait_in_queues_of_consumers_not_started_yet(
+    mongo, amqp_url, exchange_name, amqp_cleanup
+):
     import aio_pika
 
     outbox = Outbox(mongo["outbox"])

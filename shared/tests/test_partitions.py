@@ -11,19 +11,19 @@ from datetime import UTC, datetime
 import aio_pika
 import pytest
 
-from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.contract.dossier_events import DossierReceived, DossierResolved
 from motcua_shared.contract.envelope import Envelope, all_event_models, parse_envelope
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.survey_events import SurveyOpened
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
-from motcua_shared.testing.plugin import eventually
 from motcua_shared.contract.topology import (
     PARTITION_HEADER,
     ConsumerSpec,
     consumer_spec,
     declare_consumer_at,
 )
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.testing.plugin import eventually
 
 K = 4
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)

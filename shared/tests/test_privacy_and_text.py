@@ -20,7 +20,9 @@ def test_free_text_is_masked():
 
 
 def test_log_lines_are_json_masked_and_carry_the_correlation_id():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent to %s", ("+84912345678",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "sent to %s", ("+84912345678",), None
+    )
     with correlation("dossier-42"):
         line = JsonFormatter("notify").format(record)
     assert "912345" not in line and '"correlation_id": "dossier-42"' in line

@@ -8,6 +8,7 @@ import itertools
 from datetime import UTC, datetime
 
 import pytest
+
 from motcua_shared.contract.dossier_events import DossierWithdrawn
 from motcua_shared.contract.envelope import Envelope, parse_envelope
 from motcua_shared.messaging.outbox import PENDING, SENT, Outbox, OutboxRelay

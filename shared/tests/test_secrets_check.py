@@ -2,15 +2,21 @@
 
 import pytest
 
-from motcua_shared.ops.secrets_check import refuse_weak_secrets, weak_secrets
 from motcua_shared.config.settings import CommonSettings
+from motcua_shared.ops.secrets_check import refuse_weak_secrets, weak_secrets
 
 STRONG = "Qm9yZWQtYnV0LXJhbmRvbS1lbm91Z2gtMzItY2hhcnM"
 
 
-@pytest.mark.parametrize("secret", [CommonSettings.model_fields["jwt_secret"].default,
-                                    "change-me-to-a-long-random-value-please-0123", "EXAMPLE-replace-with-a-long-random-value",
-                                    "short-secret"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        CommonSettings.model_fields["jwt_secret"].default,
+        "change-me-to-a-long-random-value-please-0123",
+        "EXAMPLE-replace-with-a-long-random-value",
+        "short-secret",
+    ],
+)
 def test_public_example_or_short_secrets_are_weak(secret):
     assert weak_secrets(CommonSettings(jwt_secret=secret)) == ["JWT_SECRET"]
     with pytest.raises(SystemExit):

@@ -8,18 +8,24 @@ import asyncio
 import os
 import signal
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aio_pika
 import pytest
 
-from motcua_shared.messaging.consumer import EventConsumer
 from motcua_shared.contract.dossier_events import DossierReceived
 from motcua_shared.contract.envelope import Envelope, parse_envelope
 from motcua_shared.contract.event_base import CitizenContact
+from motcua_shared.contract.topology import (
+    SINGLE_ACTIVE,
+    ConsumerSpec,
+    QueueArgumentsMismatch,
+    consumer_spec,
+    declare_exchange,
+)
+from motcua_shared.messaging.consumer import EventConsumer
 from motcua_shared.messaging.outbox import Outbox, OutboxRelay
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.contract.topology import SINGLE_ACTIVE, ConsumerSpec, QueueArgumentsMismatch, consumer_spec, declare_exchange
 
 # The first replica, in its own process so it can be SIGKILLed: it prints each version it gets
 # and hangs, never acking, on version 3.
@@ -46,12 +52,24 @@ asyncio.run(main(*sys.argv[1:]))
 
 def _event(version: int) -> bytes:
     payload = DossierReceived(
-        unit_name="UBND xã Cờ Đỏ", province_code="92", procedure_code="2.000815",
-        procedure_name="Chứng thực bản sao", field_code="chung-thuc", channel="direct",
-        status="received", officer_id="desk01", contact=CitizenContact(),
+        unit_name="UBND xã Cờ Đỏ",
+        province_code="92",
+        procedure_code="2.000815",
+        procedure_name="Chứng thực bản sao",
+        field_code="chung-thuc",
+        channel="direct",
+        status="received",
+        officer_id="desk01",
+        contact=CitizenContact(),
     )
-    envelope = Envelope.wrap(payload, aggregate_id="31261-260216-0001", aggregate_version=version,
-                             unit_code="31261", correlation_id="c", occurred_at=datetime.now(timezone.utc))
+    envelope = Envelope.wrap(
+        payload,
+        aggregate_id="31261-260216-0001",
+        aggregate_version=version,
+        unit_code="31261",
+        correlation_id="c",
+        occurred_at=datetime.now(UTC),
+    )
     return envelope.model_dump_json().encode()
 
 
@@ -62,17 +80,25 @@ async def _lines_of(process: asyncio.subprocess.Process, into: list[str]) -> Non
 
 
 def test_ordered_consumers_are_single_active():
-    assert SINGLE_ACTIVE == {"notify", "reporting"}
+    assert {"notify", "reporting"} == SINGLE_ACTIVE
     for service, single in (("notify", True), ("reporting", True), ("survey", False)):
         arguments = consumer_spec("motcua.events", service).queue_arguments()
         assert arguments.get("x-single-active-consumer", False) is single
 
 
-async def test_standby_takes_over_in_order_when_the_active_replica_dies(amqp_url, exchange_name, amqp_cleanup):
+async def test_standby_takes_over_in_order_when_the_active_replica_dies(
+    amqp_url, exchange_name, amqp_cleanup
+):
     first_lines: list[str] = []
     first = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", REPLICA, amqp_url, exchange_name,
-        stdout=asyncio.subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        sys.executable,
+        "-c",
+        REPLICA,
+        amqp_url,
+        exchange_name,
+        stdout=asyncio.subprocess.PIPE,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
     reader = asyncio.create_task(_lines_of(first, first_lines))
     second_got: list[int] = []
 
@@ -87,7 +113,9 @@ async def test_standby_takes_over_in_order_when_the_active_replica_dies(amqp_url
         await second.start(amqp_url)  # registers after the first: it is the standby
         exchange = await declare_exchange(await connection.channel(), exchange_name)
         for version in range(1, 6):
-            await exchange.publish(aio_pika.Message(_event(version)), routing_key="dossier.received")
+            await exchange.publish(
+                aio_pika.Message(_event(version)), routing_key="dossier.received"
+            )
 
         await eventually(lambda: _async("got 3" in first_lines), timeout=30)
         assert second_got == []  # the standby received nothing while the first was active
@@ -108,7 +136,9 @@ async def test_standby_takes_over_in_order_when_the_active_replica_dies(amqp_url
     assert second_got == [3, 4, 5]
 
 
-async def test_a_queue_with_other_arguments_is_refused_with_what_to_do(amqp_url, exchange_name, amqp_cleanup):
+async def test_a_queue_with_other_arguments_is_refused_with_what_to_do(
+    amqp_url, exchange_name, amqp_cleanup
+):
     plain = ConsumerSpec(exchange_name, "probe", ("dossier.#",))
     ordered = ConsumerSpec(exchange_name, "probe", ("dossier.#",), single_active=True)
     await EventConsumer(plain, {}).declare(amqp_url)  # an earlier version's queue
@@ -121,9 +151,12 @@ async def test_a_queue_with_other_arguments_is_refused_with_what_to_do(amqp_url,
     assert f"rabbitmqctl delete_queue {ordered.queue}" in message
 
 
-async def test_the_relay_still_publishes_to_a_queue_with_other_arguments(mongo, amqp_url, exchange_name,
-                                                                        amqp_cleanup, caplog):
-    old_notify = ConsumerSpec(exchange_name, "notify", consumer_spec(exchange_name, "notify").routing_keys)
+async def test_the_relay_still_publishes_to_a_queue_with_other_arguments(
+    mongo, amqp_url, exchange_name, amqp_cleanup, caplog
+):
+    old_notify = ConsumerSpec(
+        exchange_name, "notify", consumer_spec(exchange_name, "notify").routing_keys
+    )
     await EventConsumer(old_notify, {}).declare(amqp_url)  # as an earlier version declared it
     outbox = Outbox(mongo["outbox"])
     await outbox.add(parse_envelope(_event(1)))
@@ -133,8 +166,12 @@ async def test_the_relay_still_publishes_to_a_queue_with_other_arguments(mongo, 
     finally:
         await relay.close()
 
-    [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]  # one line, no traceback
-    assert f"'{old_notify.queue}'" in error and f"rabbitmqctl delete_queue {old_notify.queue}" in error
+    [error] = [
+        r.getMessage() for r in caplog.records if r.levelname == "ERROR"
+    ]  # one line, no traceback
+    assert (
+        f"'{old_notify.queue}'" in error and f"rabbitmqctl delete_queue {old_notify.queue}" in error
+    )
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         queue = await (await connection.channel()).declare_queue(old_notify.queue, passive=True)

@@ -1,8 +1,13 @@
 """The shared working-day calendar (intake's due dates and survey's feedback deadlines use it)."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from motcua_shared.vietnam.working_days import CalendarOverrides, WorkingCalendar, end_of_day, local_date
+from motcua_shared.vietnam.working_days import (
+    CalendarOverrides,
+    WorkingCalendar,
+    end_of_day,
+    local_date,
+)
 
 
 def test_tet_2026_and_the_weekend_are_skipped() -> None:
@@ -21,5 +26,5 @@ def test_a_unit_override_moves_the_deadline() -> None:
 
 
 def test_end_of_day_is_local_and_local_date_of_a_utc_evening_is_the_next_day() -> None:
-    assert end_of_day(date(2026, 3, 2)) == datetime(2026, 3, 2, 16, 59, 59, 999_000, tzinfo=timezone.utc)
-    assert local_date(datetime(2026, 3, 1, 18, 0, tzinfo=timezone.utc)) == date(2026, 3, 2)
+    assert end_of_day(date(2026, 3, 2)) == datetime(2026, 3, 2, 16, 59, 59, 999_000, tzinfo=UTC)
+    assert local_date(datetime(2026, 3, 1, 18, 0, tzinfo=UTC)) == date(2026, 3, 2)

@@ -9,7 +9,14 @@ from intake.main import create_app
 from intake.settings import IntakeSettings
 
 from .conftest import (
-    EDGE_DATES, EDGE_DATETIMES, OFFICER_ROLES, OUTBOX_RELAY_FIELDS, Storage, bearer, fuzz_every_operation, served,
+    EDGE_DATES,
+    EDGE_DATETIMES,
+    OFFICER_ROLES,
+    OUTBOX_RELAY_FIELDS,
+    Storage,
+    bearer,
+    fuzz_every_operation,
+    served,
     steer,
 )
 
@@ -25,20 +32,35 @@ IGNORED = {
 
 
 def test_intake_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
-        amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests):
-    settings = IntakeSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                              relay_poll_interval=0.2,
-                              lookup_max_failures=10**9)  # let every look-up reach the handler
+    amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests
+):
+    settings = IntakeSettings(
+        amqp_url=amqp_url,
+        mongodb_url=mongodb_url,
+        exchange=exchange_name,
+        db_name=db_name,
+        relay_poll_interval=0.2,
+        lookup_max_failures=10**9,
+    )  # let every look-up reach the handler
     officer = bearer(mint_token(settings.jwt_secret, "fuzz-officer", UNIT, OFFICER_ROLES))
     _units, procedures = load_demo_data()
     with served(create_app(settings)) as schema:
         dossiers = _seed(schema, officer(None))
-        steer(schema,
-              path={"code": dossiers, "unit": [UNIT, "79"],
-                    "agency": ["tu-phap", "cong-an", "bhxh"]},
-              query={"unit": [UNIT], "procedure": [p.code for p in procedures], "phone_last4": ["5678"],
-                     "received_at": EDGE_DATETIMES},
-              body={"procedure_code": [p.code for p in procedures], "unit_code": [UNIT], "new_due_date": EDGE_DATES})
+        steer(
+            schema,
+            path={"code": dossiers, "unit": [UNIT, "79"], "agency": ["tu-phap", "cong-an", "bhxh"]},
+            query={
+                "unit": [UNIT],
+                "procedure": [p.code for p in procedures],
+                "phone_last4": ["5678"],
+                "received_at": EDGE_DATETIMES,
+            },
+            body={
+                "procedure_code": [p.code for p in procedures],
+                "unit_code": [UNIT],
+                "new_due_date": EDGE_DATES,
+            },
+        )
         storage = Storage(sync_mongo, db_name, volatile=OUTBOX_RELAY_FIELDS, ignored=IGNORED)
         tally = fuzz_every_operation(schema, subtests, storage, headers=officer)
     print("\n" + tally.report("intake"))
@@ -46,8 +68,11 @@ def test_intake_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
 
 def _seed(schema: Any, headers: dict[str, str]) -> list[str]:
     """Dossiers in several states, so generated lifecycle steps meet real state machines."""
+
     def post(path: str, body: dict[str, Any], code: str | None = None) -> dict[str, Any]:
-        case = schema[path]["POST"].Case(path_parameters={"code": code} if code else None, body=body)
+        case = schema[path]["POST"].Case(
+            path_parameters={"code": code} if code else None, body=body
+        )
         response = case.call(headers=headers)
         assert response.status_code in (200, 201), response.text
         return response.json()
@@ -60,10 +85,20 @@ def _seed(schema: Any, headers: dict[str, str]) -> list[str]:
 
     received = receive("1.001699")
     in_progress = receive("1.001699")
-    post("/api/v1/dossiers/{code}/hand-over", {"to_officer_id": "cv01", "step": "chuyen-mon"}, in_progress)
+    post(
+        "/api/v1/dossiers/{code}/hand-over",
+        {"to_officer_id": "cv01", "step": "chuyen-mon"},
+        in_progress,
+    )
     resolved = receive("1.001699")
-    post("/api/v1/dossiers/{code}/hand-over", {"to_officer_id": "cv01", "step": "chuyen-mon"}, resolved)
+    post(
+        "/api/v1/dossiers/{code}/hand-over",
+        {"to_officer_id": "cv01", "step": "chuyen-mon"},
+        resolved,
+    )
     post("/api/v1/dossiers/{code}/resolve", {"outcome": "approved"}, resolved)
-    awaiting = receive("2.000843", "incomplete", missing_papers=["Bản chính"], reason="Thiếu bản chính")
+    awaiting = receive(
+        "2.000843", "incomplete", missing_papers=["Bản chính"], reason="Thiếu bản chính"
+    )
     linked = receive("LT-KS-TT-BHYT")
     return [received, in_progress, resolved, awaiting, linked]

@@ -18,10 +18,10 @@ import aio_pika
 import pytest
 from fastapi import FastAPI
 
-from motcua_shared.messaging.consumer import REASON_HEADER, ROUTING_KEY_HEADER
 from motcua_shared.contract.envelope import Envelope
-from motcua_shared.testing.plugin import eventually
 from motcua_shared.contract.topology import BINDINGS, consumer_spec
+from motcua_shared.messaging.consumer import REASON_HEADER, ROUTING_KEY_HEADER
+from motcua_shared.testing.plugin import eventually
 
 from notify.main import create_app as notify_app
 from notify.settings import NotifySettings
@@ -30,7 +30,7 @@ from reporting.settings import ReportingSettings
 from survey.main import create_app as survey_app
 from survey.settings import SurveySettings
 
-from .conftest import quiet_hours_clock, publish, received_event, returned_event
+from .conftest import publish, quiet_hours_clock, received_event, returned_event
 
 UNIT = "26734"
 
@@ -41,28 +41,38 @@ class Consumer:
 
     app: Callable[[dict[str, str]], FastAPI]
     valid: Callable[[str, datetime], Envelope[Any]]
-    handled: Callable[[Any, Envelope[Any]], Any]  # (database, event) → awaitable of the stored effect
+    handled: Callable[
+        [Any, Envelope[Any]], Any
+    ]  # (database, event) → awaitable of the stored effect
 
 
 CONSUMERS = {
     "notify": Consumer(
-        app=lambda s: notify_app(NotifySettings(**s, zalo_base_url="http://127.0.0.1:9",
-                                                sms_url="http://127.0.0.1:9/sms/send"), clock=quiet_hours_clock()),
+        app=lambda s: notify_app(
+            NotifySettings(
+                **s, zalo_base_url="http://127.0.0.1:9", sms_url="http://127.0.0.1:9/sms/send"
+            ),
+            clock=quiet_hours_clock(),
+        ),
         valid=lambda code, at: received_event(code, UNIT, at),
-        handled=lambda db, e: db["messages"].find_one({"event_id": str(e.event_id)})),
+        handled=lambda db, e: db["messages"].find_one({"event_id": str(e.event_id)}),
+    ),
     "survey": Consumer(
         app=lambda s: survey_app(SurveySettings(**s)),
         valid=lambda code, at: returned_event(code, UNIT, at),
-        handled=lambda db, e: db["surveys"].find_one({"dossier_code": e.aggregate_id})),
+        handled=lambda db, e: db["surveys"].find_one({"dossier_code": e.aggregate_id}),
+    ),
     "reporting": Consumer(
         app=lambda s: reporting_app(ReportingSettings(**s)),
         valid=lambda code, at: received_event(code, UNIT, at),
-        handled=lambda db, e: db["dossiers"].find_one({"_id": e.aggregate_id})),
+        handled=lambda db, e: db["dossiers"].find_one({"_id": e.aggregate_id}),
+    ),
 }
 
 
 def bad_messages(valid: Envelope[Any]) -> dict[str, tuple[bytes, str]]:
     """name → (body, what its reason must say), each unlike the valid event in one way."""
+
     def variant(**changes: Any) -> dict[str, Any]:
         return json.loads(valid.model_dump_json()) | {"event_id": str(uuid.uuid4())} | changes
 
@@ -70,29 +80,50 @@ def bad_messages(valid: Envelope[Any]) -> dict[str, tuple[bytes, str]]:
     invalid_payload = variant()
     invalid_payload["payload"]["channel"] = "chim-bo-cau"  # not direct, online or postal
     return {
-        "invalid JSON": (b'{"event_type": "' + valid.event_type.encode() + b'", "payload": ', "invalid envelope"),
+        "invalid JSON": (
+            b'{"event_type": "' + valid.event_type.encode() + b'", "payload": ',
+            "invalid envelope",
+        ),
         "envelope missing fields": (_json(missing), "occurred_at"),
-        "unknown schema_version": (_json(variant(schema_version=99)), f"unknown event {valid.event_type} v99"),
-        "unknown event type": (_json(variant(event_type="dossier.teleported")), "unknown event dossier.teleported"),
+        "unknown schema_version": (
+            _json(variant(schema_version=99)),
+            f"unknown event {valid.event_type} v99",
+        ),
+        "unknown event type": (
+            _json(variant(event_type="dossier.teleported")),
+            "unknown event dossier.teleported",
+        ),
         "payload failing validation": (_json(invalid_payload), "payload.channel"),
     }
 
 
 @pytest.mark.parametrize("service", sorted(CONSUMERS))
 async def test_what_cannot_be_handled_is_dead_lettered_with_its_reason_and_the_consumer_goes_on(
-        service, amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup):
+    service, amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup
+):
     consumer = CONSUMERS[service]
     valid = consumer.valid(f"{UNIT}-261125-0042", datetime.now().astimezone())
     routing_key = valid.routing_key
     assert any(_bound(pattern, routing_key) for pattern in BINDINGS[service])
     bad = bad_messages(valid)
 
-    async with _running(consumer.app(dict(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name,
-                                          db_name=db_name))):
-        await publish(amqp_url, exchange_name, [(body, routing_key) for body, _ in bad.values()]
-                      + [(valid.model_dump_json().encode(), routing_key)])
+    async with _running(
+        consumer.app(
+            dict(
+                amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name
+            )
+        )
+    ):
+        await publish(
+            amqp_url,
+            exchange_name,
+            [(body, routing_key) for body, _ in bad.values()]
+            + [(valid.model_dump_json().encode(), routing_key)],
+        )
         await eventually(lambda: consumer.handled(mongo, valid), timeout=30)
-        letters = await _dead_letters(amqp_url, consumer_spec(exchange_name, service).dead_letter_queue, len(bad))
+        letters = await _dead_letters(
+            amqp_url, consumer_spec(exchange_name, service).dead_letter_queue, len(bad)
+        )
 
     by_body = {message.body: message.headers for message in letters}
     for name, (body, reason) in bad.items():
@@ -111,7 +142,9 @@ async def _running(app: FastAPI) -> AsyncIterator[FastAPI]:
         yield app
 
 
-async def _dead_letters(amqp_url: str, queue_name: str, count: int) -> list[aio_pika.abc.AbstractIncomingMessage]:
+async def _dead_letters(
+    amqp_url: str, queue_name: str, count: int
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
     """Take `count` messages off the dead-letter queue (they are published before the original
     is acked, so by the time the valid event is handled they are all there)."""
     found: list[aio_pika.abc.AbstractIncomingMessage] = []
@@ -128,8 +161,12 @@ async def _dead_letters(amqp_url: str, queue_name: str, count: int) -> list[aio_
             await eventually(enough, timeout=30)
         except AssertionError:
             reasons = [message.headers.get(REASON_HEADER) for message in found]
-            raise AssertionError(f"{len(found)} of {count} dead letters in {queue_name}: {reasons}") from None
-        assert await queue.get(no_ack=True, fail=False) is None, "more dead letters than bad messages"
+            raise AssertionError(
+                f"{len(found)} of {count} dead letters in {queue_name}: {reasons}"
+            ) from None
+        assert await queue.get(no_ack=True, fail=False) is None, (
+            "more dead letters than bad messages"
+        )
     return found
 
 

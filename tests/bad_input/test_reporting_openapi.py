@@ -6,10 +6,10 @@ import itertools
 from datetime import date
 from typing import Any
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.web.auth import mint_token
 
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
 from reporting.app.api_keys import ApiKeys
@@ -18,7 +18,16 @@ from reporting.main import create_app
 from reporting.settings import ReportingSettings
 from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, survey_answer, vn
 
-from .conftest import EDGE_DATES, OFFICER_ROLES, Storage, fuzz_every_operation, publish, served, steer, wait_for
+from .conftest import (
+    EDGE_DATES,
+    OFFICER_ROLES,
+    Storage,
+    fuzz_every_operation,
+    publish,
+    served,
+    steer,
+    wait_for,
+)
 
 UNIT_A = Unit("26734", "UBND phường Tân Định", "79")
 UNIT_B = Unit("31261", "UBND xã Cờ Đỏ", "92")
@@ -26,18 +35,37 @@ CERT = Procedure("2.000843", "Chứng thực bản sao từ bản chính", "chun
 
 
 def test_reporting_answers_bad_input_without_5xx_and_stores_nothing_it_refuses(
-        amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests):
-    settings = ReportingSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                                 units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
+    amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, sync_mongo, subtests
+):
+    settings = ReportingSettings(
+        amqp_url=amqp_url,
+        mongodb_url=mongodb_url,
+        exchange=exchange_name,
+        db_name=db_name,
+        units_url="",
+    )  # units_url="": no intake here to learn units from (tests/security checks it live)
     key = asyncio.run(_api_key(settings, AccessScope(province="79")))
     leader = mint_token(settings.jwt_secret, "fuzz-leader", UNIT_A.code, OFFICER_ROLES)
     callers = itertools.cycle([{"X-API-Key": key}, {"Authorization": f"Bearer {leader}"}])
     with served(create_app(settings)) as schema:
         events = _november()
-        asyncio.run(publish(amqp_url, exchange_name, [(e.model_dump_json().encode(), e.routing_key) for e in events]))
+        asyncio.run(
+            publish(
+                amqp_url,
+                exchange_name,
+                [(e.model_dump_json().encode(), e.routing_key) for e in events],
+            )
+        )
         wait_for(lambda: sync_mongo[db_name]["processed_events"].count_documents({}) == len(events))
-        steer(schema, query={"unit": [UNIT_A.code], "province": ["79"],
-                             "from": ["2026-11-01", *EDGE_DATES], "to": ["2026-11-30", *EDGE_DATES]})
+        steer(
+            schema,
+            query={
+                "unit": [UNIT_A.code],
+                "province": ["79"],
+                "from": ["2026-11-01", *EDGE_DATES],
+                "to": ["2026-11-30", *EDGE_DATES],
+            },
+        )
         schema.hook("map_case")(_past_the_gate)
         storage = Storage(sync_mongo, db_name)
         tally = fuzz_every_operation(schema, subtests, storage, headers=lambda _case: next(callers))
@@ -69,7 +97,9 @@ async def _api_key(settings: ReportingSettings, scope: AccessScope) -> str:
     """A provincial system's key, made as `reporting-apikey create` makes it."""
     client = mongo_client(settings.mongodb_url)
     try:
-        keys = ApiKeys(MongoApiKeyRepository(client[settings.db_name]), settings.api_key_secret, utcnow)
+        keys = ApiKeys(
+            MongoApiKeyRepository(client[settings.db_name]), settings.api_key_secret, utcnow
+        )
         return (await keys.create("bad-input", scope))[1]
     finally:
         await close_client(client)
@@ -77,7 +107,9 @@ async def _api_key(settings: ReportingSettings, scope: AccessScope) -> str:
 
 def _november() -> list[Any]:
     """A few projected dossiers and an answer, so reports have rows to compute."""
-    early, late, open_ = (DossierScript(f"N{n}", unit, CERT) for n, unit in ((1, UNIT_A), (2, UNIT_A), (3, UNIT_B)))
+    early, late, open_ = (
+        DossierScript(f"N{n}", unit, CERT) for n, unit in ((1, UNIT_A), (2, UNIT_A), (3, UNIT_B))
+    )
     early.received(vn(2026, 11, 2), due(2026, 11, 6)), early.resolved(vn(2026, 11, 4))
     early.returned(vn(2026, 11, 5))
     late.received(vn(2026, 11, 9), due(2026, 11, 11)), late.resolved(vn(2026, 11, 16))

@@ -22,11 +22,19 @@ PASSWORD = "motcua-demo-2026"  # intake's default demo password (IntakeSettings.
 
 
 @pytest.fixture(scope="module")
-def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+def system(
+    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/install.sh installs it (apt-get install -y chromium)")
-    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("browser-logs"),
-                           INTAKE_DEMO_PASSWORD=PASSWORD) as system:
+        pytest.fail(
+            f"{CHROMIUM} is missing: scripts/install.sh installs it (apt-get install -y chromium)"
+        )
+    with supervised_system(
+        amqp_url,
+        mongodb_url,
+        tmp_path_factory.mktemp("browser-logs"),
+        INTAKE_DEMO_PASSWORD=PASSWORD,
+    ) as system:
         yield system
 
 
@@ -42,7 +50,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(TIMEOUT * 1000)
     try:
         yield context
@@ -79,13 +89,20 @@ def serious_violations(page: Page) -> list[dict]:
     """axe-core (services/desk/node_modules, from package-lock.json) on the page as it is."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def api(system: System, service: str, path: str, *who: str, **params) -> dict:
     sub, unit, *roles = who
-    response = httpx.get(system.urls[service] + path, params=params, headers=system.token(sub, unit, *roles),
-                         timeout=30)
+    response = httpx.get(
+        system.urls[service] + path,
+        params=params,
+        headers=system.token(sub, unit, *roles),
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()

@@ -18,10 +18,16 @@ from .conftest import UNIT, api, eventually, login, logout, screenshot, serious_
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A5_POINTS = (419.5, 595.3)  # 148 × 210 mm
-CITIZEN = {"Họ và tên": "Trần Thị Bích Ngọc", "Số CCCD (12 chữ số)": "079199004321", "Số điện thoại": "0912 345 678"}
+CITIZEN = {
+    "Họ và tên": "Trần Thị Bích Ngọc",
+    "Số CCCD (12 chữ số)": "079199004321",
+    "Số điện thoại": "0912 345 678",
+}
 
 
-def receive_birth_registration(page: Page, desk: str, decision: str = "Đủ hồ sơ", untick: int = 0) -> str:
+def receive_birth_registration(
+    page: Page, desk: str, decision: str = "Đủ hồ sơ", untick: int = 0
+) -> str:
     page.goto(f"{desk}/tiep-nhan")
     page.get_by_label("Tìm thủ tục (gõ có dấu hoặc không dấu)").fill("dang ky khai sinh")
     page.get_by_role("button", name="Tìm").click()
@@ -34,7 +40,9 @@ def receive_birth_registration(page: Page, desk: str, decision: str = "Đủ h�
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label("Đồng ý nhận thông báo qua Zalo/SMS").check()
     if decision == "Không đủ điều kiện":
-        page.get_by_label("Lý do (bắt buộc khi từ chối)").fill("Người yêu cầu không thuộc thẩm quyền của phường")
+        page.get_by_label("Lý do (bắt buộc khi từ chối)").fill(
+            "Người yêu cầu không thuộc thẩm quyền của phường"
+        )
     page.get_by_role("button", name=re.compile("^" + decision)).click()
     page.wait_for_url(re.compile(r"/ho-so/[^/]+/in/"))
     return page.url.split("/ho-so/")[1].split("/")[0]
@@ -75,7 +83,9 @@ def test_login_refuses_a_wrong_password_and_locks_after_repeated_failures(system
     login(page, desk, "mc.khoa", "mat-khau-moi-2026")  # the right password, but locked now
     expect(page.get_by_role("alert")).to_contain_text("Tài khoản tạm khoá")
     screenshot(page, "dang-nhap-bi-khoa")
-    assert page.context.cookies() and all(c["name"] != "motcua_desk_session" for c in page.context.cookies())
+    assert page.context.cookies() and all(
+        c["name"] != "motcua_desk_session" for c in page.context.cookies()
+    )
 
     login(page, desk, "desk01")
     page.wait_for_url("**/ho-so")
@@ -99,11 +109,15 @@ def test_a_dossier_from_receipt_to_return_through_the_pages(system, page, contex
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
-    assert abs(float(box.width) - A5_POINTS[0]) < 1 and abs(float(box.height) - A5_POINTS[1]) < 1  # whole points
+    assert (
+        abs(float(box.width) - A5_POINTS[0]) < 1 and abs(float(box.height) - A5_POINTS[1]) < 1
+    )  # whole points
     text = reader.pages[0].extract_text()
     assert code in text and due_text in text, text
     image = pypdfium2.PdfDocument(pdf)[0].render(scale=4).to_pil()
-    link = [b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    link = [
+        b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode
+    ]
     assert link == [f"{desk}/tra-cuu/{code}"]
 
     # The link opens the citizen's page (no session), which shows progress for the right digits.
@@ -127,7 +141,9 @@ def test_a_dossier_from_receipt_to_return_through_the_pages(system, page, contex
     login(page, desk, "cv01")
     page.goto(f"{desk}/ho-so?ds=mine")
     page.get_by_role("link", name=code).click()
-    expect(page.locator("summary", has_text="Trả kết quả")).to_have_count(0)  # not the specialist's to do
+    expect(page.locator("summary", has_text="Trả kết quả")).to_have_count(
+        0
+    )  # not the specialist's to do
     act(page, "Có kết quả giải quyết", **{"Kết quả": "approved"})
     expect(page.locator(".status")).to_have_text("Đã có kết quả, chờ trả")
     logout(page)
@@ -142,7 +158,11 @@ def test_a_dossier_from_receipt_to_return_through_the_pages(system, page, contex
     screenshot(page, "ho-so-da-tra")
     history = api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["history"]
     assert [(e["action"], e["officer_id"]) for e in history] == [
-        ("receive", "desk01"), ("hand-over", "desk01"), ("resolve", "cv01"), ("return", "desk01")]
+        ("receive", "desk01"),
+        ("hand-over", "desk01"),
+        ("resolve", "cv01"),
+        ("return", "desk01"),
+    ]
 
 
 def test_intake_refusal_is_shown_in_vietnamese(system, page):
@@ -161,20 +181,27 @@ def test_intake_refusal_is_shown_in_vietnamese(system, page):
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_role("alert")).to_contain_text("lý do")
     screenshot(page, "ho-so-loi-tu-intake")
-    assert api(system, "intake", f"/api/v1/dossiers/{code}", "cv01", UNIT, "specialist")["status"] == "received"
+    assert (
+        api(system, "intake", f"/api/v1/dossiers/{code}", "cv01", UNIT, "specialist")["status"]
+        == "received"
+    )
 
 
 def test_every_printed_form_is_one_page(system, page):
     desk = system.urls["desk"]
     login(page, desk, "desk01")
-    forms = {"yeu-cau-bo-sung": receive_birth_registration(page, desk, "Thiếu", untick=1),
-             "tu-choi": receive_birth_registration(page, desk, "Không đủ điều kiện")}
+    forms = {
+        "yeu-cau-bo-sung": receive_birth_registration(page, desk, "Thiếu", untick=1),
+        "tu-choi": receive_birth_registration(page, desk, "Không đủ điều kiện"),
+    }
     for slug, code in forms.items():
         page.goto(f"{desk}/ho-so/{code}/in/{slug}")
         screenshot(page, slug)
         reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
         assert len(reader.pages) == 1 and code in reader.pages[0].extract_text(), slug
-    received = api(system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk")["dossiers"]
+    received = api(system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk")[
+        "dossiers"
+    ]
     code = next(d["code"] for d in received if d["status"] == "returned")
     page.goto(f"{desk}/ho-so/{code}/in/phieu-kiem-soat")
     screenshot(page, "phieu-kiem-soat")
@@ -188,34 +215,66 @@ def test_dashboard_figures_equal_reportings_api(system, page):
     today = datetime.now(VN).date()
     month = today.strftime("%Y-%m")
     suggestion = "Đề nghị bố trí thêm ghế chờ cho người cao tuổi"
-    httpx.post(f"{system.urls['survey']}/api/v1/units/{UNIT}/suggestions", json={"text": suggestion},
-               timeout=30).raise_for_status()
-    intake_today = api(system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk")["dossiers"]
+    httpx.post(
+        f"{system.urls['survey']}/api/v1/units/{UNIT}/suggestions",
+        json={"text": suggestion},
+        timeout=30,
+    ).raise_for_status()
+    intake_today = api(
+        system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk"
+    )["dossiers"]
     returned = [d["code"] for d in intake_today if d["status"] == "returned"]
     assert returned, "the journey test returns a dossier first"
     # The citizen answers at the desk's kiosk once survey has opened the survey for the return.
-    eventually(lambda: httpx.post(f"{system.urls['survey']}/api/v1/kiosk/dossiers/{returned[0]}/answer",
-                                  json={"level": "very_satisfied"}, headers=system.token("desk01", UNIT, "desk"),
-                                  timeout=30).status_code in (201, 409), what="the kiosk answer")
+    eventually(
+        lambda: (
+            httpx.post(
+                f"{system.urls['survey']}/api/v1/kiosk/dossiers/{returned[0]}/answer",
+                json={"level": "very_satisfied"},
+                headers=system.token("desk01", UNIT, "desk"),
+                timeout=30,
+            ).status_code
+            in (201, 409)
+        ),
+        what="the kiosk answer",
+    )
     period = {"unit": UNIT, "from": f"{month}-01", "to": today.isoformat()}
     # Reporting is fed by events: wait until it has seen what intake and survey hold.
-    eventually(lambda: api(system, "reporting", "/api/v1/reports/one-stop", *leader, **period)["total"]["received"]
-               == len(intake_today) and api(system, "reporting", "/api/v1/reports/satisfaction", *leader,
-                                            **period)["total"]["answers"] == 1, what="reporting caught up")
+    eventually(
+        lambda: (
+            api(system, "reporting", "/api/v1/reports/one-stop", *leader, **period)["total"][
+                "received"
+            ]
+            == len(intake_today)
+            and api(system, "reporting", "/api/v1/reports/satisfaction", *leader, **period)[
+                "total"
+            ]["answers"]
+            == 1
+        ),
+        what="reporting caught up",
+    )
 
     login(page, desk, "ld01")
     page.goto(f"{desk}/lanh-dao?thang={month}")
     expect(page.get_by_text(suggestion)).to_be_visible()
-    page.wait_for_function("() => document.querySelectorAll('canvas').length === 3 && window.Chart !== undefined")
+    page.wait_for_function(
+        "() => document.querySelectorAll('canvas').length === 3 && window.Chart !== undefined"
+    )
     screenshot(page, "lanh-dao")
     one_stop = api(system, "reporting", "/api/v1/reports/one-stop", *leader, **period)["total"]
     happy = api(system, "reporting", "/api/v1/reports/satisfaction", *leader, **period)["total"]
     assert one_stop["received"] >= 1 and happy["very_satisfied"] == 1
     for table, figures in (("#one-stop", one_stop), ("#satisfaction", happy)):
-        shown = {cell.get_attribute("data-key"): cell.inner_text() for cell in page.locator(f"{table} td[data-key]").all()}
+        shown = {
+            cell.get_attribute("data-key"): cell.inner_text()
+            for cell in page.locator(f"{table} td[data-key]").all()
+        }
         assert shown and shown == {key: str(figures[key]) for key in shown}, table
-    for key, rate in (("on_time_rate", one_stop["on_time_rate"]), ("early_rate", one_stop["early_rate"]),
-                      ("satisfied_rate", happy["satisfied_rate"])):
+    for key, rate in (
+        ("on_time_rate", one_stop["on_time_rate"]),
+        ("early_rate", one_stop["early_rate"]),
+        ("satisfied_rate", happy["satisfied_rate"]),
+    ):
         expected = "—" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + " %"
         assert page.locator(f"[data-key={key}]").inner_text() == expected, key
     csv = page.request.get(f"{desk}/lanh-dao/bao-cao.csv?thang={month}")
@@ -224,9 +283,15 @@ def test_dashboard_figures_equal_reportings_api(system, page):
 
 def test_a_desk_officer_cannot_reach_another_units_dossier(system, page):
     desk = system.urls["desk"]
-    code = api(system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk")["dossiers"][0]["code"]
+    code = api(system, "intake", "/api/v1/worklists/received_today", "desk01", UNIT, "desk")[
+        "dossiers"
+    ][0]["code"]
     login(page, desk, "desk02")  # xã Cờ Đỏ
-    for path in (f"/ho-so/{code}", f"/ho-so/{code}/in/giay-tiep-nhan", f"/ho-so/{code}/in/phieu-kiem-soat"):
+    for path in (
+        f"/ho-so/{code}",
+        f"/ho-so/{code}/in/giay-tiep-nhan",
+        f"/ho-so/{code}/in/phieu-kiem-soat",
+    ):
         response = page.goto(desk + path)
         assert response is not None and response.status == 403, path
         expect(page.get_by_role("alert")).to_have_text("Không có quyền với đơn vị này")
@@ -244,13 +309,21 @@ def test_a_form_post_without_its_csrf_token_is_refused(system, page):
     # missing.
     refused = page.request.post(f"{desk}/ho-so/{code}/thao-tac/withdraw", form={"confirmed": "1"})
     assert refused.status == 403 and "CSRF" in refused.text()
-    assert api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["status"] == "received"
+    assert (
+        api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["status"]
+        == "received"
+    )
     # A page of another site posting a form here: the browser sends the cookies it may, no token.
-    page.set_content(f'<form method="post" action="{desk}/ho-so/{code}/thao-tac/withdraw">'
-                     '<input name="confirmed" value="1"><button>go</button></form>')
+    page.set_content(
+        f'<form method="post" action="{desk}/ho-so/{code}/thao-tac/withdraw">'
+        '<input name="confirmed" value="1"><button>go</button></form>'
+    )
     page.get_by_role("button", name="go").click()
     expect(page.get_by_role("alert")).to_contain_text("CSRF")
-    assert api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["status"] == "received"
+    assert (
+        api(system, "intake", f"/api/v1/dossiers/{code}", "desk01", UNIT, "desk")["status"]
+        == "received"
+    )
 
 
 def test_main_pages_have_no_serious_accessibility_violation(system, page):
@@ -258,8 +331,12 @@ def test_main_pages_have_no_serious_accessibility_violation(system, page):
     login(page, desk, "desk01")
     code = receive_birth_registration(page, desk)
     failures = {"giay-hen": serious_violations(page)}
-    for name, path in {"tiep-nhan": "/tiep-nhan?q=khai+sinh", "tiep-nhan-thu-tuc": "/tiep-nhan?procedure=1.001193",
-                       "ho-so": "/ho-so", "ho-so-chi-tiet": f"/ho-so/{code}"}.items():
+    for name, path in {
+        "tiep-nhan": "/tiep-nhan?q=khai+sinh",
+        "tiep-nhan-thu-tuc": "/tiep-nhan?procedure=1.001193",
+        "ho-so": "/ho-so",
+        "ho-so-chi-tiet": f"/ho-so/{code}",
+    }.items():
         page.goto(desk + path)
         screenshot(page, name)
         failures[name] = serious_violations(page)
@@ -276,7 +353,10 @@ def test_main_pages_have_no_serious_accessibility_violation(system, page):
     failures["quan-tri"] = serious_violations(page)
     assert {name: found for name, found in failures.items() if found} == {}
     # The check itself finds what it should: a field without a label is a critical violation.
-    page.set_content('<html lang="vi"><head><title>x</title></head><body><main><h1>x</h1><input ' 'name="q"></main></body></html>')
+    page.set_content(
+        '<html lang="vi"><head><title>x</title></head><body><main><h1>x</h1><input '
+        'name="q"></main></body></html>'
+    )
     assert [v["id"] for v in serious_violations(page)] == ["label"]
 
 
@@ -292,7 +372,9 @@ def test_linked_dossier_home_visit_and_apology_through_the_pages(system, page):
         box.check()
     for label, value in CITIZEN.items():
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Địa chỉ (bắt buộc khi phục vụ tại nhà)").fill("12 Trần Quang Khải, phường Tân Định")
+    page.get_by_label("Địa chỉ (bắt buộc khi phục vụ tại nhà)").fill(
+        "12 Trần Quang Khải, phường Tân Định"
+    )
     page.get_by_label("Yêu cầu phục vụ tại nhà").check()
     page.get_by_role("button", name=re.compile("^Đủ hồ sơ")).click()
     page.wait_for_url(re.compile(r"/in/giay-tiep-nhan$"))
@@ -311,8 +393,11 @@ def test_linked_dossier_home_visit_and_apology_through_the_pages(system, page):
     page.goto(f"{desk}/ho-so/{code}")
     due = api(system, "intake", f"/api/v1/dossiers/{code}", "cv01", UNIT, "specialist")["due_date"]
     new_date = WorkingCalendar().add_working_days(datetime.fromisoformat(due).date(), 3)
-    act(page, "Xin lỗi và hẹn lại ngày trả", **{"Ngày hẹn trả mới": new_date.isoformat(),
-                                                 "Lý do chậm": "Chờ xác minh thông tin cư trú"})
+    act(
+        page,
+        "Xin lỗi và hẹn lại ngày trả",
+        **{"Ngày hẹn trả mới": new_date.isoformat(), "Lý do chậm": "Chờ xác minh thông tin cư trú"},
+    )
     page.get_by_role("link", name="Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết").click()
     screenshot(page, "xin-loi")
     reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
@@ -320,7 +405,9 @@ def test_linked_dossier_home_visit_and_apology_through_the_pages(system, page):
     assert len(reader.pages) == 1 and new_date.strftime("%d/%m/%Y") in text and "xác minh" in text
 
     page.goto(f"{desk}/ho-so/{code}")
-    for _ in range(3):  # tư pháp, công an, BHXH: each agency's result, the last resolves the dossier
+    for _ in range(
+        3
+    ):  # tư pháp, công an, BHXH: each agency's result, the last resolves the dossier
         page.get_by_role("button", name="Ghi nhận kết quả").first.click()
         page.get_by_role("button", name="Xác nhận").click()
         expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")

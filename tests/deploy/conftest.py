@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import AliasChoices
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings
+
 from intake.settings import IntakeSettings
 from notify import settings as notify_settings
 from notify.sandbox.settings import SandboxSettings
 from notify.settings import NotifySettings
-from pydantic import AliasChoices
-from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings
 from reporting.settings import ReportingSettings
 from survey.settings import SurveySettings
 
@@ -26,7 +27,9 @@ K8S = DEPLOY / "k8s"
 
 
 # Defaults that only work for the sandbox gateway; a deployment must replace them.
-_SANDBOX_VALUES = {value for name, value in vars(notify_settings).items() if name.startswith("SANDBOX_")}
+_SANDBOX_VALUES = {
+    value for name, value in vars(notify_settings).items() if name.startswith("SANDBOX_")
+}
 # Settings without a developer-only default that a deployment must still decide.
 MUST_DECIDE = {"INTAKE_SEED_DEMO"}
 

@@ -14,10 +14,14 @@ def test_each_image_target_runs_its_own_console_script(stages, image_service) ->
     assert stage.cmd[0] in console_scripts(image_service)
 
 
-def test_each_image_target_listens_on_every_interface_on_its_settings_port(stages, image_service) -> None:
+def test_each_image_target_listens_on_every_interface_on_its_settings_port(
+    stages, image_service
+) -> None:
     stage = stages[image_service.name]
     host = next(env for env in image_service.env_names() if env.endswith("_HOST"))
-    assert stage.env.get(host) == "0.0.0.0", f"{image_service}: {host} must be 0.0.0.0 in a container"
+    assert stage.env.get(host) == "0.0.0.0", (
+        f"{image_service}: {host} must be 0.0.0.0 in a container"
+    )
     assert image_service.port in stage.expose
 
 

@@ -20,7 +20,12 @@ SUBSET_SCHEMAS = {
 }
 # Secrets the operators write, and the keys the manifests may read from them.
 RABBITMQ_USER_KEYS = {"username", "password", "host", "port"}
-MONGO_CONNECTION_KEYS = {"connectionString.standard", "connectionString.standardSrv", "username", "password"}
+MONGO_CONNECTION_KEYS = {
+    "connectionString.standard",
+    "connectionString.standardSrv",
+    "username",
+    "password",
+}
 
 
 def core_errors(doc: dict, version: str) -> list[str]:
@@ -33,9 +38,13 @@ def core_errors(doc: dict, version: str) -> list[str]:
 
 
 def subset_errors(deploy_dir: Path, doc: dict) -> list[str]:
-    schema = yaml.safe_load((deploy_dir / "schemas" / SUBSET_SCHEMAS[doc["apiVersion"], doc["kind"]]).read_text())
+    schema = yaml.safe_load(
+        (deploy_dir / "schemas" / SUBSET_SCHEMAS[doc["apiVersion"], doc["kind"]]).read_text()
+    )
     validator = jsonschema.Draft7Validator(schema)
-    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
+    return [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
+    ]
 
 
 def by_kind(manifests, kind: str) -> dict[str, dict]:
@@ -69,16 +78,23 @@ def test_kubernetes_validation_rejects_a_misspelt_probe(manifests) -> None:
 def test_operator_resources_match_motcua_subset_schemas(manifests, deploy_dir) -> None:
     custom = [m for m in manifests if (m.doc["apiVersion"], m.kind) in SUBSET_SCHEMAS]
     assert {m.kind for m in custom} == {"RabbitmqCluster", "MongoDBCommunity"}
-    assert {str(m): subset_errors(deploy_dir, m.doc) for m in custom} == {str(m): [] for m in custom}
+    assert {str(m): subset_errors(deploy_dir, m.doc) for m in custom} == {
+        str(m): [] for m in custom
+    }
 
 
-@pytest.mark.parametrize(("kind", "path", "value"), [
-    ("RabbitmqCluster", ("spec", "replica"), 3),  # misspelt field
-    ("RabbitmqCluster", ("spec", "persistence", "storage"), "20 gigabytes"),
-    ("MongoDBCommunity", ("spec", "type"), "Sharded"),
-    ("MongoDBCommunity", ("spec", "security", "authentication", "modes"), ["PLAIN"]),
-])
-def test_subset_schemas_reject_what_the_operators_would(manifests, deploy_dir, kind, path, value) -> None:
+@pytest.mark.parametrize(
+    ("kind", "path", "value"),
+    [
+        ("RabbitmqCluster", ("spec", "replica"), 3),  # misspelt field
+        ("RabbitmqCluster", ("spec", "persistence", "storage"), "20 gigabytes"),
+        ("MongoDBCommunity", ("spec", "type"), "Sharded"),
+        ("MongoDBCommunity", ("spec", "security", "authentication", "modes"), ["PLAIN"]),
+    ],
+)
+def test_subset_schemas_reject_what_the_operators_would(
+    manifests, deploy_dir, kind, path, value
+) -> None:
     doc = copy.deepcopy(next(m.doc for m in manifests if m.kind == kind))
     node = doc
     for key in path[:-1]:
@@ -102,9 +118,14 @@ def crd_schema(crd: dict, api_version: str, kind: str) -> dict | None:
 
 def test_crd_schema_is_found_by_group_version_and_kind() -> None:
     schema = {"type": "object", "properties": {"spec": {"type": "object"}}}
-    crd = {"kind": "CustomResourceDefinition", "spec": {
-        "group": "rabbitmq.com", "names": {"kind": "RabbitmqCluster"},
-        "versions": [{"name": "v1beta1", "schema": {"openAPIV3Schema": schema}}]}}
+    crd = {
+        "kind": "CustomResourceDefinition",
+        "spec": {
+            "group": "rabbitmq.com",
+            "names": {"kind": "RabbitmqCluster"},
+            "versions": [{"name": "v1beta1", "schema": {"openAPIV3Schema": schema}}],
+        },
+    }
     assert crd_schema(crd, "rabbitmq.com/v1beta1", "RabbitmqCluster") is schema
     assert crd_schema(crd, "rabbitmq.com/v1", "RabbitmqCluster") is None
     assert crd_schema(crd, "mongodbcommunity.mongodb.com/v1", "MongoDBCommunity") is None
@@ -113,10 +134,19 @@ def test_crd_schema_is_found_by_group_version_and_kind() -> None:
 def test_operator_resources_match_the_real_crds_when_given(manifests) -> None:
     folder = os.environ.get("MOTCUA_OPERATOR_CRDS")
     if not folder:
-        pytest.skip("MOTCUA_OPERATOR_CRDS not set: the operators' CRDs are not vendored (deploy/schemas)")
-    crds = [doc for path in Path(folder).glob("*.y*ml") for doc in yaml.safe_load_all(path.read_text()) if doc]
+        pytest.skip(
+            "MOTCUA_OPERATOR_CRDS not set: the operators' CRDs are not vendored (deploy/schemas)"
+        )
+    crds = [
+        doc
+        for path in Path(folder).glob("*.y*ml")
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc
+    ]
     for manifest in (m for m in manifests if (m.doc["apiVersion"], m.kind) in SUBSET_SCHEMAS):
-        schemas = [s for crd in crds if (s := crd_schema(crd, manifest.doc["apiVersion"], manifest.kind))]
+        schemas = [
+            s for crd in crds if (s := crd_schema(crd, manifest.doc["apiVersion"], manifest.kind))
+        ]
         assert schemas, f"no CRD for {manifest} in {folder}"
         jsonschema.Draft4Validator(schemas[0]).validate(manifest.doc)
 
@@ -125,7 +155,9 @@ def test_operator_resources_match_the_real_crds_when_given(manifests) -> None:
 
 
 def container(manifests, service) -> dict:
-    return by_kind(manifests, "Deployment")[service.name]["spec"]["template"]["spec"]["containers"][0]
+    return by_kind(manifests, "Deployment")[service.name]["spec"]["template"]["spec"]["containers"][
+        0
+    ]
 
 
 def port_number(container_doc: dict, port: int | str) -> int:
@@ -134,12 +166,20 @@ def port_number(container_doc: dict, port: int | str) -> int:
 
 
 def test_each_service_listens_on_its_settings_port(manifests, app_service) -> None:
-    assert [p["containerPort"] for p in container(manifests, app_service)["ports"]] == [app_service.port]
+    assert [p["containerPort"] for p in container(manifests, app_service)["ports"]] == [
+        app_service.port
+    ]
 
 
-def test_each_service_has_liveness_on_healthz_and_readiness_on_readyz(manifests, app_service) -> None:
+def test_each_service_has_liveness_on_healthz_and_readiness_on_readyz(
+    manifests, app_service
+) -> None:
     c = container(manifests, app_service)
-    for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz"), ("startupProbe", "/healthz")):
+    for probe, path in (
+        ("livenessProbe", "/healthz"),
+        ("readinessProbe", "/readyz"),
+        ("startupProbe", "/healthz"),
+    ):
         get = c[probe]["httpGet"]
         assert (get["path"], port_number(c, get["port"])) == (path, app_service.port), probe
 
@@ -150,9 +190,13 @@ def test_each_service_has_resource_requests_and_limits(manifests, app_service) -
 
 
 def test_each_service_is_scraped_by_prometheus_on_metrics(manifests, app_service) -> None:
-    annotations = by_kind(manifests, "Deployment")[app_service.name]["spec"]["template"]["metadata"]["annotations"]
+    annotations = by_kind(manifests, "Deployment")[app_service.name]["spec"]["template"][
+        "metadata"
+    ]["annotations"]
     assert annotations == {
-        "prometheus.io/scrape": "true", "prometheus.io/port": str(app_service.port), "prometheus.io/path": "/metrics",
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(app_service.port),
+        "prometheus.io/path": "/metrics",
     }
 
 
@@ -189,7 +233,10 @@ def test_ordered_consumers_run_one_replica_per_partition_on_the_hash_plugin(mani
     [config] = by_kind(manifests, "ConfigMap").values()
     partitions = int(config["data"]["MOTCUA_PARTITIONS"])
     assert partitions > 1
-    for name in ("notify", "reporting"):  # single-active partitions: replicas share them, K at most busy
+    for name in (
+        "notify",
+        "reporting",
+    ):  # single-active partitions: replicas share them, K at most busy
         assert deployments[name]["spec"]["replicas"] == partitions
     [rabbitmq] = by_kind(manifests, "RabbitmqCluster").values()
     assert "rabbitmq_consistent_hash_exchange" in rabbitmq["spec"]["rabbitmq"]["additionalPlugins"]
@@ -201,12 +248,16 @@ def env_of(manifests, service) -> tuple[dict[str, dict], set[str]]:
     config_maps = by_kind(manifests, "ConfigMap")
     from_config = set()
     for source in c.get("envFrom", []):
-        assert "secretRef" not in source, "secrets one by one with secretKeyRef, not the whole Secret"
+        assert "secretRef" not in source, (
+            "secrets one by one with secretKeyRef, not the whole Secret"
+        )
         from_config |= set(config_maps[source["configMapRef"]["name"]]["data"])
     return {e["name"]: e for e in c.get("env", [])}, from_config
 
 
-def test_each_service_gets_every_setting_a_deployment_must_set(manifests, stages, app_service) -> None:
+def test_each_service_gets_every_setting_a_deployment_must_set(
+    manifests, stages, app_service
+) -> None:
     env, from_config = env_of(manifests, app_service)
     given = set(env) | from_config | set(stages[app_service.name].env)
     assert sorted(app_service.required_env() - given) == []
@@ -232,25 +283,43 @@ def test_no_secret_value_is_committed(manifests, example_secrets) -> None:
         assert all("EXAMPLE" in value for value in secret.doc["stringData"].values()), secret
 
 
-def test_every_secret_reference_names_a_known_secret_and_key(manifests, example_secrets, app_service) -> None:
+def test_every_secret_reference_names_a_known_secret_and_key(
+    manifests, example_secrets, app_service
+) -> None:
     rabbitmq = next(iter(by_kind(manifests, "RabbitmqCluster")))
     [mongo] = by_kind(manifests, "MongoDBCommunity").values()
     known = {f"{rabbitmq}-default-user": RABBITMQ_USER_KEYS}
-    known |= {user["connectionStringSecretName"]: MONGO_CONNECTION_KEYS for user in mongo["spec"]["users"]}
+    known |= {
+        user["connectionStringSecretName"]: MONGO_CONNECTION_KEYS for user in mongo["spec"]["users"]
+    }
     known |= {s.name: set(s.doc["stringData"]) for s in example_secrets}
     env, _ = env_of(manifests, app_service)
     for entry in env.values():
         if ref := entry.get("valueFrom", {}).get("secretKeyRef"):
-            assert ref["key"] in known.get(ref["name"], set()), f"{app_service}: {entry['name']} ← {ref}"
+            assert ref["key"] in known.get(ref["name"], set()), (
+                f"{app_service}: {entry['name']} ← {ref}"
+            )
 
 
-def test_amqp_url_points_at_the_rabbitmq_cluster_with_its_default_user(manifests, app_service) -> None:
+def test_amqp_url_points_at_the_rabbitmq_cluster_with_its_default_user(
+    manifests, app_service
+) -> None:
     env, _ = env_of(manifests, app_service)
     rabbitmq = next(iter(by_kind(manifests, "RabbitmqCluster")))
-    helpers = {"RABBITMQ_USERNAME": "username", "RABBITMQ_PASSWORD": "password", "RABBITMQ_HOST": "host"}
-    assert env["AMQP_URL"]["value"] == "amqp://$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@$(RABBITMQ_HOST):5672/"
+    helpers = {
+        "RABBITMQ_USERNAME": "username",
+        "RABBITMQ_PASSWORD": "password",
+        "RABBITMQ_HOST": "host",
+    }
+    assert (
+        env["AMQP_URL"]["value"]
+        == "amqp://$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@$(RABBITMQ_HOST):5672/"
+    )
     for helper, key in helpers.items():
-        assert env[helper]["valueFrom"]["secretKeyRef"] == {"name": f"{rabbitmq}-default-user", "key": key}
+        assert env[helper]["valueFrom"]["secretKeyRef"] == {
+            "name": f"{rabbitmq}-default-user",
+            "key": key,
+        }
     names = list(env)  # Kubernetes expands $(NAME) only from variables defined before
     assert names.index("AMQP_URL") > max(names.index(helper) for helper in helpers)
 
@@ -264,9 +333,14 @@ def test_mongodb_user_may_write_each_service_database_and_its_password_is_refere
     databases = {f["db_name"].default for f in fields if "db_name" in f}
     assert {(r["name"], r["db"]) for r in user["roles"]} == {("readWrite", db) for db in databases}
     examples = {s.name: s.doc["stringData"] for s in example_secrets}
-    assert user["passwordSecretRef"].get("key", "password") in examples[user["passwordSecretRef"]["name"]]
+    assert (
+        user["passwordSecretRef"].get("key", "password")
+        in examples[user["passwordSecretRef"]["name"]]
+    )
 
 
 def test_everything_lives_in_the_motcua_namespace(manifests) -> None:
     assert by_kind(manifests, "Namespace").keys() == {"motcua"}
-    assert {m.doc["metadata"].get("namespace") for m in manifests if m.kind != "Namespace"} == {"motcua"}
+    assert {m.doc["metadata"].get("namespace") for m in manifests if m.kind != "Namespace"} == {
+        "motcua"
+    }

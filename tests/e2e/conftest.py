@@ -11,6 +11,10 @@ from motcua_shared.testing.system import System, supervised_system
 
 
 @pytest.fixture(scope="module")
-def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True) as system:
+def system(
+    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
+    with supervised_system(
+        amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True
+    ) as system:
         yield system

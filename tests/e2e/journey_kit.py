@@ -9,10 +9,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
-from notify.domain.sms_text import to_sms_text
-from notify.domain.templates import TEMPLATES
 
 from motcua_shared.testing.waiting import eventually  # noqa: F401  (the journeys import it from here)
+
+from notify.domain.sms_text import to_sms_text
+from notify.domain.templates import TEMPLATES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -46,8 +47,13 @@ class Citizen:
         return "84" + self.phone.replace(" ", "")[1:]
 
     def form(self) -> dict:
-        body = {"full_name": self.name, "cccd": self.cccd, "phone": self.phone, "consent": True,
-                "preferred_channel": "zalo"}
+        body = {
+            "full_name": self.name,
+            "cccd": self.cccd,
+            "phone": self.phone,
+            "consent": True,
+            "preferred_channel": "zalo",
+        }
         return body | ({"address": self.address} if self.address else {})
 
 
@@ -63,16 +69,33 @@ class Desk:
     def headers(self, role: str) -> dict[str, str]:
         return self.system.token(self.ROLES[role], self.unit, role)
 
-    def receive(self, procedure: str, citizen: Citizen, *, check: str = "complete", channel: str = "direct",
-                **extra) -> dict:
-        answer = self.http.post("/api/v1/dossiers", headers=self.headers("desk"), json={
-            "procedure_code": procedure, "desk_check": check, "channel": channel,
-            "citizen": citizen.form(), **extra})
+    def receive(
+        self,
+        procedure: str,
+        citizen: Citizen,
+        *,
+        check: str = "complete",
+        channel: str = "direct",
+        **extra,
+    ) -> dict:
+        answer = self.http.post(
+            "/api/v1/dossiers",
+            headers=self.headers("desk"),
+            json={
+                "procedure_code": procedure,
+                "desk_check": check,
+                "channel": channel,
+                "citizen": citizen.form(),
+                **extra,
+            },
+        )
         assert answer.status_code == 201, answer.text
         return answer.json()
 
     def post(self, code: str, action: str, body: dict, role: str = "desk") -> httpx.Response:
-        return self.http.post(f"/api/v1/dossiers/{code}/{action}", headers=self.headers(role), json=body)
+        return self.http.post(
+            f"/api/v1/dossiers/{code}/{action}", headers=self.headers(role), json=body
+        )
 
     def act(self, code: str, action: str, body: dict, role: str = "desk") -> dict:
         answer = self.post(code, action, body, role)
@@ -118,11 +141,15 @@ def inbox(system, citizen: Citizen) -> list[dict]:
     return [m | {"kind": kind_of(m)} for m in accepted if m["phone"] == citizen.provider_phone]
 
 
-def expect_inbox(system, citizen: Citizen, expected: list[tuple[str, str]], code: str | None = None) -> list[dict]:
+def expect_inbox(
+    system, citizen: Citizen, expected: list[tuple[str, str]], code: str | None = None
+) -> list[dict]:
     """Wait for as many messages as expected, then: exactly these (channel, kind), in this order.
     Zalo messages (and SMS texts that quote it) name the dossier `code`."""
-    got = eventually(lambda: (lambda ms: ms if len(ms) >= len(expected) else None)(inbox(system, citizen)),
-                     what=f"{len(expected)} messages to {citizen.name}")
+    got = eventually(
+        lambda: (lambda ms: ms if len(ms) >= len(expected) else None)(inbox(system, citizen)),
+        what=f"{len(expected)} messages to {citizen.name}",
+    )
     assert [(m["channel"], m["kind"]) for m in got] == expected
     for message in got:
         template = TEMPLATES[message["kind"]]
@@ -130,7 +157,9 @@ def expect_inbox(system, citizen: Citizen, expected: list[tuple[str, str]], code
             assert message["template_data"]["ma_ho_so"] == code
         elif code and message["channel"] == "sms" and "{code}" in template.sms_text:
             assert code in message["text"]
-        assert citizen.name not in str(message) and citizen.cccd not in str(message)  # they stay in intake
+        assert citizen.name not in str(message) and citizen.cccd not in str(
+            message
+        )  # they stay in intake
     LEDGER.inboxes[citizen] = expected
     return got
 
@@ -152,7 +181,9 @@ def zns_date(day: date) -> str:
 def answer_on_page(link: str, level: str, comment: str | None = None) -> None:
     page = httpx.get(link, timeout=10)
     assert page.status_code == 200 and "hài lòng" in page.text
-    answered = httpx.post(link, data={"level": level} | ({"comment": comment} if comment else {}), timeout=10)
+    answered = httpx.post(
+        link, data={"level": level} | ({"comment": comment} if comment else {}), timeout=10
+    )
     assert answered.status_code == 200, answered.text
     again = httpx.post(link, data={"level": "satisfied"}, timeout=10)
     assert again.status_code == 409  # one answer per dossier
@@ -160,15 +191,29 @@ def answer_on_page(link: str, level: str, comment: str | None = None) -> None:
 
 
 def kiosk(system, unit: str, code: str, level: str) -> httpx.Response:
-    return httpx.post(f"{system.urls['survey']}/api/v1/kiosk/dossiers/{code}/answer",
-                      headers=system.token("desk01", unit, "desk"), json={"level": level}, timeout=10)
+    return httpx.post(
+        f"{system.urls['survey']}/api/v1/kiosk/dossiers/{code}/answer",
+        headers=system.token("desk01", unit, "desk"),
+        json={"level": level},
+        timeout=10,
+    )
 
 
 # ---------------------------------------------------------------- reporting figures
 
-COUNTS = ("carried_over", "received_online", "received_direct", "received_postal", "resolved_early",
-          "resolved_on_time", "resolved_late", "resolved_refused", "in_progress_overdue", "withdrawn",
-          "refused_at_desk")
+COUNTS = (
+    "carried_over",
+    "received_online",
+    "received_direct",
+    "received_postal",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "resolved_refused",
+    "in_progress_overdue",
+    "withdrawn",
+    "refused_at_desk",
+)
 LEVELS = ("unsatisfied", "satisfied", "very_satisfied")
 
 
@@ -183,8 +228,11 @@ def one_stop_row(counts: dict[str, int]) -> dict:
     resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
     in_progress = row["carried_over"] + received - resolved - row["withdrawn"]
     return row | {
-        "received": received, "to_handle": row["carried_over"] + received, "resolved": resolved,
-        "in_progress": in_progress, "in_progress_within_time": in_progress - row["in_progress_overdue"],
+        "received": received,
+        "to_handle": row["carried_over"] + received,
+        "resolved": resolved,
+        "in_progress": in_progress,
+        "in_progress_within_time": in_progress - row["in_progress_overdue"],
         "on_time_rate": _rate(row["resolved_early"] + row["resolved_on_time"], resolved),
         "early_rate": _rate(row["resolved_early"], resolved),
         "online_rate": _rate(row["received_online"], received),
@@ -194,13 +242,22 @@ def one_stop_row(counts: dict[str, int]) -> dict:
 def satisfaction_row(levels: dict[str, int]) -> dict:
     row = {level: levels.get(level, 0) for level in LEVELS}
     answers = sum(row.values())
-    return row | {"answers": answers, "satisfied_rate": _rate(row["satisfied"] + row["very_satisfied"], answers)}
+    return row | {
+        "answers": answers,
+        "satisfied_rate": _rate(row["satisfied"] + row["very_satisfied"], answers),
+    }
 
 
 def timeliness(dossier: dict) -> str:
     """Early / on time / late: the local resolution day against the local due day."""
     resolved, due = local_day(dossier["resolved_at"]), local_day(dossier["due_at"])
-    return "resolved_early" if resolved < due else "resolved_on_time" if resolved == due else "resolved_late"
+    return (
+        "resolved_early"
+        if resolved < due
+        else "resolved_on_time"
+        if resolved == due
+        else "resolved_late"
+    )
 
 
 class Reports:
@@ -209,24 +266,37 @@ class Reports:
         self.http = httpx.Client(base_url=system.urls["reporting"], headers=headers, timeout=15)
 
     def get(self, report: str, scope: dict, start: date, end: date, group_by: str) -> dict:
-        answer = self.http.get(f"/api/v1/reports/{report}", params=scope | {
-            "from": start.isoformat(), "to": end.isoformat(), "group_by": group_by})
+        answer = self.http.get(
+            f"/api/v1/reports/{report}",
+            params=scope | {"from": start.isoformat(), "to": end.isoformat(), "group_by": group_by},
+        )
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    def rows(self, report: str, scope: dict, start: date, end: date, group_by: str = "procedure") -> dict:
+    def rows(
+        self, report: str, scope: dict, start: date, end: date, group_by: str = "procedure"
+    ) -> dict:
         body = self.get(report, scope, start, end, group_by)
         fields = tuple(one_stop_row({})) if report == "one-stop" else tuple(satisfaction_row({}))
         return {row["key"]: {f: row[f] for f in fields} for row in [*body["rows"], body["total"]]}
 
 
-def expect_figures(system, unit: str, procedure: str, start: date, counts: dict[str, int],
-                   levels: dict[str, int] | None = None, end: date | None = None) -> None:
+def expect_figures(
+    system,
+    unit: str,
+    procedure: str,
+    start: date,
+    counts: dict[str, int],
+    levels: dict[str, int] | None = None,
+    end: date | None = None,
+) -> None:
     """The procedure's one-stop row (and satisfaction row) for [start, end or today] reaches
     exactly what the journey did; it is recorded for the totals."""
     reports, scope = Reports(system, unit), {"unit": unit}
     end = end or today()
-    wanted = [("one-stop", one_stop_row(counts))] + ([("satisfaction", satisfaction_row(levels))] if levels else [])
+    wanted = [("one-stop", one_stop_row(counts))] + (
+        [("satisfaction", satisfaction_row(levels))] if levels else []
+    )
     for report, want in wanted:
         last = {}
 

@@ -30,15 +30,25 @@ RESULT = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
 
 
 @pytest.fixture(scope="module")
-def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with supervised_system(amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-digitised"),
-                        INTAKE_MAX_FILE_BYTES=str(MAX_FILE)) as system:
+def system(
+    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
+    with supervised_system(
+        amqp_url,
+        mongodb_url,
+        tmp_path_factory.mktemp("e2e-digitised"),
+        INTAKE_MAX_FILE_BYTES=str(MAX_FILE),
+    ) as system:
         yield system
 
 
 def upload(desk: Desk, code: str, paper: str, name: str, data: bytes) -> httpx.Response:
-    return desk.http.post(f"/api/v1/dossiers/{code}/papers", headers=desk.headers("desk"),
-                          data={"paper": paper}, files={"file": (name, data, "application/pdf")})
+    return desk.http.post(
+        f"/api/v1/dossiers/{code}/papers",
+        headers=desk.headers("desk"),
+        data={"paper": paper},
+        files={"file": (name, data, "application/pdf")},
+    )
 
 
 def test_scanned_paid_online_downloaded_and_verified(system):
@@ -59,18 +69,28 @@ def test_scanned_paid_online_downloaded_and_verified(system):
     # Never resolved with the fee unpaid; the citizen gets a payment link by Zalo.
     assert desk.post(code, "resolve", {"outcome": "approved"}, role="specialist").status_code == 409
     desk.act(code, "fee/online", {})
-    message = eventually(lambda: next((m for m in inbox(system, citizen) if m["kind"] == "fee_requested"), None),
-                         what="the payment link message")
+    message = eventually(
+        lambda: next((m for m in inbox(system, citizen) if m["kind"] == "fee_requested"), None),
+        what="the payment link message",
+    )
     link = message["template_data"]["link_thanh_toan"]
-    assert link == f"{system.urls['intake']}/thanh-toan/{code}" and message["template_data"]["so_tien"] == "10.000 đ"
+    assert (
+        link == f"{system.urls['intake']}/thanh-toan/{code}"
+        and message["template_data"]["so_tien"] == "10.000 đ"
+    )
 
     # The citizen pays at the gateway (sandbox), which calls intake back and redirects.
     browser = httpx.Client(timeout=15)
     to_gateway = browser.get(link)
-    assert to_gateway.status_code == 303 and to_gateway.headers["location"].startswith(system.urls["payments"])
+    assert to_gateway.status_code == 303 and to_gateway.headers["location"].startswith(
+        system.urls["payments"]
+    )
     page = browser.get(to_gateway.headers["location"])
     assert page.status_code == 200 and "10.000 đ" in page.text
-    form = {name: unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)}
+    form = {
+        name: unescape(value)
+        for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)
+    }
     back = browser.post(system.urls["payments"] + "/pay", data=form)
     assert back.status_code == 303
     landing = browser.get(back.headers["location"])
@@ -82,39 +102,62 @@ def test_scanned_paid_online_downloaded_and_verified(system):
     params = sent["params"]
     before = dossier()["version"]
     ipn = f"{system.urls['intake']}/api/v1/payments/vnpay-ipn"
-    assert httpx.get(ipn, params=params | {"vnp_Amount": "100"}, timeout=10).json()["RspCode"] == "97"
+    assert (
+        httpx.get(ipn, params=params | {"vnp_Amount": "100"}, timeout=10).json()["RspCode"] == "97"
+    )
     assert httpx.get(ipn, params=params, timeout=10).json()["RspCode"] == "02"
     assert dossier()["version"] == before
-    refunds = desk.http.get("/api/v1/payments", params={"status": "refund_due"}, headers=desk.headers("leader"))
+    refunds = desk.http.get(
+        "/api/v1/payments", params={"status": "refund_due"}, headers=desk.headers("leader")
+    )
     assert refunds.json()["payments"] == []
 
     # Resolved, the result scanned, returned; the citizen downloads it after the look-up.
     desk.resolve(code)
-    attached = desk.http.post(f"/api/v1/dossiers/{code}/result", headers=desk.headers("specialist"),
-                              files={"file": ("ket-qua.png", RESULT, "image/png")})
+    attached = desk.http.post(
+        f"/api/v1/dossiers/{code}/result",
+        headers=desk.headers("specialist"),
+        files={"file": ("ket-qua.png", RESULT, "image/png")},
+    )
     assert attached.status_code == 201, attached.text
     desk.give_back(code)
-    look = httpx.get(f"{system.urls['intake']}/api/v1/public/dossiers/{code}", params={"phone_last4": "1222"},
-                     timeout=10).json()
+    look = httpx.get(
+        f"{system.urls['intake']}/api/v1/public/dossiers/{code}",
+        params={"phone_last4": "1222"},
+        timeout=10,
+    ).json()
     [result_file] = look["result_files"]
     downloaded = httpx.get(result_file["url"], timeout=10)
     assert downloaded.status_code == 200 and downloaded.content == RESULT
-    assert any("desk01" == entry["who"] for entry in look["access_log"])  # the desk's reads were recorded
+    assert any(
+        entry["who"] == "desk01" for entry in look["access_log"]
+    )  # the desk's reads were recorded
 
     # Anyone verifies the result by its QR token; a tampered token is told apart.
-    tokens = desk.http.get(f"/api/v1/dossiers/{code}/verification", headers=desk.headers("desk")).json()
+    tokens = desk.http.get(
+        f"/api/v1/dossiers/{code}/verification", headers=desk.headers("desk")
+    ).json()
     genuine = httpx.get(tokens["result_url"], timeout=10)
-    assert genuine.status_code == 200 and "Giấy tờ hợp lệ" in genuine.text and "P.T.D." in genuine.text
+    assert (
+        genuine.status_code == 200 and "Giấy tờ hợp lệ" in genuine.text and "P.T.D." in genuine.text
+    )
     assert citizen.name not in genuine.text
     kid, _, body = tokens["result_token"].partition(".")
-    tampered = httpx.get(f"{system.urls['intake']}/xac-minh/{kid}.{body[:-1]}{'A' if body[-1] != 'A' else 'B'}",
-                         timeout=10)
+    tampered = httpx.get(
+        f"{system.urls['intake']}/xac-minh/{kid}.{body[:-1]}{'A' if body[-1] != 'A' else 'B'}",
+        timeout=10,
+    )
     assert tampered.status_code == 400 and "giả mạo" in tampered.text
 
     # Reporting counts the digitised paper and result and the online payment.
-    reports = httpx.Client(base_url=system.urls["reporting"], headers=system.token("ld01", UNIT, "leader"),
-                           timeout=15)
-    period = {"unit": UNIT, "from": (today() - timedelta(days=1)).isoformat(), "to": today().isoformat()}
+    reports = httpx.Client(
+        base_url=system.urls["reporting"], headers=system.token("ld01", UNIT, "leader"), timeout=15
+    )
+    period = {
+        "unit": UNIT,
+        "from": (today() - timedelta(days=1)).isoformat(),
+        "to": today().isoformat(),
+    }
 
     def indicators() -> dict | None:  # (yesterday too: a run may straddle local midnight)
         total = reports.get("/api/v1/reports/indicators", params=period).json()["total"]
@@ -122,5 +165,9 @@ def test_scanned_paid_online_downloaded_and_verified(system):
 
     total = eventually(indicators, what="the digitised result in reporting")
     assert (total["digitised_papers"], total["digitised_papers_rate"]) == (1, 1.0)
-    assert (total["fees_paid_online"], total["fees_paid_cash"], total["online_payment_rate"]) == (1, 0, 1.0)
+    assert (total["fees_paid_online"], total["fees_paid_cash"], total["online_payment_rate"]) == (
+        1,
+        0,
+        1.0,
+    )
     assert total["digitised_results_rate"] == 1.0

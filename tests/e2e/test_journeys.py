@@ -14,17 +14,33 @@ province) the apology and late return, received weeks ago on a shifted clock.
 """
 
 import re
-import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
 
 from .deadline_journey import deadline_journey
 from .journey_kit import (
-    LEDGER, PROVINCE, VN, Citizen, Desk, Reports, answer_on_page, eventually, expect_figures, expect_inbox, inbox,
-    kiosk, local_day, one_stop_row, satisfaction_row, survey_link, timeliness, today, zns_date,
+    LEDGER,
+    PROVINCE,
+    VN,
+    Citizen,
+    Desk,
+    Reports,
+    answer_on_page,
+    eventually,
+    expect_figures,
+    expect_inbox,
+    inbox,
+    kiosk,
+    local_day,
+    one_stop_row,
+    satisfaction_row,
+    survey_link,
+    timeliness,
+    today,
+    zns_date,
 )
 
 pytestmark = pytest.mark.e2e
@@ -43,64 +59,114 @@ def test_received_resolved_and_returned_at_the_desk(system):
     resolved = desk.resolve(code)
     desk.give_back(code)
 
-    inbox_ = expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "result_ready_at_desk"),
-                                            ("zalo", "survey_opened")], code)
+    inbox_ = expect_inbox(
+        system,
+        citizen,
+        [("zalo", "received"), ("zalo", "result_ready_at_desk"), ("zalo", "survey_opened")],
+        code,
+    )
     assert inbox_[0]["template_data"]["ngay_hen"] == zns_date(local_day(dossier["due_at"]))
     answer_on_page(survey_link(inbox_[2]), "very_satisfied", "Cán bộ tận tình")
     assert kiosk(system, "26734", code, "satisfied").status_code == 409
     LEDGER.surveyed[code] = "very_satisfied"
 
     month = today().strftime("%Y-%m")
-    comments = httpx.get(f"{system.urls['survey']}/api/v1/units/26734/comments", params={"month": month},
-                         headers=system.token("ld01", "26734", "leader"), timeout=10).json()
+    comments = httpx.get(
+        f"{system.urls['survey']}/api/v1/units/26734/comments",
+        params={"month": month},
+        headers=system.token("ld01", "26734", "leader"),
+        timeout=10,
+    ).json()
     assert "Cán bộ tận tình" in str(comments)
-    expect_figures(system, "26734", "1.000489", local_day(dossier["received_at"]),
-                   {"received_direct": 1, timeliness(resolved): 1}, {"very_satisfied": 1})
+    expect_figures(
+        system,
+        "26734",
+        "1.000489",
+        local_day(dossier["received_at"]),
+        {"received_direct": 1, timeliness(resolved): 1},
+        {"very_satisfied": 1},
+    )
 
 
 def test_supplements_at_the_desk_and_in_processing_by_sms(system):
     """A citizen without Zalo: every message falls back to SMS. Papers missing at the desk, then
     more asked during processing; received once; the desk keys the survey answer at the kiosk."""
     citizen = Citizen("Lê Văn Cường", "0987 654 321", "079090001122")
-    set_behaviour = httpx.put(f"{system.urls['sandbox']}/_sandbox/behaviours/{citizen.provider_phone}",
-                              json={"zalo_error": -118}, timeout=10)  # "Zalo account not existed"
+    set_behaviour = httpx.put(
+        f"{system.urls['sandbox']}/_sandbox/behaviours/{citizen.provider_phone}",
+        json={"zalo_error": -118},
+        timeout=10,
+    )  # "Zalo account not existed"
     assert set_behaviour.status_code == 200
     desk = Desk(system, "26734")
-    dossier = desk.receive("1.001699", citizen, check="incomplete",
-                           missing_papers=["Giấy xác nhận khuyết tật cũ"], reason="Thiếu giấy tờ")
+    dossier = desk.receive(
+        "1.001699",
+        citizen,
+        check="incomplete",
+        missing_papers=["Giấy xác nhận khuyết tật cũ"],
+        reason="Thiếu giấy tờ",
+    )
     code = dossier["code"]
     assert dossier["status"] == "awaiting_papers"
     assert desk.act(code, "supply-papers", {})["status"] == "received"
     desk.hand_over(code)
-    asked = desk.act(code, "request-supplement", {"missing_papers": ["Bản sao giấy tờ y tế"],
-                                                  "reason": "Cần xác minh mức độ khuyết tật"}, role="specialist")
+    asked = desk.act(
+        code,
+        "request-supplement",
+        {"missing_papers": ["Bản sao giấy tờ y tế"], "reason": "Cần xác minh mức độ khuyết tật"},
+        role="specialist",
+    )
     assert asked["status"] == "supplement_requested"
     supplied = desk.act(code, "supply-papers", {})
     assert supplied["status"] == "in_progress"
     resolved = desk.resolve(code)
     desk.give_back(code)
 
-    got = expect_inbox(system, citizen, [("sms", "supplement_at_desk"), ("sms", "received"),
-                                         ("sms", "supplement_in_processing"), ("sms", "result_ready_at_desk"),
-                                         ("sms", "survey_opened")], code)
+    got = expect_inbox(
+        system,
+        citizen,
+        [
+            ("sms", "supplement_at_desk"),
+            ("sms", "received"),
+            ("sms", "supplement_in_processing"),
+            ("sms", "result_ready_at_desk"),
+            ("sms", "survey_opened"),
+        ],
+        code,
+    )
     assert all(m["sms_parts"] == 1 and m["text"].isascii() for m in got)
     attempts = httpx.get(system.urls["sandbox"] + "/_sandbox/attempts", timeout=10).json()
-    zalo_tries = [a for a in attempts if a["phone"] == citizen.provider_phone and a["channel"] == "zalo"]
-    assert len(zalo_tries) == 5 and not any(a["accepted"] for a in zalo_tries)  # Zalo first, each time
+    zalo_tries = [
+        a for a in attempts if a["phone"] == citizen.provider_phone and a["channel"] == "zalo"
+    ]
+    assert len(zalo_tries) == 5 and not any(
+        a["accepted"] for a in zalo_tries
+    )  # Zalo first, each time
 
     recorded = kiosk(system, "26734", code, "satisfied")
     assert recorded.status_code == 201, recorded.text
     assert kiosk(system, "26734", code, "very_satisfied").status_code == 409
-    assert httpx.post(survey_link(got[4]), data={"level": "unsatisfied"}, timeout=10).status_code == 409
+    assert (
+        httpx.post(survey_link(got[4]), data={"level": "unsatisfied"}, timeout=10).status_code
+        == 409
+    )
     LEDGER.surveyed[code] = "satisfied"
-    expect_figures(system, "26734", "1.001699", local_day(supplied["received_at"]),
-                   {"received_direct": 1, timeliness(resolved): 1}, {"satisfied": 1})
+    expect_figures(
+        system,
+        "26734",
+        "1.001699",
+        local_day(supplied["received_at"]),
+        {"received_direct": 1, timeliness(resolved): 1},
+        {"satisfied": 1},
+    )
 
 
 def test_result_returned_at_home(system):
     """Home service in Bình Thạnh: the result goes back on the unit's visit day."""
     desk = Desk(system, "26929")
-    citizen = Citizen("Nguyễn Văn An", "0903 111 222", "079045000111", address="12 Nơ Trang Long, Bình Thạnh")
+    citizen = Citizen(
+        "Nguyễn Văn An", "0903 111 222", "079045000111", address="12 Nơ Trang Long, Bình Thạnh"
+    )
     dossier = desk.receive("1.004227", citizen, home_service=True, channel="postal")
     code = dossier["code"]
     desk.hand_over(code)
@@ -109,13 +175,23 @@ def test_result_returned_at_home(system):
     returned = desk.give_back(code, "at_home")
     assert returned["return_method"] == "at_home"
 
-    got = expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "home_visit_return"),
-                                         ("zalo", "survey_opened")], code)
+    got = expect_inbox(
+        system,
+        citizen,
+        [("zalo", "received"), ("zalo", "home_visit_return"), ("zalo", "survey_opened")],
+        code,
+    )
     assert got[1]["template_data"]["ngay_den"] == zns_date(date.fromisoformat(visit["visit_date"]))
     answer_on_page(survey_link(got[2]), "satisfied")
     LEDGER.surveyed[code] = "satisfied"
-    expect_figures(system, "26929", "1.004227", local_day(dossier["received_at"]),
-                   {"received_postal": 1, timeliness(resolved): 1}, {"satisfied": 1})
+    expect_figures(
+        system,
+        "26929",
+        "1.004227",
+        local_day(dossier["received_at"]),
+        {"received_postal": 1, timeliness(resolved): 1},
+        {"satisfied": 1},
+    )
 
 
 def test_withdrawn_before_resolution(system):
@@ -133,8 +209,13 @@ def test_withdrawn_before_resolution(system):
 
     expect_inbox(system, citizen, [("zalo", "received")], code)
     LEDGER.not_surveyed.add(code)
-    expect_figures(system, "26956", "1.000748", local_day(dossier["received_at"]),
-                   {"received_direct": 1, "withdrawn": 1})
+    expect_figures(
+        system,
+        "26956",
+        "1.000748",
+        local_day(dossier["received_at"]),
+        {"received_direct": 1, "withdrawn": 1},
+    )
 
 
 def test_refused_at_the_desk_and_refused_after_processing(system):
@@ -143,7 +224,9 @@ def test_refused_at_the_desk_and_refused_after_processing(system):
     link arrives, survey has consumed the refused return before it (one queue, in order)."""
     desk = Desk(system, "26956")
     at_desk = Citizen("Hoàng Văn Em", "0976 333 444", "079085003344")
-    refused_here = desk.receive("2.001016", at_desk, check="ineligible", reason="Không thuộc thẩm quyền cấp xã")
+    refused_here = desk.receive(
+        "2.001016", at_desk, check="ineligible", reason="Không thuộc thẩm quyền cấp xã"
+    )
     assert refused_here["status"] == "refused_at_desk"
 
     processed = Citizen("Võ Thị Giang", "0868 444 555", "079190004455")
@@ -160,8 +243,12 @@ def test_refused_at_the_desk_and_refused_after_processing(system):
     desk.give_back(approved["code"])
 
     expect_inbox(system, at_desk, [("zalo", "refused_at_desk")])
-    control_inbox = expect_inbox(system, control, [("zalo", "received"), ("zalo", "result_ready_at_desk"),
-                                                   ("zalo", "survey_opened")], approved["code"])
+    control_inbox = expect_inbox(
+        system,
+        control,
+        [("zalo", "received"), ("zalo", "result_ready_at_desk"), ("zalo", "survey_opened")],
+        approved["code"],
+    )
     expect_inbox(system, processed, [("zalo", "received"), ("zalo", "result_ready_at_desk")], code)
     assert kiosk(system, "26956", code, "satisfied").status_code == 404  # no survey for a refusal
     assert kiosk(system, "26956", refused_here["code"], "satisfied").status_code == 404
@@ -171,10 +258,21 @@ def test_refused_at_the_desk_and_refused_after_processing(system):
 
     start = local_day(refused_here["submitted_at"])
     expect_figures(system, "26956", "2.001016", start, {"refused_at_desk": 1})
-    expect_figures(system, "26956", "1.001653", start,
-                   {"received_direct": 1, timeliness(resolved): 1, "resolved_refused": 1})
-    expect_figures(system, "26956", "2.001035", start,
-                   {"received_direct": 1, timeliness(approved_resolved): 1}, {"very_satisfied": 1})
+    expect_figures(
+        system,
+        "26956",
+        "1.001653",
+        start,
+        {"received_direct": 1, timeliness(resolved): 1, "resolved_refused": 1},
+    )
+    expect_figures(
+        system,
+        "26956",
+        "2.001035",
+        start,
+        {"received_direct": 1, timeliness(approved_resolved): 1},
+        {"very_satisfied": 1},
+    )
 
 
 def test_linked_birth_registration(system):
@@ -187,27 +285,49 @@ def test_linked_birth_registration(system):
     assert sorted(t["agency"] for t in dossier["tasks"]) == ["bhxh", "cong-an", "tu-phap"]
     assert desk.post(code, "resolve", {"outcome": "approved"}, role="specialist").status_code == 409
     for agency in ("tu-phap", "cong-an"):
-        partial = desk.act(code, f"tasks/{agency}/resolve", {"outcome": "approved"}, role="specialist")
+        partial = desk.act(
+            code, f"tasks/{agency}/resolve", {"outcome": "approved"}, role="specialist"
+        )
         assert partial["status"] != "resolved"
     resolved = desk.act(code, "tasks/bhxh/resolve", {"outcome": "approved"}, role="specialist")
     assert resolved["status"] == "resolved" and resolved["outcome"] == "approved"
     desk.give_back(code)
 
-    got = expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "result_ready_at_desk"),
-                                         ("zalo", "congratulations_birth"), ("zalo", "survey_opened")], code)
+    got = expect_inbox(
+        system,
+        citizen,
+        [
+            ("zalo", "received"),
+            ("zalo", "result_ready_at_desk"),
+            ("zalo", "congratulations_birth"),
+            ("zalo", "survey_opened"),
+        ],
+        code,
+    )
     answer_on_page(survey_link(got[3]), "very_satisfied", "Nhanh gọn, không phải đi nhiều nơi")
     LEDGER.surveyed[code] = "very_satisfied"
-    expect_figures(system, "26929", "LT-KS-TT-BHYT", local_day(dossier["received_at"]),
-                   {"received_online": 1, timeliness(resolved): 1}, {"very_satisfied": 1})
+    expect_figures(
+        system,
+        "26929",
+        "LT-KS-TT-BHYT",
+        local_day(dossier["received_at"]),
+        {"received_online": 1, timeliness(resolved): 1},
+        {"very_satisfied": 1},
+    )
 
 
 def _a_past_receipt(desk: Desk, procedure: str) -> timedelta:
     """How far back to receive a dossier so that it was due at least two days before today (the
     unit's calendar decides: holidays may stretch a time limit)."""
     for days in (14, 21, 30, 45, 60):
-        quote = desk.http.get("/api/v1/calendar/due-date", params={
-            "unit": desk.unit, "procedure": procedure,
-            "received_at": (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()}).json()
+        quote = desk.http.get(
+            "/api/v1/calendar/due-date",
+            params={
+                "unit": desk.unit,
+                "procedure": procedure,
+                "received_at": (datetime.now(UTC) - timedelta(days=days)).isoformat(),
+            },
+        ).json()
         if date.fromisoformat(quote["due_date"]) < today() - timedelta(days=2):
             return timedelta(days=days)
     raise AssertionError("no receipt date found that is overdue now")
@@ -225,12 +345,24 @@ def test_apology_and_late_return(system):
         dossier = desk.receive("2.001035", citizen)
         code, due = dossier["code"], local_day(dossier["due_at"])
         desk.hand_over(code)
-        new_due = date.fromisoformat(desk.http.get("/api/v1/calendar/due-date", params={
-            "unit": "31261", "procedure": "2.001035",
-            "received_at": datetime.combine(due, datetime.min.time().replace(hour=9), VN).isoformat()},
-        ).json()["due_date"])
-        apologised = desk.act(code, "apologise", {"new_due_date": new_due.isoformat(),
-                                                  "reason": "Chờ xác minh của cơ quan đất đai"}, role="specialist")
+        new_due = date.fromisoformat(
+            desk.http.get(
+                "/api/v1/calendar/due-date",
+                params={
+                    "unit": "31261",
+                    "procedure": "2.001035",
+                    "received_at": datetime.combine(
+                        due, datetime.min.time().replace(hour=9), VN
+                    ).isoformat(),
+                },
+            ).json()["due_date"]
+        )
+        apologised = desk.act(
+            code,
+            "apologise",
+            {"new_due_date": new_due.isoformat(), "reason": "Chờ xác minh của cơ quan đất đai"},
+            role="specialist",
+        )
         assert local_day(apologised["due_at"]) == new_due
         expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "apology")], code)
     finally:
@@ -239,31 +371,58 @@ def test_apology_and_late_return(system):
     assert due < today() - timedelta(days=1)
 
     reports = Reports(system, "31261")
-    overdue = eventually(lambda: (lambda ds: ds if any(d["apologised"] for d in ds) else None)(
-        reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"]),
-        what="the apologised dossier on the overdue list")
-    assert [(d["code"], local_day(d["due_at"]), local_day(d["due_at_in_force"]), d["days_late"])
-            for d in overdue] == [(code, due, new_due, (today() - due).days)]
+    overdue = eventually(
+        lambda: (lambda ds: ds if any(d["apologised"] for d in ds) else None)(
+            reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"]
+        ),
+        what="the apologised dossier on the overdue list",
+    )
+    assert [
+        (d["code"], local_day(d["due_at"]), local_day(d["due_at_in_force"]), d["days_late"])
+        for d in overdue
+    ] == [(code, due, new_due, (today() - due).days)]
     # The day after the due day it was carried over and overdue; on its receipt day, within time.
     after_due = due + timedelta(days=1)
-    assert reports.rows("one-stop", {"unit": "31261"}, after_due, after_due)["2.001035"] == one_stop_row(
-        {"carried_over": 1, "in_progress_overdue": 1})
-    assert reports.rows("one-stop", {"unit": "31261"}, received_day, received_day)["2.001035"] == one_stop_row(
-        {"received_direct": 1})
+    assert reports.rows("one-stop", {"unit": "31261"}, after_due, after_due)[
+        "2.001035"
+    ] == one_stop_row({"carried_over": 1, "in_progress_overdue": 1})
+    assert reports.rows("one-stop", {"unit": "31261"}, received_day, received_day)[
+        "2.001035"
+    ] == one_stop_row({"received_direct": 1})
 
     resolved = desk.resolve(code)
     assert timeliness(resolved) == "resolved_late"
     desk.give_back(code)
-    got = expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "apology"),
-                                         ("zalo", "result_ready_at_desk"), ("zalo", "survey_opened")], code)
+    got = expect_inbox(
+        system,
+        citizen,
+        [
+            ("zalo", "received"),
+            ("zalo", "apology"),
+            ("zalo", "result_ready_at_desk"),
+            ("zalo", "survey_opened"),
+        ],
+        code,
+    )
     assert got[0]["template_data"]["ngay_hen"] == zns_date(due)
     assert got[1]["template_data"]["ngay_hen_moi"] == zns_date(new_due)
     answer_on_page(survey_link(got[3]), "unsatisfied", "Trễ hẹn")
     LEDGER.surveyed[code] = "unsatisfied"
-    expect_figures(system, "31261", "2.001035", received_day, {"received_direct": 1, "resolved_late": 1},
-                   {"unsatisfied": 1})
-    eventually(lambda: reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"] == [],
-               what="the overdue list empty once resolved")
+    expect_figures(
+        system,
+        "31261",
+        "2.001035",
+        received_day,
+        {"received_direct": 1, "resolved_late": 1},
+        {"unsatisfied": 1},
+    )
+    eventually(
+        lambda: (
+            reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"]
+            == []
+        ),
+        what="the overdue list empty once resolved",
+    )
 
 
 def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
@@ -279,8 +438,12 @@ def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
 def _survey_events(system) -> list[dict]:
     events, after = [], None
     while True:
-        page = httpx.get(f"{system.urls['survey']}/api/v1/events", params={"after": after} if after else {},
-                         headers=system.token("reporting", "79", "system"), timeout=10).json()
+        page = httpx.get(
+            f"{system.urls['survey']}/api/v1/events",
+            params={"after": after} if after else {},
+            headers=system.token("reporting", "79", "system"),
+            timeout=10,
+        ).json()
         if not page["events"]:
             return events
         events += page["events"]
@@ -291,13 +454,17 @@ def _snapshot(system, keys: dict[str, str]) -> dict:
     snapshot = {}
     for unit, start in ((u, LEDGER.start[u]) for u in LEDGER.counts):
         reports = Reports(system, unit)
-        snapshot[unit] = (reports.rows("one-stop", {"unit": unit}, start, today()),
-                          reports.rows("satisfaction", {"unit": unit}, start, today()))
+        snapshot[unit] = (
+            reports.rows("one-stop", {"unit": unit}, start, today()),
+            reports.rows("satisfaction", {"unit": unit}, start, today()),
+        )
     for province, key in keys.items():
         start = min(LEDGER.start[u] for u in LEDGER.counts if PROVINCE[u] == province)
         reports = Reports(system, api_key=key)
-        snapshot[province] = (reports.rows("one-stop", {"province": province}, start, today(), "unit"),
-                              reports.rows("satisfaction", {"province": province}, start, today(), "unit"))
+        snapshot[province] = (
+            reports.rows("one-stop", {"province": province}, start, today(), "unit"),
+            reports.rows("satisfaction", {"province": province}, start, today(), "unit"),
+        )
     return snapshot
 
 
@@ -311,16 +478,23 @@ def test_totals_surveys_and_messages_across_every_journey(system):
         assert [(m["channel"], m["kind"]) for m in inbox(system, citizen)] == expected, citizen.name
 
     events = _survey_events(system)
-    opened = Counter(e["payload"]["dossier_code"] for e in events if e["event_type"] == "survey.opened")
-    answered = {e["payload"]["dossier_code"]: e["payload"]["level"] for e in events
-                if e["event_type"] == "survey.answered"}
+    opened = Counter(
+        e["payload"]["dossier_code"] for e in events if e["event_type"] == "survey.opened"
+    )
+    answered = {
+        e["payload"]["dossier_code"]: e["payload"]["level"]
+        for e in events
+        if e["event_type"] == "survey.answered"
+    }
     assert set(opened) == set(LEDGER.surveyed) and set(opened.values()) == {1}
     assert answered == LEDGER.surveyed
     assert not LEDGER.not_surveyed & set(opened)
 
     keys = {}
     for province in sorted({PROVINCE[u] for u in LEDGER.counts}):
-        created = system.run("reporting-apikey", "create", "--name", f"e2e {province}", "--province", province)
+        created = system.run(
+            "reporting-apikey", "create", "--name", f"e2e {province}", "--province", province
+        )
         assert created.returncode == 0, created.stderr
         keys[province] = re.search(r"X-API-Key: (\S+)", created.stdout).group(1)
 

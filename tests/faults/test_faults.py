@@ -27,14 +27,30 @@ TIMEOUT = 3600
 
 
 def rabbitmq_server_installed() -> bool:
-    return Path("/usr/lib/rabbitmq/bin/rabbitmq-server").exists() or shutil.which("rabbitmq-server") is not None
+    return (
+        Path("/usr/lib/rabbitmq/bin/rabbitmq-server").exists()
+        or shutil.which("rabbitmq-server") is not None
+    )
 
 
-@pytest.mark.skipif(not rabbitmq_server_installed(), reason="needs rabbitmq-server to run a private node")
+@pytest.mark.skipif(
+    not rabbitmq_server_installed(), reason="needs rabbitmq-server to run a private node"
+)
 def test_every_invariant_holds_under_faults(tmp_path: Path) -> None:
-    run = subprocess.Popen([sys.executable, str(ROOT / "bench" / "faults.py"), "-n", str(DOSSIERS),
-                            "--logs", str(tmp_path / "logs")],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "faults.py"),
+            "-n",
+            str(DOSSIERS),
+            "--logs",
+            str(tmp_path / "logs"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         output, _ = run.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:

@@ -10,7 +10,9 @@ from motcua_shared.testing.system import System
 
 
 @pytest.fixture(scope="session")
-def system(amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+def system(
+    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
     system = System.create(amqp_url, mongodb_url, tmp_path_factory.mktemp("security-logs"))
     try:
         system.start_supervised()

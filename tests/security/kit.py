@@ -14,13 +14,26 @@ _phones = count(1)
 def new_citizen(name: str = "Nguyễn Thị Bảo Ngọc") -> dict:
     """A citizen with a phone no other test uses (the look-up's last 4 digits differ per test)."""
     serial = next(_phones)
-    return {"full_name": name, "cccd": f"0792030{serial:05d}", "phone": f"0912{300000 + serial:06d}",
-            "consent": True, "preferred_channel": "zalo"}
+    return {
+        "full_name": name,
+        "cccd": f"0792030{serial:05d}",
+        "phone": f"0912{300000 + serial:06d}",
+        "consent": True,
+        "preferred_channel": "zalo",
+    }
 
 
 def receive(system, citizen: dict, unit: str = UNIT) -> str:
-    answer = httpx.post(system.urls["intake"] + "/api/v1/dossiers", headers=system.token("desk01", unit, "desk"),
-                        json={"procedure_code": PROCEDURE, "desk_check": "complete", "channel": "direct",
-                              "citizen": citizen}, timeout=15)
+    answer = httpx.post(
+        system.urls["intake"] + "/api/v1/dossiers",
+        headers=system.token("desk01", unit, "desk"),
+        json={
+            "procedure_code": PROCEDURE,
+            "desk_check": "complete",
+            "channel": "direct",
+            "citizen": citizen,
+        },
+        timeout=15,
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()["code"]

@@ -20,39 +20,68 @@ def _beside_the_run(system, tmp_path) -> dict[str, str]:
     """A folder laid out as scripts/run.sh leaves it; the shell has none of its settings."""
     data = tmp_path / ".data"
     data.mkdir(mode=0o700)
-    (data / "secrets.env").write_text(f"JWT_SECRET={system.env['JWT_SECRET']}\n"
-                                      f"REPORTING_API_KEY_SECRET={system.env['REPORTING_API_KEY_SECRET']}\n")
-    (data / "run.env").write_text(f"AMQP_URL={system.env['AMQP_URL']}\nMONGODB_URL={system.env['MONGODB_URL']}\n")
+    (data / "secrets.env").write_text(
+        f"JWT_SECRET={system.env['JWT_SECRET']}\n"
+        f"REPORTING_API_KEY_SECRET={system.env['REPORTING_API_KEY_SECRET']}\n"
+    )
+    (data / "run.env").write_text(
+        f"AMQP_URL={system.env['AMQP_URL']}\nMONGODB_URL={system.env['MONGODB_URL']}\n"
+    )
     return {k: v for k, v in system.env.items() if k not in SETTINGS_FROM_DATA}
 
 
 def test_apikey_create_finds_the_running_system(system, tmp_path):
     env = _beside_the_run(system, tmp_path)
-    created = subprocess.run([str(BIN / "reporting-apikey"), "create", "--name", "Sở Nội vụ", "--units", UNIT],
-                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [str(BIN / "reporting-apikey"), "create", "--name", "Sở Nội vụ", "--units", UNIT],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert created.returncode == 0, created.stderr
     key = created.stdout.split("X-API-Key: ")[1].split()[0]
     day = date.today().isoformat()
-    report = httpx.get(f"{system.urls['reporting']}/api/v1/reports/one-stop", headers={"X-API-Key": key},
-                       params={"unit": UNIT, "from": day, "to": day}, timeout=15)
+    report = httpx.get(
+        f"{system.urls['reporting']}/api/v1/reports/one-stop",
+        headers={"X-API-Key": key},
+        params={"unit": UNIT, "from": day, "to": day},
+        timeout=15,
+    )
     assert report.status_code == 200, report.text
 
 
 def test_motcua_token_signs_with_the_runs_secret(system, tmp_path):
     env = _beside_the_run(system, tmp_path)
-    minted = subprocess.run([str(BIN / "motcua-token"), "--sub", "desk01", "--unit", UNIT, "--roles", "desk"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    minted = subprocess.run(
+        [str(BIN / "motcua-token"), "--sub", "desk01", "--unit", UNIT, "--roles", "desk"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert minted.returncode == 0, minted.stderr
-    answer = httpx.get(f"{system.urls['notify']}/api/v1/dossiers/{UNIT}-000000-0000/messages",
-                       headers={"Authorization": "Bearer " + minted.stdout.strip()}, timeout=15)
+    answer = httpx.get(
+        f"{system.urls['notify']}/api/v1/dossiers/{UNIT}-000000-0000/messages",
+        headers={"Authorization": "Bearer " + minted.stdout.strip()},
+        timeout=15,
+    )
     assert answer.status_code == 200, answer.text
 
 
 def test_apikey_without_a_server_fails_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_FROM_DATA}
     env["MONGODB_URL"] = f"mongodb://127.0.0.1:{free_port()}/"  # nothing listens there
-    failed = subprocess.run([str(BIN / "reporting-apikey"), "create", "--name", "x", "--province", "79"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=25)
+    failed = subprocess.run(
+        [str(BIN / "reporting-apikey"), "create", "--name", "x", "--province", "79"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=25,
+    )
     assert failed.returncode == 1
     [line] = failed.stderr.strip().splitlines()
     assert "MongoDB" in line and env["MONGODB_URL"] in line and "scripts/run.sh" in line

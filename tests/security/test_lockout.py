@@ -27,10 +27,17 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_lock_out(system):
     # from it)
     with httpx.Client(base_url=system.urls["intake"], timeout=15) as http:
         for n, digits in enumerate([*wrong[:29], right]):
-            answers.append(http.get(PUBLIC + code, params={"phone_last4": digits},
-                                    headers={"X-Forwarded-For": f"203.0.113.{n + 1}"}))
+            answers.append(
+                http.get(
+                    PUBLIC + code,
+                    params={"phone_last4": digits},
+                    headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+                )
+            )
     statuses = [a.status_code for a in answers]
-    assert statuses[:5] == [404] * 5 and set(statuses[5:]) == {429}, statuses  # the right digits too
+    assert statuses[:5] == [404] * 5 and set(statuses[5:]) == {429}, (
+        statuses
+    )  # the right digits too
     assert int(answers[-1].headers["Retry-After"]) > 0
 
 
@@ -41,9 +48,14 @@ def test_guesses_spread_over_many_addresses_are_limited_per_dossier(system):
     guesses = iter(f"{n:04d}" for n in range(100, 200) if f"{n:04d}" != right)
     # 10 wrong guesses (the limit per dossier) from 3 addresses, each under its own limit of 5
     for host, tries in ((20, 4), (21, 4), (22, 2)):
-        with httpx.Client(base_url=system.urls["intake"], timeout=15, **_from(f"127.0.0.{host}")) as http:
+        with httpx.Client(
+            base_url=system.urls["intake"], timeout=15, **_from(f"127.0.0.{host}")
+        ) as http:
             for _ in range(tries):
-                assert http.get(PUBLIC + code, params={"phone_last4": next(guesses)}).status_code == 404
+                assert (
+                    http.get(PUBLIC + code, params={"phone_last4": next(guesses)}).status_code
+                    == 404
+                )
     with httpx.Client(base_url=system.urls["intake"], timeout=15, **_from("127.0.0.30")) as fresh:
         found = fresh.get(PUBLIC + code, params={"phone_last4": right})
         other = fresh.get(PUBLIC + receive(system, new_citizen()), params={"phone_last4": "0000"})
@@ -62,10 +74,22 @@ def test_opening_a_link_is_not_a_failed_guess(system):
 
 
 def test_the_suggestion_box_believes_no_forged_address(system):
-    with httpx.Client(base_url=system.urls["survey"], timeout=15) as http:  # from 127.0.0.1, as above
-        answers = [http.post(f"/api/v1/units/{UNIT}/suggestions", json={"text": f"Góp ý số {n}"},
-                             headers={"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(1, 9)]
-        form = http.post(f"/hop-thu/{UNIT}", data={"text": "Một góp ý nữa"}, headers={"X-Forwarded-For": "198.51.100.99"})
+    with httpx.Client(
+        base_url=system.urls["survey"], timeout=15
+    ) as http:  # from 127.0.0.1, as above
+        answers = [
+            http.post(
+                f"/api/v1/units/{UNIT}/suggestions",
+                json={"text": f"Góp ý số {n}"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            )
+            for n in range(1, 9)
+        ]
+        form = http.post(
+            f"/hop-thu/{UNIT}",
+            data={"text": "Một góp ý nữa"},
+            headers={"X-Forwarded-For": "198.51.100.99"},
+        )
     statuses = [a.status_code for a in answers]
     assert statuses[:5] == [201] * 5 and set(statuses[5:]) == {429}, statuses
     assert int(answers[-1].headers["Retry-After"]) > 0

@@ -21,8 +21,12 @@ ALLOWED = {("intake", "dossiers"), ("notify", "messages"), ("survey", "survey_co
 
 
 def _desk(system, code: str, action: str, body: dict, role: str = "desk") -> None:
-    answer = httpx.post(f"{system.urls['intake']}/api/v1/dossiers/{code}/{action}", json=body, timeout=15,
-                        headers=system.token({"desk": "desk01", "specialist": "cv01"}[role], UNIT, role))
+    answer = httpx.post(
+        f"{system.urls['intake']}/api/v1/dossiers/{code}/{action}",
+        json=body,
+        timeout=15,
+        headers=system.token({"desk": "desk01", "specialist": "cv01"}[role], UNIT, role),
+    )
     assert answer.status_code == 200, (action, answer.text)
 
 
@@ -52,28 +56,45 @@ def test_a_journey_leaves_personal_data_only_where_it_is_needed(system, mongodb_
     _desk(system, code, "return", {"method": "at_desk"})
 
     national = citizen["phone"][1:]  # 912…: every way the number is written
-    got = eventually(lambda: (lambda ms: ms if len(ms) >= 3 else None)(_inbox(system, "84" + national)),
-                     what="received, resolved and survey messages")
-    link = next(m["template_data"]["link_tra_cuu"] for m in got if "link_tra_cuu" in m.get("template_data", {}))
+    got = eventually(
+        lambda: (lambda ms: ms if len(ms) >= 3 else None)(_inbox(system, "84" + national)),
+        what="received, resolved and survey messages",
+    )
+    link = next(
+        m["template_data"]["link_tra_cuu"]
+        for m in got
+        if "link_tra_cuu" in m.get("template_data", {})
+    )
     base = system.env.get("NOTIFY_LOOKUP_URL", NotifySettings.model_fields["lookup_url"].default)
     assert link == f"{base}/{code}"  # the citizen look-up page, never /api/v1/public/dossiers/…
 
     with MongoClient(mongodb_url) as client:
+
         def published() -> bool:
-            return all(client[system.db_name(s)]["outbox"].count_documents({"status": "pending"}) == 0
-                       for s in ("intake", "survey", "notify"))
+            return all(
+                client[system.db_name(s)]["outbox"].count_documents({"status": "pending"}) == 0
+                for s in ("intake", "survey", "notify")
+            )
 
         eventually(published, what="every outbox published")
-        eventually(lambda: client[system.db_name("reporting")]["dossiers"].find_one({"_id": code}),
-                   what="reporting's projection")
+        eventually(
+            lambda: client[system.db_name("reporting")]["dossiers"].find_one({"_id": code}),
+            what="reporting's projection",
+        )
         name_parts = [citizen["full_name"], "Phương Thảo"]
         needles = [national, "84" + national, citizen["cccd"], *name_parts]
         assert _leftovers(client, system, needles) == []
         # where they are needed, they are
         assert client[system.db_name("intake")]["dossiers"].find_one({"_id": code}) is not None
-        assert re.search(national, json_util.dumps(list(client[system.db_name("notify")]["messages"].find(
-            {"dossier_code": code}))))
+        assert re.search(
+            national,
+            json_util.dumps(
+                list(client[system.db_name("notify")]["messages"].find({"dossier_code": code}))
+            ),
+        )
         # and only while: the message log and the open survey's contact expire
         for service, name in (("notify", "messages"), ("survey", "survey_contacts")):
             indexes = client[system.db_name(service)][name].index_information().values()
-            assert any("expireAfterSeconds" in index for index in indexes), f"{service}.{name} never expires"
+            assert any("expireAfterSeconds" in index for index in indexes), (
+                f"{service}.{name} never expires"
+            )

@@ -17,11 +17,23 @@ from motcua_shared.testing.system import BIN, ROOT
 
 from .kit import eventually
 
-SECRET_NAMES = ("JWT_SECRET", "NOTIFY_WEBHOOK_TOKEN", "NOTIFY_ZALO_OA_SECRET_KEY", "NOTIFY_PHONE_HMAC_KEY",
-                "SURVEY_RATE_LIMIT_SECRET", "REPORTING_API_KEY_SECRET", "MOTCUA_DEV_INSECURE")
+SECRET_NAMES = (
+    "JWT_SECRET",
+    "NOTIFY_WEBHOOK_TOKEN",
+    "NOTIFY_ZALO_OA_SECRET_KEY",
+    "NOTIFY_PHONE_HMAC_KEY",
+    "SURVEY_RATE_LIMIT_SECRET",
+    "REPORTING_API_KEY_SECRET",
+    "MOTCUA_DEV_INSECURE",
+)
 REFUSED = {  # each service, and the public defaults it must name
     "intake": ["JWT_SECRET"],
-    "notify": ["JWT_SECRET", "NOTIFY_WEBHOOK_TOKEN", "NOTIFY_PHONE_HMAC_KEY", "NOTIFY_ZALO_OA_SECRET_KEY"],
+    "notify": [
+        "JWT_SECRET",
+        "NOTIFY_WEBHOOK_TOKEN",
+        "NOTIFY_PHONE_HMAC_KEY",
+        "NOTIFY_ZALO_OA_SECRET_KEY",
+    ],
     "survey": ["JWT_SECRET", "SURVEY_RATE_LIMIT_SECRET"],
     "reporting": ["JWT_SECRET", "REPORTING_API_KEY_SECRET"],
 }
@@ -33,7 +45,9 @@ def _env(system, **changes: str) -> dict[str, str]:
 
 
 def _start(service: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / f"{service}-service")], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(BIN / f"{service}-service")], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
 
 
 def _ended(process: subprocess.Popen, timeout: float = 60) -> int | None:
@@ -98,7 +112,15 @@ def test_the_run_command_generates_private_secrets_once(tmp_path):
     for name in REFUSED["notify"] + REFUSED["survey"] + REFUSED["reporting"]:
         assert len(values[name]) >= 32, name
     assert values["NOTIFY_SANDBOX_WEBHOOK_TOKEN"] == values["NOTIFY_WEBHOOK_TOKEN"]
-    assert len(set(values[n] for n in ("JWT_SECRET", "NOTIFY_WEBHOOK_TOKEN", "REPORTING_API_KEY_SECRET"))) == 3
+    assert (
+        len(
+            set(
+                values[n]
+                for n in ("JWT_SECRET", "NOTIFY_WEBHOOK_TOKEN", "REPORTING_API_KEY_SECRET")
+            )
+        )
+        == 3
+    )
     run_sh = (ROOT / "scripts" / "run.sh").read_text()
     assert "scripts/secrets_file.py .data/secrets.env" in run_sh and "chmod 700 .data" in run_sh
 

@@ -2,7 +2,7 @@
 (`superuser`), its lifetime (ten years), its issuer and audience, and its unit. Each service
 now refuses (401) all of these, and still accepts a proper officer's token."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
@@ -10,7 +10,7 @@ import pytest
 
 from .kit import UNIT
 
-DAY = datetime.now(timezone.utc).date().isoformat()
+DAY = datetime.now(UTC).date().isoformat()
 
 
 def _officer_reads(system, unit: str) -> dict[str, str]:
@@ -24,13 +24,28 @@ def _officer_reads(system, unit: str) -> dict[str, str]:
     }
 
 
-def mint(secret: str, sub: str, unit: str, roles: list[str], *, hours: float = 8, issuer: str | None = "motcua",
-         audience: str | None = "motcua") -> str:
+def mint(
+    secret: str,
+    sub: str,
+    unit: str,
+    roles: list[str],
+    *,
+    hours: float = 8,
+    issuer: str | None = "motcua",
+    audience: str | None = "motcua",
+) -> str:
     """What anyone holding the key can sign, with PyJWT (as motcua_shared.web.auth.mint_token does);
     issuer and audience None: a token as the services accepted them before (no iss, no aud)."""
-    now = datetime.now(timezone.utc)
-    claims = {"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours),
-              "iss": issuer, "aud": audience}
+    now = datetime.now(UTC)
+    claims = {
+        "sub": sub,
+        "unit": unit,
+        "roles": roles,
+        "iat": now,
+        "exp": now + timedelta(hours=hours),
+        "iss": issuer,
+        "aud": audience,
+    }
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
 
@@ -66,7 +81,9 @@ def test_a_forged_token_is_refused_by_every_service(system, service, forgery):
 def test_a_proper_officer_token_is_still_accepted(system, service):
     token = mint(system.env["JWT_SECRET"], "ld01", UNIT, ["leader"])
     answer = _get(_officer_reads(system, UNIT)[service], token)
-    assert answer.status_code == (404 if service == "intake" else 200), answer.text  # intake: no such dossier
+    assert answer.status_code == (404 if service == "intake" else 200), (
+        answer.text
+    )  # intake: no such dossier
 
 
 def test_a_system_token_reads_the_event_logs_and_an_officer_cannot(system):

@@ -18,10 +18,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
-from motcua_shared.web.api_errors import ApiError
 from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.web.api_errors import ApiError
 
 from desk.api import auth_pages, dashboard, dossiers, lookup, officers, printing, receive
 from desk.api.deps import CSRF_COOKIE, CsrfRefused, LoginRequired, render
@@ -34,7 +34,10 @@ log = logging.getLogger("desk")
 PACKAGE = Path(__file__).resolve().parent
 # The front-end files, from services/desk/package-lock.json (installed by scripts/install.sh).
 PAGES = (auth_pages, receive, dossiers, printing, dashboard, lookup, officers)
-VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
+VENDOR = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+}
 
 
 def create_app(settings: DeskSettings | None = None) -> FastAPI:
@@ -53,8 +56,14 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         finally:
             await services.stop()
 
-    app = FastAPI(title="motcua desk", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Bộ phận Một cửa: ứng dụng web của cán bộ / the officers' web app")
+    app = FastAPI(
+        title="motcua desk",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Bộ phận Một cửa: ứng dụng web của cán bộ / the officers' web app",
+    )
     ops.install(app)  # /healthz, /readyz (intake answers), /metrics (HTTP requests by route)
 
     @app.middleware("http")
@@ -63,8 +72,14 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
         request.state.csrf_cookie = fresh
         response = await call_next(request)
         if fresh:
-            response.set_cookie(CSRF_COOKIE, fresh, httponly=True, samesite="lax", secure=settings.cookie_secure,
-                                path="/")
+            response.set_cookie(
+                CSRF_COOKIE,
+                fresh,
+                httponly=True,
+                samesite="lax",
+                secure=settings.cookie_secure,
+                path="/",
+            )
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
@@ -76,9 +91,13 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _: CsrfRefused) -> Response:
-        return render(request, "error.html", status_code=403,
-                      message="Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). "
-                              "Vui lòng tải lại trang rồi gửi lại.")
+        return render(
+            request,
+            "error.html",
+            status_code=403,
+            message="Yêu cầu bị từ chối: thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF). "
+            "Vui lòng tải lại trang rồi gửi lại.",
+        )
 
     @app.exception_handler(ServiceRefused)
     async def refused(request: Request, exc: ServiceRefused) -> Response:
@@ -88,8 +107,12 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
 
     @app.exception_handler(ServiceDown)
     async def down(request: Request, exc: ServiceDown) -> Response:
-        return render(request, "error.html", status_code=503,
-                      message=f"Dịch vụ {exc.service} tạm thời không trả lời, vui lòng thử lại sau")
+        return render(
+            request,
+            "error.html",
+            status_code=503,
+            message=f"Dịch vụ {exc.service} tạm thời không trả lời, vui lòng thử lại sau",
+        )
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -99,8 +122,11 @@ def create_app(settings: DeskSettings | None = None) -> FastAPI:
     async def vendor(name: str) -> Response:
         if name not in VENDOR or not (assets / VENDOR[name]).exists():
             return Response(status_code=404)
-        return FileResponse(assets / VENDOR[name], media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+        return FileResponse(
+            assets / VENDOR[name],
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     for module in PAGES:

@@ -15,7 +15,9 @@ class DeskSettings(CommonSettings):
     intake_url: str = "http://127.0.0.1:8001"
     reporting_url: str = "http://127.0.0.1:8004"
     survey_url: str = "http://127.0.0.1:8003"
-    public_url: str = "http://127.0.0.1:8005"  # printed in the slips' QR codes: {public_url}/tra-cuu/{code}
+    public_url: str = (
+        "http://127.0.0.1:8005"  # printed in the slips' QR codes: {public_url}/tra-cuu/{code}
+    )
     cookie_secure: bool = False  # true behind HTTPS (production)
     http_timeout_seconds: float = 15.0
     # The front-end files' node_modules (htmx, Chart.js); empty: services/desk/node_modules, where

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge
 from motcua_shared.ops.health import mongo_ping
-from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.ops.operations import Operations
-from motcua_shared.messaging.relay_lease import RelayLeaderGauge
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.storage.mongo import close_client, mongo_client
 
 from intake.adapters.deadline_loop import DeadlineLoop
 from intake.adapters.gridfs_files import GridFsFileStore
@@ -44,8 +44,8 @@ from intake.app.context import Digitisation, FileLimits, IntakeApp
 from intake.app.officers import Accounts
 from intake.app.ports import WorkLists
 from intake.domain.deadlines import DeadlineRule
-from intake.domain.officers import LockoutPolicy
 from intake.domain.dossier_parts import ApologyRule
+from intake.domain.officers import LockoutPolicy
 from intake.settings import IntakeSettings
 
 log = logging.getLogger("intake")

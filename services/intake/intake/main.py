@@ -13,12 +13,12 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
 
-from motcua_shared.web.api_errors import install_error_handlers
-from motcua_shared.web.auth import bearer_principal
-from motcua_shared.web.event_log import event_log_router
 from motcua_shared.ops.logs import configure_logging, correlation
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
 from motcua_shared.web.unit_directory import UnitDirectory
 
 from intake.adapters.signing import parse_keys
@@ -54,8 +54,9 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="motcua intake",
         version="0.1.0",
-        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình " "giải quyết. / "
-                    "The one-stop desk: receive dossiers, issue codes and due dates, track every step.",
+        description="Bộ phận Một cửa: tiếp nhận hồ sơ, cấp mã và ngày hẹn, theo dõi quá trình "
+        "giải quyết. / "
+        "The one-stop desk: receive dossiers, issue codes and due dates, track every step.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
@@ -64,8 +65,12 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     install_upload_cap(app, settings.max_file_bytes)
     # Intake owns the units: a token's unit is checked against its own catalogue.
     units = UnitDirectory(lambda: _unit_codes(app), ttl=60)
-    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm,
-                                 max_hours=settings.jwt_max_hours, unit_known=units)
+    principal = bearer_principal(
+        settings.jwt_secret,
+        settings.jwt_algorithm,
+        max_hours=settings.jwt_max_hours,
+        unit_known=units,
+    )
 
     @app.middleware("http")
     async def correlation_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -98,8 +103,13 @@ def run() -> None:
     settings = IntakeSettings()
     configure_logging("intake", settings.log_level)
     refuse_weak_secrets(settings, "intake")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                **settings.uvicorn_proxy_options())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        **settings.uvicorn_proxy_options(),
+    )
 
 
 if __name__ == "__main__":

@@ -17,15 +17,15 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from motcua_shared.contract.envelope import all_event_models
-from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.contract.event_base import MessageChannel
-from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.ops.health import mongo_ping
-from motcua_shared.storage.mongo import close_client, mongo_client
-from motcua_shared.ops.operations import Operations
+from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.messaging.outbox import Outbox, OutboxRelay
 from motcua_shared.messaging.relay_lease import RelayLeaderGauge
-from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.operations import Operations
+from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from notify.adapters.email_client import EmailClient
@@ -94,63 +94,138 @@ async def bootstrap(
     outbox = Outbox(db["outbox"])
     relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
     order = MongoEventOrder(db, keep=timedelta(days=settings.order_keep_days))
-    store = MongoMessageStore(mongo, db, outbox, ttl=timedelta(days=settings.message_ttl_days),
-                              on_commit=relay.wake, order=order)
+    store = MongoMessageStore(
+        mongo,
+        db,
+        outbox,
+        ttl=timedelta(days=settings.message_ttl_days),
+        on_commit=relay.wake,
+        order=order,
+    )
     await outbox.ensure_indexes()
     await store.ensure_indexes()
     opt_outs = MongoOptOutStore(db)
     http = httpx.AsyncClient(timeout=settings.http_timeout_seconds)
     quiet = QuietHours(settings.quiet_start, settings.quiet_end, ZoneInfo(settings.timezone))
-    tokens = ZaloTokens(db["zalo_tokens"], http, clock, oauth_url=settings.zalo_oauth_url,
-                        app_id=settings.zalo_app_id, secret_key=settings.zalo_secret_key,
-                        access_token=settings.zalo_access_token, refresh_token=settings.zalo_refresh_token)
-    channels = {client.channel: client for client in (
-        ZaloClient(http, settings.zalo_base_url, tokens),
-        SmsClient(http, settings.sms_url, brandname=settings.sms_brandname,
-                  username=settings.sms_username, password=settings.sms_password),
-    )}
+    tokens = ZaloTokens(
+        db["zalo_tokens"],
+        http,
+        clock,
+        oauth_url=settings.zalo_oauth_url,
+        app_id=settings.zalo_app_id,
+        secret_key=settings.zalo_secret_key,
+        access_token=settings.zalo_access_token,
+        refresh_token=settings.zalo_refresh_token,
+    )
+    channels = {
+        client.channel: client
+        for client in (
+            ZaloClient(http, settings.zalo_base_url, tokens),
+            SmsClient(
+                http,
+                settings.sms_url,
+                brandname=settings.sms_brandname,
+                username=settings.sms_username,
+                password=settings.sms_password,
+            ),
+        )
+    }
     receipts = ApplyReceipt(store, clock)
-    policy = RetryPolicy(settings.zalo_max_attempts, settings.sms_max_attempts,
-                         settings.retry_base_seconds, settings.retry_max_seconds)
-    send = SendMessage(store, opt_outs, channels, clock, policy=policy, quiet=quiet,
-                       phone_secret=settings.phone_hmac_key, receipts=receipts,
-                       provider_limits={MessageChannel.ZALO: settings.zalo_concurrency,
-                                        MessageChannel.SMS: settings.sms_concurrency})
-    dispatcher = Dispatcher(store, send, clock, lease=timedelta(seconds=settings.claim_lease_seconds),
-                            interval=settings.dispatch_interval_seconds,
-                            sms_gateway_dedupes=settings.sms_gateway_dedupes,
-                            batch_size=settings.claim_batch_size, lanes=settings.dispatch_lanes)
-    accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
-                         phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
-                         template_ids=settings.zns_template_ids, wake=dispatcher.wake,
-                         order=order, max_held=settings.hold_max_events)
+    policy = RetryPolicy(
+        settings.zalo_max_attempts,
+        settings.sms_max_attempts,
+        settings.retry_base_seconds,
+        settings.retry_max_seconds,
+    )
+    send = SendMessage(
+        store,
+        opt_outs,
+        channels,
+        clock,
+        policy=policy,
+        quiet=quiet,
+        phone_secret=settings.phone_hmac_key,
+        receipts=receipts,
+        provider_limits={
+            MessageChannel.ZALO: settings.zalo_concurrency,
+            MessageChannel.SMS: settings.sms_concurrency,
+        },
+    )
+    dispatcher = Dispatcher(
+        store,
+        send,
+        clock,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+        interval=settings.dispatch_interval_seconds,
+        sms_gateway_dedupes=settings.sms_gateway_dedupes,
+        batch_size=settings.claim_batch_size,
+        lanes=settings.dispatch_lanes,
+    )
+    accept = AcceptEvent(
+        store,
+        opt_outs,
+        clock,
+        quiet=quiet,
+        lookup_url=settings.lookup_url,
+        phone_secret=settings.phone_hmac_key,
+        zalo_enabled=settings.zalo_enabled,
+        template_ids=settings.zns_template_ids,
+        wake=dispatcher.wake,
+        order=order,
+        max_held=settings.hold_max_events,
+    )
     officer_alerts = MongoOfficerAlerts(db, ttl=timedelta(days=settings.message_ttl_days))
     await officer_alerts.ensure_indexes()
-    alert_officers = AlertOfficers(officer_alerts, EmailClient(
-        http, settings.email_url, settings.email_api_key, settings.email_sender), clock)
-    consumer = EventConsumer(consumer_spec(settings.exchange, "notify", partitions=settings.partitions),
-                             batch_handler=with_officer_alerts(accept.accept_batch, alert_officers),
-                             events=(*HANDLED_EVENTS, *DEADLINE_EVENTS, *DOSSIER_EVENTS),
-                             limits=BatchLimits.of(settings))
-    sweeper = HeldSweeper(order, consumer.dead_letter, clock,
-                          timedelta(minutes=settings.hold_max_minutes))
-    services = Services(settings, ops, mongo, http, outbox, store, accept, receipts,
-                        RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
-                        dispatcher, relay, consumer, [], sweeper)
+    alert_officers = AlertOfficers(
+        officer_alerts,
+        EmailClient(http, settings.email_url, settings.email_api_key, settings.email_sender),
+        clock,
+    )
+    consumer = EventConsumer(
+        consumer_spec(settings.exchange, "notify", partitions=settings.partitions),
+        batch_handler=with_officer_alerts(accept.accept_batch, alert_officers),
+        events=(*HANDLED_EVENTS, *DEADLINE_EVENTS, *DOSSIER_EVENTS),
+        limits=BatchLimits.of(settings),
+    )
+    sweeper = HeldSweeper(
+        order, consumer.dead_letter, clock, timedelta(minutes=settings.hold_max_minutes)
+    )
+    services = Services(
+        settings,
+        ops,
+        mongo,
+        http,
+        outbox,
+        store,
+        accept,
+        receipts,
+        RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
+        dispatcher,
+        relay,
+        consumer,
+        [],
+        sweeper,
+    )
     relay.start()
-    services.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),
-                      asyncio.create_task(sweeper.run(settings.hold_sweep_seconds),
-                                          name="notify-held-sweeper")]
+    services.tasks = [
+        asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),
+        asyncio.create_task(sweeper.run(settings.hold_sweep_seconds), name="notify-held-sweeper"),
+    ]
     try:
         # The shared consumer hands over batches in queue order; accept_batch puts them in each
         # dossier's version order, holding an early one until the gap fills (a death is known
         # before its survey, "received" goes before "result ready").
-        await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
-                             metrics=ops.consumer_metrics())
+        await consumer.start(
+            settings.amqp_url, middlewares=[ops.broker_middleware()], metrics=ops.consumer_metrics()
+        )
     except BaseException:
         await services.stop()
         raise
-    ops.start({"mongodb": mongo_ping(mongo), "rabbitmq": consumer.ping},
-              OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, consumer.spec),
-              MessageStatusGauge(store), RelayLeaderGauge(relay.lease))
+    ops.start(
+        {"mongodb": mongo_ping(mongo), "rabbitmq": consumer.ping},
+        OutboxBacklogGauge(outbox),
+        QueueDepthGauge(ops.amqp, consumer.spec),
+        MessageStatusGauge(store),
+        RelayLeaderGauge(relay.lease),
+    )
     return services

@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Collection
 from datetime import timedelta
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.config.local_run import load_local_run_env
 from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.web.auth import mint_token
 
 from notify.adapters.intake_event_log import event_pages
 from notify.adapters.mongo_event_order import MongoEventOrder

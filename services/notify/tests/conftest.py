@@ -5,7 +5,7 @@ test's own exchange and database."""
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -14,7 +14,6 @@ import pytest
 import pytest_asyncio
 import uvicorn
 
-from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.contract.dossier_events import (
     ApologyIssued,
     DossierReceived,
@@ -28,10 +27,11 @@ from motcua_shared.contract.dossier_events import (
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.survey_events import SurveyOpened
+from motcua_shared.contract.topology import consumer_spec, declare_exchange
 from motcua_shared.messaging.outbox import partition_headers
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.contract.topology import consumer_spec, declare_exchange
 
 from notify.main import create_app
 from notify.sandbox.main import create_sandbox_app
@@ -40,7 +40,7 @@ from notify.settings import NotifySettings
 
 UNIT = "26734"
 # 10:00 in Hà Nội: outside quiet hours.
-MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
 class Events:
@@ -51,67 +51,167 @@ class Events:
 
     def _wrap(self, payload, code: str) -> Envelope:
         self.versions[code] = self.versions.get(code, 0) + 1
-        return Envelope.wrap(payload, aggregate_id=code, aggregate_version=self.versions[code], unit_code=UNIT,
-                             correlation_id=f"corr-{code}", occurred_at=MORNING)
+        return Envelope.wrap(
+            payload,
+            aggregate_id=code,
+            aggregate_version=self.versions[code],
+            unit_code=UNIT,
+            correlation_id=f"corr-{code}",
+            occurred_at=MORNING,
+        )
 
     @staticmethod
-    def contact(phone: str | None = "0912345678", consent: bool = True, channel: str = "zalo") -> CitizenContact:
+    def contact(
+        phone: str | None = "0912345678", consent: bool = True, channel: str = "zalo"
+    ) -> CitizenContact:
         return CitizenContact(phone=phone, consent=consent, preferred_channel=channel)
 
     @staticmethod
-    def base(status: str, procedure: str = "Chứng thực bản sao từ bản chính",
-             unit: str = "UBND phường Bình Thạnh") -> dict[str, Any]:
-        return {"unit_name": unit, "province_code": "79", "procedure_code": "2.000815",
-                "procedure_name": procedure, "field_code": "chung-thuc", "channel": "direct",
-                "status": status, "officer_id": "desk01"}
+    def base(
+        status: str,
+        procedure: str = "Chứng thực bản sao từ bản chính",
+        unit: str = "UBND phường Bình Thạnh",
+    ) -> dict[str, Any]:
+        return {
+            "unit_name": unit,
+            "province_code": "79",
+            "procedure_code": "2.000815",
+            "procedure_name": procedure,
+            "field_code": "chung-thuc",
+            "channel": "direct",
+            "status": status,
+            "officer_id": "desk01",
+        }
 
-    def received(self, code: str, contact: CitizenContact | None = None, civil: str | None = None,
-                 **base: Any) -> Envelope:
-        payload = DossierReceived(**self.base("received", **base), contact=contact or self.contact(),
-                                  received_at=MORNING, due_at=MORNING + timedelta(days=5),
-                                  civil_status_event=civil)
+    def received(
+        self,
+        code: str,
+        contact: CitizenContact | None = None,
+        civil: str | None = None,
+        **base: Any,
+    ) -> Envelope:
+        payload = DossierReceived(
+            **self.base("received", **base),
+            contact=contact or self.contact(),
+            received_at=MORNING,
+            due_at=MORNING + timedelta(days=5),
+            civil_status_event=civil,
+        )
         return self._wrap(payload, code)
 
     def refused(self, code: str, contact: CitizenContact | None = None) -> Envelope:
-        return self._wrap(DossierRefusedAtDesk(**self.base("refused_at_desk"), reason="Không thuộc thẩm quyền",
-                                               contact=contact or self.contact()), code)
+        return self._wrap(
+            DossierRefusedAtDesk(
+                **self.base("refused_at_desk"),
+                reason="Không thuộc thẩm quyền",
+                contact=contact or self.contact(),
+            ),
+            code,
+        )
 
-    def supplement(self, code: str, stage: str = "processing", contact: CitizenContact | None = None) -> Envelope:
-        return self._wrap(SupplementRequested(**self.base("supplement_requested"), stage=stage,
-                                              missing_papers=["Tờ khai", "Bản sao CCCD"], reason="Thiếu giấy tờ",
-                                              contact=contact or self.contact()), code)
+    def supplement(
+        self, code: str, stage: str = "processing", contact: CitizenContact | None = None
+    ) -> Envelope:
+        return self._wrap(
+            SupplementRequested(
+                **self.base("supplement_requested"),
+                stage=stage,
+                missing_papers=["Tờ khai", "Bản sao CCCD"],
+                reason="Thiếu giấy tờ",
+                contact=contact or self.contact(),
+            ),
+            code,
+        )
 
-    def supplied(self, code: str, stage: str = "desk", contact: CitizenContact | None = None) -> Envelope:
+    def supplied(
+        self, code: str, stage: str = "desk", contact: CitizenContact | None = None
+    ) -> Envelope:
         status = "received" if stage == "desk" else "in_progress"
-        return self._wrap(SupplementSupplied(**self.base(status), stage=stage, received_at=MORNING,
-                                             due_at=MORNING + timedelta(days=5),
-                                             contact=contact or self.contact()), code)
+        return self._wrap(
+            SupplementSupplied(
+                **self.base(status),
+                stage=stage,
+                received_at=MORNING,
+                due_at=MORNING + timedelta(days=5),
+                contact=contact or self.contact(),
+            ),
+            code,
+        )
 
     def apology(self, code: str, contact: CitizenContact | None = None) -> Envelope:
-        return self._wrap(ApologyIssued(**self.base("in_progress"), previous_due_at=MORNING,
-                                        new_due_at=MORNING + timedelta(days=3), reason="Chờ xác minh",
-                                        contact=contact or self.contact()), code)
+        return self._wrap(
+            ApologyIssued(
+                **self.base("in_progress"),
+                previous_due_at=MORNING,
+                new_due_at=MORNING + timedelta(days=3),
+                reason="Chờ xác minh",
+                contact=contact or self.contact(),
+            ),
+            code,
+        )
 
-    def resolved(self, code: str, contact: CitizenContact | None = None, civil: str | None = None) -> Envelope:
-        return self._wrap(DossierResolved(**self.base("resolved"), outcome="approved", resolved_at=MORNING,
-                                          contact=contact or self.contact(), civil_status_event=civil), code)
+    def resolved(
+        self, code: str, contact: CitizenContact | None = None, civil: str | None = None
+    ) -> Envelope:
+        return self._wrap(
+            DossierResolved(
+                **self.base("resolved"),
+                outcome="approved",
+                resolved_at=MORNING,
+                contact=contact or self.contact(),
+                civil_status_event=civil,
+            ),
+            code,
+        )
 
-    def home_visit(self, code: str, purpose: str = "return", contact: CitizenContact | None = None) -> Envelope:
-        return self._wrap(HomeVisitScheduled(**self.base("resolved"), visit_date=date(2026, 12, 17), urgent=False,
-                                             purpose=purpose, contact=contact or self.contact()), code)
+    def home_visit(
+        self, code: str, purpose: str = "return", contact: CitizenContact | None = None
+    ) -> Envelope:
+        return self._wrap(
+            HomeVisitScheduled(
+                **self.base("resolved"),
+                visit_date=date(2026, 12, 17),
+                urgent=False,
+                purpose=purpose,
+                contact=contact or self.contact(),
+            ),
+            code,
+        )
 
-    def returned(self, code: str, civil: str | None = None, contact: CitizenContact | None = None) -> Envelope:
-        return self._wrap(ResultReturned(**self.base("returned"), method="at_desk", outcome="approved",
-                                         returned_at=MORNING, contact=contact or self.contact(),
-                                         civil_status_event=civil), code)
+    def returned(
+        self, code: str, civil: str | None = None, contact: CitizenContact | None = None
+    ) -> Envelope:
+        return self._wrap(
+            ResultReturned(
+                **self.base("returned"),
+                method="at_desk",
+                outcome="approved",
+                returned_at=MORNING,
+                contact=contact or self.contact(),
+                civil_status_event=civil,
+            ),
+            code,
+        )
 
     def survey_opened(self, code: str, contact: CitizenContact | None = None) -> Envelope:
-        payload = SurveyOpened(dossier_code=code, unit_name="UBND phường Bình Thạnh", province_code="79",
-                               procedure_code="2.000815", field_code="chung-thuc",
-                               survey_url=f"http://127.0.0.1:8003/khao-sat/{code}",
-                               expires_at=MORNING + timedelta(days=7), contact=contact or self.contact())
-        return Envelope.wrap(payload, aggregate_id=f"survey-{code}", aggregate_version=1, unit_code=UNIT,
-                             correlation_id=f"corr-{code}", occurred_at=MORNING)
+        payload = SurveyOpened(
+            dossier_code=code,
+            unit_name="UBND phường Bình Thạnh",
+            province_code="79",
+            procedure_code="2.000815",
+            field_code="chung-thuc",
+            survey_url=f"http://127.0.0.1:8003/khao-sat/{code}",
+            expires_at=MORNING + timedelta(days=7),
+            contact=contact or self.contact(),
+        )
+        return Envelope.wrap(
+            payload,
+            aggregate_id=f"survey-{code}",
+            aggregate_version=1,
+            unit_code=UNIT,
+            correlation_id=f"corr-{code}",
+            occurred_at=MORNING,
+        )
 
 
 @pytest.fixture
@@ -129,8 +229,9 @@ class LiveServer:
 
     def __init__(self, app, port: int) -> None:
         self.port, self.url = port, f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                                    lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+        )
 
     async def __aenter__(self) -> "LiveServer":
         self.task = asyncio.create_task(self.server.serve())
@@ -165,11 +266,19 @@ class Harness:
         async with connection:
             exchange = await declare_exchange(await connection.channel(), self.settings.exchange)
             body = envelope.model_dump_json()
-            headers = partition_headers({"body": body, "aggregate_id": envelope.aggregate_id,
-                                         "aggregate_version": envelope.aggregate_version})
-            await exchange.publish(aio_pika.Message(body.encode(), headers=headers,
-                                                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                                   routing_key=envelope.routing_key)
+            headers = partition_headers(
+                {
+                    "body": body,
+                    "aggregate_id": envelope.aggregate_id,
+                    "aggregate_version": envelope.aggregate_version,
+                }
+            )
+            await exchange.publish(
+                aio_pika.Message(
+                    body.encode(), headers=headers, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+                ),
+                routing_key=envelope.routing_key,
+            )
 
     async def queue_depth(self) -> int:
         """Messages waiting in notify's queue (unacked ones count once their consumer is gone)."""
@@ -177,13 +286,17 @@ class Harness:
         async with connection:
             channel = await connection.channel()
             total = 0
-            for name in consumer_spec(self.settings.exchange, "notify", partitions=self.settings.partitions).queues:
+            for name in consumer_spec(
+                self.settings.exchange, "notify", partitions=self.settings.partitions
+            ).queues:
                 queue = await channel.declare_queue(name, passive=True)
                 total += queue.declaration_result.message_count or 0
             return total
 
     async def behave(self, phone: str, **behaviour: Any) -> None:
-        response = await self.http.put(f"{self.sandbox_url}/_sandbox/behaviours/{phone}", json=behaviour)
+        response = await self.http.put(
+            f"{self.sandbox_url}/_sandbox/behaviours/{phone}", json=behaviour
+        )
         response.raise_for_status()
 
     async def sandbox(self, what: str = "messages") -> list[dict[str, Any]]:
@@ -213,17 +326,28 @@ class Harness:
 
 
 @pytest_asyncio.fixture
-async def harness(amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup) -> AsyncIterator[Harness]:
+async def harness(
+    amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup
+) -> AsyncIterator[Harness]:
     notify_port = free_port()
-    sandbox_settings = SandboxSettings(port=free_port(), notify_url=f"http://127.0.0.1:{notify_port}",
-                                       auto_receipts=False)
+    sandbox_settings = SandboxSettings(
+        port=free_port(), notify_url=f"http://127.0.0.1:{notify_port}", auto_receipts=False
+    )
     async with LiveServer(create_sandbox_app(sandbox_settings), sandbox_settings.port) as sandbox:
         settings = NotifySettings(
-            amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-            port=notify_port, zalo_base_url=sandbox.url, zalo_oauth_url=sandbox.url,
-            sms_url=sandbox.url + "/sms/send", email_url=sandbox.url + "/email/send",
-            dispatch_interval_seconds=0.05, http_timeout_seconds=5,
-            units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
+            amqp_url=amqp_url,
+            mongodb_url=mongodb_url,
+            exchange=exchange_name,
+            db_name=db_name,
+            port=notify_port,
+            zalo_base_url=sandbox.url,
+            zalo_oauth_url=sandbox.url,
+            sms_url=sandbox.url + "/sms/send",
+            email_url=sandbox.url + "/email/send",
+            dispatch_interval_seconds=0.05,
+            http_timeout_seconds=5,
+            units_url="",
+        )  # units_url="": no intake here to learn units from (tests/security checks it live)
         harness = Harness(settings, sandbox.url, mongo)
         try:
             yield harness

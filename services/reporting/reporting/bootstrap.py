@@ -15,19 +15,19 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from motcua_shared.web.auth import UnitCheck
-from motcua_shared.ops.backlog_gauges import QueueDepthGauge
-from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.contract.envelope import Envelope
-from motcua_shared.ops.health import mongo_ping
-from motcua_shared.storage.mongo import close_client, mongo_client
-from motcua_shared.ops.operations import Operations
-from motcua_shared.vietnam.timeutil import Clock, utcnow
 from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.ops.backlog_gauges import QueueDepthGauge
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.operations import Operations
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.web.auth import UnitCheck
 from motcua_shared.web.unit_directory import unit_directory
 
-from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader
 from reporting.app.api_keys import ApiKeys

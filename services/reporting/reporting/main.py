@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.web.api_errors import install_error_handlers
 from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
 from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.web.api_errors import install_error_handlers
 
 from reporting.api import reports
 from reporting.bootstrap import SERVICE, bootstrap
@@ -30,10 +30,14 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Clock = utcn
         finally:
             await services.stop()
 
-    app = FastAPI(title="motcua reporting", version="0.1.0", lifespan=lifespan,
-                  description="One-stop figures per unit, field, procedure and period for provincial systems "
-                              "(X-API-Key) and unit leaders (bearer token), projected from intake's and survey's "
-                              "events.")
+    app = FastAPI(
+        title="motcua reporting",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="One-stop figures per unit, field, procedure and period for provincial systems "
+        "(X-API-Key) and unit leaders (bearer token), projected from intake's and survey's "
+        "events.",
+    )
     install_error_handlers(app)
     ops.install(app)
     app.include_router(reports.router)
@@ -45,5 +49,10 @@ def run() -> None:
     settings = ReportingSettings()
     configure_logging(SERVICE, settings.log_level)
     refuse_weak_secrets(settings, SERVICE)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                **settings.uvicorn_proxy_options())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        **settings.uvicorn_proxy_options(),
+    )

@@ -12,16 +12,16 @@ from datetime import timedelta
 
 from pymongo import AsyncMongoClient
 
-from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
-from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.contract.dossier_events import ResultReturned
-from motcua_shared.ops.health import mongo_ping
-from motcua_shared.storage.mongo import close_client, mongo_client
-from motcua_shared.ops.operations import Operations
-from motcua_shared.messaging.relay_lease import RelayLeaderGauge
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
-from motcua_shared.vietnam.timeutil import Clock, utcnow
 from motcua_shared.contract.topology import consumer_spec
+from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.relay_lease import RelayLeaderGauge
+from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.ops.health import mongo_ping
+from motcua_shared.ops.operations import Operations
+from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from survey.adapters.mongo_follow_ups import MongoFollowUpRepository
 from survey.adapters.mongo_rate_limit import MongoRateLimiter

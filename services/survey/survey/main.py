@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 import uvicorn
 from fastapi import FastAPI
 
-from motcua_shared.web.api_errors import install_error_handlers
-from motcua_shared.web.auth import bearer_principal
-from motcua_shared.web.event_log import event_log_router
 from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
 from motcua_shared.vietnam.timeutil import Clock, utcnow
+from motcua_shared.web.api_errors import install_error_handlers
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
 from motcua_shared.web.unit_directory import unit_directory
 
 from survey.access_log import install_private_access_log
@@ -35,12 +35,20 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
         finally:
             await services.stop()
 
-    app = FastAPI(title="motcua survey", version="0.1.0", lifespan=lifespan,
-                  description="Satisfaction surveys, the desk kiosk and the suggestion box.")
+    app = FastAPI(
+        title="motcua survey",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Satisfaction surveys, the desk kiosk and the suggestion box.",
+    )
     install_error_handlers(app)
     ops.install(app)
-    principal = bearer_principal(settings.jwt_secret, settings.jwt_algorithm, max_hours=settings.jwt_max_hours,
-                                 unit_known=unit_directory(settings.units_url))
+    principal = bearer_principal(
+        settings.jwt_secret,
+        settings.jwt_algorithm,
+        max_hours=settings.jwt_max_hours,
+        unit_known=unit_directory(settings.units_url),
+    )
     app.include_router(survey_page.router)
     app.include_router(suggestion_box.router)
     app.include_router(kiosk.kiosk_router(principal))
@@ -59,8 +67,13 @@ def run() -> None:
     configure_logging("survey", settings.log_level)
     refuse_weak_secrets(settings, "survey")
     install_private_access_log()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                **settings.uvicorn_proxy_options())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        **settings.uvicorn_proxy_options(),
+    )
 
 
 if __name__ == "__main__":

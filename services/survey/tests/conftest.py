@@ -1,8 +1,9 @@
 """Fixtures both test layers use: a settable clock and ResultReturned envelopes."""
 
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ PHONE = "+84912345678"
 
 @pytest.fixture
 def clock() -> SettableClock:
-    return SettableClock(datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc))
+    return SettableClock(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -32,16 +33,31 @@ def returned() -> Callable[..., Envelope[Any]]:
     sends it."""
 
     def make(code: str, unit: str = UNIT, **overrides: Any) -> Envelope[Any]:
-        at = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
+        at = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
         fields: dict[str, Any] = dict(
-            unit_name="UBND phường Bình Thạnh", province_code="79", procedure_code="1.001193",
-            procedure_name="Cấp bản sao trích lục hộ tịch", field_code="ho-tich", channel=Channel.DIRECT,
-            status=DossierStatus.RETURNED, officer_id="desk-lan", method=ReturnMethod.AT_DESK,
-            outcome=ResolutionOutcome.APPROVED, resolved_at=at, returned_at=at,
+            unit_name="UBND phường Bình Thạnh",
+            province_code="79",
+            procedure_code="1.001193",
+            procedure_name="Cấp bản sao trích lục hộ tịch",
+            field_code="ho-tich",
+            channel=Channel.DIRECT,
+            status=DossierStatus.RETURNED,
+            officer_id="desk-lan",
+            method=ReturnMethod.AT_DESK,
+            outcome=ResolutionOutcome.APPROVED,
+            resolved_at=at,
+            returned_at=at,
             contact=CitizenContact(phone=PHONE, consent=True),
         )
         fields.update(overrides)
-        return Envelope.wrap(ResultReturned(**fields), aggregate_id=code, aggregate_version=6, unit_code=unit,
-                             correlation_id=f"corr-{code}", occurred_at=at, event_id=uuid.uuid4())
+        return Envelope.wrap(
+            ResultReturned(**fields),
+            aggregate_id=code,
+            aggregate_version=6,
+            unit_code=unit,
+            correlation_id=f"corr-{code}",
+            occurred_at=at,
+            event_id=uuid.uuid4(),
+        )
 
     return make

@@ -27,6 +27,13 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
 
+class RelayOptions(TypedDict):
+    """OutboxRelay's lease keywords, as the settings give them."""
+
+    lease_seconds: float
+    renew_seconds: float
+
+
 class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -40,20 +47,26 @@ class CommonSettings(BaseSettings):
     )
     jwt_algorithm: str = Field("HS256", validation_alias=_env("JWT_ALGORITHM"))
     jwt_max_hours: float = Field(
-        12, gt=0, validation_alias=_env("JWT_MAX_HOURS"),
+        12,
+        gt=0,
+        validation_alias=_env("JWT_MAX_HOURS"),
         description="Longest lifetime (exp - iat) of a bearer token a service accepts",
     )
     units_url: str = Field(
-        "http://127.0.0.1:8001/api/v1/units", validation_alias=_env("MOTCUA_UNITS_URL"),
+        "http://127.0.0.1:8001/api/v1/units",
+        validation_alias=_env("MOTCUA_UNITS_URL"),
         description="Intake's unit list: a token whose unit is not in it is refused "
         "(empty: no check)",
     )
     trusted_proxies: str = Field(
-        "", validation_alias=_env("TRUSTED_PROXIES"),
-        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by " "default)",
+        "",
+        validation_alias=_env("TRUSTED_PROXIES"),
+        description="Comma-separated proxy addresses whose X-Forwarded-For is believed (none by "
+        "default)",
     )
     dev_insecure: bool = Field(
-        False, validation_alias=_env("MOTCUA_DEV_INSECURE"),
+        False,
+        validation_alias=_env("MOTCUA_DEV_INSECURE"),
         description="Developer machine: start even with public default or short secrets (logged)",
     )
 
@@ -64,43 +77,65 @@ class CommonSettings(BaseSettings):
         the connection's address (uvicorn's own default trusts 127.0.0.1)."""
         proxies = [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
         return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+
     metrics_refresh_seconds: float = Field(
-        15.0, gt=0, validation_alias=_env("METRICS_REFRESH_SECONDS"),
+        15.0,
+        gt=0,
+        validation_alias=_env("METRICS_REFRESH_SECONDS"),
         description="How often gauges that need a query (backlogs, queue depth) are refreshed",
     )
     relay_lease_seconds: float = Field(
-        5.0, gt=0, validation_alias=_env("RELAY_LEASE_SECONDS"),
-        description="How long the outbox relay's lease lasts unrenewed: a standby takes over after it",
+        5.0,
+        gt=0,
+        validation_alias=_env("RELAY_LEASE_SECONDS"),
+        description="How long the outbox relay's lease lasts unrenewed: a standby takes over "
+        "after it",
     )
     relay_renew_seconds: float = Field(
-        1.5, gt=0, validation_alias=_env("RELAY_RENEW_SECONDS"),
+        1.5,
+        gt=0,
+        validation_alias=_env("RELAY_RENEW_SECONDS"),
         description="How often the relay holding the lease renews it and a standby looks at it "
         "(under half of the lease, less a fifth of it)",
     )
 
-    def relay_options(self) -> dict[str, float]:
+    def relay_options(self) -> RelayOptions:
         """OutboxRelay's lease settings (relay_lease.py)."""
-        return {"lease_seconds": self.relay_lease_seconds, "renew_seconds": self.relay_renew_seconds}
+        return {
+            "lease_seconds": self.relay_lease_seconds,
+            "renew_seconds": self.relay_renew_seconds,
+        }
 
     consumer_prefetch: int = Field(
-        200, ge=1, validation_alias=_env("CONSUMER_PREFETCH"),
+        200,
+        ge=1,
+        validation_alias=_env("CONSUMER_PREFETCH"),
         description="Unacknowledged events a consumer holds at once (RabbitMQ prefetch)",
     )
     consumer_batch_max: int = Field(
-        100, ge=1, validation_alias=_env("CONSUMER_BATCH_MAX"),
+        100,
+        ge=1,
+        validation_alias=_env("CONSUMER_BATCH_MAX"),
         description="Most events a consumer handles in one transaction",
     )
     consumer_batch_wait_ms: float = Field(
-        50.0, ge=0, validation_alias=_env("CONSUMER_BATCH_WAIT_MS"),
+        50.0,
+        ge=0,
+        validation_alias=_env("CONSUMER_BATCH_WAIT_MS"),
         description="How long a batch already flowing may wait to fill; a lone event goes at once",
     )
     partitions: int = Field(
-        1, ge=1, le=256, validation_alias=_env("MOTCUA_PARTITIONS"),
+        1,
+        ge=1,
+        le=256,
+        validation_alias=_env("MOTCUA_PARTITIONS"),
         description="K: partition queues per ordered consumer (notify, reporting); the same in "
         "every process; 1 = one queue each (README, 'Changing MOTCUA_PARTITIONS')",
     )
     consumer_rebalance_seconds: float = Field(
-        10.0, gt=0, validation_alias=_env("CONSUMER_REBALANCE_SECONDS"),
-        description="How often a replica checks it is active on no more than its share of partitions",
+        10.0,
+        gt=0,
+        validation_alias=_env("CONSUMER_REBALANCE_SECONDS"),
+        description="How often a replica checks it is active on no more than its share of "
+        "partitions",
     )
-

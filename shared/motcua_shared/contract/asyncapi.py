@@ -11,11 +11,16 @@ import yaml
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.specification import AsyncAPI
 
-from motcua_shared.contract.envelope import all_event_models, Envelope
+from motcua_shared.contract.envelope import Envelope, all_event_models
 from motcua_shared.contract.topology import BINDINGS, ConsumerSpec
 
 EXCHANGE = "motcua.events"
-PUBLISHERS = {"dossier": "intake", "survey": "survey", "notification": "notify", "feedback": "survey"}
+PUBLISHERS = {
+    "dossier": "intake",
+    "survey": "survey",
+    "notification": "notify",
+    "feedback": "survey",
+}
 
 
 def build_spec() -> dict[str, Any]:
@@ -42,8 +47,12 @@ def build_spec() -> dict[str, Any]:
             description=f"Quorum queue {spec.queue}, bound to {', '.join(keys)}; "
             f"dead letters in {spec.dead_letter_queue}",
         )(handler)
-    document = AsyncAPI(broker, title="motcua events", version="1.0.0",
-                        description="Events between motcua's intake, notify, survey and reporting services.")
+    document = AsyncAPI(
+        broker,
+        title="motcua events",
+        version="1.0.0",
+        description="Events between motcua's intake, notify, survey and reporting services.",
+    )
     return document.to_specification().to_jsonable()
 
 

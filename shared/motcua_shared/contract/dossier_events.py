@@ -66,7 +66,9 @@ class DossierEvent(EventPayload):
     channel: Channel
     status: DossierStatus = Field(description="The dossier's status after this event")
     received_at: AwareDatetime | None = None
-    due_at: AwareDatetime | None = Field(None, description="End of the due working day, in force now")
+    due_at: AwareDatetime | None = Field(
+        None, description="End of the due working day, in force now"
+    )
     officer_id: str = Field(description="The acting officer (sub of the token)")
     parent_code: str | None = Field(None, description="Set on a child task of a linked dossier")
 
@@ -223,7 +225,9 @@ class PaperDigitised(DossierEvent):
     sha256: str
     size_bytes: int
     content_type: str
-    reused_from: str | None = Field(None, description="Code of the earlier dossier whose scan is reused")
+    reused_from: str | None = Field(
+        None, description="Code of the earlier dossier whose scan is reused"
+    )
 
 
 class ResultDigitised(DossierEvent):

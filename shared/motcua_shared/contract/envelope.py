@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -43,7 +43,7 @@ class Envelope(BaseModel, Generic[P]):
     @field_validator("occurred_at")
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     @classmethod
     def wrap(
@@ -56,7 +56,7 @@ class Envelope(BaseModel, Generic[P]):
         correlation_id: str,
         occurred_at: datetime,
         event_id: uuid.UUID | None = None,
-    ) -> "Envelope[Any]":
+    ) -> Envelope[Any]:
         return Envelope[type(payload)](  # type: ignore[misc, operator]
             event_id=event_id or uuid.uuid4(),
             event_type=payload.event_type,

@@ -28,11 +28,15 @@ class FeedbackEvent(EventPayload):
     abstract: ClassVar[bool] = True
 
     source: FeedbackSource
-    dossier_code: str | None = Field(None, description="The surveyed dossier; None for a suggestion")
+    dossier_code: str | None = Field(
+        None, description="The surveyed dossier; None for a suggestion"
+    )
     unit_name: str | None = None
     province_code: str | None = None
     opened_at: AwareDatetime
-    due_at: AwareDatetime = Field(description="End of the last working day to answer (Asia/Ho_Chi_Minh)")
+    due_at: AwareDatetime = Field(
+        description="End of the last working day to answer (Asia/Ho_Chi_Minh)"
+    )
 
 
 class FeedbackOpened(FeedbackEvent):
@@ -44,4 +48,6 @@ class FeedbackAnswered(FeedbackEvent):
 
     answered_at: AwareDatetime
     on_time: bool = Field(description="answered_at <= due_at")
-    contact: CitizenContact | None = Field(None, description="Only when the citizen left a phone and consented")
+    contact: CitizenContact | None = Field(
+        None, description="Only when the citizen left a phone and consented"
+    )

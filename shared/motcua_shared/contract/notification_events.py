@@ -33,4 +33,5 @@ class NotificationDelivered(NotificationEvent):
 
 class NotificationFailed(NotificationEvent):
     """No channel could deliver it; `reason` says why."""
+
     reason: str

@@ -113,13 +113,19 @@ BINDINGS: dict[str, tuple[str, ...]] = {
 SINGLE_ACTIVE: frozenset[str] = frozenset({"notify", "reporting"})
 
 
-def consumer_spec(exchange: str, service: str, delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
-                  partitions: int | None = None) -> ConsumerSpec:
+def consumer_spec(
+    exchange: str,
+    service: str,
+    delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
+    partitions: int | None = None,
+) -> ConsumerSpec:
     """The service's consumer. `partitions`: K for an ordered consumer (None: MOTCUA_PARTITIONS,
     which the outbox relays use when they declare every consumer); a competing one has one queue."""
     ordered = service in SINGLE_ACTIVE
     k = (configured_partitions() if partitions is None else partitions) if ordered else 1
-    return ConsumerSpec(exchange, service, BINDINGS[service], delivery_limit, single_active=ordered, partitions=k)
+    return ConsumerSpec(
+        exchange, service, BINDINGS[service], delivery_limit, single_active=ordered, partitions=k
+    )
 
 
 def configured_partitions() -> int:
@@ -139,7 +145,9 @@ def dead_letter_exchange(exchange: str) -> str:
     return f"{exchange}.dlx"
 
 
-async def declare_exchange(channel: AbstractChannel, exchange: str) -> aio_pika.abc.AbstractExchange:
+async def declare_exchange(
+    channel: AbstractChannel, exchange: str
+) -> aio_pika.abc.AbstractExchange:
     return await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
 
 
@@ -159,7 +167,11 @@ async def declare_consumer(channel: AbstractChannel, spec: ConsumerSpec) -> Abst
             await queue.bind(events, routing_key=key)
         return queue
     hashing = await channel.declare_exchange(
-        spec.hash_exchange, HASH_EXCHANGE_TYPE, durable=True, arguments={"hash-header": PARTITION_HEADER})
+        spec.hash_exchange,
+        HASH_EXCHANGE_TYPE,
+        durable=True,
+        arguments={"hash-header": PARTITION_HEADER},
+    )
     for key in spec.routing_keys:
         await hashing.bind(events, routing_key=key)
     queues = [await _declare_queue(channel, name, spec) for name in spec.queues]
@@ -182,16 +194,24 @@ async def retire_other_shapes(connection: AbstractConnection, spec: ConsumerSpec
     runs on a channel of its own (a missing queue or exchange closes it)."""
     if spec.partitions == 1:
         for key in spec.routing_keys:
-            if not await _quietly(connection, _unbind_exchange, spec.hash_exchange, spec.exchange, key):
+            if not await _quietly(
+                connection, _unbind_exchange, spec.hash_exchange, spec.exchange, key
+            ):
                 break
         return
     for key in spec.routing_keys:
         if not await _quietly(connection, _unbind_queue, spec.queue, spec.exchange, key):
             break
     index = spec.partitions
-    while await _quietly(connection, _unbind_queue, partition_queue(spec.queue, index), spec.hash_exchange, "1"):
-        log.warning("partition %s is beyond %s=%d: unbound; drain it, then delete it",
-                    partition_queue(spec.queue, index), PARTITIONS_ENV, spec.partitions)
+    while await _quietly(
+        connection, _unbind_queue, partition_queue(spec.queue, index), spec.hash_exchange, "1"
+    ):
+        log.warning(
+            "partition %s is beyond %s=%d: unbound; drain it, then delete it",
+            partition_queue(spec.queue, index),
+            PARTITIONS_ENV,
+            spec.partitions,
+        )
         index += 1
 
 
@@ -199,12 +219,16 @@ async def _unbind_queue(channel: AbstractChannel, queue: str, exchange: str, key
     await (await channel.get_queue(queue, ensure=True)).unbind(exchange, routing_key=key)
 
 
-async def _unbind_exchange(channel: AbstractChannel, destination: str, source: str, key: str) -> None:
+async def _unbind_exchange(
+    channel: AbstractChannel, destination: str, source: str, key: str
+) -> None:
     hashing = await channel.get_exchange(destination, ensure=True)
     await hashing.unbind(source, routing_key=key)
 
 
-async def _quietly(connection: AbstractConnection, action: Callable[..., Awaitable[None]], *args: str) -> bool:
+async def _quietly(
+    connection: AbstractConnection, action: Callable[..., Awaitable[None]], *args: str
+) -> bool:
     """Run `action(channel, *args)` on a throwaway channel; False if the broker refused it."""
     channel = await connection.channel()
     try:
@@ -224,7 +248,9 @@ async def declare_consumer_at(amqp_url: str, spec: ConsumerSpec) -> None:
         await retire_other_shapes(connection, spec)
 
 
-async def declare_consumers_leniently(connection: AbstractConnection, specs: list[ConsumerSpec]) -> None:
+async def declare_consumers_leniently(
+    connection: AbstractConnection, specs: list[ConsumerSpec]
+) -> None:
     """Declare each consumer's queue so events published before it first starts wait for it.
     For a publisher, a queue that exists with other arguments still receives the events: say
     so once (its consumer refuses to start with the same message) and go on."""

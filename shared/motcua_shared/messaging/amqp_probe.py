@@ -14,7 +14,9 @@ class AmqpProbe:
         self.amqp_url, self.timeout = amqp_url, timeout
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
-        self._opening = asyncio.Lock()  # readiness and the gauges may both ask at once: one connection
+        self._opening = (
+            asyncio.Lock()
+        )  # readiness and the gauges may both ask at once: one connection
 
     async def ping(self) -> bool:
         """RabbitMQ answers: the connection is open (opened now if it was not)."""
@@ -39,8 +41,11 @@ class AmqpProbe:
             try:
                 # A connection the broker closed (or a cut socket) is not `is_closed`: aio-pika
                 # sets that only on our own close(). It clears `connected` on any close.
-                if self._connection is None or self._connection.is_closed \
-                        or not self._connection.connected.is_set():
+                if (
+                    self._connection is None
+                    or self._connection.is_closed
+                    or not self._connection.connected.is_set()
+                ):
                     await self.close()
                     self._connection = await aio_pika.connect(self.amqp_url, timeout=self.timeout)
                 if self._channel is None or self._channel.is_closed:

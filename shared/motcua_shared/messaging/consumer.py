@@ -37,13 +37,17 @@ from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange
 from pydantic import ValidationError
 
-from motcua_shared.messaging.consumer_metrics import ConsumerMetrics
+from motcua_shared.config.settings import CommonSettings
 from motcua_shared.contract.envelope import Envelope, UnknownEventType, parse_envelope
 from motcua_shared.contract.event_base import EventPayload
-from motcua_shared.ops.logs import correlation
+from motcua_shared.contract.topology import (
+    ConsumerSpec,
+    QueueArgumentsMismatch,
+    declare_consumer_at,
+)
+from motcua_shared.messaging.consumer_metrics import ConsumerMetrics
 from motcua_shared.messaging.partitions import Incoming, Subscriptions, rebalance_every
-from motcua_shared.config.settings import CommonSettings
-from motcua_shared.contract.topology import ConsumerSpec, QueueArgumentsMismatch, declare_consumer_at
+from motcua_shared.ops.logs import correlation
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +71,12 @@ class BatchLimits:
 
     @classmethod
     def of(cls, settings: CommonSettings) -> "BatchLimits":
-        return cls(settings.consumer_prefetch, settings.consumer_batch_max, settings.consumer_batch_wait_ms,
-                   settings.consumer_rebalance_seconds)
+        return cls(
+            settings.consumer_prefetch,
+            settings.consumer_batch_max,
+            settings.consumer_batch_wait_ms,
+            settings.consumer_rebalance_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,15 @@ class EventConsumer:
     """Consumes `spec`'s queue. Either `handlers` (one event at a time, by event type) or
     `batch_handler` with the event types it wants (`events`)."""
 
-    def __init__(self, spec: ConsumerSpec, handlers: Mapping[type[EventPayload], Handler] | None = None, *,
-                 batch_handler: BatchHandler | None = None, events: Iterable[type[EventPayload]] = (),
-                 limits: BatchLimits = BatchLimits()) -> None:
+    def __init__(
+        self,
+        spec: ConsumerSpec,
+        handlers: Mapping[type[EventPayload], Handler] | None = None,
+        *,
+        batch_handler: BatchHandler | None = None,
+        events: Iterable[type[EventPayload]] = (),
+        limits: BatchLimits = BatchLimits(),
+    ) -> None:
         self.spec = spec
         self.handlers = {model.event_type: handler for model, handler in (handlers or {}).items()}
         self.batch_handler = batch_handler
@@ -97,8 +111,13 @@ class EventConsumer:
         self._rebalancer: asyncio.Task[None] | None = None
         self.subscriptions: Subscriptions | None = None
 
-    async def start(self, amqp_url: str, *, middlewares: Sequence[Any] = (),
-                    metrics: ConsumerMetrics | None = None) -> RabbitBroker:
+    async def start(
+        self,
+        amqp_url: str,
+        *,
+        middlewares: Sequence[Any] = (),
+        metrics: ConsumerMetrics | None = None,
+    ) -> RabbitBroker:
         """Declare the topology, open the publishing broker and start consuming.
         `middlewares`: FastStream broker middlewares (metrics of what it publishes);
         `metrics`: what is consumed, under the same metric names."""
@@ -110,23 +129,39 @@ class EventConsumer:
             log.critical("cannot consume: %s", exc)
             raise
         self.metrics = metrics
-        self.broker = RabbitBroker(amqp_url, logger=logging.getLogger("motcua.broker"), middlewares=middlewares)
+        self.broker = RabbitBroker(
+            amqp_url, logger=logging.getLogger("motcua.broker"), middlewares=middlewares
+        )
         await self.broker.start()
         self._connection = await aio_pika.connect_robust(amqp_url)
-        self.subscriptions = Subscriptions(self._connection, self.spec.queues, self.limits.prefetch,
-                                           self._inbox.put_nowait, roll_call=f"{self.spec.queue}.replicas")
+        self.subscriptions = Subscriptions(
+            self._connection,
+            self.spec.queues,
+            self.limits.prefetch,
+            self._inbox.put_nowait,
+            roll_call=f"{self.spec.queue}.replicas",
+        )
         await self.subscriptions.open()
         self._worker = asyncio.create_task(self._run(), name=f"consume {self.spec.queue}")
         if len(self.spec.queues) > 1:
-            self._rebalancer = asyncio.create_task(rebalance_every(
-                self.subscriptions, self.limits.rebalance_seconds, lambda: self._inbox.put_nowait(Incoming(0, -1, None))),
-                name=f"rebalance {self.spec.queue}")
+            self._rebalancer = asyncio.create_task(
+                rebalance_every(
+                    self.subscriptions,
+                    self.limits.rebalance_seconds,
+                    lambda: self._inbox.put_nowait(Incoming(0, -1, None)),
+                ),
+                name=f"rebalance {self.spec.queue}",
+            )
         return self.broker
 
     async def ping(self) -> bool:
         """Readiness: the consuming connection is up (it reconnects by itself) and the
         publishing broker answers."""
-        if self._connection is None or not self._connection.connected.is_set() or self.broker is None:
+        if (
+            self._connection is None
+            or not self._connection.connected.is_set()
+            or self.broker is None
+        ):
             return False
         return bool(await self.broker.ping(timeout=1.0))
 
@@ -158,7 +193,9 @@ class EventConsumer:
                     try:
                         await subscriptions.hand_back()
                     except Exception:
-                        log.exception("consumer %s could not hand a partition back", self.spec.queue)
+                        log.exception(
+                            "consumer %s could not hand a partition back", self.spec.queue
+                        )
                 batch = [m for m in batch if m.message is not None and subscriptions.current(m)]
             if not batch:
                 continue
@@ -217,7 +254,12 @@ class EventConsumer:
         try:
             await self.batch_handler([d.envelope for d in deliveries])
         except Exception as exc:
-            log.info("batch of %d on %s failed (%s): splitting it", len(deliveries), self.spec.queue, _short(exc))
+            log.info(
+                "batch of %d on %s failed (%s): splitting it",
+                len(deliveries),
+                self.spec.queue,
+                _short(exc),
+            )
             middle = len(deliveries) // 2
             await self._apply(deliveries[:middle])
             await self._apply(deliveries[middle:])
@@ -235,13 +277,20 @@ class EventConsumer:
                 else:
                     await self.handlers[envelope.event_type](envelope)
             except PermanentError as exc:
-                log.warning("dead-lettering %s %s: %s", envelope.event_type, envelope.aggregate_id, exc)
+                log.warning(
+                    "dead-lettering %s %s: %s", envelope.event_type, envelope.aggregate_id, exc
+                )
                 await self._dead_letter_and_ack(delivery.message, str(exc))
                 self._processed("rejected", started)
                 return
             except Exception as exc:
-                log.warning("%s %s failed (%s); it will be redelivered", envelope.event_type,
-                            envelope.aggregate_id, _short(exc), exc_info=True)
+                log.warning(
+                    "%s %s failed (%s); it will be redelivered",
+                    envelope.event_type,
+                    envelope.aggregate_id,
+                    _short(exc),
+                    exc_info=True,
+                )
                 await self._settle(delivery.message, "nack")
                 self._processed("nacked", started)
                 return
@@ -262,7 +311,9 @@ class EventConsumer:
         assert self.broker is not None
         await self.broker.publish(
             raw,
-            exchange=RabbitExchange(self.spec.dead_letter_exchange, type=ExchangeType.DIRECT, durable=True),
+            exchange=RabbitExchange(
+                self.spec.dead_letter_exchange, type=ExchangeType.DIRECT, durable=True
+            ),
             routing_key=self.spec.queue,
             headers={REASON_HEADER: reason[:1000], ROUTING_KEY_HEADER: routing_key},
             content_type="application/json",
@@ -276,7 +327,11 @@ class EventConsumer:
             else:
                 await message.nack(requeue=True)
         except Exception as exc:  # its channel closed (broker restart): the broker redelivers it
-            log.info("could not %s a message (%s); it comes back and is skipped as processed", how, _short(exc))
+            log.info(
+                "could not %s a message (%s); it comes back and is skipped as processed",
+                how,
+                _short(exc),
+            )
 
     def _processed(self, status: str, started: float, count: int = 1) -> None:
         if self.metrics:

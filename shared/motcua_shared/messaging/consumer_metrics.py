@@ -13,7 +13,9 @@ BROKER = "rabbitmq"
 class ConsumerMetrics:
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
         # The container reuses families already registered (by the publishing broker's middleware).
-        self.container = MetricsContainer(registry, metrics_prefix=f"{PREFIX}_broker", custom_label_names=[])
+        self.container = MetricsContainer(
+            registry, metrics_prefix=f"{PREFIX}_broker", custom_label_names=[]
+        )
         self.service = service
 
     def received(self, handler: str, count: int) -> None:
@@ -21,6 +23,9 @@ class ConsumerMetrics:
 
     def processed(self, handler: str, status: str, seconds: float, count: int = 1) -> None:
         """status: acked, nacked (redelivered) or rejected (dead-lettered), as FastStream says."""
-        self.container.received_processed_messages_total.labels(self.service, BROKER, handler, status).inc(count)
+        self.container.received_processed_messages_total.labels(
+            self.service, BROKER, handler, status
+        ).inc(count)
         self.container.received_processed_messages_duration_seconds.labels(
-            self.service, BROKER, handler).observe(seconds)
+            self.service, BROKER, handler
+        ).observe(seconds)

@@ -73,10 +73,14 @@ class Outbox:
     async def add(self, envelope: Envelope[Any], session: AsyncClientSession | None = None) -> None:
         await self.collection.insert_one(_document(envelope), session=session)
 
-    async def add_many(self, envelopes: list[Envelope[Any]], session: AsyncClientSession | None = None) -> None:
+    async def add_many(
+        self, envelopes: list[Envelope[Any]], session: AsyncClientSession | None = None
+    ) -> None:
         """Several events in one write (a batch's), in the order given."""
         if envelopes:
-            await self.collection.insert_many([_document(e) for e in envelopes], ordered=True, session=session)
+            await self.collection.insert_many(
+                [_document(e) for e in envelopes], ordered=True, session=session
+            )
 
     async def pending(self, limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
@@ -114,11 +118,17 @@ class Outbox:
         """How many events wait to be published, and when the oldest of them was written
         (both served by the (status, seq) index)."""
         count = await self.collection.count_documents({"status": PENDING})
-        oldest = await self.collection.find_one({"status": PENDING}, {"created_at": 1}, sort=[("seq", ASCENDING)])
+        oldest = await self.collection.find_one(
+            {"status": PENDING}, {"created_at": 1}, sort=[("seq", ASCENDING)]
+        )
         return count, oldest["created_at"] if oldest else None
 
-    async def mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None = None,
-                        lease: RelayLease | None = None) -> None:
+    async def mark_sent(
+        self,
+        event_ids: list[str],
+        published: list[dict[str, Any]] | None = None,
+        lease: RelayLease | None = None,
+    ) -> None:
         """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write.
         With a `lease`, in one transaction with the check of its fencing token (raises LeaseLost:
         nothing is marked)."""
@@ -138,8 +148,12 @@ class Outbox:
             await run_in_transaction(self.collection.database.client, fenced)
         lease.extend(fenced_at)
 
-    async def _mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None,
-                         session: AsyncClientSession | None) -> None:
+    async def _mark_sent(
+        self,
+        event_ids: list[str],
+        published: list[dict[str, Any]] | None,
+        session: AsyncClientSession | None,
+    ) -> None:
         sent = {"status": SENT, "sent_at": utcnow()}
         redacted = {
             doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))
@@ -223,8 +237,10 @@ class OutboxRelay:
 
     def start(self) -> None:
         """Keep the lease (or stand by for it) and publish while holding it, until stop()."""
-        self._tasks = [asyncio.create_task(self.keep_lease(), name="outbox-relay-lease"),
-                       asyncio.create_task(self.run(), name="outbox-relay")]
+        self._tasks = [
+            asyncio.create_task(self.keep_lease(), name="outbox-relay-lease"),
+            asyncio.create_task(self.run(), name="outbox-relay"),
+        ]
 
     async def stop(self) -> None:
         """Stop publishing, then release the lease so a standby takes over at once."""
@@ -357,7 +373,9 @@ class OutboxRelay:
             # The consumers' queues exist before the first event goes out, so an event published
             # while a consumer has never started yet waits in its queue instead of being dropped.
             await declare_consumers_leniently(
-                self._connection, [consumer_spec(self.exchange_name, service) for service in BINDINGS])
+                self._connection,
+                [consumer_spec(self.exchange_name, service) for service in BINDINGS],
+            )
             channel = await self._connection.channel(publisher_confirms=True)
             self._exchange = await declare_exchange(channel, self.exchange_name)
         return self._exchange
@@ -387,8 +405,10 @@ def in_version_order(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_aggregate: dict[str, list[dict[str, Any]]] = {}
     for doc in batch:
         by_aggregate.setdefault(doc["aggregate_id"], []).append(doc)
-    ordered = {aggregate: iter(sorted(docs, key=lambda d: d["aggregate_version"]))
-               for aggregate, docs in by_aggregate.items()}
+    ordered = {
+        aggregate: iter(sorted(docs, key=lambda d: d["aggregate_version"]))
+        for aggregate, docs in by_aggregate.items()
+    }
     return [next(ordered[doc["aggregate_id"]]) for doc in batch]
 
 
@@ -412,5 +432,8 @@ def partition_headers(doc: dict[str, Any]) -> dict[str, Any]:
     result is ready)."""
     payload = json.loads(doc["body"]).get("payload") or {}
     dossier = payload.get("dossier_code") if isinstance(payload, dict) else None
-    return {"aggregate_id": doc["aggregate_id"], "aggregate_version": int(doc["aggregate_version"]),
-            PARTITION_HEADER: dossier or doc["aggregate_id"]}
+    return {
+        "aggregate_id": doc["aggregate_id"],
+        "aggregate_version": int(doc["aggregate_version"]),
+        PARTITION_HEADER: dossier or doc["aggregate_id"],
+    }

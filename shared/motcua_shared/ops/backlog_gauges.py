@@ -8,10 +8,10 @@ from datetime import datetime
 from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
 
+from motcua_shared.contract.topology import ConsumerSpec
 from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.messaging.outbox import Outbox
 from motcua_shared.vietnam.timeutil import utcnow
-from motcua_shared.contract.topology import ConsumerSpec
 
 
 class OutboxBacklogGauge:
@@ -19,10 +19,14 @@ class OutboxBacklogGauge:
 
     def __init__(self, outbox: Outbox, clock: Callable[[], datetime] = utcnow) -> None:
         self.outbox, self.clock = outbox, clock
-        self.pending = Gauge("motcua_outbox_pending_events", "Events in the outbox not yet published",
-                             registry=None)
-        self.oldest_age = Gauge("motcua_outbox_oldest_pending_age_seconds",
-                                "Age of the oldest event not yet published (0 when none)", registry=None)
+        self.pending = Gauge(
+            "motcua_outbox_pending_events", "Events in the outbox not yet published", registry=None
+        )
+        self.oldest_age = Gauge(
+            "motcua_outbox_oldest_pending_age_seconds",
+            "Age of the oldest event not yet published (0 when none)",
+            registry=None,
+        )
 
     def collect(self) -> Iterator[Metric]:
         yield from self.pending.collect()
@@ -43,10 +47,15 @@ class QueueDepthGauge:
     def __init__(self, probe: AmqpProbe, spec: ConsumerSpec) -> None:
         self.probe = probe
         self.queues: Sequence[str] = (*spec.queues, spec.dead_letter_queue)  # each partition
-        self.ready = Gauge("motcua_queue_messages_ready", "Messages waiting in a queue for a consumer",
-                           ["queue"], registry=None)
-        self.consumers = Gauge("motcua_queue_consumers", "Consumers attached to a queue", ["queue"],
-                               registry=None)
+        self.ready = Gauge(
+            "motcua_queue_messages_ready",
+            "Messages waiting in a queue for a consumer",
+            ["queue"],
+            registry=None,
+        )
+        self.consumers = Gauge(
+            "motcua_queue_consumers", "Consumers attached to a queue", ["queue"], registry=None
+        )
 
     def collect(self) -> Iterator[Metric]:
         yield from self.ready.collect()

@@ -39,16 +39,24 @@ class GaugeRefresher(Collector):
 
     def __init__(self, registry: CollectorRegistry, interval: float) -> None:
         self.interval = interval
-        self.timeout = max(interval, 1.0)  # one slow source cannot hold the next round back for long
+        self.timeout = max(
+            interval, 1.0
+        )  # one slow source cannot hold the next round back for long
         self.sources: list[GaugeSource] = []
         self._failing: set[str] = set()
         self._task: asyncio.Task[None] | None = None
-        self.failures = Counter("motcua_metrics_refresh_failures_total",
-                                "Rounds in which a gauge source could not be refreshed", ["source"],
-                                registry=registry)
-        self.refreshed = Gauge("motcua_metrics_refreshed_timestamp_seconds",
-                               "When a gauge source was last refreshed (Unix time)", ["source"],
-                               registry=registry)
+        self.failures = Counter(
+            "motcua_metrics_refresh_failures_total",
+            "Rounds in which a gauge source could not be refreshed",
+            ["source"],
+            registry=registry,
+        )
+        self.refreshed = Gauge(
+            "motcua_metrics_refreshed_timestamp_seconds",
+            "When a gauge source was last refreshed (Unix time)",
+            ["source"],
+            registry=registry,
+        )
         registry.register(self)
 
     def collect(self) -> Iterator[Metric]:
@@ -86,8 +94,14 @@ class GaugeRefresher(Collector):
             self.failures.labels(source.name).inc()
             if source.name not in self._failing:
                 self._failing.add(source.name)
-                log.warning("metrics: cannot refresh %s (%s: %s); keeping its last values, " "retrying every %g s",
-                            source.name, type(exc).__name__, exc, self.interval)
+                log.warning(
+                    "metrics: cannot refresh %s (%s: %s); keeping its last values, "
+                    "retrying every %g s",
+                    source.name,
+                    type(exc).__name__,
+                    exc,
+                    self.interval,
+                )
             return
         self.refreshed.labels(source.name).set(time.time())
         if source.name in self._failing:

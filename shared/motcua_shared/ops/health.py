@@ -50,7 +50,11 @@ class Readiness:
         try:
             async with asyncio.timeout(self.timeout):
                 passed = await check()
-            status = {"status": "up"} if passed is not False else {"status": "down", "error": "not connected"}
+            status = (
+                {"status": "up"}
+                if passed is not False
+                else {"status": "down", "error": "not connected"}
+            )
         except TimeoutError:
             status = {"status": "down", "error": f"no answer within {self.timeout:g} s"}
         except Exception as exc:  # the body names the kind of failure only: the route is public
@@ -100,6 +104,7 @@ def mongo_ping(client: AsyncMongoClient) -> Check:
 
 def broker_ping(broker: RabbitBroker) -> Check:
     """A consumer's own connection: what matters is that this service still receives events."""
+
     async def ping() -> bool:
         return await broker.ping(timeout=CHECK_TIMEOUT_SECONDS / 2)
 

@@ -47,7 +47,9 @@ def metrics_router(registry: CollectorRegistry) -> APIRouter:
 
 def broker_metrics(registry: CollectorRegistry, service: str) -> RabbitPrometheusMiddleware:
     """FastStream's consumer/publisher metrics (motcua_broker_*), labelled app_name=<service>."""
-    return RabbitPrometheusMiddleware(registry=registry, app_name=service, metrics_prefix=f"{PREFIX}_broker")
+    return RabbitPrometheusMiddleware(
+        registry=registry, app_name=service, metrics_prefix=f"{PREFIX}_broker"
+    )
 
 
 class HttpMetrics:
@@ -55,10 +57,18 @@ class HttpMetrics:
     tokens in paths would make a series per dossier) and status."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.requests = Counter(f"{PREFIX}_http_requests_total", "HTTP requests answered",
-                                ["method", "route", "status"], registry=registry)
-        self.latency = Histogram(f"{PREFIX}_http_request_duration_seconds", "Time to answer an HTTP request",
-                                 ["method", "route"], registry=registry)
+        self.requests = Counter(
+            f"{PREFIX}_http_requests_total",
+            "HTTP requests answered",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            f"{PREFIX}_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            registry=registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -68,7 +78,9 @@ class HttpMetrics:
 class HttpMetricsMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): it only watches the response start go by."""
 
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics, skip_paths: Collection[str] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: HttpMetrics, skip_paths: Collection[str] = ()
+    ) -> None:
         self.app, self.metrics, self.skip_paths = app, metrics, frozenset(skip_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

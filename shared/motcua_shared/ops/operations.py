@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from fastapi import FastAPI
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
 
+from motcua_shared.config.settings import CommonSettings
 from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.messaging.consumer_metrics import ConsumerMetrics
 from motcua_shared.ops.gauge_refresh import GaugeRefresher, GaugeSource
@@ -28,7 +29,6 @@ from motcua_shared.ops.metrics import (
     metrics_router,
     new_registry,
 )
-from motcua_shared.config.settings import CommonSettings
 
 OPS_PATHS = frozenset({LIVENESS_PATH, READINESS_PATH, METRICS_PATH})
 

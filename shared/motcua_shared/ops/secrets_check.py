@@ -34,12 +34,20 @@ def refuse_weak_secrets(settings: CommonSettings, service: str) -> None:
         return
     names = ", ".join(weak)
     if settings.dev_insecure:
-        log.warning("%s: MOTCUA_DEV_INSECURE=1, starting with public or short secrets (%s): never " "in production",
-                    service, names)
+        log.warning(
+            "%s: MOTCUA_DEV_INSECURE=1, starting with public or short secrets (%s): never "
+            "in production",
+            service,
+            names,
+        )
         return
-    log.critical("%s refuses to start: %s hold a public default or fewer than 32 characters; set " "strong random "
-                 "values (scripts/run.sh generates them) or MOTCUA_DEV_INSECURE=1 on a developer's machine",
-                 service, names)
+    log.critical(
+        "%s refuses to start: %s hold a public default or fewer than 32 characters; set "
+        "strong random "
+        "values (scripts/run.sh generates them) or MOTCUA_DEV_INSECURE=1 on a developer's machine",
+        service,
+        names,
+    )
     raise SystemExit(2)
 
 

@@ -23,8 +23,17 @@ def free_port() -> int:
 
 def secantus_command(storage_path: Path, port: int) -> list[str]:
     exe = shutil.which("secantusd-py") or str(Path(sys.executable).with_name("secantusd-py"))
-    return [exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(storage_path),
-            "--log-level", "WARNING"]
+    return [
+        exe,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage_path),
+        "--log-level",
+        "WARNING",
+    ]
 
 
 def wait_for_mongo(url: str, timeout: float = 30.0) -> None:

@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 def mongo_client(url: str, **options: Any) -> AsyncMongoClient:
     # tz_aware: datetimes come back aware (UTC), as every motcua time must be.
     listeners = [*options.pop("event_listeners", []), *listeners_from_env()]
-    return AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard", event_listeners=listeners, **options)
+    return AsyncMongoClient(
+        url, tz_aware=True, uuidRepresentation="standard", event_listeners=listeners, **options
+    )
 
 
 async def close_client(client: AsyncMongoClient, timeout: float = 3.0) -> None:

@@ -20,8 +20,9 @@ T = TypeVar("T")
 Work = Callable[[AsyncClientSession], Awaitable[T]]
 
 
-async def run_in_transaction(client: AsyncMongoClient, work: Work[T], *,
-                             after_commit: Callable[[], None] | None = None) -> T:
+async def run_in_transaction(
+    client: AsyncMongoClient, work: Work[T], *, after_commit: Callable[[], None] | None = None
+) -> T:
     """Run `work(session)` in one transaction, with PyMongo's retry rules; then `after_commit()`."""
     async with client.start_session() as session:
         result = await session.with_transaction(work)

@@ -1,10 +1,10 @@
 """The one test clock: a `motcua_shared.vietnam.timeutil.Clock` a test sets and moves, instead of
 waiting for time to pass (an expiry, a claim's lease, quiet hours, a month's edge)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # 10:00 on 25 November 2026 in Hà Nội: a working day, outside notify's quiet hours.
-DEFAULT_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+DEFAULT_NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
 class SettableClock:

@@ -12,8 +12,12 @@ from motcua_shared.testing.plugin import eventually
 def sample(text: str, name: str, **labels: str) -> float | None:
     """The sum of the samples `name` whose labels include `labels` (as PromQL's sum() would
     give), or None if there is none."""
-    values = [s.value for family in text_string_to_metric_families(text) for s in family.samples
-              if s.name == name and labels.items() <= s.labels.items()]
+    values = [
+        s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == name and labels.items() <= s.labels.items()
+    ]
     return sum(values) if values else None
 
 
@@ -23,8 +27,13 @@ async def scrape(http: httpx.AsyncClient, name: str, **labels: str) -> float | N
     return sample(response.text, name, **labels)
 
 
-async def metric_becomes(http: httpx.AsyncClient, name: str, wanted: Callable[[float | None], bool],
-                         timeout: float = 15.0, **labels: str) -> float | None:
+async def metric_becomes(
+    http: httpx.AsyncClient,
+    name: str,
+    wanted: Callable[[float | None], bool],
+    timeout: float = 15.0,
+    **labels: str,
+) -> float | None:
     """Scrape until the sample satisfies `wanted` (gauges are refreshed in the background)."""
     last: list[float | None] = []
 
@@ -39,7 +48,9 @@ async def metric_becomes(http: httpx.AsyncClient, name: str, wanted: Callable[[f
     return last[0]
 
 
-async def refreshed(app: FastAPI, http: httpx.AsyncClient, name: str, **labels: str) -> float | None:
+async def refreshed(
+    app: FastAPI, http: httpx.AsyncClient, name: str, **labels: str
+) -> float | None:
     """Refresh the app's gauges now (instead of waiting for the next round), then scrape."""
     await app.state.ops.gauges.refresh_all()
     return await scrape(http, name, **labels)

@@ -20,9 +20,9 @@ import pytest
 import pytest_asyncio
 from pymongo.asynchronous.database import AsyncDatabase
 
+from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo, wait_for_mongo
 from motcua_shared.storage.mongo import mongo_client
-from motcua_shared.config.settings import DEFAULT_AMQP_URL
 
 
 def docker_engine_answers() -> bool:
@@ -69,13 +69,20 @@ def _mongo_container() -> Iterator[str]:
     from pymongo import MongoClient
     from testcontainers.core.container import DockerContainer
 
-    container = DockerContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
+    container = (
+        DockerContainer("mongo:8.0")
+        .with_command("--replSet rs0 --bind_ip_all")
+        .with_exposed_ports(27017)
+    )
     with container:
         host, port = container.get_container_host_ip(), container.get_exposed_port(27017)
         url = f"mongodb://{host}:{port}/?directConnection=true"
         wait_for_mongo(url, timeout=60)
         with MongoClient[dict[str, Any]](url) as client:
-            client.admin.command("replSetInitiate", {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]})
+            client.admin.command(
+                "replSetInitiate",
+                {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]},
+            )
         wait_for_mongo(url, timeout=60)
         yield url
 
@@ -127,7 +134,9 @@ async def mongo(mongodb_url: str, db_name: str) -> AsyncIterator[AsyncDatabase[d
         await client.close()
 
 
-async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.05) -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.05
+) -> T:
     """Poll an async `check` until it returns a truthy value (no sleeps tuned by hand)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -172,6 +181,8 @@ class EventProbe:
 
 
 @pytest_asyncio.fixture
-async def event_probe(amqp_url: str, exchange_name: str, amqp_cleanup: None) -> AsyncIterator[EventProbe]:
+async def event_probe(
+    amqp_url: str, exchange_name: str, amqp_cleanup: None
+) -> AsyncIterator[EventProbe]:
     async with EventProbe(amqp_url, exchange_name) as probe:
         yield probe

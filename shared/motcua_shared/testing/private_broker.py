@@ -79,14 +79,21 @@ class PrivateBroker:
         (self.workdir / "enabled_plugins").write_text("[].\n")
         # The AMQP listener comes from RABBITMQ_NODE_IP_ADDRESS/PORT; the file only replaces
         # /etc/rabbitmq/rabbitmq.conf, which names the shared node's port.
-        (self.workdir / "rabbitmq.conf").write_text("# private node: settings come from its environment\n")
+        (self.workdir / "rabbitmq.conf").write_text(
+            "# private node: settings come from its environment\n"
+        )
         (self.workdir / "rabbitmq-env.conf").write_text("")
         log = open(self.log, "ab")
         # Its own session, so a failed `rabbitmqctl stop` can still be followed by a kill of
         # exactly this node's process group.
-        self.process = subprocess.Popen([_script("rabbitmq-server")], env=self.env, stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [_script("rabbitmq-server")],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             self._wait_until_up(timeout)
         except BaseException:
@@ -98,13 +105,19 @@ class PrivateBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise BrokerUnavailable(f"private node {self.node} exited with {self.process.returncode}; "
-                                        f"see {self.log} and {self.workdir / 'log'}")
-            if self.ctl("await_startup", "--timeout", "5", check=False, timeout=30).returncode == 0 \
-                    and self.accepts_connections():
+                raise BrokerUnavailable(
+                    f"private node {self.node} exited with {self.process.returncode}; "
+                    f"see {self.log} and {self.workdir / 'log'}"
+                )
+            if (
+                self.ctl("await_startup", "--timeout", "5", check=False, timeout=30).returncode == 0
+                and self.accepts_connections()
+            ):
                 return
             time.sleep(0.5)
-        raise BrokerUnavailable(f"private node {self.node} did not start within {timeout:.0f}s; see {self.log}")
+        raise BrokerUnavailable(
+            f"private node {self.node} did not start within {timeout:.0f}s; see {self.log}"
+        )
 
     def accepts_connections(self) -> bool:
         try:
@@ -113,13 +126,22 @@ class PrivateBroker:
         except OSError:
             return False
 
-    def ctl(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def ctl(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         """rabbitmqctl against this node only (-n), with its cookie."""
-        result = subprocess.run([_script("rabbitmqctl"), "-n", self.node, *args], env=self.env,
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [_script("rabbitmqctl"), "-n", self.node, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if check and result.returncode != 0:
-            raise BrokerUnavailable(f"rabbitmqctl {' '.join(args)} on {self.node}: "
-                                    f"{result.stderr.strip() or result.stdout.strip()}")
+            raise BrokerUnavailable(
+                f"rabbitmqctl {' '.join(args)} on {self.node}: "
+                f"{result.stderr.strip() or result.stdout.strip()}"
+            )
         return result
 
     def stop_app(self) -> None:
@@ -132,8 +154,17 @@ class PrivateBroker:
 
     def queues(self) -> dict[str, dict[str, int]]:
         """Every queue's depth (ready + unacknowledged) and consumer count."""
-        result = self.ctl("list_queues", "--quiet", "--formatter", "json", "name", "messages",
-                          "messages_ready", "messages_unacknowledged", "consumers")
+        result = self.ctl(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "messages",
+            "messages_ready",
+            "messages_unacknowledged",
+            "consumers",
+        )
         rows = json.loads(result.stdout or "[]")
         return {row["name"]: {k: int(v) for k, v in row.items() if k != "name"} for row in rows}
 

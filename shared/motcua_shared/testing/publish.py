@@ -16,8 +16,15 @@ async def publish_raw(amqp_url: str, exchange: str, messages: list[tuple[bytes, 
         channel = await connection.channel(publisher_confirms=True)
         events = await declare_exchange(channel, exchange)
         for body, routing_key in messages:
-            await events.publish(aio_pika.Message(body, content_type="application/json", headers=_headers(body),
-                                                  delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key)
+            await events.publish(
+                aio_pika.Message(
+                    body,
+                    content_type="application/json",
+                    headers=_headers(body),
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key,
+            )
 
 
 def _headers(body: bytes) -> dict[str, Any]:
@@ -26,7 +33,10 @@ def _headers(body: bytes) -> dict[str, Any]:
     try:
         envelope = json.loads(body)
         payload = envelope.get("payload") or {}
-        return {"aggregate_id": envelope["aggregate_id"], "aggregate_version": envelope["aggregate_version"],
-                PARTITION_HEADER: payload.get("dossier_code") or envelope["aggregate_id"]}
+        return {
+            "aggregate_id": envelope["aggregate_id"],
+            "aggregate_version": envelope["aggregate_version"],
+            PARTITION_HEADER: payload.get("dossier_code") or envelope["aggregate_id"],
+        }
     except (ValueError, KeyError, TypeError, AttributeError):
         return {}

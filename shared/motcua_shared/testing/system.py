@@ -25,22 +25,28 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.web.auth import mint_token
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)
 SERVICES = ("intake", "notify", "survey", "reporting")
-COMMANDS = {"sandbox": "notify-sandbox", "intake": "intake-service", "notify": "notify-service",
-            "survey": "survey-service", "reporting": "reporting-service", "payments": "payment-sandbox",
-            "desk": "desk-service"}
+COMMANDS = {
+    "sandbox": "notify-sandbox",
+    "intake": "intake-service",
+    "notify": "notify-service",
+    "survey": "survey-service",
+    "reporting": "reporting-service",
+    "payments": "payment-sandbox",
+    "desk": "desk-service",
+}
 CONSUMERS = ("notify", "survey", "reporting")
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
@@ -52,49 +58,85 @@ def faketime_env(offset_file: Path) -> dict[str, str]:
     import libfaketime
 
     _, preload = libfaketime.get_reload_information()
-    return {"LD_LIBRARY_PATH": preload["LD_LIBRARY_PATH"], "LD_PRELOAD": preload["LD_PRELOAD"],
-            "DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0",
-            "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_CACHE_DURATION": "1"}
+    return {
+        "LD_LIBRARY_PATH": preload["LD_LIBRARY_PATH"],
+        "LD_PRELOAD": preload["LD_PRELOAD"],
+        "DONT_FAKE_MONOTONIC": "1",
+        "FAKETIME_FORCE_MONOTONIC_FIX": "0",
+        "FAKETIME_TIMESTAMP_FILE": str(offset_file),
+        "FAKETIME_CACHE_DURATION": "1",
+    }
 
 
 def run_secrets() -> dict[str, str]:
     """Strong random secrets for one run, as scripts/run.sh makes per installation: the services
     refuse to start on their public defaults."""
-    webhook, oa_key, payment = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    return {"JWT_SECRET": secrets.token_urlsafe(32), "NOTIFY_PHONE_HMAC_KEY": secrets.token_urlsafe(32),
-            "NOTIFY_WEBHOOK_TOKEN": webhook, "NOTIFY_SANDBOX_WEBHOOK_TOKEN": webhook,
-            "NOTIFY_ZALO_OA_SECRET_KEY": oa_key, "NOTIFY_SANDBOX_ZALO_OA_SECRET_KEY": oa_key,
-            "SURVEY_RATE_LIMIT_SECRET": secrets.token_urlsafe(32),
-            "REPORTING_API_KEY_SECRET": secrets.token_urlsafe(32),
-            "INTAKE_PAYMENT_SECRET": payment, "PAYMENT_SANDBOX_SECRET": payment,
-            "INTAKE_VERIFY_KEYS": "k1:" + secrets.token_urlsafe(32)}
-
-
-def system_env(amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, int]) -> dict[str, str]:
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    return os.environ | run_secrets() | {
-        "AMQP_URL": amqp_url, "MONGODB_URL": mongodb_url, "MOTCUA_UNITS_URL": urls["intake"] + "/api/v1/units",
-        "MOTCUA_EXCHANGE": f"sys-{run_id}", "LOG_LEVEL": "WARNING",
-        "INTAKE_PORT": str(ports["intake"]), "INTAKE_DB_NAME": f"sys_{run_id}_intake",
-        "NOTIFY_PORT": str(ports["notify"]), "NOTIFY_DB_NAME": f"sys_{run_id}_notify",
-        "NOTIFY_ZALO_BASE_URL": urls["sandbox"], "NOTIFY_ZALO_OAUTH_URL": urls["sandbox"],
-        "NOTIFY_SMS_URL": urls["sandbox"] + "/sms/send", "NOTIFY_EMAIL_URL": urls["sandbox"] + "/email/send",
-        # A run must not wait for morning when CI runs at night in Vietnam.
-        "NOTIFY_QUIET_START": "00:00", "NOTIFY_QUIET_END": "00:00",
-        "NOTIFY_SANDBOX_PORT": str(ports["sandbox"]), "NOTIFY_SANDBOX_NOTIFY_URL": urls["notify"],
-        "NOTIFY_SANDBOX_RECEIPT_DELAY_SECONDS": "0.2",
-        "SURVEY_PORT": str(ports["survey"]), "SURVEY_DB_NAME": f"sys_{run_id}_survey",
-        "SURVEY_PUBLIC_URL": urls["survey"],
-        "REPORTING_PORT": str(ports["reporting"]), "REPORTING_DB_NAME": f"sys_{run_id}_reporting",
-        "REPORTING_INTAKE_URL": urls["intake"], "REPORTING_SURVEY_URL": urls["survey"],
-        # Links and the payment gateway sandbox.
-        "INTAKE_PUBLIC_URL": urls["intake"],
-        "INTAKE_PAYMENT_GATEWAY_URL": urls["payments"] + "/paymentv2/vpcpay.html",
-        "PAYMENT_SANDBOX_PORT": str(ports["payments"]),
-        "PAYMENT_SANDBOX_IPN_URL": urls["intake"] + "/api/v1/payments/vnpay-ipn",
-        "DESK_PORT": str(ports["desk"]), "DESK_PUBLIC_URL": urls["desk"], "DESK_INTAKE_URL": urls["intake"],
-        "DESK_REPORTING_URL": urls["reporting"], "DESK_SURVEY_URL": urls["survey"],
+    webhook, oa_key, payment = (
+        secrets.token_urlsafe(32),
+        secrets.token_urlsafe(32),
+        secrets.token_urlsafe(32),
+    )
+    return {
+        "JWT_SECRET": secrets.token_urlsafe(32),
+        "NOTIFY_PHONE_HMAC_KEY": secrets.token_urlsafe(32),
+        "NOTIFY_WEBHOOK_TOKEN": webhook,
+        "NOTIFY_SANDBOX_WEBHOOK_TOKEN": webhook,
+        "NOTIFY_ZALO_OA_SECRET_KEY": oa_key,
+        "NOTIFY_SANDBOX_ZALO_OA_SECRET_KEY": oa_key,
+        "SURVEY_RATE_LIMIT_SECRET": secrets.token_urlsafe(32),
+        "REPORTING_API_KEY_SECRET": secrets.token_urlsafe(32),
+        "INTAKE_PAYMENT_SECRET": payment,
+        "PAYMENT_SANDBOX_SECRET": payment,
+        "INTAKE_VERIFY_KEYS": "k1:" + secrets.token_urlsafe(32),
     }
+
+
+def system_env(
+    amqp_url: str, mongodb_url: str, run_id: str, ports: dict[str, int]
+) -> dict[str, str]:
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    return (
+        os.environ
+        | run_secrets()
+        | {
+            "AMQP_URL": amqp_url,
+            "MONGODB_URL": mongodb_url,
+            "MOTCUA_UNITS_URL": urls["intake"] + "/api/v1/units",
+            "MOTCUA_EXCHANGE": f"sys-{run_id}",
+            "LOG_LEVEL": "WARNING",
+            "INTAKE_PORT": str(ports["intake"]),
+            "INTAKE_DB_NAME": f"sys_{run_id}_intake",
+            "NOTIFY_PORT": str(ports["notify"]),
+            "NOTIFY_DB_NAME": f"sys_{run_id}_notify",
+            "NOTIFY_ZALO_BASE_URL": urls["sandbox"],
+            "NOTIFY_ZALO_OAUTH_URL": urls["sandbox"],
+            "NOTIFY_SMS_URL": urls["sandbox"] + "/sms/send",
+            "NOTIFY_EMAIL_URL": urls["sandbox"] + "/email/send",
+            # A run must not wait for morning when CI runs at night in Vietnam.
+            "NOTIFY_QUIET_START": "00:00",
+            "NOTIFY_QUIET_END": "00:00",
+            "NOTIFY_SANDBOX_PORT": str(ports["sandbox"]),
+            "NOTIFY_SANDBOX_NOTIFY_URL": urls["notify"],
+            "NOTIFY_SANDBOX_RECEIPT_DELAY_SECONDS": "0.2",
+            "SURVEY_PORT": str(ports["survey"]),
+            "SURVEY_DB_NAME": f"sys_{run_id}_survey",
+            "SURVEY_PUBLIC_URL": urls["survey"],
+            "REPORTING_PORT": str(ports["reporting"]),
+            "REPORTING_DB_NAME": f"sys_{run_id}_reporting",
+            "REPORTING_INTAKE_URL": urls["intake"],
+            "REPORTING_SURVEY_URL": urls["survey"],
+            # Links and the payment gateway sandbox.
+            "INTAKE_PUBLIC_URL": urls["intake"],
+            "INTAKE_PAYMENT_GATEWAY_URL": urls["payments"] + "/paymentv2/vpcpay.html",
+            "PAYMENT_SANDBOX_PORT": str(ports["payments"]),
+            "PAYMENT_SANDBOX_IPN_URL": urls["intake"] + "/api/v1/payments/vnpay-ipn",
+            "DESK_PORT": str(ports["desk"]),
+            "DESK_PUBLIC_URL": urls["desk"],
+            "DESK_INTAKE_URL": urls["intake"],
+            "DESK_REPORTING_URL": urls["reporting"],
+            "DESK_SURVEY_URL": urls["survey"],
+        }
+    )
 
 
 @dataclass
@@ -107,8 +149,15 @@ class System:
     clock_offset: timedelta = timedelta(0)
 
     @classmethod
-    def create(cls, amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
-               **overrides: str) -> "System":
+    def create(
+        cls,
+        amqp_url: str,
+        mongodb_url: str,
+        logs: Path,
+        *,
+        clock_control: bool = False,
+        **overrides: str,
+    ) -> "System":
         run_id = uuid.uuid4().hex[:8]
         ports = {name: free_port() for name in COMMANDS}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -127,23 +176,27 @@ class System:
 
     def token(self, sub: str, unit: str, *roles: str) -> dict[str, str]:
         """An officer's bearer header, issued at the system's current time (see shift_clock)."""
-        issued_at = datetime.now(timezone.utc) + self.clock_offset
-        return {"Authorization": "Bearer " + mint_token(self.env["JWT_SECRET"], sub, unit, list(roles),
-                                                issued_at=issued_at)}
+        issued_at = datetime.now(UTC) + self.clock_offset
+        return {
+            "Authorization": "Bearer "
+            + mint_token(self.env["JWT_SECRET"], sub, unit, list(roles), issued_at=issued_at)
+        }
 
     def run(self, command: str, *args: str) -> subprocess.CompletedProcess:
         """Run one of the project's console scripts (e.g. reporting-rebuild) with the run's env."""
-        return subprocess.run([str(BIN / command), *args], env=self.env, capture_output=True,
-                              text=True, timeout=300)
+        return subprocess.run(
+            [str(BIN / command), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
 
-    def start(self, *names: str) -> None:
+    def start(self, *names: str, timeout: float = 60) -> None:
         """Start the named processes (all when none are named) and wait until they answer."""
         for name in names or tuple(COMMANDS):
             log = open(self.logs / f"{name}.log", "a")
-            self.processes[name] = subprocess.Popen([str(BIN / COMMANDS[name])], env=self.env,
-                                                    stdout=log, stderr=subprocess.STDOUT)
+            self.processes[name] = subprocess.Popen(
+                [str(BIN / COMMANDS[name])], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         for name in names or tuple(COMMANDS):
-            self.wait_ready(name)
+            self.wait_ready(name, timeout)
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
         self._wait_answering(name, self.processes[name], f"{name}.log", timeout)
@@ -151,11 +204,15 @@ class System:
     def _ready_url(self, name: str) -> str:
         return self.urls[name] + {"sandbox": "/", "payments": "/healthz"}.get(name, "/openapi.json")
 
-    def _wait_answering(self, name: str, process: subprocess.Popen, log: str, timeout: float) -> None:
+    def _wait_answering(
+        self, name: str, process: subprocess.Popen, log: str, timeout: float
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}; see {self.logs}/{log}")
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode}; see {self.logs}/{log}"
+                )
             try:
                 httpx.get(self._ready_url(name), timeout=1)
                 return
@@ -171,8 +228,13 @@ class System:
         if self.supervisor is not None or self.processes:
             raise RuntimeError("the system is already started")
         log = open(self.logs / "honcho.log", "a")
-        self.supervisor = subprocess.Popen([str(BIN / "honcho"), "start", "-f", "Procfile", *COMMANDS],
-                                           cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.supervisor = subprocess.Popen(
+            [str(BIN / "honcho"), "start", "-f", "Procfile", *COMMANDS],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         for name in COMMANDS:
             self._wait_answering(name, self.supervisor, "honcho.log", timeout)
 
@@ -190,20 +252,26 @@ class System:
         for name in COMMANDS:
             while not self._clock_shown(name, offset):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not take the clock offset {offset} within {timeout}s")
+                    raise RuntimeError(
+                        f"{name} did not take the clock offset {offset} within {timeout}s"
+                    )
                 time.sleep(0.2)
 
     def _clock_shown(self, name: str, offset: timedelta) -> bool:
         try:
-            shown = parsedate_to_datetime(httpx.get(self._ready_url(name), timeout=2).headers["date"])
+            shown = parsedate_to_datetime(
+                httpx.get(self._ready_url(name), timeout=2).headers["date"]
+            )
         except (httpx.HTTPError, KeyError, TypeError, ValueError):
             return False
         # uvicorn refreshes its Date header once a second
-        return abs(shown - (datetime.now(timezone.utc) + offset)) < timedelta(seconds=5)
+        return abs(shown - (datetime.now(UTC) + offset)) < timedelta(seconds=5)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         if self.supervisor is not None:
-            raise RuntimeError("kill/restart one service needs per-process mode: start(), not start_supervised()")
+            raise RuntimeError(
+                "kill/restart one service needs per-process mode: start(), not start_supervised()"
+            )
         process = self.processes[name]
         process.send_signal(sig)
         process.wait(timeout=30)
@@ -254,8 +322,9 @@ class System:
 
 
 @contextmanager
-def supervised_system(amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
-                      **overrides: str) -> Iterator[System]:
+def supervised_system(
+    amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False, **overrides: str
+) -> Iterator[System]:
     """The whole system under the README's supervisor for a block of tests; afterwards stopped,
     and its queues and databases dropped."""
     system = System.create(amqp_url, mongodb_url, logs, clock_control=clock_control, **overrides)

@@ -92,7 +92,11 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]."""
-        return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
+        return sum(
+            1
+            for n in range(1, (end - start).days + 1)
+            if self.is_working_day(start + timedelta(days=n))
+        )
 
 
 def end_of_day(day: date) -> datetime:

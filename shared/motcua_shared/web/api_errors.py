@@ -38,24 +38,43 @@ _VI_BY_TYPE = {
 # What the framework itself refuses (a body that is not JSON or not UTF-8, an unknown path, a
 # method the path does not take), said the same way as every other error.
 _HTTP_ERRORS = {
-    400: ("unreadable_body", "Không đọc được nội dung yêu cầu: cần JSON, mã hoá UTF-8",
-          "The request body could not be read: JSON in UTF-8 is expected"),
+    400: (
+        "unreadable_body",
+        "Không đọc được nội dung yêu cầu: cần JSON, mã hoá UTF-8",
+        "The request body could not be read: JSON in UTF-8 is expected",
+    ),
     404: ("not_found", "Không có địa chỉ này", "No such path"),
-    405: ("method_not_allowed", "Địa chỉ này không nhận phương thức này", "This path does not take this method"),
+    405: (
+        "method_not_allowed",
+        "Địa chỉ này không nhận phương thức này",
+        "This path does not take this method",
+    ),
 }
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_vi: str, message_en: str, *,
-                 field: str | None = None, extra: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message_vi: str,
+        message_en: str,
+        *,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message_en)
         self.status, self.code, self.field = status, code, field
         self.message_vi, self.message_en = message_vi, message_en
         self.extra, self.headers = extra or {}, headers
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"error": self.code, "message": self.message_vi, "message_en": self.message_en}
+        body: dict[str, Any] = {
+            "error": self.code,
+            "message": self.message_vi,
+            "message_en": self.message_en,
+        }
         if self.field:
             body["field"] = self.field
         return body | self.extra
@@ -91,9 +110,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code, vi, en = _HTTP_ERRORS.get(exc.status_code, ("http_error", "Không thực hiện được yêu cầu", str(exc.detail)))
-        return JSONResponse({"error": code, "message": vi, "message_en": en}, status_code=exc.status_code,
-                            headers=exc.headers)
+        code, vi, en = _HTTP_ERRORS.get(
+            exc.status_code, ("http_error", "Không thực hiện được yêu cầu", str(exc.detail))
+        )
+        return JSONResponse(
+            {"error": code, "message": vi, "message_en": en},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,16 +11,16 @@ unit directory knows (`*` only for `system`). Decree 118/2025/NĐ-CP and Circula
 03/2025/TT-VPCP (the one-stop information system: each officer acts within their unit and role).
 """
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Callable, Protocol
+from typing import Annotated, Protocol
 
 import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
-from motcua_shared.web.api_errors import ApiError
 from motcua_shared.vietnam.timeutil import utcnow
+from motcua_shared.web.api_errors import ApiError
 
 ROLES = ("desk", "specialist", "leader", "admin", "system")
 ISSUER = "motcua"
@@ -43,22 +43,45 @@ class Principal(BaseModel):
         return any(role in self.roles for role in roles)
 
 
-def mint_token(secret: str, sub: str, unit: str, roles: list[str], *, hours: float = 12,
-               algorithm: str = "HS256", issued_at: datetime | None = None,
-               issuer: str = ISSUER, audience: str = AUDIENCE) -> str:
+def mint_token(
+    secret: str,
+    sub: str,
+    unit: str,
+    roles: list[str],
+    *,
+    hours: float = 12,
+    algorithm: str = "HS256",
+    issued_at: datetime | None = None,
+    issuer: str = ISSUER,
+    audience: str = AUDIENCE,
+) -> str:
     """`issued_at` (default now): a test running the services on a shifted clock issues tokens
     at their time, since a token issued in their future is refused."""
     now = issued_at or utcnow()
-    claims = {"sub": sub, "unit": unit, "roles": roles, "iat": now, "exp": now + timedelta(hours=hours),
-              "iss": issuer, "aud": audience}
+    claims = {
+        "sub": sub,
+        "unit": unit,
+        "roles": roles,
+        "iat": now,
+        "exp": now + timedelta(hours=hours),
+        "iss": issuer,
+        "aud": audience,
+    }
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 
-def decode_token(token: str, secret: str, algorithm: str = "HS256", *,
-                 max_hours: float = DEFAULT_MAX_HOURS) -> Principal:
+def decode_token(
+    token: str, secret: str, algorithm: str = "HS256", *, max_hours: float = DEFAULT_MAX_HOURS
+) -> Principal:
     try:
-        claims = jwt.decode(token, secret, algorithms=[algorithm], issuer=ISSUER, audience=AUDIENCE,
-                            options={"require": ["sub", "exp", "iat", "iss", "aud"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[algorithm],
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            options={"require": ["sub", "exp", "iat", "iss", "aud"]},
+        )
         principal = Principal.model_validate(claims)
     except Exception as exc:
         raise unauthorized() from exc
@@ -71,17 +94,28 @@ def decode_token(token: str, secret: str, algorithm: str = "HS256", *,
 
 
 def unauthorized() -> ApiError:
-    return ApiError(401, "unauthorized", "Chưa xác thực hoặc mã xác thực không hợp lệ",
-                    "Missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"})
+    return ApiError(
+        401,
+        "unauthorized",
+        "Chưa xác thực hoặc mã xác thực không hợp lệ",
+        "Missing or invalid bearer token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
-def forbidden(vi: str = "Không có quyền với đơn vị này",
-              en: str = "Not allowed for this unit") -> ApiError:
+def forbidden(
+    vi: str = "Không có quyền với đơn vị này", en: str = "Not allowed for this unit"
+) -> ApiError:
     return ApiError(403, "forbidden", vi, en)
 
 
-def bearer_principal(secret: str, algorithm: str = "HS256", *, max_hours: float = DEFAULT_MAX_HOURS,
-                     unit_known: UnitCheck | None = None) -> Callable[[Request], Awaitable[Principal]]:
+def bearer_principal(
+    secret: str,
+    algorithm: str = "HS256",
+    *,
+    max_hours: float = DEFAULT_MAX_HOURS,
+    unit_known: UnitCheck | None = None,
+) -> Callable[[Request], Awaitable[Principal]]:
     """A FastAPI dependency that reads and checks the bearer token; with `unit_known`, a token
     of a unit the directory does not know is refused too (401)."""
 
@@ -98,9 +132,18 @@ def bearer_principal(secret: str, algorithm: str = "HS256", *, max_hours: float 
 
 
 async def check_unit(principal: Principal, unit_known: UnitCheck | None) -> None:
-    if unit_known is not None and principal.unit != ALL_UNITS and not await unit_known(principal.unit):
-        raise ApiError(401, "unknown_unit", "Mã xác thực thuộc một đơn vị không tồn tại",
-                       "The token's unit is unknown", headers={"WWW-Authenticate": "Bearer"})
+    if (
+        unit_known is not None
+        and principal.unit != ALL_UNITS
+        and not await unit_known(principal.unit)
+    ):
+        raise ApiError(
+            401,
+            "unknown_unit",
+            "Mã xác thực thuộc một đơn vị không tồn tại",
+            "The token's unit is unknown",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 # A FastAPI dependency giving the caller: bearer_principal's (async) or require_roles' (sync).
@@ -110,8 +153,12 @@ PrincipalDep = Callable[..., Principal | Awaitable[Principal]]
 def require_roles(principal_dep: PrincipalDep, *roles: str) -> Callable[..., Principal]:
     def dependency(principal: Annotated[Principal, Depends(principal_dep)]) -> Principal:
         if not principal.has_any(*roles):
-            raise ApiError(403, "forbidden_role", "Vai trò không được phép thực hiện thao tác này",
-                           f"Requires one of the roles: {', '.join(roles)}")
+            raise ApiError(
+                403,
+                "forbidden_role",
+                "Vai trò không được phép thực hiện thao tác này",
+                f"Requires one of the roles: {', '.join(roles)}",
+            )
         return principal
 
     return dependency

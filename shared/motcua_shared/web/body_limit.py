@@ -19,8 +19,12 @@ class BodyTooLarge(Exception):
 
 
 def too_large(max_bytes: int) -> ApiError:
-    return ApiError(413, "body_too_large", f"Nội dung yêu cầu vượt quá {max_bytes} byte",
-                    f"Request body larger than {max_bytes} bytes")
+    return ApiError(
+        413,
+        "body_too_large",
+        f"Nội dung yêu cầu vượt quá {max_bytes} byte",
+        f"Request body larger than {max_bytes} bytes",
+    )
 
 
 class BodyLimit:
@@ -64,4 +68,6 @@ class BodyLimit:
         from fastapi.responses import JSONResponse
 
         error = too_large(self.max_bytes)
-        await JSONResponse(error.body(), status_code=error.status, headers={"Connection": "close"})(scope, receive, send)
+        await JSONResponse(error.body(), status_code=error.status, headers={"Connection": "close"})(
+            scope, receive, send
+        )

@@ -6,13 +6,14 @@ projections, which hold no personal data: the citizen's contact is blanked on th
 """
 
 import json
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.web.auth import Principal, PrincipalDep, require_roles
 
 
 def event_log_router(outbox: Callable[[], Outbox], principal_dep: PrincipalDep) -> APIRouter:

@@ -30,11 +30,20 @@ class UnitDirectory:
 
     async def __call__(self, unit: str) -> bool:
         age = time.monotonic() - self._loaded_at
-        if self._codes is None or age > self.ttl or (unit not in self._codes and age > self.min_refresh):
+        if (
+            self._codes is None
+            or age > self.ttl
+            or (unit not in self._codes and age > self.min_refresh)
+        ):
             await self._refresh()
         if self._codes is None:
-            raise ApiError(503, "units_unavailable", "Chưa lấy được danh sách đơn vị, vui lòng thử lại",
-                           "The unit list is not available yet; try again", headers={"Retry-After": "5"})
+            raise ApiError(
+                503,
+                "units_unavailable",
+                "Chưa lấy được danh sách đơn vị, vui lòng thử lại",
+                "The unit list is not available yet; try again",
+                headers={"Retry-After": "5"},
+            )
         return unit in self._codes
 
     async def _refresh(self) -> None:

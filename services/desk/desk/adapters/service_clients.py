@@ -19,8 +19,16 @@ class ServiceClient:
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def request(self, method: str, path: str, token: str | None = None, *, json: Any = None,
-                      params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        token: str | None = None,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"Bearer {token}"
@@ -43,7 +51,13 @@ class ServiceClient:
         (await self.http.get("/healthz", timeout=2)).raise_for_status()
 
     async def get(self, path: str, token: str | None = None, **params: Any) -> Any:
-        return (await self.request("GET", path, token, params={k: v for k, v in params.items() if v is not None})).json()
+        return (
+            await self.request(
+                "GET", path, token, params={k: v for k, v in params.items() if v is not None}
+            )
+        ).json()
 
     async def post(self, path: str, token: str | None = None, body: Any = None) -> Any:
-        return (await self.request("POST", path, token, json=body if body is not None else {})).json()
+        return (
+            await self.request("POST", path, token, json=body if body is not None else {})
+        ).json()

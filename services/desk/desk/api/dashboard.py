@@ -24,11 +24,23 @@ async def dashboard(request: Request, thang: str | None = None) -> Response:
     svc = services(request)
     one_stop = await svc.reporting.get("/api/v1/reports/one-stop", officer.token, **period)
     satisfaction = await svc.reporting.get("/api/v1/reports/satisfaction", officer.token, **period)
-    suggestions = await svc.survey.get(f"/api/v1/units/{unit}/suggestions", officer.token, month=month.key)
+    suggestions = await svc.survey.get(
+        f"/api/v1/units/{unit}/suggestions", officer.token, month=month.key
+    )
     total, happy = one_stop["total"], satisfaction["total"]
-    return render(request, "dashboard.html", month=month, total=total, happy=happy, rows=ONE_STOP_ROWS,
-                  satisfaction_rows=SATISFACTION_ROWS, percent=percent, charts=chart_data(total, happy),
-                  suggestions=suggestions["suggestions"], until=month.until(today))
+    return render(
+        request,
+        "dashboard.html",
+        month=month,
+        total=total,
+        happy=happy,
+        rows=ONE_STOP_ROWS,
+        satisfaction_rows=SATISFACTION_ROWS,
+        percent=percent,
+        charts=chart_data(total, happy),
+        suggestions=suggestions["suggestions"],
+        until=month.until(today),
+    )
 
 
 @router.get("/lanh-dao/bao-cao.{fmt}")
@@ -39,7 +51,19 @@ async def export(request: Request, fmt: str, thang: str | None = None) -> Respon
         return render(request, "error.html", status_code=404, message="Chỉ có CSV hoặc XLSX")
     today = to_vn(utcnow()).date()
     month = Month.parse(thang, today)
-    answer = await services(request).reporting.request("GET", f"/api/v1/reports/one-stop.{fmt}", officer.token, params={
-        "unit": officer.principal.unit, "from": month.first.isoformat(), "to": month.until(today).isoformat()})
-    headers = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "content-disposition")}
+    answer = await services(request).reporting.request(
+        "GET",
+        f"/api/v1/reports/one-stop.{fmt}",
+        officer.token,
+        params={
+            "unit": officer.principal.unit,
+            "from": month.first.isoformat(),
+            "to": month.until(today).isoformat(),
+        },
+    )
+    headers = {
+        k: v
+        for k, v in answer.headers.items()
+        if k.lower() in ("content-type", "content-disposition")
+    }
     return Response(answer.content, headers=headers)

@@ -26,8 +26,14 @@ CSRF_COOKIE = "motcua_desk_csrf"
 CSRF_FIELD = "csrf_token"
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
-templates.env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, vn_phone=vn_phone, money=money,
-                              days_left=days_left, history_label=history_label)
+templates.env.filters.update(
+    vn_date=vn_date,
+    vn_datetime=vn_datetime,
+    vn_phone=vn_phone,
+    money=money,
+    days_left=days_left,
+    history_label=history_label,
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,12 @@ def signed_in(request: Request) -> Officer:
 
 def role_required(officer: Officer, *roles: str) -> None:
     if not officer.has(*roles):
-        raise ApiError(403, "forbidden_role", "Vai trò của bạn không được dùng trang này",
-                       "Your role may not use this page")
+        raise ApiError(
+            403,
+            "forbidden_role",
+            "Vai trò của bạn không được dùng trang này",
+            "Your role may not use this page",
+        )
 
 
 def csrf_token(request: Request) -> str:
@@ -98,13 +108,17 @@ async def checked_form(request: Request) -> FormData:
     """The posted form, once its CSRF token matches the browser's cookie."""
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
-    if not csrf.valid(services(request).settings.jwt_secret, request.cookies.get(CSRF_COOKIE),
-                      submitted if isinstance(submitted, str) else None):
+    if not csrf.valid(
+        services(request).settings.jwt_secret,
+        request.cookies.get(CSRF_COOKIE),
+        submitted if isinstance(submitted, str) else None,
+    ):
         raise CsrfRefused()
     return form
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("officer", officer_or_none(request))
-    return templates.TemplateResponse(request, template, {"csrf_token": csrf_token(request), **context},
-                                      status_code=status_code)
+    return templates.TemplateResponse(
+        request, template, {"csrf_token": csrf_token(request), **context}, status_code=status_code
+    )

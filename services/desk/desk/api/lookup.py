@@ -8,8 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from desk.app.ports import ServiceRefused
 from desk.api.deps import checked_form, render, services
+from desk.app.ports import ServiceRefused
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,8 +26,18 @@ async def lookup(request: Request, code: str) -> Response:
     client = request.client.host if request.client else ""
     try:
         answer = await services(request).intake.request(
-            "GET", f"/api/v1/public/dossiers/{quote(code, safe='')}", params={"phone_last4": digits},
-            headers={"X-Forwarded-For": client})
+            "GET",
+            f"/api/v1/public/dossiers/{quote(code, safe='')}",
+            params={"phone_last4": digits},
+            headers={"X-Forwarded-For": client},
+        )
     except ServiceRefused as exc:
-        return render(request, "lookup.html", status_code=exc.status, code=code, result=None, error=exc.message)
+        return render(
+            request,
+            "lookup.html",
+            status_code=exc.status,
+            code=code,
+            result=None,
+            error=exc.message,
+        )
     return render(request, "lookup.html", code=code, result=answer.json(), error=None)

@@ -7,19 +7,30 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from desk.app.ports import ServiceRefused
 from desk.api.deps import checked_form, render, role_required, services, signed_in
+from desk.app.ports import ServiceRefused
 
 router = APIRouter(include_in_schema=False)
-ROLE_LABELS = {"desk": "Một cửa", "specialist": "Chuyên môn", "leader": "Lãnh đạo", "admin": "Quản trị"}
+ROLE_LABELS = {
+    "desk": "Một cửa",
+    "specialist": "Chuyên môn",
+    "leader": "Lãnh đạo",
+    "admin": "Quản trị",
+}
 
 
 async def _page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
     officer = signed_in(request)
     role_required(officer, "admin")
     answer = await services(request).intake.get("/api/v1/officers", officer.token)
-    return render(request, "officers.html", status_code=status_code, accounts=answer["officers"],
-                  role_labels=ROLE_LABELS, error=error)
+    return render(
+        request,
+        "officers.html",
+        status_code=status_code,
+        accounts=answer["officers"],
+        role_labels=ROLE_LABELS,
+        error=error,
+    )
 
 
 @router.get("/quan-tri")
@@ -32,9 +43,12 @@ async def create(request: Request) -> Response:
     officer = signed_in(request)
     role_required(officer, "admin")
     form = await checked_form(request)
-    body = {"username": str(form.get("username") or "").strip().lower(),
-            "full_name": str(form.get("full_name") or "").strip(), "roles": [str(r) for r in form.getlist("roles")],
-            "password": str(form.get("password") or "")}
+    body = {
+        "username": str(form.get("username") or "").strip().lower(),
+        "full_name": str(form.get("full_name") or "").strip(),
+        "roles": [str(r) for r in form.getlist("roles")],
+        "password": str(form.get("password") or ""),
+    }
     try:
         await services(request).intake.post("/api/v1/officers", officer.token, body)
     except ServiceRefused as exc:
@@ -51,7 +65,9 @@ async def disable_or_enable(request: Request, username: str, change: str) -> Res
     if action is None:
         return await _page(request, "Thao tác không tồn tại", 404)
     try:
-        await services(request).intake.post(f"/api/v1/officers/{quote(username, safe='')}/{action}", officer.token)
+        await services(request).intake.post(
+            f"/api/v1/officers/{quote(username, safe='')}/{action}", officer.token
+        )
     except ServiceRefused as exc:
         return await _page(request, exc.message, exc.status)
     return RedirectResponse("/quan-tri", status_code=303)

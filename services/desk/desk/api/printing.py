@@ -19,9 +19,21 @@ async def print_form(request: Request, code: str, slug: str) -> Response:
     spec = FORMS.get(slug)
     if spec is None:
         return render(request, "error.html", status_code=404, message="Không có mẫu phiếu này")
-    dossier = await services(request).intake.get(f"/api/v1/dossiers/{quote(code, safe='')}", officer.token)
+    dossier = await services(request).intake.get(
+        f"/api/v1/dossiers/{quote(code, safe='')}", officer.token
+    )
     link = lookup_link(services(request).settings.public_url, dossier["code"])
-    unit = await services(request).intake.get(f"/api/v1/units/{quote(dossier['unit_code'], safe='')}")
+    unit = await services(request).intake.get(
+        f"/api/v1/units/{quote(dossier['unit_code'], safe='')}"
+    )
     apologies = [e for e in dossier["history"] if e["action"] == "apologise"]
-    return render(request, f"forms/{slug}.html", spec=spec, dossier=dossier, unit=unit, link=link,
-                  qr=services(request).qr(link), apology=apologies[-1] if apologies else None)
+    return render(
+        request,
+        f"forms/{slug}.html",
+        spec=spec,
+        dossier=dossier,
+        unit=unit,
+        link=link,
+        qr=services(request).qr(link),
+        apology=apologies[-1] if apologies else None,
+    )

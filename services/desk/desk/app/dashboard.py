@@ -8,14 +8,26 @@ from datetime import date
 from typing import Any
 
 ONE_STOP_ROWS = (
-    ("carried_over", "Kỳ trước chuyển qua"), ("received", "Mới tiếp nhận"),
-    ("received_online", "— trực tuyến"), ("received_direct", "— trực tiếp"), ("received_postal", "— qua bưu chính"),
-    ("resolved", "Đã giải quyết"), ("resolved_early", "— trước hạn"), ("resolved_on_time", "— đúng hạn"),
-    ("resolved_late", "— quá hạn"), ("in_progress", "Đang giải quyết"),
-    ("in_progress_within_time", "— trong hạn"), ("in_progress_overdue", "— quá hạn"),
-    ("withdrawn", "Rút hồ sơ"), ("refused_at_desk", "Từ chối tiếp nhận"),
+    ("carried_over", "Kỳ trước chuyển qua"),
+    ("received", "Mới tiếp nhận"),
+    ("received_online", "— trực tuyến"),
+    ("received_direct", "— trực tiếp"),
+    ("received_postal", "— qua bưu chính"),
+    ("resolved", "Đã giải quyết"),
+    ("resolved_early", "— trước hạn"),
+    ("resolved_on_time", "— đúng hạn"),
+    ("resolved_late", "— quá hạn"),
+    ("in_progress", "Đang giải quyết"),
+    ("in_progress_within_time", "— trong hạn"),
+    ("in_progress_overdue", "— quá hạn"),
+    ("withdrawn", "Rút hồ sơ"),
+    ("refused_at_desk", "Từ chối tiếp nhận"),
 )
-SATISFACTION_ROWS = (("very_satisfied", "Rất hài lòng"), ("satisfied", "Hài lòng"), ("unsatisfied", "Không hài lòng"))
+SATISFACTION_ROWS = (
+    ("very_satisfied", "Rất hài lòng"),
+    ("satisfied", "Hài lòng"),
+    ("unsatisfied", "Không hài lòng"),
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +69,20 @@ def percent(rate: float | None) -> str:
 
 def chart_data(total: dict[str, Any], satisfaction: dict[str, Any]) -> dict[str, Any]:
     return {
-        "received": {"labels": ["Trực tuyến", "Trực tiếp", "Bưu chính"],
-                     "values": [total["received_online"], total["received_direct"], total["received_postal"]]},
-        "resolved": {"labels": ["Trước hạn", "Đúng hạn", "Quá hạn"],
-                     "values": [total["resolved_early"], total["resolved_on_time"], total["resolved_late"]]},
-        "satisfaction": {"labels": [label for _, label in SATISFACTION_ROWS],
-                         "values": [satisfaction[key] for key, _ in SATISFACTION_ROWS]},
+        "received": {
+            "labels": ["Trực tuyến", "Trực tiếp", "Bưu chính"],
+            "values": [
+                total["received_online"],
+                total["received_direct"],
+                total["received_postal"],
+            ],
+        },
+        "resolved": {
+            "labels": ["Trước hạn", "Đúng hạn", "Quá hạn"],
+            "values": [total["resolved_early"], total["resolved_on_time"], total["resolved_late"]],
+        },
+        "satisfaction": {
+            "labels": [label for _, label in SATISFACTION_ROWS],
+            "values": [satisfaction[key] for key, _ in SATISFACTION_ROWS],
+        },
     }

@@ -11,8 +11,11 @@ class ServiceRefused(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         self.status, self.body = status, body
         self.message = str(body.get("message") or "Yêu cầu không hợp lệ")
-        reasons = [f"{e.get('field', '')}: {e['reason']}" for e in body.get("errors") or []
-                   if e.get("reason") and e["reason"] != self.message]
+        reasons = [
+            f"{e.get('field', '')}: {e['reason']}"
+            for e in body.get("errors") or []
+            if e.get("reason") and e["reason"] != self.message
+        ]
         super().__init__(self.message)
         self.details = reasons
 

@@ -3,8 +3,9 @@
 03/2025/TT-VPCP forms write dates the Vietnamese way)."""
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from motcua_shared.vietnam.timeutil import to_vn
 

@@ -15,16 +15,24 @@ from desk.settings import DeskSettings
 
 SECRET = "desk-unit-test-secret-0123456789-0123456789"
 # Nothing answers here: a post that got past the CSRF check would fail with 503, not 403.
-SETTINGS = DeskSettings(jwt_secret=SECRET, intake_url="http://127.0.0.1:9", reporting_url="http://127.0.0.1:9",
-                        survey_url="http://127.0.0.1:9")
+SETTINGS = DeskSettings(
+    jwt_secret=SECRET,
+    intake_url="http://127.0.0.1:9",
+    reporting_url="http://127.0.0.1:9",
+    survey_url="http://127.0.0.1:9",
+)
 
 
 def post_paths() -> list[str]:
     paths = []
     for route in (route for module in PAGES for route in module.router.routes):
         if isinstance(route, APIRoute) and "POST" in route.methods:
-            paths.append(route.path.replace("{code}", "26734-261202-0001").replace("{action}", "withdraw")
-                         .replace("{username}", "cv01").replace("{change}", "khoa"))
+            paths.append(
+                route.path.replace("{code}", "26734-261202-0001")
+                .replace("{action}", "withdraw")
+                .replace("{username}", "cv01")
+                .replace("{change}", "khoa")
+            )
     return paths
 
 
@@ -52,7 +60,10 @@ def test_a_post_with_its_token_goes_through_the_check():
 def test_pages_without_a_session_go_to_login_and_cookies_are_httponly():
     with TestClient(create_app(SETTINGS), follow_redirects=False) as client:
         answer = client.get("/ho-so?ds=overdue")
-        assert answer.status_code == 303 and answer.headers["location"] == "/dang-nhap?next=%2Fho-so%3Fds%3Doverdue"
+        assert (
+            answer.status_code == 303
+            and answer.headers["location"] == "/dang-nhap?next=%2Fho-so%3Fds%3Doverdue"
+        )
     with TestClient(create_app(SETTINGS), follow_redirects=False) as client:
         cookie = client.get("/dang-nhap").headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -64,7 +75,10 @@ def test_operations_routes_answer_like_every_service():
         ready = client.get("/readyz")  # intake is not running here
         assert ready.status_code == 503 and ready.json()["checks"]["intake"]["status"] == "down"
         client.get("/dang-nhap")
-        assert 'motcua_http_requests_total{method="GET",route="/dang-nhap",status="200"}' in client.get("/metrics").text
+        assert (
+            'motcua_http_requests_total{method="GET",route="/dang-nhap",status="200"}'
+            in client.get("/metrics").text
+        )
 
 
 def test_login_goes_back_only_to_a_path_of_this_site():

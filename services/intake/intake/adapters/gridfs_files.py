@@ -18,7 +18,9 @@ class GridFsFileStore:
         self.bucket = AsyncGridFSBucket(db, bucket_name="files")
 
     async def put(self, data: bytes, name: str, content_type: str, metadata: dict[str, str]) -> str:
-        file_id = await self.bucket.upload_from_stream(name, data, metadata=metadata | {"content_type": content_type})
+        file_id = await self.bucket.upload_from_stream(
+            name, data, metadata=metadata | {"content_type": content_type}
+        )
         return str(file_id)
 
     async def get(self, file_id: str) -> bytes | None:

@@ -17,7 +17,9 @@ class MongoAccessAudit:
         await self.collection.create_index([("dossier_code", ASCENDING), ("at", DESCENDING)])
 
     async def record(self, dossier_code: str, who: str, what: str, at: datetime) -> None:
-        await self.collection.insert_one({"dossier_code": dossier_code, "who": who, "what": what, "at": at})
+        await self.collection.insert_one(
+            {"dossier_code": dossier_code, "who": who, "what": what, "at": at}
+        )
 
     async def list(self, dossier_code: str, limit: int = 100) -> list[dict[str, Any]]:
         cursor = self.collection.find({"dossier_code": dossier_code}, {"_id": 0, "dossier_code": 0})

@@ -34,11 +34,16 @@ class MongoCatalogue:
             frozenset(date.fromisoformat(d) for d in document.get("extra_working_days", [])),
         )
 
-    async def set_overrides(self, unit_code: str, overrides: CalendarOverrides, officer_id: str,
-                            at: datetime) -> None:
-        await self.db.calendar_overrides.replace_one({"_id": unit_code}, {
-            "extra_days_off": sorted(d.isoformat() for d in overrides.extra_days_off),
-            "extra_working_days": sorted(d.isoformat() for d in overrides.extra_working_days),
-            "updated_by": officer_id,
-            "updated_at": at,
-        }, upsert=True)
+    async def set_overrides(
+        self, unit_code: str, overrides: CalendarOverrides, officer_id: str, at: datetime
+    ) -> None:
+        await self.db.calendar_overrides.replace_one(
+            {"_id": unit_code},
+            {
+                "extra_days_off": sorted(d.isoformat() for d in overrides.extra_days_off),
+                "extra_working_days": sorted(d.isoformat() for d in overrides.extra_working_days),
+                "updated_by": officer_id,
+                "updated_at": at,
+            },
+            upsert=True,
+        )

@@ -33,17 +33,25 @@ class MongoTransaction:
 
     async def update_dossier(self, dossier: Dossier, expected_version: int) -> None:
         result = await self.db.dossiers.replace_one(
-            {"_id": dossier.code, "version": expected_version}, to_document(dossier, dossier.code),
-            session=self.session)
+            {"_id": dossier.code, "version": expected_version},
+            to_document(dossier, dossier.code),
+            session=self.session,
+        )
         if result.matched_count != 1:
-            raise ConcurrentUpdate(f"dossier {dossier.code} is no longer at version {expected_version}")
+            raise ConcurrentUpdate(
+                f"dossier {dossier.code} is no longer at version {expected_version}"
+            )
 
     async def next_sequence(self, counter: str) -> int:
         # Inside the transaction: an abort rolls the counter back, so codes have no gaps;
         # two receipts at once conflict on this document and with_transaction retries one.
         document = await self.db.counters.find_one_and_update(
-            {"_id": counter}, {"$inc": {"seq": 1}}, upsert=True,
-            return_document=ReturnDocument.AFTER, session=self.session)
+            {"_id": counter},
+            {"$inc": {"seq": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
         assert document is not None  # upserted, and returned as it is after
         return int(document["seq"])
 
@@ -61,8 +69,13 @@ class MongoTransaction:
 
 
 class MongoUnitOfWork:
-    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox,
-                 on_commit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        client: AsyncMongoClient,
+        db: AsyncDatabase,
+        outbox: Outbox,
+        on_commit: Callable[[], None],
+    ) -> None:
         self.client, self.db, self.outbox, self.on_commit = client, db, outbox, on_commit
 
     async def run(self, work: Callable[[MongoTransaction], Awaitable[T]]) -> T:
@@ -86,5 +99,7 @@ class MongoCitizenDossiers:
         self.db = db
 
     async def with_papers_of(self, cccd: str, exclude: str) -> list[Dossier]:
-        cursor = self.db.dossiers.find({"citizen.cccd": cccd, "attachments.role": "paper", "_id": {"$ne": exclude}})
+        cursor = self.db.dossiers.find(
+            {"citizen.cccd": cccd, "attachments.role": "paper", "_id": {"$ne": exclude}}
+        )
         return [from_document(Dossier, document) for document in await cursor.limit(50).to_list()]

@@ -23,4 +23,6 @@ class MongoStepHistory:
         for step, days in samples.items():
             await self.durations.update_one(
                 {"_id": _key(procedure_code, step)},
-                {"$push": {"days": {"$each": days, "$slice": -KEEP_SAMPLES}}}, upsert=True)
+                {"$push": {"days": {"$each": days, "$slice": -KEEP_SAMPLES}}},
+                upsert=True,
+            )

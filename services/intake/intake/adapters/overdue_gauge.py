@@ -18,18 +18,28 @@ class OverdueDossiersGauge:
 
     def __init__(self, db: AsyncDatabase, clock: Clock = utcnow) -> None:
         self.db, self.clock = db, clock
-        self.overdue = Gauge("motcua_intake_overdue_dossiers",
-                             "Dossiers being processed past their due date, per unit", ["unit_code"],
-                             registry=None)
+        self.overdue = Gauge(
+            "motcua_intake_overdue_dossiers",
+            "Dossiers being processed past their due date, per unit",
+            ["unit_code"],
+            registry=None,
+        )
 
     def collect(self) -> Iterator[Metric]:
         yield from self.overdue.collect()
 
     async def refresh(self) -> None:
-        cursor = await self.db.dossiers.aggregate([
-            {"$match": {"status": {"$in": sorted(s.value for s in CLOCK_RUNNING)}, "due_at": {"$lt": self.clock()}}},
-            {"$group": {"_id": "$unit_code", "count": {"$sum": 1}}},
-        ])
+        cursor = await self.db.dossiers.aggregate(
+            [
+                {
+                    "$match": {
+                        "status": {"$in": sorted(s.value for s in CLOCK_RUNNING)},
+                        "due_at": {"$lt": self.clock()},
+                    }
+                },
+                {"$group": {"_id": "$unit_code", "count": {"$sum": 1}}},
+            ]
+        )
         counts = {row["_id"]: row["count"] async for row in cursor}
         # Cleared and set with no await between: a scrape (on the same loop) never sees it half
         # done.

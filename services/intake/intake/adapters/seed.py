@@ -32,7 +32,9 @@ async def seed_demo(db: AsyncDatabase) -> tuple[int, int]:
     for unit in units:
         await db.units.replace_one({"_id": unit.code}, to_document(unit, unit.code), upsert=True)
     for procedure in procedures:
-        await db.procedures.replace_one({"_id": procedure.code}, to_document(procedure, procedure.code), upsert=True)
+        await db.procedures.replace_one(
+            {"_id": procedure.code}, to_document(procedure, procedure.code), upsert=True
+        )
     return len(units), len(procedures)
 
 
@@ -46,5 +48,7 @@ async def seed_demo_officers(officers: MongoOfficers, hasher: PasswordHasher, pa
     created = 0
     for account in demo_officers():
         if await officers.get(account["username"]) is None:
-            created += await officers.insert_if_absent(Officer(**account, password_hash=hasher.hash(password)))
+            created += await officers.insert_if_absent(
+                Officer(**account, password_hash=hasher.hash(password))
+            )
     return created

@@ -26,12 +26,18 @@ def parse_keys(spec: str, jwt_secret: str, public_url: str) -> list[tuple[str, s
     keys = [tuple(part.strip().split(":", 1)) for part in spec.split(",") if part.strip()]
     if not keys:
         if urlsplit(public_url).hostname not in _LOOPBACK:
-            raise RuntimeError("INTAKE_VERIFY_KEYS must be set (kid:secret,…) when INTAKE_PUBLIC_URL is " "not loopback")
+            raise RuntimeError(
+                "INTAKE_VERIFY_KEYS must be set (kid:secret,…) when INTAKE_PUBLIC_URL is "
+                "not loopback"
+            )
         derived = hmac.new(jwt_secret.encode(), b"motcua-verify", hashlib.sha256).hexdigest()
         return [("dev", derived)]
     for key in keys:
         if len(key) != 2 or not key[0].isalnum() or len(key[1]) < 32:
-            raise RuntimeError("INTAKE_VERIFY_KEYS: each key is kid:secret, kid alphanumeric, secret ≥ " "32 characters")
+            raise RuntimeError(
+                "INTAKE_VERIFY_KEYS: each key is kid:secret, kid alphanumeric, secret ≥ "
+                "32 characters"
+            )
     return [(kid, secret) for kid, secret in keys]
 
 

@@ -15,13 +15,23 @@ def catalogue_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["catalogue / danh mục (công khai)"])
 
     @router.get("/procedures", summary="Danh mục thủ tục hành chính / the procedure catalogue")
-    async def procedures(app: AppDep, field: Annotated[str | None, Query(
-            description="Lọc theo lĩnh vực / filter by field code, e.g. chung-thuc")] = None) -> list[dict[str, Any]]:
-        return [p.model_dump(mode="json") for p in await app.catalogue.procedures()
-                if field is None or p.field.code == field]
+    async def procedures(
+        app: AppDep,
+        field: Annotated[
+            str | None,
+            Query(description="Lọc theo lĩnh vực / filter by field code, e.g. chung-thuc"),
+        ] = None,
+    ) -> list[dict[str, Any]]:
+        return [
+            p.model_dump(mode="json")
+            for p in await app.catalogue.procedures()
+            if field is None or p.field.code == field
+        ]
 
     @router.get("/procedures/{code}", summary="Một thủ tục / one procedure")
-    async def procedure(app: AppDep, code: Annotated[str, Path(pattern=r"^[A-Za-z0-9.\-]{1,64}$")]) -> dict[str, Any]:
+    async def procedure(
+        app: AppDep, code: Annotated[str, Path(pattern=r"^[A-Za-z0-9.\-]{1,64}$")]
+    ) -> dict[str, Any]:
         found = await app.catalogue.procedure(code)
         if found is None:
             raise NotFound("procedure", code)

@@ -33,7 +33,7 @@ class ReusePaperRequest(Strict):
 
 async def _read_capped(request: Request, upload: UploadFile) -> bytes:
     """The upload's bytes, refusing (413) past the per-file limit without reading further."""
-    limit = services(request).intake.digitisation.limits.max_file_bytes
+    limit = files.max_file_bytes(services(request).intake)
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise FileTooLarge(limit, "file")
@@ -51,8 +51,12 @@ def install_upload_cap(app: FastAPI, max_file_bytes: int) -> None:
     @app.middleware("http")
     async def cap(request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length", "")
-        if (request.method == "POST" and length.isdigit() and int(length) > max_file_bytes + _FORM_OVERHEAD
-                and _UPLOAD_PATHS.match(request.url.path)):
+        if (
+            request.method == "POST"
+            and length.isdigit()
+            and int(length) > max_file_bytes + _FORM_OVERHEAD
+            and _UPLOAD_PATHS.match(request.url.path)
+        ):
             error = to_api_error(FileTooLarge(max_file_bytes, "file"))
             return JSONResponse(error.body(), status_code=error.status)
         return await call_next(request)
@@ -60,9 +64,15 @@ def install_upload_cap(app: FastAPI, max_file_bytes: int) -> None:
 
 def file_response(name: str, content_type: str, data: bytes) -> Response:
     """A stored file as a download, never rendered inline as whatever a browser might guess."""
-    return Response(data, media_type=content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def files_router(principal: PrincipalDep) -> APIRouter:
@@ -71,37 +81,69 @@ def files_router(principal: PrincipalDep) -> APIRouter:
     processor = actor_dep(principal, PROCESSING)
     officer = actor_dep(principal, OFFICERS)
 
-    @router.post("/papers", status_code=201, summary="Số hoá giấy tờ / attach the scan of a required paper",
-                 description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại " "→ 415, giấy tờ "
-                             "không thuộc thủ tục → 422; không lưu gì khi bị từ chối. / Type from the bytes; "
-                             "413 / 415 / 422 otherwise, nothing stored.")
-    async def attach_paper(request: Request, code: CodePath, app: AppDep, file: UploadFile,
-                           paper: Annotated[str, Form(min_length=1, max_length=300)],
-                           actor: Actor = desk) -> dict[str, Any]:
+    @router.post(
+        "/papers",
+        status_code=201,
+        summary="Số hoá giấy tờ / attach the scan of a required paper",
+        description="PDF, JPEG hoặc PNG (kiểm tra theo nội dung); quá cỡ → 413, sai loại "
+        "→ 415, giấy tờ "
+        "không thuộc thủ tục → 422; không lưu gì khi bị từ chối. / Type from the bytes; "
+        "413 / 415 / 422 otherwise, nothing stored.",
+    )
+    async def attach_paper(
+        request: Request,
+        code: CodePath,
+        app: AppDep,
+        file: UploadFile,
+        paper: Annotated[str, Form(min_length=1, max_length=300)],
+        actor: Actor = desk,
+    ) -> dict[str, Any]:
         data = await _read_capped(request, file)
-        return officer_view(await files.attach_file(app, actor, code, "paper", paper, file.filename, data))
+        return officer_view(
+            await files.attach_file(app, actor, code, "paper", paper, file.filename, data)
+        )
 
     @router.post("/result", status_code=201, summary="Số hoá kết quả / attach the result file")
-    async def attach_result(request: Request, code: CodePath, app: AppDep, file: UploadFile,
-                            actor: Actor = processor) -> dict[str, Any]:
+    async def attach_result(
+        request: Request, code: CodePath, app: AppDep, file: UploadFile, actor: Actor = processor
+    ) -> dict[str, Any]:
         data = await _read_capped(request, file)
-        return officer_view(await files.attach_file(app, actor, code, "result", None, file.filename, data))
+        return officer_view(
+            await files.attach_file(app, actor, code, "result", None, file.filename, data)
+        )
 
-    @router.get("/reusable-papers", summary="Giấy tờ đã số hoá của công dân / the citizen's papers to reuse")
+    @router.get(
+        "/reusable-papers", summary="Giấy tờ đã số hoá của công dân / the citizen's papers to reuse"
+    )
     async def reusable(code: CodePath, app: AppDep, actor: Actor = desk) -> dict[str, Any]:
         return {"papers": await files.reusable_papers(app, actor, code)}
 
-    @router.post("/papers/reuse", status_code=201, summary="Dùng lại giấy tờ đã số hoá / reuse a digitised paper")
-    async def reuse(code: CodePath, body: ReusePaperRequest, app: AppDep, actor: Actor = desk) -> dict[str, Any]:
-        return officer_view(await files.reuse_paper(app, actor, code, body.from_code, body.file_id, body.paper))
+    @router.post(
+        "/papers/reuse",
+        status_code=201,
+        summary="Dùng lại giấy tờ đã số hoá / reuse a digitised paper",
+    )
+    async def reuse(
+        code: CodePath, body: ReusePaperRequest, app: AppDep, actor: Actor = desk
+    ) -> dict[str, Any]:
+        return officer_view(
+            await files.reuse_paper(app, actor, code, body.from_code, body.file_id, body.paper)
+        )
 
-    @router.get("/files/{file_id}", summary="Tải tệp / download a file (recorded)",
-                responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
-    async def download(code: CodePath, file_id: FileIdPath, app: AppDep, actor: Actor = officer) -> Response:
+    @router.get(
+        "/files/{file_id}",
+        summary="Tải tệp / download a file (recorded)",
+        responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+    )
+    async def download(
+        code: CodePath, file_id: FileIdPath, app: AppDep, actor: Actor = officer
+    ) -> Response:
         attachment, data = await files.read_file(app, actor, code, file_id)
         return file_response(attachment.name, attachment.content_type, data)
 
-    @router.get("/access-log", summary="Ai đã xem dữ liệu của công dân / who read the citizen's data")
+    @router.get(
+        "/access-log", summary="Ai đã xem dữ liệu của công dân / who read the citizen's data"
+    )
     async def accesses(code: CodePath, app: AppDep, actor: Actor = officer) -> dict[str, Any]:
         return {"entries": await access_log(app, await read_dossier(app, actor, code))}
 

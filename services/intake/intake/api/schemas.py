@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from motcua_shared.web.api_errors import bilingual_error
 from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome, ReturnMethod
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.vietnam.text import require_nfc
+from motcua_shared.web.api_errors import bilingual_error
 
 from intake.domain.citizen import Citizen, check_cccd, normalise_phone
 from intake.domain.errors import RuleViolation
@@ -21,7 +21,9 @@ def _nfc(value: str) -> str:
     try:
         return require_nfc(value)
     except ValueError:
-        raise bilingual_error("Văn bản phải ở dạng Unicode chuẩn hoá NFC", "Text must be Unicode NFC") from None
+        raise bilingual_error(
+            "Văn bản phải ở dạng Unicode chuẩn hoá NFC", "Text must be Unicode NFC"
+        ) from None
 
 
 def _domain_rule(check: Callable[[str], str]) -> Callable[[str], str]:
@@ -30,6 +32,7 @@ def _domain_rule(check: Callable[[str], str]) -> Callable[[str], str]:
             return check(value)
         except RuleViolation as exc:
             raise bilingual_error(exc.vi, exc.en) from None
+
     return validate
 
 
@@ -49,7 +52,9 @@ class CitizenIn(Strict):
     full_name: Annotated[Text, Field(max_length=200, description="Họ và tên / full name")]
     cccd: Cccd | None = Field(None, description="Số CCCD, 12 chữ số / citizen ID, 12 digits")
     phone: Phone | None = Field(None, description="Số điện thoại / phone, e.g. 0912 345 678")
-    address: Text | None = Field(None, description="Địa chỉ (phục vụ tại nhà) / address for home service")
+    address: Text | None = Field(
+        None, description="Địa chỉ (phục vụ tại nhà) / address for home service"
+    )
     consent: bool = Field(False, description="Đồng ý nhận tin nhắn / agrees to receive messages")
     preferred_channel: MessageChannel = MessageChannel.ZALO
 
@@ -59,14 +64,23 @@ class CitizenIn(Strict):
 
 class ReceiveRequest(Strict):
     procedure_code: Code = Field(description="Mã thủ tục / procedure code, e.g. 2.000843")
-    channel: Channel = Field(Channel.DIRECT, description="Kênh tiếp nhận / direct, online or postal")
-    desk_check: DeskCheck = Field(description="Kết quả kiểm tra hồ sơ / complete, incomplete or ineligible")
+    channel: Channel = Field(
+        Channel.DIRECT, description="Kênh tiếp nhận / direct, online or postal"
+    )
+    desk_check: DeskCheck = Field(
+        description="Kết quả kiểm tra hồ sơ / complete, incomplete or ineligible"
+    )
     citizen: CitizenIn
     home_service: bool = Field(False, description="Yêu cầu phục vụ tại nhà / asks for home service")
-    missing_papers: list[Text] = Field(default_factory=list, max_length=50,
-                                       description="Giấy tờ còn thiếu (khi chưa đủ) / missing papers")
+    missing_papers: list[Text] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Giấy tờ còn thiếu (khi chưa đủ) / missing papers",
+    )
     reason: Text | None = Field(None, description="Lý do từ chối hoặc yêu cầu bổ sung / reason")
-    unit_code: Code | None = Field(None, description="Nếu có, phải là đơn vị của cán bộ / must be the officer's unit")
+    unit_code: Code | None = Field(
+        None, description="Nếu có, phải là đơn vị của cán bộ / must be the officer's unit"
+    )
 
 
 class HandOverRequest(Strict):
@@ -86,7 +100,9 @@ class ResolveRequest(Strict):
 
 
 class ApologiseRequest(Strict):
-    new_due_date: date = Field(description="Ngày hẹn trả mới (ngày làm việc) / new due date (a working day)")
+    new_due_date: date = Field(
+        description="Ngày hẹn trả mới (ngày làm việc) / new due date (a working day)"
+    )
     reason: Text
 
 
@@ -99,7 +115,9 @@ class WithdrawRequest(Strict):
 
 
 class HomeVisitRequest(Strict):
-    urgent: bool = Field(False, description="Khẩn cấp: thứ Sáu cùng tuần / urgent: the Friday of that week")
+    urgent: bool = Field(
+        False, description="Khẩn cấp: thứ Sáu cùng tuần / urgent: the Friday of that week"
+    )
     purpose: Literal["receive", "return"] = "receive"
 
 

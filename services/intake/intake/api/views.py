@@ -28,21 +28,42 @@ def slip(dossier: Dossier) -> dict[str, Any]:
     """What the desk prints for the citizen, by the desk check's outcome (forms of Appendix I,
     Circular 03/2025/TT-VPCP: 01 receipt and appointment, 02 request to supplement, 03 refusal,
     05 notice that processing is stopped at the citizen's request; `form` gives the number)."""
-    common = {"code": dossier.code, "unit_name": dossier.unit_name, "procedure_name": dossier.procedure_name,
-              "citizen_name": dossier.citizen.full_name, "issued_at": _local(dossier.history[0].at)}
+    common = {
+        "code": dossier.code,
+        "unit_name": dossier.unit_name,
+        "procedure_name": dossier.procedure_name,
+        "citizen_name": dossier.citizen.full_name,
+        "issued_at": _local(dossier.history[0].at),
+    }
     if dossier.status.value == "refused_at_desk":
-        return common | {"kind": "refusal", "form": "03", "title": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-                         "reason": dossier.refusal_reason}
+        return common | {
+            "kind": "refusal",
+            "form": "03",
+            "title": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            "reason": dossier.refusal_reason,
+        }
     if dossier.status.value == "awaiting_papers":
-        return common | {"kind": "supplement_request", "form": "02",
-                         "title": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-                         "missing_papers": dossier.missing_papers}
+        return common | {
+            "kind": "supplement_request",
+            "form": "02",
+            "title": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            "missing_papers": dossier.missing_papers,
+        }
     if dossier.status.value == "withdrawn":
-        return common | {"kind": "stop_notice", "form": "05", "title": "Thông báo dừng giải quyết hồ sơ",
-                         "withdrawn_at": _local(dossier.withdrawn_at)}
-    return common | {"kind": "appointment", "form": "01", "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-                     "received_at": _local(dossier.received_at), "due_at": _local(dossier.due_at),
-                     "due_date": to_vn(dossier.due_at).date().isoformat() if dossier.due_at else None}
+        return common | {
+            "kind": "stop_notice",
+            "form": "05",
+            "title": "Thông báo dừng giải quyết hồ sơ",
+            "withdrawn_at": _local(dossier.withdrawn_at),
+        }
+    return common | {
+        "kind": "appointment",
+        "form": "01",
+        "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "due_date": to_vn(dossier.due_at).date().isoformat() if dossier.due_at else None,
+    }
 
 
 def officer_view(dossier: Dossier) -> dict[str, Any]:

@@ -19,8 +19,9 @@ Change = Callable[[Dossier, datetime], object]
 log = logging.getLogger(__name__)
 
 
-async def act_on_dossier(app: IntakeApp, actor: Actor, code: str, change: Change,
-                         calendar: WorkingCalendar | None = None) -> Dossier:
+async def act_on_dossier(
+    app: IntakeApp, actor: Actor, code: str, change: Change, calendar: WorkingCalendar | None = None
+) -> Dossier:
     # Every change may move a deadline (a new due date, a new step, the clock stopped), so the
     # dossier's next alarm is planned again on the unit's calendar in the same write.
     calendar = calendar or await calendar_for(app, actor.unit_code)
@@ -41,8 +42,14 @@ async def act_on_dossier(app: IntakeApp, actor: Actor, code: str, change: Change
         return dossier
 
     dossier = await app.uow.run(work)
-    log.info("dossier %s %s by %s: now %s (v%d)", dossier.code, dossier.history[-1].action, actor.officer_id,
-             dossier.status.value, dossier.version)
+    log.info(
+        "dossier %s %s by %s: now %s (v%d)",
+        dossier.code,
+        dossier.history[-1].action,
+        actor.officer_id,
+        dossier.status.value,
+        dossier.version,
+    )
     return dossier
 
 

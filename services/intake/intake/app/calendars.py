@@ -53,26 +53,39 @@ class DueDateQuote:
     due_at: datetime
 
 
-async def quote_due_date(app: IntakeApp, unit_code: str, procedure_code: str, received_at: datetime) -> DueDateQuote:
-    if not FIRST_DAY <= received_at.date() <= LAST_DAY:  # its own offset's date: converting may overflow
-        raise RuleViolation("received_at", f"Ngày giờ phải từ {FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}",
-                            f"received_at must be between {FIRST_DAY} and {LAST_DAY}")
+async def quote_due_date(
+    app: IntakeApp, unit_code: str, procedure_code: str, received_at: datetime
+) -> DueDateQuote:
+    if (
+        not FIRST_DAY <= received_at.date() <= LAST_DAY
+    ):  # its own offset's date: converting may overflow
+        raise RuleViolation(
+            "received_at",
+            f"Ngày giờ phải từ {FIRST_DAY:%d/%m/%Y} đến {LAST_DAY:%d/%m/%Y}",
+            f"received_at must be between {FIRST_DAY} and {LAST_DAY}",
+        )
     unit = await known_unit(app, unit_code)
     procedure = await known_procedure(app, procedure_code)
     calendar = await calendar_for(app, unit.code)
     due = calendar.due_date(received_at, procedure.time_limit)
-    return DueDateQuote(unit, procedure, received_at, due, calendar.due_at(received_at, procedure.time_limit))
+    return DueDateQuote(
+        unit, procedure, received_at, due, calendar.due_at(received_at, procedure.time_limit)
+    )
 
 
-async def set_overrides(app: IntakeApp, actor: Actor, unit_code: str, days_off: list[date],
-                        working_days: list[date]) -> CalendarOverrides:
+async def set_overrides(
+    app: IntakeApp, actor: Actor, unit_code: str, days_off: list[date], working_days: list[date]
+) -> CalendarOverrides:
     if actor.unit_code != unit_code:
         raise WrongUnit()
     await known_unit(app, unit_code)
     both = sorted(set(days_off) & set(working_days))
     if both:
-        raise RuleViolation("extra_working_days", f"Ngày {both[0]} vừa là ngày nghỉ vừa là ngày làm việc",
-                            f"{both[0]} is both a day off and a working day")
+        raise RuleViolation(
+            "extra_working_days",
+            f"Ngày {both[0]} vừa là ngày nghỉ vừa là ngày làm việc",
+            f"{both[0]} is both a day off and a working day",
+        )
     overrides = CalendarOverrides(frozenset(days_off), frozenset(working_days))
     await app.catalogue.set_overrides(unit_code, overrides, actor.officer_id, app.clock())
     return overrides

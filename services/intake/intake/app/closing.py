@@ -9,8 +9,12 @@ from intake.domain.dossier import Dossier
 
 
 async def return_result(app: IntakeApp, actor: Actor, code: str, method: ReturnMethod) -> Dossier:
-    return await act_on_dossier(app, actor, code, lambda d, at: d.return_result(actor.officer_id, at, method))
+    return await act_on_dossier(
+        app, actor, code, lambda d, at: d.return_result(actor.officer_id, at, method)
+    )
 
 
 async def withdraw(app: IntakeApp, actor: Actor, code: str, reason: str | None) -> Dossier:
-    return await act_on_dossier(app, actor, code, lambda d, at: d.withdraw(actor.officer_id, at, reason))
+    return await act_on_dossier(
+        app, actor, code, lambda d, at: d.withdraw(actor.officer_id, at, reason)
+    )

@@ -8,8 +8,22 @@ from datetime import datetime
 from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.app.ports import (
-    AccessAudit, Catalogue, CitizenDossiers, Counter, DeadlineIndex, DossierReader, FileStore, LookupGuard,
-    NoOfficers, NoStepHistory, OfficerDirectory, PaymentBook, PaymentGateway, Signer, StepHistory, UnitOfWork,
+    AccessAudit,
+    Catalogue,
+    CitizenDossiers,
+    Counter,
+    DeadlineIndex,
+    DossierReader,
+    FileStore,
+    LookupGuard,
+    NoOfficers,
+    NoStepHistory,
+    OfficerDirectory,
+    PaymentBook,
+    PaymentGateway,
+    Signer,
+    StepHistory,
+    UnitOfWork,
 )
 from intake.domain.deadlines import DeadlineRule
 from intake.domain.dossier_parts import ApologyRule, ClockPolicy
@@ -84,4 +98,6 @@ class IntakeApp:
     step_history: StepHistory = field(default_factory=NoStepHistory)
     clock: Clock = field(default=now_ms)
     receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)
-    digitisation: Digitisation | None = None  # wired by main.py; unit tests of the lifecycle go without
+    digitisation: Digitisation | None = (
+        None  # wired by main.py; unit tests of the lifecycle go without
+    )

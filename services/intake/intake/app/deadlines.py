@@ -35,7 +35,9 @@ async def fire_due_deadlines(app: IntakeApp, limit: int = 100) -> int:
     return len(codes)
 
 
-async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[str, WorkingCalendar]) -> None:
+async def _fire_one(
+    app: IntakeApp, code: str, now: datetime, calendars: dict[str, WorkingCalendar]
+) -> None:
     seen = await app.dossiers.get(code)
     if seen is None:
         return
@@ -43,7 +45,9 @@ async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[st
         calendars[seen.unit_code] = await calendar_for(app, seen.unit_code)
     calendar = calendars[seen.unit_code]
     holder = await app.officers.contacts(seen.unit_code, seen.current_officer_id, leaders=False)
-    with_leaders = await app.officers.contacts(seen.unit_code, seen.current_officer_id, leaders=True)
+    with_leaders = await app.officers.contacts(
+        seen.unit_code, seen.current_officer_id, leaders=True
+    )
     samples = await app.step_history.samples(seen.procedure_code, seen.step) if seen.step else []
 
     def officers(kind: DeadlineKind) -> list:
@@ -67,8 +71,12 @@ async def _fire_one(app: IntakeApp, code: str, now: datetime, calendars: dict[st
 
     dossier = await app.uow.run(work)
     if dossier is not None:
-        log.info("dossier %s deadlines: %s; next %s", code,
-                 [e.action for e in dossier.history[seen.version:]] or "none fired", dossier.next_deadline_at)
+        log.info(
+            "dossier %s deadlines: %s; next %s",
+            code,
+            [e.action for e in dossier.history[seen.version :]] or "none fired",
+            dossier.next_deadline_at,
+        )
 
 
 async def plan_unplanned(app: IntakeApp, limit: int = 100) -> int:
@@ -86,7 +94,9 @@ async def plan_unplanned(app: IntakeApp, limit: int = 100) -> int:
             calendars[seen.unit_code] = await calendar_for(app, seen.unit_code)
         calendar = calendars[seen.unit_code]
 
-        async def work(tx: DossierTransaction, code: str = code, calendar: WorkingCalendar = calendar) -> None:
+        async def work(
+            tx: DossierTransaction, code: str = code, calendar: WorkingCalendar = calendar
+        ) -> None:
             dossier = await tx.get_dossier(code)
             if dossier is not None:
                 dossier.plan_deadlines(calendar, app.deadline_rule)

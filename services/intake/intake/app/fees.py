@@ -8,8 +8,8 @@ never lost. Source: Decree 118/2025/NĐ-CP (fees paid at the desk or through the
 portal's payment platform), Circular 03/2025/TT-VPCP."""
 
 import logging
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from motcua_shared.contract.dossier_events import DossierStatus
@@ -27,12 +27,18 @@ GATEWAY_OFFICER = "payment-gateway"  # the actor recorded for a payment the gate
 
 
 async def pay_cash(app: IntakeApp, actor: Actor, code: str, receipt_no: str) -> Dossier:
-    return await act_on_dossier(app, actor, code, lambda d, at: d.pay_fee(actor.officer_id, at, "cash",
-                                                                           receipt_no=receipt_no))
+    return await act_on_dossier(
+        app,
+        actor,
+        code,
+        lambda d, at: d.pay_fee(actor.officer_id, at, "cash", receipt_no=receipt_no),
+    )
 
 
 async def waive(app: IntakeApp, actor: Actor, code: str, reason: str) -> Dossier:
-    return await act_on_dossier(app, actor, code, lambda d, at: d.waive_fee(actor.officer_id, at, reason))
+    return await act_on_dossier(
+        app, actor, code, lambda d, at: d.waive_fee(actor.officer_id, at, reason)
+    )
 
 
 async def request_online(app: IntakeApp, actor: Actor, code: str) -> Dossier:
@@ -70,24 +76,45 @@ async def gateway_callback(app: IntakeApp, params: dict[str, str]) -> CallbackAn
         log.warning("payment callback refused: unknown order %s", ref)
         return CallbackAnswer("01", "Order not found")
     if params.get("vnp_Amount") != str(dossier.fee.amount_vnd * 100):
-        log.warning("payment callback refused: amount %s for %s, fee is %s", params.get("vnp_Amount"), ref,
-                    format_vnd(dossier.fee.amount_vnd))
+        log.warning(
+            "payment callback refused: amount %s for %s, fee is %s",
+            params.get("vnp_Amount"),
+            ref,
+            format_vnd(dossier.fee.amount_vnd),
+        )
         return CallbackAnswer("04", "Invalid amount")
     transaction = params.get("vnp_TransactionNo", "")
-    if params.get("vnp_ResponseCode") != "00" or params.get("vnp_TransactionStatus") != "00" or not transaction:
-        log.info("payment for %s not completed at the gateway (code %s)", ref, params.get("vnp_ResponseCode"))
+    if (
+        params.get("vnp_ResponseCode") != "00"
+        or params.get("vnp_TransactionStatus") != "00"
+        or not transaction
+    ):
+        log.info(
+            "payment for %s not completed at the gateway (code %s)",
+            ref,
+            params.get("vnp_ResponseCode"),
+        )
         return CallbackAnswer("00", "Confirm Success")
     at = app.clock()
 
     async def work(tx: DossierTransaction) -> str | None:
         d = await tx.get_dossier(code)
         assert d is not None and d.fee is not None
-        payable = not d.fee.settled and d.status not in (DossierStatus.WITHDRAWN, DossierStatus.RETURNED,
-                                                         DossierStatus.REFUSED_AT_DESK)
+        payable = not d.fee.settled and d.status not in (
+            DossierStatus.WITHDRAWN,
+            DossierStatus.RETURNED,
+            DossierStatus.REFUSED_AT_DESK,
+        )
         payment: dict[str, Any] = {
-            "transaction": transaction, "dossier_code": code, "unit_code": d.unit_code, "payment_ref": ref,
-            "amount_vnd": d.fee.amount_vnd, "bank_code": params.get("vnp_BankCode"), "at": at,
-            "status": "recorded" if payable else "refund_due"}
+            "transaction": transaction,
+            "dossier_code": code,
+            "unit_code": d.unit_code,
+            "payment_ref": ref,
+            "amount_vnd": d.fee.amount_vnd,
+            "bank_code": params.get("vnp_BankCode"),
+            "at": at,
+            "status": "recorded" if payable else "refund_due",
+        }
         if not await tx.record_payment(payment):
             return None
         if payable:
@@ -100,10 +127,18 @@ async def gateway_callback(app: IntakeApp, params: dict[str, str]) -> CallbackAn
 
     kept = await app.uow.run(work)
     if kept is None:
-        log.warning("payment callback refused: transaction %s for %s already received (replay)", transaction, ref)
+        log.warning(
+            "payment callback refused: transaction %s for %s already received (replay)",
+            transaction,
+            ref,
+        )
         return CallbackAnswer("02", "Order already confirmed")
     if kept == "refund_due":
-        log.warning("payment %s for %s arrived after the fee was settled: kept, flagged for refund", transaction, ref)
+        log.warning(
+            "payment %s for %s arrived after the fee was settled: kept, flagged for refund",
+            transaction,
+            ref,
+        )
         return CallbackAnswer("00", "Confirm Success", "refund_due")
     log.info("fee of %s paid online (transaction %s)", code, transaction)
     return CallbackAnswer("00", "Confirm Success", "paid")
@@ -113,6 +148,11 @@ async def payment_redirect(app: IntakeApp, code: str) -> str | None:
     """Where the short link in the citizen's message leads: the gateway's signed URL while the
     fee waits for payment, else None."""
     dossier = await app.dossiers.get(code)
-    if dossier is None or dossier.fee is None or dossier.fee.settled or dossier.fee.payment_url is None:
+    if (
+        dossier is None
+        or dossier.fee is None
+        or dossier.fee.settled
+        or dossier.fee.payment_url is None
+    ):
         return None
     return dossier.fee.payment_url

@@ -20,15 +20,23 @@ log = logging.getLogger(__name__)
 
 
 def _digitisation(app: IntakeApp) -> Digitisation:
-    assert app.digitisation is not None, "digitisation is wired in main.py"
+    assert app.digitisation is not None, "digitisation is wired in bootstrap.py"
     return app.digitisation
+
+
+def max_file_bytes(app: IntakeApp) -> int:
+    """The per-file upload limit, which the API enforces while reading."""
+    return _digitisation(app).limits.max_file_bytes
 
 
 async def _required_paper(app: IntakeApp, dossier: Dossier, paper: str | None) -> str:
     procedure = await app.catalogue.procedure(dossier.procedure_code)
     if not paper or procedure is None or paper not in procedure.required_papers:
-        raise RuleViolation("paper", "Giấy tờ không thuộc thành phần hồ sơ của thủ tục",
-                            "Not one of the papers this procedure requires")
+        raise RuleViolation(
+            "paper",
+            "Giấy tờ không thuộc thành phần hồ sơ của thủ tục",
+            "Not one of the papers this procedure requires",
+        )
     return paper
 
 
@@ -37,24 +45,45 @@ def _stored_bytes(dossier: Dossier) -> int:
     return sum(a.size_bytes for a in dossier.attachments if a.reused_from is None)
 
 
-async def attach_file(app: IntakeApp, actor: Actor, code: str, role: Literal["paper", "result"],
-                      paper: str | None, name: str | None, data: bytes) -> Dossier:
+async def attach_file(
+    app: IntakeApp,
+    actor: Actor,
+    code: str,
+    role: Literal["paper", "result"],
+    paper: str | None,
+    name: str | None,
+    data: bytes,
+) -> Dossier:
     dig = _digitisation(app)
     dossier = await read_dossier(app, actor, code)
     next_status(Action.ATTACH_PAPER if role == "paper" else Action.ATTACH_RESULT, dossier.status)
     if role == "paper":
         paper = await _required_paper(app, dossier, paper)
     limits = dig.limits
-    content_type, sha256 = check_file(data, limits.max_file_bytes, _stored_bytes(dossier), limits.max_dossier_bytes)
+    content_type, sha256 = check_file(
+        data, limits.max_file_bytes, _stored_bytes(dossier), limits.max_dossier_bytes
+    )
     display = safe_name(name, content_type)
     file_id = await dig.files.put(data, display, content_type, {"dossier_code": code, "role": role})
 
     def change(d: Dossier, at: datetime) -> None:
-        if _stored_bytes(d) + len(data) > limits.max_dossier_bytes:  # another file arrived meanwhile
+        if (
+            _stored_bytes(d) + len(data) > limits.max_dossier_bytes
+        ):  # another file arrived meanwhile
             raise FileTooLarge(limits.max_dossier_bytes, "dossier")
-        d.attach(Attachment(file_id=file_id, role=role, paper=paper if role == "paper" else None, name=display,
-                            content_type=content_type, size_bytes=len(data), sha256=sha256, attached_at=at,
-                            officer_id=actor.officer_id))
+        d.attach(
+            Attachment(
+                file_id=file_id,
+                role=role,
+                paper=paper if role == "paper" else None,
+                name=display,
+                content_type=content_type,
+                size_bytes=len(data),
+                sha256=sha256,
+                attached_at=at,
+                officer_id=actor.officer_id,
+            )
+        )
 
     try:
         return await act_on_dossier(app, actor, code, change)
@@ -70,41 +99,85 @@ async def reusable_papers(app: IntakeApp, actor: Actor, code: str) -> list[dict[
     if not dossier.citizen.cccd:
         return []
     found = await dig.citizens.with_papers_of(dossier.citizen.cccd, exclude=code)
-    await dig.audit.record(code, actor.officer_id, "giấy tờ đã số hoá của công dân / the citizen's digitised papers",
-                           app.clock())
-    return [{"dossier_code": d.code, "file_id": a.file_id, "paper": a.paper or "", "name": a.name,
-             "sha256": a.sha256, "size_bytes": a.size_bytes, "attached_at": a.attached_at.isoformat()}
-            for d in found for a in d.attachments if a.role == "paper" and a.reused_from is None]
+    await dig.audit.record(
+        code,
+        actor.officer_id,
+        "giấy tờ đã số hoá của công dân / the citizen's digitised papers",
+        app.clock(),
+    )
+    return [
+        {
+            "dossier_code": d.code,
+            "file_id": a.file_id,
+            "paper": a.paper or "",
+            "name": a.name,
+            "sha256": a.sha256,
+            "size_bytes": a.size_bytes,
+            "attached_at": a.attached_at.isoformat(),
+        }
+        for d in found
+        for a in d.attachments
+        if a.role == "paper" and a.reused_from is None
+    ]
 
 
-async def reuse_paper(app: IntakeApp, actor: Actor, code: str, from_code: str, file_id: str,
-                      paper: str) -> Dossier:
+async def reuse_paper(
+    app: IntakeApp, actor: Actor, code: str, from_code: str, file_id: str, paper: str
+) -> Dossier:
     _digitisation(app)  # refuses at once when digitisation is not wired
     dossier = await read_dossier(app, actor, code)
     paper = await _required_paper(app, dossier, paper)
     source = await app.dossiers.get(from_code)
-    original = next((a for a in source.attachments if a.file_id == file_id and a.role == "paper"
-                     and a.reused_from is None), None) if source else None
-    same_citizen = source is not None and dossier.citizen.cccd and source.citizen.cccd == dossier.citizen.cccd
+    original = (
+        next(
+            (
+                a
+                for a in source.attachments
+                if a.file_id == file_id and a.role == "paper" and a.reused_from is None
+            ),
+            None,
+        )
+        if source
+        else None
+    )
+    same_citizen = (
+        source is not None and dossier.citizen.cccd and source.citizen.cccd == dossier.citizen.cccd
+    )
     if original is None or not same_citizen:
-        raise NotFound("file", file_id)  # the same answer whether it exists for someone else or not at all
+        raise NotFound(
+            "file", file_id
+        )  # the same answer whether it exists for someone else or not at all
 
     def change(d: Dossier, at: datetime) -> None:
-        d.attach(original.model_copy(update={"paper": paper, "attached_at": at, "officer_id": actor.officer_id,
-                                             "reused_from": from_code}))
+        d.attach(
+            original.model_copy(
+                update={
+                    "paper": paper,
+                    "attached_at": at,
+                    "officer_id": actor.officer_id,
+                    "reused_from": from_code,
+                }
+            )
+        )
 
     return await act_on_dossier(app, actor, code, change)
 
 
-async def read_file(app: IntakeApp, actor: Actor, code: str, file_id: str) -> tuple[Attachment, bytes]:
+async def read_file(
+    app: IntakeApp, actor: Actor, code: str, file_id: str
+) -> tuple[Attachment, bytes]:
     dig = _digitisation(app)
     dossier = await read_dossier(app, actor, code)
     attachment = dossier.attachment(file_id)
     data = await dig.files.get(file_id)
     if data is None:
         raise NotFound("file", file_id)
-    await dig.audit.record(code, actor.officer_id, f"tệp / file {attachment.name} ({attachment.sha256[:12]})",
-                           app.clock())
+    await dig.audit.record(
+        code,
+        actor.officer_id,
+        f"tệp / file {attachment.name} ({attachment.sha256[:12]})",
+        app.clock(),
+    )
     return attachment, data
 
 
@@ -112,6 +185,7 @@ async def audited_read(app: IntakeApp, actor: Actor, code: str) -> Dossier:
     """The officer's view of a dossier shows the citizen's name, CCCD, phone, address: recorded."""
     dossier = await read_dossier(app, actor, code)
     if app.digitisation is not None:
-        await app.digitisation.audit.record(code, actor.officer_id, "thông tin cá nhân / personal fields",
-                                            app.clock())
+        await app.digitisation.audit.record(
+            code, actor.officer_id, "thông tin cá nhân / personal fields", app.clock()
+        )
     return dossier

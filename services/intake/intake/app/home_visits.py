@@ -11,8 +11,9 @@ from intake.domain.dossier import Dossier
 from intake.domain.home_visit import visit_date
 
 
-async def schedule_home_visit(app: IntakeApp, actor: Actor, code: str, urgent: bool,
-                              purpose: Literal["receive", "return"]) -> Dossier:
+async def schedule_home_visit(
+    app: IntakeApp, actor: Actor, code: str, urgent: bool, purpose: Literal["receive", "return"]
+) -> Dossier:
     unit = await known_unit(app, actor.unit_code)
     calendar = await calendar_for(app, unit.code)
 

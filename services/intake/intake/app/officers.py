@@ -64,38 +64,63 @@ class Accounts:
             raise LoginRefused("bad_credentials")
         if officer.locked(now):
             assert officer.locked_until is not None
-            raise LoginRefused("locked", retry_after=max(1, int((officer.locked_until - now).total_seconds())))
+            raise LoginRefused(
+                "locked", retry_after=max(1, int((officer.locked_until - now).total_seconds()))
+            )
         if not self.hasher.verify(officer.password_hash, password):
             await self.store.count_failure(officer.username, self.policy, now)
             raise LoginRefused("bad_credentials")
         if officer.disabled:
             raise LoginRefused("disabled")
-        rehash = self.hasher.hash(password) if self.hasher.needs_rehash(officer.password_hash) else None
+        rehash = (
+            self.hasher.hash(password) if self.hasher.needs_rehash(officer.password_hash) else None
+        )
         await self.store.login_succeeded(officer.username, rehash)
         return officer
 
-    async def create(self, admin_unit: str, admin_id: str, new: NewOfficer, now: datetime) -> Officer:
+    async def create(
+        self, admin_unit: str, admin_id: str, new: NewOfficer, now: datetime
+    ) -> Officer:
         unknown = [r for r in new.roles if r not in OFFICER_ROLES]
         if not new.roles or unknown:
-            raise RuleViolation("roles", "Vai trò phải là desk, specialist, leader hoặc admin",
-                                "Roles must be among desk, specialist, leader, admin")
+            raise RuleViolation(
+                "roles",
+                "Vai trò phải là desk, specialist, leader hoặc admin",
+                "Roles must be among desk, specialist, leader, admin",
+            )
         if len(new.password) < 10:
-            raise RuleViolation("password", "Mật khẩu phải có ít nhất 10 ký tự",
-                                "The password needs at least 10 characters")
-        officer = Officer(username=new.username, unit=admin_unit, roles=sorted(set(new.roles)),
-                          full_name=new.full_name, email=new.email, phone=new.phone,
-                          password_hash=self.hasher.hash(new.password), created_by=admin_id, created_at=now)
+            raise RuleViolation(
+                "password",
+                "Mật khẩu phải có ít nhất 10 ký tự",
+                "The password needs at least 10 characters",
+            )
+        officer = Officer(
+            username=new.username,
+            unit=admin_unit,
+            roles=sorted(set(new.roles)),
+            full_name=new.full_name,
+            email=new.email,
+            phone=new.phone,
+            password_hash=self.hasher.hash(new.password),
+            created_by=admin_id,
+            created_at=now,
+        )
         if not await self.store.insert(officer):
             raise UsernameTaken(new.username)
         return officer
 
-    async def set_disabled(self, admin_unit: str, admin_id: str, username: str, disabled: bool) -> Officer:
+    async def set_disabled(
+        self, admin_unit: str, admin_id: str, username: str, disabled: bool
+    ) -> Officer:
         officer = await self.store.get(username)
         if officer is None or officer.unit != admin_unit:
             raise NotFound("officer", username)  # another unit's account is not even named
         if disabled and username == admin_id:
-            raise RuleViolation("username", "Không thể tự khoá tài khoản của mình",
-                                "An admin cannot disable their own account")
+            raise RuleViolation(
+                "username",
+                "Không thể tự khoá tài khoản của mình",
+                "An admin cannot disable their own account",
+            )
         await self.store.set_disabled(username, disabled)
         return officer.model_copy(update={"disabled": disabled})
 

@@ -66,8 +66,9 @@ class Catalogue(Protocol):
 
     async def overrides(self, unit_code: str) -> CalendarOverrides: ...
 
-    async def set_overrides(self, unit_code: str, overrides: CalendarOverrides, officer_id: str,
-                            at: datetime) -> None: ...
+    async def set_overrides(
+        self, unit_code: str, overrides: CalendarOverrides, officer_id: str, at: datetime
+    ) -> None: ...
 
 
 class LookupGuard(Protocol):
@@ -84,13 +85,17 @@ class OfficerDirectory(Protocol):
     """Officers' contacts (the `officers` accounts): the one holding a dossier and, when asked,
     the unit's leaders; disabled accounts never."""
 
-    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]: ...
+    async def contacts(
+        self, unit_code: str, holder_id: str | None, *, leaders: bool
+    ) -> list[OfficerContact]: ...
 
 
 class NoOfficers:
     """No directory wired: deadline events still fire, naming nobody to tell."""
 
-    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]:
+    async def contacts(
+        self, unit_code: str, holder_id: str | None, *, leaders: bool
+    ) -> list[OfficerContact]:
         return []
 
 
@@ -124,7 +129,9 @@ class NoStepHistory:
 class FileStore(Protocol):
     """The bytes of digitised files (GridFS); the dossier keeps the Attachment."""
 
-    async def put(self, data: bytes, name: str, content_type: str, metadata: dict[str, str]) -> str: ...
+    async def put(
+        self, data: bytes, name: str, content_type: str, metadata: dict[str, str]
+    ) -> str: ...
 
     async def get(self, file_id: str) -> bytes | None: ...
 

@@ -11,8 +11,9 @@ from intake.app.context import Actor, IntakeApp
 from intake.domain.dossier import Dossier
 
 
-async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str,
-                    note: str | None) -> Dossier:
+async def hand_over(
+    app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str, note: str | None
+) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     known = await app.dossiers.get(code)
     samples = await app.step_history.samples(known.procedure_code, step) if known else []
@@ -24,8 +25,16 @@ async def hand_over(app: IntakeApp, actor: Actor, code: str, to_officer_id: str,
     return await act_on_dossier(app, actor, code, change, calendar)
 
 
-async def apologise(app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str) -> Dossier:
+async def apologise(
+    app: IntakeApp, actor: Actor, code: str, new_due_date: date, reason: str
+) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.apologise(actor.officer_id, at, new_due_date, reason, calendar,
-                                     app.apology_rule), calendar)
+        app,
+        actor,
+        code,
+        lambda d, at: d.apologise(
+            actor.officer_id, at, new_due_date, reason, calendar, app.apology_rule
+        ),
+        calendar,
+    )

@@ -28,7 +28,9 @@ def client_key(address: str) -> str:
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
-async def look_up(app: IntakeApp, client_address: str, code: str, phone_last4: str | None) -> Dossier:
+async def look_up(
+    app: IntakeApp, client_address: str, code: str, phone_last4: str | None
+) -> Dossier:
     now = app.clock()
     client, code_key = client_key(client_address), client_key(code)
     if (retry_after := await app.lookup_guard.blocked(client, code_key, now)) is not None:

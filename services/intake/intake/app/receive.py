@@ -34,6 +34,7 @@ class Submission:
     reason: str | None = None
     correlation_id: str | None = None
 
+
 log = logging.getLogger(__name__)
 
 
@@ -52,10 +53,19 @@ async def receive_dossier(app: IntakeApp, actor: Actor, submission: Submission) 
         async def work(tx: DossierTransaction) -> Dossier:
             sequence = await tx.next_sequence(counter_key(unit.code, day))
             dossier = Dossier.open(
-                code=dossier_code(unit.code_prefix, day, sequence), unit=unit, procedure=procedure,
-                channel=submission.channel, citizen=submission.citizen, home_service=submission.home_service,
-                correlation_id=correlation_id, desk_check=submission.desk_check, officer_id=actor.officer_id,
-                at=at, calendar=calendar, missing_papers=submission.missing_papers, reason=submission.reason,
+                code=dossier_code(unit.code_prefix, day, sequence),
+                unit=unit,
+                procedure=procedure,
+                channel=submission.channel,
+                citizen=submission.citizen,
+                home_service=submission.home_service,
+                correlation_id=correlation_id,
+                desk_check=submission.desk_check,
+                officer_id=actor.officer_id,
+                at=at,
+                calendar=calendar,
+                missing_papers=submission.missing_papers,
+                reason=submission.reason,
             )
             dossier.plan_deadlines(calendar, app.deadline_rule)
             await tx.insert_dossier(dossier)
@@ -64,5 +74,10 @@ async def receive_dossier(app: IntakeApp, actor: Actor, submission: Submission) 
             return dossier
 
         dossier = await app.uow.run(work)
-    log.info("dossier %s received at the desk by %s: %s", dossier.code, actor.officer_id, dossier.status.value)
+    log.info(
+        "dossier %s received at the desk by %s: %s",
+        dossier.code,
+        actor.officer_id,
+        dossier.status.value,
+    )
     return dossier

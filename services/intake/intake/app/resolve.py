@@ -11,9 +11,12 @@ from intake.domain.at_risk import step_samples
 from intake.domain.dossier import Dossier
 
 
-async def resolve(app: IntakeApp, actor: Actor, code: str, outcome: ResolutionOutcome,
-                  reason: str | None) -> Dossier:
-    dossier = await act_on_dossier(app, actor, code, lambda d, at: d.resolve(actor.officer_id, at, outcome, reason))
+async def resolve(
+    app: IntakeApp, actor: Actor, code: str, outcome: ResolutionOutcome, reason: str | None
+) -> Dossier:
+    dossier = await act_on_dossier(
+        app, actor, code, lambda d, at: d.resolve(actor.officer_id, at, outcome, reason)
+    )
     await remember_step_durations(app, dossier)
     return dossier
 
@@ -24,12 +27,24 @@ async def remember_step_durations(app: IntakeApp, dossier: Dossier) -> None:
     if dossier.resolved_at is None:
         return
     calendar = await calendar_for(app, dossier.unit_code)
-    await app.step_history.record(dossier.procedure_code, step_samples(dossier.history, dossier.resolved_at, calendar))
+    await app.step_history.record(
+        dossier.procedure_code, step_samples(dossier.history, dossier.resolved_at, calendar)
+    )
 
 
-async def resolve_task(app: IntakeApp, actor: Actor, code: str, agency: str, outcome: ResolutionOutcome,
-                       reason: str | None) -> Dossier:
+async def resolve_task(
+    app: IntakeApp,
+    actor: Actor,
+    code: str,
+    agency: str,
+    outcome: ResolutionOutcome,
+    reason: str | None,
+) -> Dossier:
     dossier = await act_on_dossier(
-        app, actor, code, lambda d, at: d.resolve_task(actor.officer_id, at, agency, outcome, reason))
+        app,
+        actor,
+        code,
+        lambda d, at: d.resolve_task(actor.officer_id, at, agency, outcome, reason),
+    )
     await remember_step_durations(app, dossier)
     return dossier

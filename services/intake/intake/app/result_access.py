@@ -16,8 +16,11 @@ from intake.domain.files import Attachment
 
 
 def _downloadable(dig: Digitisation, dossier: Dossier, now: datetime) -> bool:
-    return (dossier.status is DossierStatus.RETURNED and dossier.returned_at is not None
-            and now - dossier.returned_at <= timedelta(days=dig.limits.result_download_days))
+    return (
+        dossier.status is DossierStatus.RETURNED
+        and dossier.returned_at is not None
+        and now - dossier.returned_at <= timedelta(days=dig.limits.result_download_days)
+    )
 
 
 def result_links(app: IntakeApp, dossier: Dossier, base_url: str) -> list[dict[str, str]]:
@@ -25,8 +28,11 @@ def result_links(app: IntakeApp, dossier: Dossier, base_url: str) -> list[dict[s
     if dig is None or not _downloadable(dig, dossier, app.clock()):
         return []
     link = dig.link_signer.sign_timed
-    return [{"name": a.name, "url": f"{base_url}/api/v1/public/files/{link([dossier.code, a.file_id])}"}
-            for a in dossier.attachments if a.role == "result"]
+    return [
+        {"name": a.name, "url": f"{base_url}/api/v1/public/files/{link([dossier.code, a.file_id])}"}
+        for a in dossier.attachments
+        if a.role == "result"
+    ]
 
 
 async def access_log(app: IntakeApp, dossier: Dossier) -> list[dict[str, str]]:
@@ -37,7 +43,9 @@ async def access_log(app: IntakeApp, dossier: Dossier) -> list[dict[str, str]]:
     return [{"who": e["who"], "what": e["what"], "at": e["at"].isoformat()} for e in entries]
 
 
-async def download_result(app: IntakeApp, client_address: str, token: str) -> tuple[Attachment, bytes]:
+async def download_result(
+    app: IntakeApp, client_address: str, token: str
+) -> tuple[Attachment, bytes]:
     """The file behind a link; NotFound for a link that is no longer (or never was) valid.
     Tampered / Expired come from the signer."""
     dig = app.digitisation
@@ -51,6 +59,10 @@ async def download_result(app: IntakeApp, client_address: str, token: str) -> tu
     data = await dig.files.get(file_id) if attachment.role == "result" else None
     if data is None:
         raise NotFound("file", file_id)
-    await dig.audit.record(code, f"công dân / citizen ({client_key(client_address)[:8]})",
-                           f"tải kết quả / downloaded {attachment.name}", now)
+    await dig.audit.record(
+        code,
+        f"công dân / citizen ({client_key(client_address)[:8]})",
+        f"tải kết quả / downloaded {attachment.name}",
+        now,
+    )
     return attachment, data

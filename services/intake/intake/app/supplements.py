@@ -8,13 +8,23 @@ from intake.app.context import Actor, IntakeApp
 from intake.domain.dossier import Dossier
 
 
-async def request_supplement(app: IntakeApp, actor: Actor, code: str, missing_papers: list[str],
-                             reason: str) -> Dossier:
+async def request_supplement(
+    app: IntakeApp, actor: Actor, code: str, missing_papers: list[str], reason: str
+) -> Dossier:
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.request_supplement(actor.officer_id, at, missing_papers, reason))
+        app,
+        actor,
+        code,
+        lambda d, at: d.request_supplement(actor.officer_id, at, missing_papers, reason),
+    )
 
 
 async def supply_papers(app: IntakeApp, actor: Actor, code: str) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
     return await act_on_dossier(
-        app, actor, code, lambda d, at: d.supply_papers(actor.officer_id, at, calendar, app.clock_policy), calendar)
+        app,
+        actor,
+        code,
+        lambda d, at: d.supply_papers(actor.officer_id, at, calendar, app.clock_policy),
+        calendar,
+    )

@@ -72,9 +72,15 @@ async def _check(app: IntakeApp, token: str) -> Verification:
     issued = _issued(dossier, kind) if dossier else None
     if dossier is None or issued is None:
         return Verification("unknown")
-    facts = {"kind": kind, "code": dossier.code, "procedure": dossier.procedure_name, "unit": dossier.unit_name,
-             "issued_on": to_vn(issued).strftime("%d/%m/%Y"), "status": dossier.status.value,
-             "citizen_initials": initials(dossier.citizen.full_name)}
+    facts = {
+        "kind": kind,
+        "code": dossier.code,
+        "procedure": dossier.procedure_name,
+        "unit": dossier.unit_name,
+        "issued_on": to_vn(issued).strftime("%d/%m/%Y"),
+        "status": dossier.status.value,
+        "citizen_initials": initials(dossier.citizen.full_name),
+    }
     if kind == "result":
         facts["outcome"] = (dossier.outcome or ResolutionOutcome.APPROVED).value
     return Verification("valid", facts)

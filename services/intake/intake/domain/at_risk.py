@@ -22,20 +22,31 @@ QUANTILE = 0.75
 KEEP_SAMPLES = 50
 
 
-def step_samples(history: list[HistoryEntry], resolved_at: datetime,
-                 calendar: WorkingCalendar) -> dict[str, list[int]]:
+def step_samples(
+    history: list[HistoryEntry], resolved_at: datetime, calendar: WorkingCalendar
+) -> dict[str, list[int]]:
     """Working days from entering each step to the resolution, per step (a step entered twice
     gives two samples)."""
     samples: dict[str, list[int]] = {}
     resolved_day = local_date(resolved_at)
     for entry in history:
-        step = RECEIPT_STEP if entry.action == "receive" else entry.details.get("step") if entry.action == "hand-over" else None
+        step = (
+            RECEIPT_STEP
+            if entry.action == "receive"
+            else entry.details.get("step")
+            if entry.action == "hand-over"
+            else None
+        )
         if step:
-            samples.setdefault(step, []).append(calendar.working_days_between(local_date(entry.at), resolved_day))
+            samples.setdefault(step, []).append(
+                calendar.working_days_between(local_date(entry.at), resolved_day)
+            )
     return samples
 
 
-def predicted_resolution(samples: list[int], entered_at: datetime, calendar: WorkingCalendar) -> date | None:
+def predicted_resolution(
+    samples: list[int], entered_at: datetime, calendar: WorkingCalendar
+) -> date | None:
     if len(samples) < MIN_SAMPLES:
         return None
     ordered = sorted(samples)
@@ -43,6 +54,8 @@ def predicted_resolution(samples: list[int], entered_at: datetime, calendar: Wor
     return calendar.add_working_days(local_date(entered_at), typical)
 
 
-def at_risk(samples: list[int], entered_at: datetime, due_at: datetime | None, calendar: WorkingCalendar) -> bool:
+def at_risk(
+    samples: list[int], entered_at: datetime, due_at: datetime | None, calendar: WorkingCalendar
+) -> bool:
     predicted = predicted_resolution(samples, entered_at, calendar)
     return predicted is not None and due_at is not None and predicted > local_date(due_at)

@@ -37,9 +37,12 @@ class Unit(BaseModel):
     province_code: str
     home_visit_rule: VisitRule = VisitRule()
     electronic_id: str | None = Field(
-        None, pattern=r"^[0-9A-Za-z.]{3,30}$",
-        description="Mã định danh điện tử of the unit (e.g. '000.00.31.H29'), the first part of " "dossier "
-                    "codes (Circular 03/2025/TT-VPCP art. 13); none → the unit code")
+        None,
+        pattern=r"^[0-9A-Za-z.]{3,30}$",
+        description="Mã định danh điện tử of the unit (e.g. '000.00.31.H29'), the first part of "
+        "dossier "
+        "codes (Circular 03/2025/TT-VPCP art. 13); none → the unit code",
+    )
 
     @property
     def code_prefix(self) -> str:
@@ -108,7 +111,8 @@ class Procedure(BaseModel):
     step_limits: dict[str, int] = Field(
         default_factory=dict,
         description="Working days per hand-over step, e.g. {'tiep-nhan': 0, 'chuyen-mon': 3, "
-                    "'lanh-dao-ky': 1, 'tra-ket-qua': 1}; a step not listed has no deadline of its own")
+        "'lanh-dao-ky': 1, 'tra-ket-qua': 1}; a step not listed has no deadline of its own",
+    )
 
     @model_validator(mode="after")
     def _step_limits_are_working_days(self) -> "Procedure":

@@ -5,8 +5,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from motcua_shared.vietnam import phones
 from motcua_shared.contract.event_base import CitizenContact, MessageChannel
+from motcua_shared.vietnam import phones
 
 from intake.domain.errors import RuleViolation
 
@@ -24,7 +24,9 @@ class Citizen(BaseModel):
     preferred_channel: MessageChannel = MessageChannel.ZALO
 
     def contact(self) -> CitizenContact:
-        return CitizenContact(phone=self.phone, consent=self.consent, preferred_channel=self.preferred_channel)
+        return CitizenContact(
+            phone=self.phone, consent=self.consent, preferred_channel=self.preferred_channel
+        )
 
 
 def normalise_phone(raw: str) -> str:
@@ -33,10 +35,14 @@ def normalise_phone(raw: str) -> str:
     try:
         return phones.normalise_phone(raw, mobile_only=False)
     except phones.InvalidPhone:
-        raise RuleViolation("phone", "Số điện thoại không hợp lệ", "Not a valid Vietnamese phone number") from None
+        raise RuleViolation(
+            "phone", "Số điện thoại không hợp lệ", "Not a valid Vietnamese phone number"
+        ) from None
 
 
 def check_cccd(raw: str) -> str:
     if not _CCCD.match(raw):
-        raise RuleViolation("cccd", "Số CCCD phải gồm đúng 12 chữ số", "CCCD must be exactly 12 digits")
+        raise RuleViolation(
+            "cccd", "Số CCCD phải gồm đúng 12 chữ số", "CCCD must be exactly 12 digits"
+        )
     return raw

@@ -54,9 +54,16 @@ def step_due_at(calendar: WorkingCalendar, started_at: datetime, working_days: i
     return end_of_day(calendar.add_working_days(local_date(started_at), working_days))
 
 
-def alarms(*, due_at: datetime | None, received_at: datetime | None, step_due: datetime | None,
-           step_key: str | None, fired: set[str], calendar: WorkingCalendar,
-           rule: DeadlineRule) -> list[Alarm]:
+def alarms(
+    *,
+    due_at: datetime | None,
+    received_at: datetime | None,
+    step_due: datetime | None,
+    step_key: str | None,
+    fired: set[str],
+    calendar: WorkingCalendar,
+    rule: DeadlineRule,
+) -> list[Alarm]:
     """The alarms still to fire for a dossier whose clock runs, earliest first."""
     pending: list[Alarm] = []
     if due_at is not None:
@@ -65,8 +72,15 @@ def alarms(*, due_at: datetime | None, received_at: datetime | None, step_due: d
         if DeadlineKind.DUE_SOON not in fired and received_at is not None and warn_at > received_at:
             pending.append(Alarm(DeadlineKind.DUE_SOON, warn_at, DeadlineKind.DUE_SOON.value))
         if DeadlineKind.OVERDUE not in fired:
-            pending.append(Alarm(DeadlineKind.OVERDUE, start_of_day(calendar.next_working_day(due_day)),
-                                 DeadlineKind.OVERDUE.value))
+            pending.append(
+                Alarm(
+                    DeadlineKind.OVERDUE,
+                    start_of_day(calendar.next_working_day(due_day)),
+                    DeadlineKind.OVERDUE.value,
+                )
+            )
     if step_due is not None and step_key is not None and step_key not in fired:
-        pending.append(Alarm(DeadlineKind.STEP_OVERDUE, step_due + timedelta(milliseconds=1), step_key))
+        pending.append(
+            Alarm(DeadlineKind.STEP_OVERDUE, step_due + timedelta(milliseconds=1), step_key)
+        )
     return sorted(pending, key=lambda a: a.at)

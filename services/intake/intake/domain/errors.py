@@ -11,9 +11,13 @@ class DomainError(Exception):
 class IllegalTransition(DomainError):
     """The action is not allowed from the dossier's current state (HTTP 409)."""
 
-    def __init__(self, action: str, current: DossierStatus, detail_vi: str = "", detail_en: str = "") -> None:
+    def __init__(
+        self, action: str, current: DossierStatus, detail_vi: str = "", detail_en: str = ""
+    ) -> None:
         self.action, self.current = action, current
-        self.detail_vi = detail_vi or f"Không thể thực hiện '{action}' khi hồ sơ ở trạng thái '{current}'"
+        self.detail_vi = (
+            detail_vi or f"Không thể thực hiện '{action}' khi hồ sơ ở trạng thái '{current}'"
+        )
         self.detail_en = detail_en or f"Action '{action}' is not allowed in status '{current}'"
         super().__init__(self.detail_en)
 

@@ -63,7 +63,9 @@ def sniff_type(head: bytes) -> str:
     raise UnsupportedFileType("not a PDF, JPEG or PNG")
 
 
-def check_file(data: bytes, max_file_bytes: int, stored_bytes: int, max_dossier_bytes: int) -> tuple[str, str]:
+def check_file(
+    data: bytes, max_file_bytes: int, stored_bytes: int, max_dossier_bytes: int
+) -> tuple[str, str]:
     """(content type, SHA-256 hex) of an acceptable file; FileTooLarge /
     UnsupportedFileType otherwise."""
     if len(data) > max_file_bytes:

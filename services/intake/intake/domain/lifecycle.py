@@ -59,15 +59,21 @@ TRANSITIONS: dict[Action, dict[S, S]] = {
     Action.APOLOGISE: {s: s for s in (*_OPEN, S.SUPPLEMENT_REQUESTED)},
     Action.RETURN: {S.RESOLVED: S.RETURNED},
     Action.WITHDRAW: {s: S.WITHDRAWN for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED)},
-    Action.SCHEDULE_HOME_VISIT: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    Action.SCHEDULE_HOME_VISIT: {
+        s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)
+    },
     # Digitised papers while the dossier is being received or handled; the result once there is
     # one and before it is handed over (a returned dossier is closed).
     Action.ATTACH_PAPER: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED)},
     Action.ATTACH_RESULT: {S.RESOLVED: S.RESOLVED},
     # The fee: asked, paid or waived at any point before the result is handed over.
-    Action.REQUEST_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    Action.REQUEST_FEE: {
+        s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)
+    },
     Action.PAY_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
-    Action.WAIVE_FEE: {s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    Action.WAIVE_FEE: {
+        s: s for s in (S.AWAITING_PAPERS, *_OPEN, S.SUPPLEMENT_REQUESTED, S.RESOLVED)
+    },
 }
 
 TERMINAL = frozenset({S.REFUSED_AT_DESK, S.RETURNED, S.WITHDRAWN})

@@ -41,21 +41,25 @@ class ListFilter:
     visit_before: date | None = None
 
 
-def list_filter(name: WorkList, unit: str, officer: str, now: datetime, today: date,
-                calendar: WorkingCalendar) -> ListFilter:
+def list_filter(
+    name: WorkList, unit: str, officer: str, now: datetime, today: date, calendar: WorkingCalendar
+) -> ListFilter:
     start_of_today = end_of_day(today - timedelta(days=1)) + timedelta(milliseconds=1)
     if name is WorkList.RECEIVED_TODAY:
         return ListFilter(unit, received_from=start_of_today, received_before=end_of_day(today))
     if name is WorkList.MINE:
-        return ListFilter(unit, statuses=(*OPEN, DossierStatus.SUPPLEMENT_REQUESTED),
-                          officer=officer)
+        return ListFilter(
+            unit, statuses=(*OPEN, DossierStatus.SUPPLEMENT_REQUESTED), officer=officer
+        )
     if name is WorkList.DUE_SOON:
         last = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
         return ListFilter(unit, statuses=OPEN, due_from=now, due_before=end_of_day(last))
     if name is WorkList.OVERDUE:
         return ListFilter(unit, statuses=OPEN, due_before=now)
     if name is WorkList.AWAITING_SUPPLEMENT:
-        return ListFilter(unit, statuses=(DossierStatus.AWAITING_PAPERS, DossierStatus.SUPPLEMENT_REQUESTED))
+        return ListFilter(
+            unit, statuses=(DossierStatus.AWAITING_PAPERS, DossierStatus.SUPPLEMENT_REQUESTED)
+        )
     if name is WorkList.READY_TO_RETURN:
         return ListFilter(unit, statuses=(DossierStatus.RESOLVED,))
     first = today.replace(day=1)

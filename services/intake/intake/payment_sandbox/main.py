@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import httpx
 import uvicorn
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -32,7 +32,9 @@ class PaymentSandboxSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8011
-    secret: str = "motcua-dev-sandbox-payment-secret"  # = INTAKE_PAYMENT_SECRET's development default
+    secret: str = (
+        "motcua-dev-sandbox-payment-secret"  # = INTAKE_PAYMENT_SECRET's development default
+    )
     ipn_url: str = "http://127.0.0.1:8001/api/v1/payments/vnpay-ipn"
     log_level: str = "INFO"
 
@@ -47,12 +49,22 @@ def create_payment_sandbox(settings: PaymentSandboxSettings | None = None) -> Fa
     async def checkout(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
         if not vnpay.verify(params, settings.secret):
-            return page("Cổng thanh toán (thử nghiệm)", '<p class="bad">Sai chữ ký yêu cầu thanh toán.</p>', 400)
+            return page(
+                "Cổng thanh toán (thử nghiệm)",
+                '<p class="bad">Sai chữ ký yêu cầu thanh toán.</p>',
+                400,
+            )
         amount = int(params["vnp_Amount"]) // 100
-        hidden = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in params.items())
-        body = (f"<dl><dt>Nội dung</dt><dd>{escape(params.get('vnp_OrderInfo', ''))}</dd>"
-                f"<dt>Số tiền</dt><dd>{format_vnd(amount)}</dd></dl>"
-                f'<form method="post" action="/pay">{hidden}<button type="submit" ' 'id="pay">Thanh toán</button></form>')
+        hidden = "".join(
+            f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
+            for k, v in params.items()
+        )
+        body = (
+            f"<dl><dt>Nội dung</dt><dd>{escape(params.get('vnp_OrderInfo', ''))}</dd>"
+            f"<dt>Số tiền</dt><dd>{format_vnd(amount)}</dd></dl>"
+            f'<form method="post" action="/pay">{hidden}<button type="submit" '
+            'id="pay">Thanh toán</button></form>'
+        )
         return page("Cổng thanh toán (thử nghiệm)", body)
 
     @app.post("/pay")
@@ -60,12 +72,20 @@ def create_payment_sandbox(settings: PaymentSandboxSettings | None = None) -> Fa
         order = {k: str(v) for k, v in (await request.form()).items()}
         if not vnpay.verify(order, settings.secret):
             return RedirectResponse("/paymentv2/vpcpay.html", status_code=303)
-        result = vnpay.signed({
-            "vnp_TmnCode": order["vnp_TmnCode"], "vnp_TxnRef": order["vnp_TxnRef"], "vnp_Amount": order["vnp_Amount"],
-            "vnp_OrderInfo": order.get("vnp_OrderInfo", ""), "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00",
-            "vnp_TransactionNo": str(next(numbers)), "vnp_BankCode": "NCB",
-            "vnp_PayDate": to_vn(utcnow()).strftime("%Y%m%d%H%M%S"),
-        }, settings.secret)
+        result = vnpay.signed(
+            {
+                "vnp_TmnCode": order["vnp_TmnCode"],
+                "vnp_TxnRef": order["vnp_TxnRef"],
+                "vnp_Amount": order["vnp_Amount"],
+                "vnp_OrderInfo": order.get("vnp_OrderInfo", ""),
+                "vnp_ResponseCode": "00",
+                "vnp_TransactionStatus": "00",
+                "vnp_TransactionNo": str(next(numbers)),
+                "vnp_BankCode": "NCB",
+                "vnp_PayDate": to_vn(utcnow()).strftime("%Y%m%d%H%M%S"),
+            },
+            settings.secret,
+        )
         async with httpx.AsyncClient(timeout=10) as http:
             answer = await http.get(settings.ipn_url, params=result)
         sent.append({"params": result, "status": answer.status_code, "answer": answer.json()})
@@ -83,7 +103,9 @@ def create_payment_sandbox(settings: PaymentSandboxSettings | None = None) -> Fa
 def run() -> None:
     settings = PaymentSandboxSettings()
     configure_logging("payment-sandbox", settings.log_level)
-    uvicorn.run(create_payment_sandbox(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_payment_sandbox(settings), host=settings.host, port=settings.port, log_config=None
+    )
 
 
 if __name__ == "__main__":

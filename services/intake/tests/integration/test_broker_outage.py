@@ -7,8 +7,8 @@ import httpx
 import pytest_asyncio
 
 from motcua_shared.contract.envelope import parse_envelope
-from motcua_shared.testing.plugin import eventually
 from motcua_shared.messaging.outbox import PENDING
+from motcua_shared.testing.plugin import eventually
 
 from intake.main import create_app
 from intake.settings import IntakeSettings
@@ -27,20 +27,29 @@ async def proxy(amqp_url):
 
 
 @pytest_asyncio.fixture
-async def intake_behind_proxy(proxy, amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup):
+async def intake_behind_proxy(
+    proxy, amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup
+):
     parts = urlsplit(amqp_url)
     netloc = f"{parts.username or 'guest'}:{parts.password or 'guest'}@127.0.0.1:{proxy.port}"
-    settings = IntakeSettings(amqp_url=urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")),
-                              mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                              relay_poll_interval=0.1)
+    settings = IntakeSettings(
+        amqp_url=urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")),
+        mongodb_url=mongodb_url,
+        exchange=exchange_name,
+        db_name=db_name,
+        relay_poll_interval=0.1,
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://intake"
+        ) as http:
             yield Intake(app, http, settings, mongo)
 
 
 async def test_events_written_while_the_broker_is_unreachable_go_out_when_it_is_back(
-        intake_behind_proxy, proxy, event_probe, caplog):
+    intake_behind_proxy, proxy, event_probe, caplog
+):
     intake = intake_behind_proxy
     first = (await intake.receive(COPY_CERT)).json()["code"]
     await event_probe.wait_for(1)  # the relay is connected through the proxy

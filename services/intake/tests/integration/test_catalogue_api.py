@@ -10,14 +10,23 @@ async def test_catalogue_is_public_and_covers_the_seed_fields(intake):
     assert response.status_code == 200
     procedures = response.json()
     assert len(procedures) >= 12
-    assert {p["field"]["code"] for p in procedures} >= {"ho-tich", "chung-thuc", "dat-dai", "ldtbxh",
-                                                        "thi-dua-khen-thuong"}
+    assert {p["field"]["code"] for p in procedures} >= {
+        "ho-tich",
+        "chung-thuc",
+        "dat-dai",
+        "ldtbxh",
+        "thi-dua-khen-thuong",
+    }
     same_day = [p for p in procedures if p["time_limit"]["working_days"] == 0]
     assert same_day and all(p["time_limit"]["cutoff"] == "15:00:00" for p in same_day)
     linked = [p for p in procedures if p["linked_tasks"]]
     assert {p["civil_status_event"] for p in linked} == {"birth", "death"}
     for p in procedures:
-        assert unicodedata.is_normalized("NFC", p["name"]) and p["required_papers"] and p["fee_vnd"] >= 0
+        assert (
+            unicodedata.is_normalized("NFC", p["name"])
+            and p["required_papers"]
+            and p["fee_vnd"] >= 0
+        )
 
 
 async def test_one_procedure_and_unknown_is_404(intake):
@@ -37,6 +46,12 @@ async def test_units_form_a_province_commune_hierarchy(intake):
 
 
 async def test_seeding_twice_changes_nothing(intake):
-    before = (await intake.db.units.count_documents({}), await intake.db.procedures.count_documents({}))
+    before = (
+        await intake.db.units.count_documents({}),
+        await intake.db.procedures.count_documents({}),
+    )
     await seed_demo(intake.db)
-    assert (await intake.db.units.count_documents({}), await intake.db.procedures.count_documents({})) == before
+    assert (
+        await intake.db.units.count_documents({}),
+        await intake.db.procedures.count_documents({}),
+    ) == before

@@ -26,7 +26,9 @@ def _through(url: str, proxy: TcpProxy, option: str = "") -> str:
     parts = urlsplit(url)
     credentials = f"{parts.username}:{parts.password}@" if parts.username else ""
     query = "&".join(q for q in (parts.query, option) if q)
-    return urlunsplit((parts.scheme, f"{credentials}127.0.0.1:{proxy.port}", parts.path or "/", query, ""))
+    return urlunsplit(
+        (parts.scheme, f"{credentials}127.0.0.1:{proxy.port}", parts.path or "/", query, "")
+    )
 
 
 @pytest_asyncio.fixture
@@ -42,18 +44,25 @@ async def proxies(amqp_url: str, mongodb_url: str) -> AsyncIterator[dict[str, Tc
 
 
 @pytest_asyncio.fixture
-async def cut_off_intake(proxies, amqp_url, mongodb_url, exchange_name, db_name, mongo,
-                         amqp_cleanup) -> AsyncIterator[Intake]:
+async def cut_off_intake(
+    proxies, amqp_url, mongodb_url, exchange_name, db_name, mongo, amqp_cleanup
+) -> AsyncIterator[Intake]:
     """Intake reaching RabbitMQ and MongoDB only through the proxies, gauges refreshed often."""
-    settings = IntakeSettings(amqp_url=_through(amqp_url, proxies["rabbitmq"]),
-                              # Direct: a replica set member would otherwise be reached at the address it announces,
-                              # around the proxy.
-                              mongodb_url=_through(mongodb_url, proxies["mongodb"], "directConnection=true"),
-                              exchange=exchange_name, db_name=db_name, relay_poll_interval=0.1,
-                              metrics_refresh_seconds=0.1)
+    settings = IntakeSettings(
+        amqp_url=_through(amqp_url, proxies["rabbitmq"]),
+        # Direct: a replica set member would otherwise be reached at the address it announces,
+        # around the proxy.
+        mongodb_url=_through(mongodb_url, proxies["mongodb"], "directConnection=true"),
+        exchange=exchange_name,
+        db_name=db_name,
+        relay_poll_interval=0.1,
+        metrics_refresh_seconds=0.1,
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://intake"
+        ) as http:
             yield Intake(app, http, settings, mongo)
 
 
@@ -66,23 +75,37 @@ async def test_healthy_intake_is_live_and_ready_and_keeps_ops_routes_out_of_open
     assert (await intake.http.get("/healthz")).json() == {"status": "ok"}
     status, body = await _readiness(intake.http)
     assert status == 200
-    assert body == {"status": "ready", "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}}}
+    assert body == {
+        "status": "ready",
+        "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}},
+    }
     paths = (await intake.http.get("/openapi.json")).json()["paths"]
     assert not {"/healthz", "/readyz", "/metrics"} & set(paths)
 
 
 async def test_http_requests_are_counted_by_route_template_not_raw_path(intake):
     code = (await intake.receive(COPY_CERT)).json()["code"]
-    assert (await intake.http.get(f"/api/v1/dossiers/{code}", headers=intake.auth("desk"))).status_code == 200
-    assert (await intake.http.get("/api/v1/dossiers/NO-SUCH", headers=intake.auth("desk"))).status_code == 404
+    assert (
+        await intake.http.get(f"/api/v1/dossiers/{code}", headers=intake.auth("desk"))
+    ).status_code == 200
+    assert (
+        await intake.http.get("/api/v1/dossiers/NO-SUCH", headers=intake.auth("desk"))
+    ).status_code == 404
     await intake.http.get("/no/such/route")
 
     text = (await intake.http.get("/metrics")).text
     assert "motcua_http_requests_total" in text and code not in text
     template = "/api/v1/dossiers/{code}"
-    assert await scrape(intake.http, "motcua_http_requests_total", route=template, status="200") == 1
-    assert await scrape(intake.http, "motcua_http_requests_total", route=template, status="404") == 1
-    assert await scrape(intake.http, "motcua_http_requests_total", route="unmatched", status="404") == 1
+    assert (
+        await scrape(intake.http, "motcua_http_requests_total", route=template, status="200") == 1
+    )
+    assert (
+        await scrape(intake.http, "motcua_http_requests_total", route=template, status="404") == 1
+    )
+    assert (
+        await scrape(intake.http, "motcua_http_requests_total", route="unmatched", status="404")
+        == 1
+    )
     assert await scrape(intake.http, "motcua_http_requests_total", route="/metrics") is None
 
 
@@ -93,8 +116,13 @@ async def test_readiness_follows_mongodb(cut_off_intake, proxies):
     await proxies["mongodb"].close()
     status, body = await _readiness(http)
     assert status == 503 and body["status"] == "not_ready"
-    assert body["checks"]["mongodb"]["status"] == "down" and body["checks"]["rabbitmq"]["status"] == "up"
-    assert (await http.get("/healthz")).status_code == 200  # alive all the same: no restart for this
+    assert (
+        body["checks"]["mongodb"]["status"] == "down"
+        and body["checks"]["rabbitmq"]["status"] == "up"
+    )
+    assert (
+        await http.get("/healthz")
+    ).status_code == 200  # alive all the same: no restart for this
 
     await proxies["mongodb"].open()
 
@@ -104,7 +132,9 @@ async def test_readiness_follows_mongodb(cut_off_intake, proxies):
     await eventually(ready_again, timeout=30)
 
 
-async def test_outbox_backlog_grows_while_rabbitmq_is_away_and_drains_after(cut_off_intake, proxies):
+async def test_outbox_backlog_grows_while_rabbitmq_is_away_and_drains_after(
+    cut_off_intake, proxies
+):
     intake = cut_off_intake
     await intake.receive(COPY_CERT)
 
@@ -116,7 +146,9 @@ async def test_outbox_backlog_grows_while_rabbitmq_is_away_and_drains_after(cut_
     for _ in range(2):
         assert (await intake.receive(COPY_CERT)).status_code == 201
     assert await metric_becomes(intake.http, "motcua_outbox_pending_events", lambda v: v == 2) == 2
-    await metric_becomes(intake.http, "motcua_outbox_oldest_pending_age_seconds", lambda v: v is not None and v > 0)
+    await metric_becomes(
+        intake.http, "motcua_outbox_oldest_pending_age_seconds", lambda v: v is not None and v > 0
+    )
     status, body = await _readiness(intake.http)
     assert status == 503 and body["checks"]["rabbitmq"]["status"] == "down"
 
@@ -129,11 +161,19 @@ async def test_outbox_backlog_grows_while_rabbitmq_is_away_and_drains_after(cut_
 async def test_overdue_dossiers_are_counted_per_unit(intake):
     late = (await intake.receive(DISABILITY)).json()["code"]
     handed_over = (await intake.receive(DISABILITY)).json()["code"]
-    assert (await intake.act(handed_over, "hand-over", body={"to_officer_id": "cm-02", "step": "chuyen-mon"})
-            ).status_code == 200
+    assert (
+        await intake.act(
+            handed_over, "hand-over", body={"to_officer_id": "cm-02", "step": "chuyen-mon"}
+        )
+    ).status_code == 200
     waiting = (await intake.receive(DISABILITY)).json()["code"]
-    assert (await intake.act(waiting, "request-supplement",
-                             body={"missing_papers": ["Ảnh 4x6"], "reason": "Thiếu ảnh"})).status_code == 200
+    assert (
+        await intake.act(
+            waiting,
+            "request-supplement",
+            body={"missing_papers": ["Ảnh 4x6"], "reason": "Thiếu ảnh"},
+        )
+    ).status_code == 200
     await intake.receive(DISABILITY)  # still within its time
     other_unit = (await intake.receive(DISABILITY, unit=OTHER_UNIT)).json()["code"]
     # Time passes: these due dates are now behind us. The supplement's clock is stopped, so it is

@@ -18,9 +18,17 @@ async def test_representative_path_publishes_exactly_the_expected_events(intake,
     code = received["code"]
     steps = [
         ("hand-over", "specialist", {"to_officer_id": "cm-02", "step": "chuyen-mon"}),
-        ("request-supplement", "specialist", {"missing_papers": ["Ảnh 4x6"], "reason": "Thiếu ảnh"}),
+        (
+            "request-supplement",
+            "specialist",
+            {"missing_papers": ["Ảnh 4x6"], "reason": "Thiếu ảnh"},
+        ),
         ("supply-papers", "desk", {}),
-        ("apologise", "leader", {"new_due_date": _later_working_day(received["due_date"]), "reason": "Cần xác minh"}),
+        (
+            "apologise",
+            "leader",
+            {"new_due_date": _later_working_day(received["due_date"]), "reason": "Cần xác minh"},
+        ),
         ("hand-over", "specialist", {"to_officer_id": "ld-01", "step": "lanh-dao-ky"}),
         ("resolve", "leader", {"outcome": "approved"}),
         ("return", "desk", {"method": "at_desk"}),
@@ -34,15 +42,37 @@ async def test_representative_path_publishes_exactly_the_expected_events(intake,
 
     envelopes = [parse_envelope(m.body) for m in await event_probe.wait_for(8)]
     assert [e.event_type for e in envelopes] == [
-        "dossier.received", "dossier.handed_over", "dossier.supplement_requested", "dossier.supplement_supplied",
-        "dossier.apology_issued", "dossier.handed_over", "dossier.resolved", "dossier.result_returned"]
+        "dossier.received",
+        "dossier.handed_over",
+        "dossier.supplement_requested",
+        "dossier.supplement_supplied",
+        "dossier.apology_issued",
+        "dossier.handed_over",
+        "dossier.resolved",
+        "dossier.result_returned",
+    ]
     assert [e.aggregate_version for e in envelopes] == list(range(1, 9))
-    assert {e.aggregate_id for e in envelopes} == {code} and {e.correlation_id for e in envelopes} == {"corr-path"}
+    assert {e.aggregate_id for e in envelopes} == {code} and {
+        e.correlation_id for e in envelopes
+    } == {"corr-path"}
     assert [e.payload.status.value for e in envelopes] == [
-        "received", "in_progress", "supplement_requested", "in_progress", "in_progress", "in_progress",
-        "resolved", "returned"]
-    assert all(e.payload.unit_name == "UBND phường Tân Định" and e.payload.field_code == "ldtbxh" for e in envelopes)
-    assert envelopes[1].payload.officer_id == "specialist-01" and envelopes[-1].payload.officer_id == "desk-01"
+        "received",
+        "in_progress",
+        "supplement_requested",
+        "in_progress",
+        "in_progress",
+        "in_progress",
+        "resolved",
+        "returned",
+    ]
+    assert all(
+        e.payload.unit_name == "UBND phường Tân Định" and e.payload.field_code == "ldtbxh"
+        for e in envelopes
+    )
+    assert (
+        envelopes[1].payload.officer_id == "specialist-01"
+        and envelopes[-1].payload.officer_id == "desk-01"
+    )
     assert len(event_probe.messages) == 8
 
 
@@ -60,7 +90,9 @@ async def test_illegal_transition_is_409_with_the_current_state_and_changes_noth
     assert body["current_status"] == "received" and body["action"] == "return"
     assert body["message"] and body["message_en"]
     assert await intake.counts() == before
-    assert (await intake.http.get(f"/api/v1/dossiers/{code}", headers=intake.auth("desk"))).json()["version"] == 1
+    assert (await intake.http.get(f"/api/v1/dossiers/{code}", headers=intake.auth("desk"))).json()[
+        "version"
+    ] == 1
 
 
 async def test_refusal_without_reason_is_422(intake):
@@ -84,14 +116,24 @@ async def test_linked_three_in_one_resolves_when_every_agency_has(intake, event_
     assert [t["agency"] for t in body["tasks"]] == ["tu-phap", "cong-an", "bhxh"]
     assert (await intake.act(code, "resolve", "leader", {"outcome": "approved"})).status_code == 409
     for agency in ("tu-phap", "cong-an", "bhxh"):
-        response = await intake.act(code, f"tasks/{agency}/resolve", "specialist", {"outcome": "approved"})
+        response = await intake.act(
+            code, f"tasks/{agency}/resolve", "specialist", {"outcome": "approved"}
+        )
         assert response.status_code == 200, response.text
     assert response.json()["status"] == "resolved" and response.json()["outcome"] == "approved"
     envelopes = [parse_envelope(m.body) for m in await event_probe.wait_for(5)]
     assert [e.event_type for e in envelopes] == [
-        "dossier.received", "dossier.linked_task_resolved", "dossier.linked_task_resolved",
-        "dossier.linked_task_resolved", "dossier.resolved"]
-    assert envelopes[0].payload.child_codes == [f"{code}-tu-phap", f"{code}-cong-an", f"{code}-bhxh"]
+        "dossier.received",
+        "dossier.linked_task_resolved",
+        "dossier.linked_task_resolved",
+        "dossier.linked_task_resolved",
+        "dossier.resolved",
+    ]
+    assert envelopes[0].payload.child_codes == [
+        f"{code}-tu-phap",
+        f"{code}-cong-an",
+        f"{code}-bhxh",
+    ]
     assert envelopes[0].payload.civil_status_event.value == "birth"
     assert [e.aggregate_version for e in envelopes] == [1, 2, 3, 4, 5]
 
@@ -102,7 +144,13 @@ async def test_home_visit_is_scheduled_on_the_units_day(intake, event_probe):
     assert response.status_code == 200, response.text
     visit = date.fromisoformat(response.json()["home_visits"][0]["visit_date"])
     today = local_date(utcnow())
-    assert visit == visit_date(VisitRule(), today, urgent=False, calendar=WorkingCalendar()) and visit > today
+    assert (
+        visit == visit_date(VisitRule(), today, urgent=False, calendar=WorkingCalendar())
+        and visit > today
+    )
     envelopes = [parse_envelope(m.body) for m in await event_probe.wait_for(2)]
-    assert envelopes[1].event_type == "dossier.home_visit_scheduled" and envelopes[1].payload.visit_date == visit
+    assert (
+        envelopes[1].event_type == "dossier.home_visit_scheduled"
+        and envelopes[1].payload.visit_date == visit
+    )
     assert envelopes[0].payload.home_service is True

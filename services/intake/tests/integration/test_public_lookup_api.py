@@ -6,11 +6,15 @@ from .conftest import DISABILITY
 
 async def test_look_up_shows_progress_without_personal_data(intake):
     code = (await intake.receive(DISABILITY)).json()["code"]
-    response = await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "5678"})
+    response = await intake.http.get(
+        f"/api/v1/public/dossiers/{code}", params={"phone_last4": "5678"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "received" and body["due_date"]
-    assert body["procedure"]["code"] == DISABILITY and body["unit"]["name"] == "UBND phường Tân Định"
+    assert (
+        body["procedure"]["code"] == DISABILITY and body["unit"]["name"] == "UBND phường Tân Định"
+    )
     text = response.text
     for personal in ("Nguyễn", "0912", "912345678", "079203001234", "Trần Quang Khải"):
         assert personal not in text
@@ -18,7 +22,9 @@ async def test_look_up_shows_progress_without_personal_data(intake):
 
 async def test_wrong_digits_answer_exactly_like_an_unknown_code(intake):
     code = (await intake.receive(DISABILITY)).json()["code"]
-    unknown = await intake.http.get("/api/v1/public/dossiers/26734-990101-0001", params={"phone_last4": "5678"})
+    unknown = await intake.http.get(
+        "/api/v1/public/dossiers/26734-990101-0001", params={"phone_last4": "5678"}
+    )
     wrong = await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "1234"})
     missing = await intake.http.get(f"/api/v1/public/dossiers/{code}")
     odd = await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "x" * 40})
@@ -30,9 +36,13 @@ async def test_repeated_failures_are_rate_limited(intake):
     code = (await intake.receive(DISABILITY)).json()["code"]
     limit = intake.settings.lookup_max_failures
     for _ in range(limit):
-        response = await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "0000"})
+        response = await intake.http.get(
+            f"/api/v1/public/dossiers/{code}", params={"phone_last4": "0000"}
+        )
         assert response.status_code == 404
-    blocked = await intake.http.get(f"/api/v1/public/dossiers/{code}", params={"phone_last4": "5678"})
+    blocked = await intake.http.get(
+        f"/api/v1/public/dossiers/{code}", params={"phone_last4": "5678"}
+    )
     assert blocked.status_code == 429 and blocked.headers["retry-after"]
     assert blocked.json()["message"] and blocked.json()["message_en"]
     assert await intake.db.lookup_failures.count_documents({}) == limit

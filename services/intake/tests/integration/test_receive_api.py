@@ -21,8 +21,10 @@ async def test_complete_dossier_gets_code_due_date_and_appointment_slip(intake, 
     assert response.status_code == 201, response.text
     body = response.json()
     assert CODE.match(body["code"]) and body["status"] == "received" and body["version"] == 1
-    quote = await intake.http.get("/api/v1/calendar/due-date", params={
-        "unit": UNIT, "procedure": DISABILITY, "received_at": body["received_at"]})
+    quote = await intake.http.get(
+        "/api/v1/calendar/due-date",
+        params={"unit": UNIT, "procedure": DISABILITY, "received_at": body["received_at"]},
+    )
     assert body["due_date"] == quote.json()["due_date"]
     assert body["slip"]["kind"] == "appointment" and body["slip"]["due_date"] == body["due_date"]
     assert body["slip"]["title"] == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
@@ -33,18 +35,24 @@ async def test_complete_dossier_gets_code_due_date_and_appointment_slip(intake, 
 
 
 async def test_incomplete_dossier_is_not_received_yet(intake, event_probe):
-    response = await intake.receive(DISABILITY, "incomplete", missing_papers=["Giấy xác nhận khuyết tật cũ"])
+    response = await intake.receive(
+        DISABILITY, "incomplete", missing_papers=["Giấy xác nhận khuyết tật cũ"]
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "awaiting_papers" and body["due_at"] is None
     assert body["slip"]["kind"] == "supplement_request"
     envelope = parse_envelope((await event_probe.wait_for(1))[0].body)
-    assert envelope.event_type == "dossier.supplement_requested" and envelope.payload.stage == "desk"
+    assert (
+        envelope.event_type == "dossier.supplement_requested" and envelope.payload.stage == "desk"
+    )
     assert envelope.payload.missing_papers == ["Giấy xác nhận khuyết tật cũ"]
 
 
 async def test_ineligible_dossier_is_refused_with_the_reason(intake, event_probe):
-    response = await intake.receive(DISABILITY, "ineligible", reason="Không thuộc thẩm quyền của phường")
+    response = await intake.receive(
+        DISABILITY, "ineligible", reason="Không thuộc thẩm quyền của phường"
+    )
     assert response.status_code == 201 and response.json()["status"] == "refused_at_desk"
     envelope = parse_envelope((await event_probe.wait_for(1))[0].body)
     assert envelope.event_type == "dossier.refused_at_desk"
@@ -55,7 +63,10 @@ BAD_INPUT = [
     ({"procedure_code": "9.999999"}, "procedure_code"),
     ({"citizen": citizen(phone="12345")}, "citizen.phone"),
     ({"citizen": citizen(cccd="07920300123")}, "citizen.cccd"),
-    ({"citizen": citizen(full_name=unicodedata.normalize("NFD", "Nguyễn Văn An"))}, "citizen.full_name"),
+    (
+        {"citizen": citizen(full_name=unicodedata.normalize("NFD", "Nguyễn Văn An"))},
+        "citizen.full_name",
+    ),
     ({"desk_check": "maybe"}, "desk_check"),
     ({"desk_check": "incomplete"}, "missing_papers"),
     ({"desk_check": "ineligible"}, "reason"),
@@ -106,10 +117,19 @@ class InFlight:
 async def test_fifty_concurrent_receipts_get_fifty_consecutive_codes(intake):
     counted = InFlight(intake.app)
     payload = {"procedure_code": COPY_CERT, "desk_check": "complete", "citizen": citizen()}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=counted), base_url="http://intake") as http:
-        responses = await asyncio.gather(*(
-            http.post("/api/v1/dossiers", json=payload, headers=intake.auth("desk", sub=f"desk-{i:02d}"))
-            for i in range(50)))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=counted), base_url="http://intake"
+    ) as http:
+        responses = await asyncio.gather(
+            *(
+                http.post(
+                    "/api/v1/dossiers",
+                    json=payload,
+                    headers=intake.auth("desk", sub=f"desk-{i:02d}"),
+                )
+                for i in range(50)
+            )
+        )
     assert [r.status_code for r in responses] == [201] * 50, responses[0].text
     assert counted.peak > 1  # the 50 requests were really in the app at the same time
     assert_consecutive([r.json()["code"] for r in responses])
@@ -123,9 +143,14 @@ async def test_two_replicas_receiving_at_once_share_one_gap_free_sequence(intake
         transport = httpx.ASGITransport(app=replica)
         async with httpx.AsyncClient(transport=transport, base_url="http://replica") as other:
             payload = {"procedure_code": COPY_CERT, "desk_check": "complete", "citizen": citizen()}
-            responses = await asyncio.gather(*(
-                (intake.http if i % 2 else other).post("/api/v1/dossiers", json=payload, headers=intake.auth("desk"))
-                for i in range(30)))
+            responses = await asyncio.gather(
+                *(
+                    (intake.http if i % 2 else other).post(
+                        "/api/v1/dossiers", json=payload, headers=intake.auth("desk")
+                    )
+                    for i in range(30)
+                )
+            )
     assert [r.status_code for r in responses] == [201] * 30
     assert_consecutive([r.json()["code"] for r in responses])
     assert await intake.db.dossiers.count_documents({}) == 30

@@ -9,7 +9,9 @@ from .conftest import DISABILITY
 
 
 async def tokens(intake, code: str) -> dict:
-    response = await intake.http.get(f"/api/v1/dossiers/{code}/verification", headers=intake.auth("desk"))
+    response = await intake.http.get(
+        f"/api/v1/dossiers/{code}/verification", headers=intake.auth("desk")
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -46,14 +48,23 @@ async def test_tampered_and_unknown_tokens_are_told_apart(intake):
     unknown_key = await intake.http.get(f"/api/v1/public/verify/zz.{body}")
     assert unknown_key.status_code == 400
     settings = intake.settings
-    signer = TokenSigner(parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url), "motcua-verify")
-    unknown = await intake.http.get(f"/api/v1/public/verify/{signer.sign(['26734-990101-0001', 's'])}")
+    signer = TokenSigner(
+        parse_keys(settings.verify_keys, settings.jwt_secret, settings.public_url), "motcua-verify"
+    )
+    unknown = await intake.http.get(
+        f"/api/v1/public/verify/{signer.sign(['26734-990101-0001', 's'])}"
+    )
     assert unknown.status_code == 404 and unknown.json()["outcome"] == "unknown"
     page = await intake.http.get(f"/xac-minh/{forged}")
     assert page.status_code == 400 and "giả mạo" in page.text
     counted = (await intake.http.get("/api/v1/verifications", headers=intake.auth("leader"))).json()
-    assert {row["outcome"]: row["count"] for row in counted["verifications"]} == {"tampered": 3, "unknown": 1}
-    assert (await intake.http.get("/api/v1/verifications", headers=intake.auth("desk"))).status_code == 403
+    assert {row["outcome"]: row["count"] for row in counted["verifications"]} == {
+        "tampered": 3,
+        "unknown": 1,
+    }
+    assert (
+        await intake.http.get("/api/v1/verifications", headers=intake.auth("desk"))
+    ).status_code == 403
 
 
 def test_keys_rotate_and_production_needs_its_own():
@@ -63,7 +74,12 @@ def test_keys_rotate_and_production_needs_its_own():
     assert rotated.unsign(token) == ["X", "s"] and rotated.sign(["X", "s"]).startswith("k2.")
     assert parse_keys("", "any-jwt-secret", "http://127.0.0.1:8001")[0][0] == "dev"  # development
     with pytest.raises(RuntimeError, match="INTAKE_VERIFY_KEYS"):
-        parse_keys("", "any-jwt-secret", "https://motcua.example.gov.vn")  # a deployment: its own keys
+        parse_keys(
+            "", "any-jwt-secret", "https://motcua.example.gov.vn"
+        )  # a deployment: its own keys
     with pytest.raises(RuntimeError, match="32"):
         parse_keys("k1:short", "any-jwt-secret", "https://motcua.example.gov.vn")
-    assert parse_keys("k2:" + "b" * 32 + ", k1:" + "a" * 32, "x", "https://x.vn") == [("k2", "b" * 32), ("k1", "a" * 32)]
+    assert parse_keys("k2:" + "b" * 32 + ", k1:" + "a" * 32, "x", "https://x.vn") == [
+        ("k2", "b" * 32),
+        ("k1", "a" * 32),
+    ]

@@ -4,15 +4,21 @@ the officer's unit, with the status in words and working days left."""
 from .conftest import COPY_CERT, DISABILITY, OTHER_UNIT, citizen
 
 
-async def codes(intake, name: str, role: str = "desk", sub: str | None = None, unit: str = "26734") -> list[str]:
-    response = await intake.http.get(f"/api/v1/worklists/{name}", headers=intake.auth(role, sub=sub, unit=unit))
+async def codes(
+    intake, name: str, role: str = "desk", sub: str | None = None, unit: str = "26734"
+) -> list[str]:
+    response = await intake.http.get(
+        f"/api/v1/worklists/{name}", headers=intake.auth(role, sub=sub, unit=unit)
+    )
     assert response.status_code == 200, response.text
     return [row["code"] for row in response.json()["dossiers"]]
 
 
 async def test_lists_follow_the_dossiers_states(intake):
     received = (await intake.receive(DISABILITY)).json()["code"]
-    waiting = (await intake.receive(DISABILITY, "incomplete", missing_papers=["Tờ khai"])).json()["code"]
+    waiting = (await intake.receive(DISABILITY, "incomplete", missing_papers=["Tờ khai"])).json()[
+        "code"
+    ]
     resolved = (await intake.receive(COPY_CERT)).json()["code"]
     await intake.act(resolved, "hand-over", "desk", {"to_officer_id": "cv01", "step": "chuyen-mon"})
     await intake.act(resolved, "resolve", body={"outcome": "approved"})
@@ -21,25 +27,38 @@ async def test_lists_follow_the_dossiers_states(intake):
     other_unit = (await intake.receive(DISABILITY, unit=OTHER_UNIT)).json()["code"]
 
     today = await codes(intake, "received_today")
-    assert {received, resolved, mine} <= set(today) and waiting not in today and other_unit not in today
+    assert (
+        {received, resolved, mine} <= set(today)
+        and waiting not in today
+        and other_unit not in today
+    )
     assert await codes(intake, "awaiting_supplement") == [waiting]
     assert await codes(intake, "ready_to_return") == [resolved]
     assert await codes(intake, "mine", "specialist", sub="cv01") == [mine]
     assert await codes(intake, "overdue") == []
 
-    rows = (await intake.http.get("/api/v1/worklists/received_today", headers=intake.auth("desk"))).json()["dossiers"]
+    rows = (
+        await intake.http.get("/api/v1/worklists/received_today", headers=intake.auth("desk"))
+    ).json()["dossiers"]
     row = next(r for r in rows if r["code"] == received)
-    assert row["status_label"] == "Đã tiếp nhận" and row["days_left"] == 5 and row["citizen_name"] == "Nguyễn Văn An"
+    assert (
+        row["status_label"] == "Đã tiếp nhận"
+        and row["days_left"] == 5
+        and row["citizen_name"] == "Nguyễn Văn An"
+    )
 
 
 async def test_search_by_code_or_phone_stays_in_the_unit(intake):
     code = (await intake.receive(DISABILITY, citizen=citizen(phone="0987 654 321"))).json()["code"]
     await intake.receive(DISABILITY, unit=OTHER_UNIT, citizen=citizen(phone="0987 654 321"))
     for q in (code, "0987654321", "+84987654321"):
-        response = await intake.http.get("/api/v1/worklists/search", params={"q": q}, headers=intake.auth("desk"))
+        response = await intake.http.get(
+            "/api/v1/worklists/search", params={"q": q}, headers=intake.auth("desk")
+        )
         assert [r["code"] for r in response.json()["dossiers"]] == [code], q
-    response = await intake.http.get("/api/v1/worklists/search", params={"q": code},
-                                     headers=intake.auth("desk", unit=OTHER_UNIT))
+    response = await intake.http.get(
+        "/api/v1/worklists/search", params={"q": code}, headers=intake.auth("desk", unit=OTHER_UNIT)
+    )
     assert response.json()["dossiers"] == []
 
 

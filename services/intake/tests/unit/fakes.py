@@ -67,7 +67,11 @@ class FakeUnitOfWork:
     async def run(self, work: Callable[[FakeTransaction], Awaitable[T]]) -> T:
         draft = copy.deepcopy(self.store)
         result = await work(FakeTransaction(draft))
-        self.store.dossiers, self.store.counters, self.store.events = draft.dossiers, draft.counters, draft.events
+        self.store.dossiers, self.store.counters, self.store.events = (
+            draft.dossiers,
+            draft.counters,
+            draft.events,
+        )
         self.store.payments = draft.payments
         self.commits += 1
         return result
@@ -103,13 +107,20 @@ class FakeCatalogue:
     async def overrides(self, unit_code: str) -> CalendarOverrides:
         return self._overrides.get(unit_code, CalendarOverrides())
 
-    async def set_overrides(self, unit_code: str, overrides: CalendarOverrides, officer_id: str, at: datetime) -> None:
+    async def set_overrides(
+        self, unit_code: str, overrides: CalendarOverrides, officer_id: str, at: datetime
+    ) -> None:
         self._overrides[unit_code] = overrides
 
 
 class FakeLookupGuard:
-    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15),
-                 code_max_failures: int = 10, code_window: timedelta = timedelta(hours=1)) -> None:
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window: timedelta = timedelta(minutes=15),
+        code_max_failures: int = 10,
+        code_window: timedelta = timedelta(hours=1),
+    ) -> None:
         self.failures: list[tuple[str, str, datetime]] = []
         self.max_failures, self.window = max_failures, window
         self.code_max_failures, self.code_window = code_max_failures, code_window
@@ -131,15 +142,21 @@ class FakeOfficers:
     def __init__(self, accounts: dict[str, dict[str, Any]] | None = None) -> None:
         self.accounts = accounts or {}
 
-    async def contacts(self, unit_code: str, holder_id: str | None, *, leaders: bool) -> list[OfficerContact]:
+    async def contacts(
+        self, unit_code: str, holder_id: str | None, *, leaders: bool
+    ) -> list[OfficerContact]:
         found = []
         for officer_id, account in sorted(self.accounts.items(), key=lambda kv: kv[0] != holder_id):
             if account.get("disabled"):
                 continue
             if officer_id == holder_id:
-                found.append(OfficerContact(officer_id=officer_id, role="holder", email=account.get("email")))
+                found.append(
+                    OfficerContact(officer_id=officer_id, role="holder", email=account.get("email"))
+                )
             elif leaders and account["unit"] == unit_code and "leader" in account["roles"]:
-                found.append(OfficerContact(officer_id=officer_id, role="leader", email=account.get("email")))
+                found.append(
+                    OfficerContact(officer_id=officer_id, role="leader", email=account.get("email"))
+                )
         return found
 
 
@@ -148,7 +165,11 @@ class FakeDeadlineIndex:
         self.store = store
 
     async def due(self, now: datetime, limit: int) -> list[str]:
-        due = [d for d in self.store.dossiers.values() if d.next_deadline_at is not None and d.next_deadline_at <= now]
+        due = [
+            d
+            for d in self.store.dossiers.values()
+            if d.next_deadline_at is not None and d.next_deadline_at <= now
+        ]
         return [d.code for d in sorted(due, key=lambda d: d.next_deadline_at)][:limit]  # type: ignore[arg-type, return-value]
 
     async def unplanned(self, limit: int) -> list[str]:
@@ -164,12 +185,24 @@ class FakeStepHistory:
 
     async def record(self, procedure_code: str, samples: dict[str, list[int]]) -> None:
         for step, days in samples.items():
-            self.days[(procedure_code, step)] = (self.days.get((procedure_code, step), []) + days)[-50:]
+            self.days[(procedure_code, step)] = (self.days.get((procedure_code, step), []) + days)[
+                -50:
+            ]
 
 
-def fake_app(now: datetime, policy: ClockPolicy = ClockPolicy.RESTART) -> tuple[IntakeApp, Store, SettableClock]:
+def fake_app(
+    now: datetime, policy: ClockPolicy = ClockPolicy.RESTART
+) -> tuple[IntakeApp, Store, SettableClock]:
     store, clock = Store(), SettableClock(now)
-    app = IntakeApp(uow=FakeUnitOfWork(store), dossiers=FakeReader(store), catalogue=FakeCatalogue(),
-                    lookup_guard=FakeLookupGuard(), clock_policy=policy, clock=clock,
-                    officers=FakeOfficers(), deadlines=FakeDeadlineIndex(store), step_history=FakeStepHistory())
+    app = IntakeApp(
+        uow=FakeUnitOfWork(store),
+        dossiers=FakeReader(store),
+        catalogue=FakeCatalogue(),
+        lookup_guard=FakeLookupGuard(),
+        clock_policy=policy,
+        clock=clock,
+        officers=FakeOfficers(),
+        deadlines=FakeDeadlineIndex(store),
+        step_history=FakeStepHistory(),
+    )
     return app, store, clock

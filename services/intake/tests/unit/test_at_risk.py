@@ -48,18 +48,49 @@ async def test_resolved_dossiers_teach_the_estimate_and_a_slow_step_marks_the_ne
     assert dossier.at_risk
     clock.now = vn(2026, 3, 17, 0, 5)  # the due-soon warning says so
     await fire_due_deadlines(app)
-    warnings = {e.aggregate_id: e.payload.at_risk for e in store.events if isinstance(e.payload, DossierDueSoon)}
+    warnings = {
+        e.aggregate_id: e.payload.at_risk
+        for e in store.events
+        if isinstance(e.payload, DossierDueSoon)
+    }
     assert warnings == {early: False, late: True}
 
 
 def test_samples_from_a_dossiers_history() -> None:
-    from intake.domain.dossier_parts import HistoryEntry
     from motcua_shared.contract.dossier_events import DossierStatus as S
-    history = [HistoryEntry(version=1, action="receive", from_status=None, status=S.RECEIVED, officer_id="d",
-                            at=vn(2026, 3, 10, 9)),
-               HistoryEntry(version=2, action="hand-over", from_status=S.RECEIVED, status=S.IN_PROGRESS,
-                            officer_id="d", at=vn(2026, 3, 11, 9), details={"step": "chuyen-mon"}),
-               HistoryEntry(version=3, action="hand-over", from_status=S.IN_PROGRESS, status=S.IN_PROGRESS,
-                            officer_id="c", at=vn(2026, 3, 16, 9), details={"step": "lanh-dao-ky"})]
-    assert step_samples(history, vn(2026, 3, 17, 15), CAL) == {"tiep-nhan": [5], "chuyen-mon": [4],
-                                                               "lanh-dao-ky": [1]}
+
+    from intake.domain.dossier_parts import HistoryEntry
+
+    history = [
+        HistoryEntry(
+            version=1,
+            action="receive",
+            from_status=None,
+            status=S.RECEIVED,
+            officer_id="d",
+            at=vn(2026, 3, 10, 9),
+        ),
+        HistoryEntry(
+            version=2,
+            action="hand-over",
+            from_status=S.RECEIVED,
+            status=S.IN_PROGRESS,
+            officer_id="d",
+            at=vn(2026, 3, 11, 9),
+            details={"step": "chuyen-mon"},
+        ),
+        HistoryEntry(
+            version=3,
+            action="hand-over",
+            from_status=S.IN_PROGRESS,
+            status=S.IN_PROGRESS,
+            officer_id="c",
+            at=vn(2026, 3, 16, 9),
+            details={"step": "lanh-dao-ky"},
+        ),
+    ]
+    assert step_samples(history, vn(2026, 3, 17, 15), CAL) == {
+        "tiep-nhan": [5],
+        "chuyen-mon": [4],
+        "lanh-dao-ky": [1],
+    }

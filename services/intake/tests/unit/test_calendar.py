@@ -1,6 +1,6 @@
 """Due dates on the Vietnamese calendar (python-holidays) with unit overrides."""
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -62,15 +62,17 @@ def test_receipt_on_a_day_off_counts_from_the_next_working_day() -> None:
 
 def test_cut_off_uses_vietnam_time_not_utc() -> None:
     # 07:30 UTC is 14:30 in Hà Nội: before the cut-off.
-    received = datetime(2026, 3, 10, 7, 30, tzinfo=timezone.utc)
+    received = datetime(2026, 3, 10, 7, 30, tzinfo=UTC)
     assert CAL.due_date(received, SAME_DAY) == date(2026, 3, 10)
     # 17:30 UTC on the 9th is 00:30 on the 10th local.
-    assert CAL.due_date(datetime(2026, 3, 9, 17, 30, tzinfo=timezone.utc), SAME_DAY) == date(2026, 3, 10)
+    assert CAL.due_date(datetime(2026, 3, 9, 17, 30, tzinfo=UTC), SAME_DAY) == date(2026, 3, 10)
 
 
 def test_unit_override_days_off_and_working_days() -> None:
-    overrides = CalendarOverrides(extra_days_off=frozenset({date(2026, 3, 11)}),
-                                  extra_working_days=frozenset({date(2026, 3, 14)}))
+    overrides = CalendarOverrides(
+        extra_days_off=frozenset({date(2026, 3, 11)}),
+        extra_working_days=frozenset({date(2026, 3, 14)}),
+    )
     calendar = WorkingCalendar(overrides)
     assert calendar.due_date(vn(2026, 3, 10, 9), TimeLimit(working_days=1)) == date(2026, 3, 12)
     assert calendar.due_date(vn(2026, 3, 13, 9), TimeLimit(working_days=1)) == date(2026, 3, 14)
@@ -81,7 +83,10 @@ def test_layered_overrides_the_commune_wins() -> None:
     commune = CalendarOverrides(extra_working_days=frozenset({date(2026, 3, 11)}))
     merged = CalendarOverrides.layered([province, commune])
     assert WorkingCalendar(merged).is_working_day(date(2026, 3, 11))
-    assert WorkingCalendar(CalendarOverrides.layered([province])).is_working_day(date(2026, 3, 11)) is False
+    assert (
+        WorkingCalendar(CalendarOverrides.layered([province])).is_working_day(date(2026, 3, 11))
+        is False
+    )
 
 
 def test_due_at_is_the_end_of_the_local_day_in_utc() -> None:

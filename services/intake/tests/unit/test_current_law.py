@@ -13,8 +13,8 @@ from intake.app.receive import receive_dossier
 from intake.domain.calendar import WorkingCalendar
 from intake.domain.catalogue import TimeLimit, Unit, UnitLevel
 from intake.domain.codes import dossier_code
-from intake.domain.errors import IllegalTransition, RuleViolation
 from intake.domain.dossier_parts import ApologyRule
+from intake.domain.errors import IllegalTransition, RuleViolation
 
 from .fakes import fake_app
 from .test_use_cases import DESK, SPECIALIST, TUESDAY_10AM, local_day, submission
@@ -34,7 +34,9 @@ async def test_a_second_apology_is_refused_and_the_first_date_stays() -> None:
     with pytest.raises(IllegalTransition) as refused:
         await processing.apologise(app, SPECIALIST, code, date(2026, 3, 31), "Lần hai")
     assert "một lần" in refused.value.detail_vi and "only once" in refused.value.detail_en
-    assert local_day(store.dossiers[code].due_at) == date(2026, 3, 24) and len(store.events) == events
+    assert (
+        local_day(store.dossiers[code].due_at) == date(2026, 3, 24) and len(store.events) == events
+    )
 
 
 async def test_a_new_date_past_the_calendar_is_refused_and_nothing_changes() -> None:
@@ -45,7 +47,9 @@ async def test_a_new_date_past_the_calendar_is_refused_and_nothing_changes() -> 
     with pytest.raises(RuleViolation) as refused:
         await processing.apologise(app, SPECIALIST, code, date(9999, 12, 31), "Cần xác minh")
     assert refused.value.field == "new_due_date"
-    assert local_day(store.dossiers[code].due_at) == date(2026, 3, 17) and len(store.events) == events
+    assert (
+        local_day(store.dossiers[code].due_at) == date(2026, 3, 17) and len(store.events) == events
+    )
 
 
 async def test_no_apology_on_the_last_day_but_the_working_day_before_is_in_time() -> None:
@@ -58,7 +62,9 @@ async def test_no_apology_on_the_last_day_but_the_working_day_before_is_in_time(
     assert "hạn cuối" in refused.value.detail_vi and "last day" in refused.value.detail_en
     assert local_day(store.dossiers[late].due_at) == date(2026, 3, 17)
     clock.now = vn(2026, 3, 16, 16, 59)  # Monday, the working day before
-    dossier = await processing.apologise(app, SPECIALIST, in_time, date(2026, 3, 24), "Cần xác minh")
+    dossier = await processing.apologise(
+        app, SPECIALIST, in_time, date(2026, 3, 24), "Cần xác minh"
+    )
     assert local_day(dossier.due_at) == date(2026, 3, 24)
 
 
@@ -71,7 +77,9 @@ async def test_apology_rule_is_a_setting() -> None:
         await processing.apologise(app, SPECIALIST, code, date(2026, 3, 24), "x")
     clock.now = vn(2026, 3, 12, 9)  # Thursday: 3 working days left
     await processing.apologise(app, SPECIALIST, code, date(2026, 3, 24), "x")
-    await processing.apologise(app, SPECIALIST, code, date(2026, 3, 31), "x")  # a second one is allowed here
+    await processing.apologise(
+        app, SPECIALIST, code, date(2026, 3, 31), "x"
+    )  # a second one is allowed here
 
 
 def test_the_daily_sequence_has_four_digits_and_keeps_growing() -> None:

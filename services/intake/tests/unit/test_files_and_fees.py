@@ -22,17 +22,27 @@ from .fakes import fake_app
 
 DESK = Actor("desk-01", "26734")
 SPECIALIST = Actor("cm-01", "26734")
-CITIZEN = Citizen(full_name="Trần Thị Bích", cccd="079203001234", phone="+84912345678", consent=True)
+CITIZEN = Citizen(
+    full_name="Trần Thị Bích", cccd="079203001234", phone="+84912345678", consent=True
+)
 MORNING = datetime(2026, 3, 10, 10, 0, tzinfo=VN_TZ)
 
 
-@pytest.mark.parametrize(("head", "mime"), [(b"%PDF-1.7\n", "application/pdf"), (b"\xff\xd8\xff\xe0", "image/jpeg"),
-                                            (b"\x89PNG\r\n\x1a\n\0", "image/png")])
+@pytest.mark.parametrize(
+    ("head", "mime"),
+    [
+        (b"%PDF-1.7\n", "application/pdf"),
+        (b"\xff\xd8\xff\xe0", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n\0", "image/png"),
+    ],
+)
 def test_the_type_comes_from_the_bytes(head, mime):
     assert sniff_type(head) == mime
 
 
-@pytest.mark.parametrize("head", [b"", b"GIF89a", b"PK\x03\x04", b"MZ\x90", b"<html>", b" %PDF-1.4"])
+@pytest.mark.parametrize(
+    "head", [b"", b"GIF89a", b"PK\x03\x04", b"MZ\x90", b"<html>", b" %PDF-1.4"]
+)
 def test_anything_else_is_refused_whatever_its_name(head):
     with pytest.raises(UnsupportedFileType):
         sniff_type(head)
@@ -61,7 +71,9 @@ def test_money_and_initials_as_citizens_read_them():
 
 
 def submission(procedure: str) -> Submission:
-    return Submission(procedure_code=procedure, channel="direct", desk_check=DeskCheck.COMPLETE, citizen=CITIZEN)
+    return Submission(
+        procedure_code=procedure, channel="direct", desk_check=DeskCheck.COMPLETE, citizen=CITIZEN
+    )
 
 
 async def test_a_fee_due_at_receipt_is_paid_once_or_waived_before_resolution():

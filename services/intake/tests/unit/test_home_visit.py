@@ -35,5 +35,9 @@ def test_a_day_off_moves_to_the_next_working_day() -> None:
 
 def test_rule_is_per_unit() -> None:
     second_wednesday = VisitRule(weekday=2, week_of_month=2, urgent_weekday=3)
-    assert visit_date(second_wednesday, date(2026, 3, 2), urgent=False, calendar=CAL) == date(2026, 3, 11)
-    assert visit_date(second_wednesday, date(2026, 3, 2), urgent=True, calendar=CAL) == date(2026, 3, 12)
+    assert visit_date(second_wednesday, date(2026, 3, 2), urgent=False, calendar=CAL) == date(
+        2026, 3, 11
+    )
+    assert visit_date(second_wednesday, date(2026, 3, 2), urgent=True, calendar=CAL) == date(
+        2026, 3, 12
+    )

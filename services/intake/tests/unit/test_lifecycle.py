@@ -6,7 +6,14 @@ import pytest
 from motcua_shared.contract.dossier_events import DossierStatus as S
 
 from intake.domain.errors import IllegalTransition
-from intake.domain.lifecycle import INITIAL_STATUS, TERMINAL, Action, DeskCheck, allowed_actions, next_status
+from intake.domain.lifecycle import (
+    INITIAL_STATUS,
+    TERMINAL,
+    Action,
+    DeskCheck,
+    allowed_actions,
+    next_status,
+)
 
 LEGAL = {
     (Action.SUPPLY_PAPERS, S.AWAITING_PAPERS): S.RECEIVED,
@@ -33,15 +40,23 @@ LEGAL = {
     (Action.SCHEDULE_HOME_VISIT, S.SUPPLEMENT_REQUESTED): S.SUPPLEMENT_REQUESTED,
     (Action.SCHEDULE_HOME_VISIT, S.RESOLVED): S.RESOLVED,
     (Action.ATTACH_RESULT, S.RESOLVED): S.RESOLVED,
-    **{(Action.ATTACH_PAPER, s): s for s in (S.AWAITING_PAPERS, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED)},
-    **{(fee, s): s for fee in (Action.REQUEST_FEE, Action.PAY_FEE, Action.WAIVE_FEE)
-       for s in (S.AWAITING_PAPERS, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.RESOLVED)},
+    **{
+        (Action.ATTACH_PAPER, s): s
+        for s in (S.AWAITING_PAPERS, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED)
+    },
+    **{
+        (fee, s): s
+        for fee in (Action.REQUEST_FEE, Action.PAY_FEE, Action.WAIVE_FEE)
+        for s in (S.AWAITING_PAPERS, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.RESOLVED)
+    },
 }
 
 MATRIX = [(action, status) for action in Action for status in S]
 
 
-@pytest.mark.parametrize(("action", "status"), MATRIX, ids=[f"{a.value}-from-{s.value}" for a, s in MATRIX])
+@pytest.mark.parametrize(
+    ("action", "status"), MATRIX, ids=[f"{a.value}-from-{s.value}" for a, s in MATRIX]
+)
 def test_every_action_from_every_state(action: Action, status: S) -> None:
     expected = LEGAL.get((action, status))
     if expected is not None:
@@ -59,8 +74,11 @@ def test_terminal_states_allow_nothing() -> None:
 
 
 def test_desk_check_decides_the_first_state() -> None:
-    assert INITIAL_STATUS == {DeskCheck.COMPLETE: S.RECEIVED, DeskCheck.INCOMPLETE: S.AWAITING_PAPERS,
-                              DeskCheck.INELIGIBLE: S.REFUSED_AT_DESK}
+    assert INITIAL_STATUS == {
+        DeskCheck.COMPLETE: S.RECEIVED,
+        DeskCheck.INCOMPLETE: S.AWAITING_PAPERS,
+        DeskCheck.INELIGIBLE: S.REFUSED_AT_DESK,
+    }
 
 
 def test_withdrawal_is_impossible_after_resolution() -> None:

@@ -18,9 +18,17 @@ class EmailClient:
 
     async def send(self, alert: OfficerAlert) -> str:
         try:
-            answer = await self.http.post(self.url, headers={"Authorization": f"Bearer {self.api_key}"}, json={
-                "from": self.sender, "to": alert.email, "subject": alert.subject, "text": alert.text,
-                "reference": alert.id})
+            answer = await self.http.post(
+                self.url,
+                headers={"Authorization": f"Bearer {self.api_key}"},
+                json={
+                    "from": self.sender,
+                    "to": alert.email,
+                    "subject": alert.subject,
+                    "text": alert.text,
+                    "reference": alert.id,
+                },
+            )
         except httpx.HTTPError as exc:
             raise EmailRefused(f"{type(exc).__name__}: {exc}") from exc
         if answer.status_code // 100 != 2:

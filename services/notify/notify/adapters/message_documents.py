@@ -9,8 +9,8 @@ from motcua_shared.contract.dossier_events import CivilStatusEvent
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.vietnam.privacy import mask_phone
 
-from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
+from notify.domain.message_kinds import MessageKind
 from notify.domain.planning import DossierFacts
 from notify.domain.rendering import RenderedMessage
 
@@ -38,8 +38,13 @@ def to_document(message: Message, ttl: timedelta) -> dict[str, Any]:
         "provider_id": None,
         "reason": message.reason,
         "early_receipt": None,
-        "history": [{"at": message.created_at, "event": f"created {message.status}",
-                     **({"detail": message.reason} if message.reason else {})}],
+        "history": [
+            {
+                "at": message.created_at,
+                "event": f"created {message.status}",
+                **({"detail": message.reason} if message.reason else {}),
+            }
+        ],
         "created_at": message.created_at,
         "updated_at": message.created_at,
         "expires_at": message.created_at + ttl,
@@ -49,17 +54,27 @@ def to_document(message: Message, ttl: timedelta) -> dict[str, Any]:
 def from_document(doc: dict[str, Any]) -> Message:
     rendered = doc.get("rendered")
     return Message(
-        id=doc["_id"], event_id=doc["event_id"], kind=MessageKind(doc["kind"]),
-        dossier_code=doc.get("dossier_code"), unit_code=doc["unit_code"],
-        correlation_id=doc["correlation_id"], phone=doc.get("phone"),
+        id=doc["_id"],
+        event_id=doc["event_id"],
+        kind=MessageKind(doc["kind"]),
+        dossier_code=doc.get("dossier_code"),
+        unit_code=doc["unit_code"],
+        correlation_id=doc["correlation_id"],
+        phone=doc.get("phone"),
         preferred_channel=MessageChannel(doc["preferred_channel"]),
         rendered=RenderedMessage(**rendered) if rendered else None,
-        status=Status(doc["status"]), not_before=doc["not_before"], created_at=doc["created_at"],
+        status=Status(doc["status"]),
+        not_before=doc["not_before"],
+        created_at=doc["created_at"],
         channel=MessageChannel(doc["channel"]) if doc.get("channel") else None,
-        zalo_attempts=doc.get("zalo_attempts", 0), sms_attempts=doc.get("sms_attempts", 0),
-        version=doc.get("version", 0), claim_token=doc.get("claim_token"),
-        provider_id=doc.get("provider_id"), reason=doc.get("reason"),
-        early_receipt_note=doc.get("early_receipt"), history=doc.get("history", []),
+        zalo_attempts=doc.get("zalo_attempts", 0),
+        sms_attempts=doc.get("sms_attempts", 0),
+        version=doc.get("version", 0),
+        claim_token=doc.get("claim_token"),
+        provider_id=doc.get("provider_id"),
+        reason=doc.get("reason"),
+        early_receipt_note=doc.get("early_receipt"),
+        history=doc.get("history", []),
     )
 
 
@@ -75,6 +90,8 @@ def facts_from_document(doc: dict[str, Any] | None) -> DossierFacts:
     if not doc:
         return DossierFacts()
     civil, home = doc.get("civil_status_event"), doc.get("home_return_date")
-    return DossierFacts(CivilStatusEvent(civil) if civil else None, date.fromisoformat(home) if home else None,
-                        home_service=doc.get("home_service", False))
-
+    return DossierFacts(
+        CivilStatusEvent(civil) if civil else None,
+        date.fromisoformat(home) if home else None,
+        home_service=doc.get("home_service", False),
+    )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
+
 from notify.adapters.mongo_messages import MongoMessageStore
 
 
@@ -16,8 +17,12 @@ class MessageStatusGauge:
 
     def __init__(self, store: MongoMessageStore) -> None:
         self.store = store
-        self.by_status = Gauge("motcua_notify_messages", "Messages in notify's log, by status", ["status"],
-                               registry=None)
+        self.by_status = Gauge(
+            "motcua_notify_messages",
+            "Messages in notify's log, by status",
+            ["status"],
+            registry=None,
+        )
 
     def collect(self) -> Iterator[Metric]:
         yield from self.by_status.collect()

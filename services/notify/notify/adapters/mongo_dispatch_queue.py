@@ -52,22 +52,30 @@ Transaction = Callable[[Callable[[AsyncClientSession], Awaitable[None]]], Awaita
 
 
 class DispatchQueue:
-    def __init__(self, messages: AsyncCollection, counters: AsyncCollection, transaction: Transaction) -> None:
+    def __init__(
+        self, messages: AsyncCollection, counters: AsyncCollection, transaction: Transaction
+    ) -> None:
         self.messages, self.counters, self.transaction = messages, counters, transaction
         self.head = 0  # lowest ticket that may still be queued, as far as this dispatcher knows
 
     INDEX = [("status", 1), ("queue_pos", 1), ("not_before", 1)]
 
-    async def claim(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[dict[str, Any]]:
+    async def claim(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> list[dict[str, Any]]:
         """Up to `limit` due messages, claimed for `token` until `lease_until`, in ticket order."""
         await self.promote(now)
-        state = {doc["_id"]: doc["pos"] async for doc in self.counters.find({"_id": {"$in": ["next", "head"]}})}
+        state = {
+            doc["_id"]: doc["pos"]
+            async for doc in self.counters.find({"_id": {"$in": ["next", "head"]}})
+        }
         written, head = state.get("next", 0), max(self.head, state.get("head", 0))
         won: list[dict[str, Any]] = []
         while head < written and not won:  # empty windows (tickets given up) are skipped
             end = min(head + limit, written)
-            window = await self.messages.find({"status": QUEUED, "queue_pos": {"$gte": head, "$lt": end}},
-                                              {"_id": 1}).to_list(None)
+            window = await self.messages.find(
+                {"status": QUEUED, "queue_pos": {"$gte": head, "$lt": end}}, {"_id": 1}
+            ).to_list(None)
             if window:
                 won = await self._take([doc["_id"] for doc in window], now, lease_until, token)
             head = end
@@ -80,22 +88,40 @@ class DispatchQueue:
         """Ticket every message that has become due and has none; returns how many."""
         due = await self.messages.find(
             {"status": QUEUED, "queue_pos": None, "not_before": {"$lte": now}},
-            {"not_before": 1, "created_at": 1, "dossier_seq": 1}).to_list(None)
-        due.sort(key=lambda d: (d["not_before"], d.get("created_at") or d["not_before"], d.get("dossier_seq") or 0))
+            {"not_before": 1, "created_at": 1, "dossier_seq": 1},
+        ).to_list(None)
+        due.sort(
+            key=lambda d: (
+                d["not_before"],
+                d.get("created_at") or d["not_before"],
+                d.get("dossier_seq") or 0,
+            )
+        )
         for start in range(0, len(due), PROMOTE_CHUNK):
-            chunk = due[start:start + PROMOTE_CHUNK]
+            chunk = due[start : start + PROMOTE_CHUNK]
 
-            async def write(session: AsyncClientSession, chunk: list[dict[str, Any]] = chunk) -> None:
+            async def write(
+                session: AsyncClientSession, chunk: list[dict[str, Any]] = chunk
+            ) -> None:
                 first = await self._reserve(len(chunk), session)
                 await self.messages.bulk_write(
-                    [UpdateOne({"_id": doc["_id"], "status": QUEUED, "queue_pos": None},
-                               {"$set": {"queue_pos": first + i}}) for i, doc in enumerate(chunk)],
-                    ordered=False, session=session)
+                    [
+                        UpdateOne(
+                            {"_id": doc["_id"], "status": QUEUED, "queue_pos": None},
+                            {"$set": {"queue_pos": first + i}},
+                        )
+                        for i, doc in enumerate(chunk)
+                    ],
+                    ordered=False,
+                    session=session,
+                )
 
             await self.transaction(write)
         return len(due)
 
-    async def ticket_due(self, docs: list[dict[str, Any]], now: datetime, session: AsyncClientSession) -> None:
+    async def ticket_due(
+        self, docs: list[dict[str, Any]], now: datetime, session: AsyncClientSession
+    ) -> None:
         """Give the messages about to be stored that are due now their tickets, in the order given,
         in the storing transaction: they need no promotion write (the usual case, by day)."""
         due = [doc for doc in docs if doc["status"] == QUEUED and doc["not_before"] <= now]
@@ -108,39 +134,63 @@ class DispatchQueue:
         """The first of `count` new tickets. findAndModify scans its collection on SecantusDB:
         harmless here, the counters collection holds two documents."""
         counter = await self.counters.find_one_and_update(
-            {"_id": "next"}, {"$inc": {"pos": count}}, upsert=True,
-            return_document=ReturnDocument.AFTER, session=session)
+            {"_id": "next"},
+            {"$inc": {"pos": count}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
         assert counter is not None  # upserted
         return int(counter["pos"]) - count
 
-    async def _take(self, ids: list[str], now: datetime, lease_until: datetime,
-                    token: str) -> list[dict[str, Any]]:
+    async def _take(
+        self, ids: list[str], now: datetime, lease_until: datetime, token: str
+    ) -> list[dict[str, Any]]:
         await self.messages.update_many(
             {"_id": {"$in": ids}, "status": QUEUED},
-            {"$set": {"status": SENDING, "claim_token": token, "claim_until": lease_until, "updated_at": now}})
-        won = [doc for doc in await self.messages.find({"_id": {"$in": ids}}).to_list(None)
-               if doc["status"] == SENDING and doc.get("claim_token") == token]
+            {
+                "$set": {
+                    "status": SENDING,
+                    "claim_token": token,
+                    "claim_until": lease_until,
+                    "updated_at": now,
+                }
+            },
+        )
+        won = [
+            doc
+            for doc in await self.messages.find({"_id": {"$in": ids}}).to_list(None)
+            if doc["status"] == SENDING and doc.get("claim_token") == token
+        ]
         held = await self._behind_others(won, now, token)
         for hold_until, held_ids in held.items():
             await self.release(held_ids, token, not_before=hold_until, at=now)
         released = {i for held_ids in held.values() for i in held_ids}
         # A dossier's messages in the order they were made (the dispatcher sends them in turn).
-        return sorted((doc for doc in won if doc["_id"] not in released),
-                      key=lambda d: (d.get("dossier_code") or d["_id"], d.get("dossier_seq") or 0))
+        return sorted(
+            (doc for doc in won if doc["_id"] not in released),
+            key=lambda d: (d.get("dossier_code") or d["_id"], d.get("dossier_seq") or 0),
+        )
 
-    async def _behind_others(self, won: list[dict[str, Any]], now: datetime,
-                             token: str) -> dict[datetime, list[str]]:
+    async def _behind_others(
+        self, won: list[dict[str, Any]], now: datetime, token: str
+    ) -> dict[datetime, list[str]]:
         """Won messages that must wait for an earlier message of their dossier that is not ours,
         grouped by when to look at them again."""
-        codes = sorted({d["dossier_code"] for d in won if d.get("dossier_code") and d.get("dossier_seq")})
+        codes = sorted(
+            {d["dossier_code"] for d in won if d.get("dossier_code") and d.get("dossier_seq")}
+        )
         if not codes:
             return {}
         pending = await self.messages.find(
             {"dossier_code": {"$in": codes}, "status": {"$in": [QUEUED, SENDING]}},
-            {"dossier_code": 1, "dossier_seq": 1, "status": 1, "not_before": 1, "claim_token": 1}).to_list(None)
+            {"dossier_code": 1, "dossier_seq": 1, "status": 1, "not_before": 1, "claim_token": 1},
+        ).to_list(None)
         first_foreign: dict[str, dict[str, Any]] = {}
         for doc in pending:
-            if doc.get("dossier_seq") is None or (doc["status"] == SENDING and doc.get("claim_token") == token):
+            if doc.get("dossier_seq") is None or (
+                doc["status"] == SENDING and doc.get("claim_token") == token
+            ):
                 continue
             known = first_foreign.get(doc["dossier_code"])
             if known is None or doc["dossier_seq"] < known["dossier_seq"]:
@@ -148,17 +198,35 @@ class DispatchQueue:
         held: dict[datetime, list[str]] = {}
         for doc in won:
             blocker = first_foreign.get(doc.get("dossier_code") or "")
-            if blocker is None or not doc.get("dossier_seq") or blocker["dossier_seq"] > doc["dossier_seq"]:
+            if (
+                blocker is None
+                or not doc.get("dossier_seq")
+                or blocker["dossier_seq"] > doc["dossier_seq"]
+            ):
                 continue
-            until = (max(blocker["not_before"], now) if blocker["status"] == QUEUED
-                     else now + HOLD_BEHIND_SENDING)
+            until = (
+                max(blocker["not_before"], now)
+                if blocker["status"] == QUEUED
+                else now + HOLD_BEHIND_SENDING
+            )
             held.setdefault(until, []).append(doc["_id"])
         return held
 
-    async def release(self, ids: list[str], token: str, *, not_before: datetime, at: datetime) -> None:
+    async def release(
+        self, ids: list[str], token: str, *, not_before: datetime, at: datetime
+    ) -> None:
         """Give claimed messages back, unsent and untried: queued again without a ticket."""
         if ids:
             await self.messages.update_many(
                 {"_id": {"$in": ids}, "status": SENDING, "claim_token": token},
-                {"$set": {"status": QUEUED, "queue_pos": None, "not_before": not_before, "claim_token": None,
-                          "claim_until": None, "updated_at": at}})
+                {
+                    "$set": {
+                        "status": QUEUED,
+                        "queue_pos": None,
+                        "not_before": not_before,
+                        "claim_token": None,
+                        "claim_until": None,
+                        "updated_at": at,
+                    }
+                },
+            )

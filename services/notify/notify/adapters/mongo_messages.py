@@ -18,13 +18,16 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.messaging.outbox import Outbox
-from motcua_shared.vietnam.timeutil import utcnow
 from motcua_shared.storage.transactions import run_in_transaction
+from motcua_shared.vietnam.timeutil import utcnow
 
-from notify.adapters.message_documents import (
-    facts_document, facts_from_document, from_document, to_document,
-)
 from notify.adapters.message_counts import MessageCounts
+from notify.adapters.message_documents import (
+    facts_document,
+    facts_from_document,
+    from_document,
+    to_document,
+)
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
 from notify.adapters.mongo_event_order import MongoEventOrder
 from notify.app.ports import EventRecord, RecordedOutcomes, SendOutcome
@@ -34,8 +37,16 @@ from notify.domain.planning import DossierFacts
 
 
 class MongoMessageStore:
-    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox, *, ttl: timedelta,
-                 on_commit: Callable[[], None] = lambda: None, order: MongoEventOrder | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncMongoClient,
+        db: AsyncDatabase,
+        outbox: Outbox,
+        *,
+        ttl: timedelta,
+        on_commit: Callable[[], None] = lambda: None,
+        order: MongoEventOrder | None = None,
+    ) -> None:
         self.client, self.outbox, self.ttl, self.on_commit = client, outbox, ttl, on_commit
         self.order = order or MongoEventOrder(db, keep=timedelta(days=730))
         self.messages = db["messages"]
@@ -46,7 +57,8 @@ class MongoMessageStore:
 
     async def ensure_indexes(self) -> None:
         await self.order.ensure_indexes()
-        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in flight).
+        # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in
+        # flight).
         await self.messages.create_index(DispatchQueue.INDEX)
         existing = await self.messages.index_information()
         # Each write paid for these: SecantusDB rewrites every index entry of a document it updates.
@@ -73,7 +85,9 @@ class MongoMessageStore:
         cursor = self.processed.find({"_id": {"$in": list(event_ids)}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
-    async def record_events(self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()) -> bool:
+    async def record_events(
+        self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()
+    ) -> bool:
         """One transaction, a fixed number of round trips: a read of the dossiers' message
         counters, then one bulk write per collection. Each dossier's messages are numbered
         1, 2, 3… in the order they were made (one consumer at a time makes them in event
@@ -86,8 +100,12 @@ class MongoMessageStore:
             await self.order.write(orders, at, session=session)
             if not records:
                 return
-            made = {doc["_id"]: doc.get("messages_made", 0) async for doc in self.dossiers.find(
-                {"_id": {"$in": codes}}, {"messages_made": 1}, session=session)}
+            made = {
+                doc["_id"]: doc.get("messages_made", 0)
+                async for doc in self.dossiers.find(
+                    {"_id": {"$in": codes}}, {"messages_made": 1}, session=session
+                )
+            }
             dossiers: dict[str, dict[str, Any]] = {}
             messages = []
             for r in records:
@@ -100,17 +118,31 @@ class MongoMessageStore:
                 if r.message is not None:
                     made[r.dossier_code] = made.get(r.dossier_code, 0) + 1
                     update["$inc"]["messages_made"] = update["$inc"].get("messages_made", 0) + 1
-                    messages.append(to_document(r.message, self.ttl) | {"dossier_seq": made[r.dossier_code]})
-            await self.processed.insert_many([{"_id": r.event_id, "at": r.at, "expires_at": r.at + self.ttl}
-                                              for r in records], ordered=True, session=session)
+                    messages.append(
+                        to_document(r.message, self.ttl) | {"dossier_seq": made[r.dossier_code]}
+                    )
+            await self.processed.insert_many(
+                [{"_id": r.event_id, "at": r.at, "expires_at": r.at + self.ttl} for r in records],
+                ordered=True,
+                session=session,
+            )
             if dossiers:
-                await self.dossiers.bulk_write([UpdateOne({"_id": code}, {k: v for k, v in update.items() if v},
-                                                          upsert=True) for code, update in dossiers.items()],
-                                               ordered=True, session=session)
+                await self.dossiers.bulk_write(
+                    [
+                        UpdateOne(
+                            {"_id": code}, {k: v for k, v in update.items() if v}, upsert=True
+                        )
+                        for code, update in dossiers.items()
+                    ],
+                    ordered=True,
+                    session=session,
+                )
             if messages:
                 await self.queue.ticket_due(messages, records[0].at, session)
                 await self.messages.insert_many(messages, ordered=True, session=session)
-                await self.counts.apply([(doc["created_at"], None, doc["status"]) for doc in messages], session)
+                await self.counts.apply(
+                    [(doc["created_at"], None, doc["status"]) for doc in messages], session
+                )
             for r in records:
                 if r.event is not None:
                     await self.outbox.add(r.event, session=session)
@@ -125,15 +157,23 @@ class MongoMessageStore:
             self.on_commit()
         return True
 
-    async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> list[Message]:
         """Up to `limit` due messages claimed for `token`; never one while an earlier message of
         its dossier is still to go (the dispatch queue, `mongo_dispatch_queue.py`)."""
-        return [from_document(doc) for doc in await self.queue.claim(now, lease_until, token, limit)]
+        return [
+            from_document(doc) for doc in await self.queue.claim(now, lease_until, token, limit)
+        ]
 
     async def release(self, messages: list[Message], *, not_before: datetime, at: datetime) -> None:
         for token in {m.claim_token for m in messages if m.claim_token}:
-            await self.queue.release([m.id for m in messages if m.claim_token == token], token,
-                                     not_before=not_before, at=at)
+            await self.queue.release(
+                [m.id for m in messages if m.claim_token == token],
+                token,
+                not_before=not_before,
+                at=at,
+            )
 
     async def stale_claims(self, now: datetime) -> list[Message]:
         cursor = self.messages.find({"status": Status.SENDING.value, "claim_until": {"$lt": now}})
@@ -150,40 +190,82 @@ class MongoMessageStore:
         async def write(session: AsyncClientSession) -> None:
             found.clear()
             await self.messages.bulk_write(updates, ordered=False, session=session)
-            async for doc in self.messages.find({"_id": {"$in": ids}}, {"recorded": 1, "early_receipt": 1},
-                                                session=session):
+            async for doc in self.messages.find(
+                {"_id": {"$in": ids}}, {"recorded": 1, "early_receipt": 1}, session=session
+            ):
                 if doc.get("recorded") == mark:
                     found[doc["_id"]] = doc
             events = [o.event for o in outcomes if o.event is not None and o.message.id in found]
             if events:
                 await self.outbox.add_many(events, session=session)
-            await self.counts.apply([(o.message.created_at, o.message.status, o.status)
-                                     for o in outcomes if o.message.id in found], session)
+            await self.counts.apply(
+                [
+                    (o.message.created_at, o.message.status, o.status)
+                    for o in outcomes
+                    if o.message.id in found
+                ],
+                session,
+            )
 
         await self._transaction(write)
         if any(o.event is not None for o in outcomes):
             self.on_commit()
         early = [i for i, doc in found.items() if doc.get("early_receipt")]
-        early_docs = await self.messages.find({"_id": {"$in": early}}).to_list(None) if early else []
-        return RecordedOutcomes(lost=[i for i in ids if i not in found],
-                                early_receipts=[from_document(doc) for doc in early_docs])
+        early_docs = (
+            await self.messages.find({"_id": {"$in": early}}).to_list(None) if early else []
+        )
+        return RecordedOutcomes(
+            lost=[i for i in ids if i not in found],
+            early_receipts=[from_document(doc) for doc in early_docs],
+        )
 
-    async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
-                      note: dict[str, Any]) -> bool:
+    async def requeue(
+        self,
+        message: Message,
+        *,
+        channel: MessageChannel,
+        not_before: datetime,
+        note: dict[str, Any],
+    ) -> bool:
         result = await self.messages.update_one(
             _as_read(message),
-            {"$set": {"status": Status.QUEUED.value, "channel": channel.value, "not_before": not_before,
-                      "zalo_attempts": message.zalo_attempts, "sms_attempts": message.sms_attempts,
-                      "claim_token": None, "claim_until": None, "queue_pos": None, "updated_at": note.get("at")},
-             "$push": {"history": note}})
+            {
+                "$set": {
+                    "status": Status.QUEUED.value,
+                    "channel": channel.value,
+                    "not_before": not_before,
+                    "zalo_attempts": message.zalo_attempts,
+                    "sms_attempts": message.sms_attempts,
+                    "claim_token": None,
+                    "claim_until": None,
+                    "queue_pos": None,
+                    "updated_at": note.get("at"),
+                },
+                "$push": {"history": note},
+            },
+        )
         return result.matched_count == 1
 
-    async def finish(self, message: Message, *, status: Status, at: datetime, event: Envelope[Any],
-                     channel: MessageChannel | None = None, provider_id: str | None = None,
-                     reason: str | None = None, note: dict[str, Any] | None = None) -> Message | None:
-        changes: dict[str, Any] = {"status": status.value, "updated_at": at, "claim_token": None,
-                                   "claim_until": None, "zalo_attempts": message.zalo_attempts,
-                                   "sms_attempts": message.sms_attempts}
+    async def finish(
+        self,
+        message: Message,
+        *,
+        status: Status,
+        at: datetime,
+        event: Envelope[Any],
+        channel: MessageChannel | None = None,
+        provider_id: str | None = None,
+        reason: str | None = None,
+        note: dict[str, Any] | None = None,
+    ) -> Message | None:
+        changes: dict[str, Any] = {
+            "status": status.value,
+            "updated_at": at,
+            "claim_token": None,
+            "claim_until": None,
+            "zalo_attempts": message.zalo_attempts,
+            "sms_attempts": message.sms_attempts,
+        }
         if channel is not None:
             changes["channel"] = channel.value
         if provider_id is not None:
@@ -217,8 +299,9 @@ class MongoMessageStore:
         return from_document(doc) if doc else None
 
     async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool:
-        result = await self.messages.update_one({"_id": message_id, "status": Status.SENDING.value},
-                                                {"$set": {"early_receipt": note}})
+        result = await self.messages.update_one(
+            {"_id": message_id, "status": Status.SENDING.value}, {"$set": {"early_receipt": note}}
+        )
         return result.matched_count == 1
 
     async def for_dossier(self, dossier_code: str) -> list[Message]:
@@ -232,9 +315,15 @@ class MongoMessageStore:
 
 def _outcome_update(outcome: SendOutcome, mark: str) -> dict[str, Any]:
     message = outcome.message
-    changes: dict[str, Any] = {"status": outcome.status.value, "updated_at": outcome.at, "claim_token": None,
-                               "claim_until": None, "zalo_attempts": message.zalo_attempts,
-                               "sms_attempts": message.sms_attempts, "recorded": mark}
+    changes: dict[str, Any] = {
+        "status": outcome.status.value,
+        "updated_at": outcome.at,
+        "claim_token": None,
+        "claim_until": None,
+        "zalo_attempts": message.zalo_attempts,
+        "sms_attempts": message.sms_attempts,
+        "recorded": mark,
+    }
     if outcome.channel is not None:
         changes["channel"] = outcome.channel.value
     if outcome.status == Status.QUEUED:  # back to the queue, without a ticket (promoted when due)
@@ -253,5 +342,9 @@ def _only_duplicates(exc: BulkWriteError) -> bool:
 
 def _as_read(message: Message) -> dict[str, Any]:
     """Match the message only if nobody changed it since we read it."""
-    return {"_id": message.id, "status": message.status.value, "claim_token": message.claim_token,
-            "version": message.version}
+    return {
+        "_id": message.id,
+        "status": message.status.value,
+        "claim_token": message.claim_token,
+        "version": message.version,
+    }

@@ -21,7 +21,9 @@ class MongoOptOutStore:
 
     async def add(self, phone_key: str, *, source: str, at: datetime, by: str | None) -> bool:
         try:
-            await self.collection.insert_one({"_id": phone_key, "source": source, "at": at, "by": by})
+            await self.collection.insert_one(
+                {"_id": phone_key, "source": source, "at": at, "by": by}
+            )
         except DuplicateKeyError:
             return False
         return True

@@ -20,30 +20,46 @@ from notify.domain.phone import provider_phone
 class SmsClient:
     channel = MessageChannel.SMS
 
-    def __init__(self, http: httpx.AsyncClient, url: str, *, brandname: str, username: str, password: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, url: str, *, brandname: str, username: str, password: str
+    ) -> None:
         self.http, self.url, self.brandname = http, url, brandname
         self.auth = httpx.BasicAuth(username, password)
 
     async def send(self, message: Message) -> SendResult:
         assert message.rendered is not None and message.phone is not None
         if message.rendered.sms_parts != 1:  # rendering guarantees it; never pay for a second part
-            return SendResult(Outcome.PERMANENT, detail=f"sms would take {message.rendered.sms_parts} parts")
+            return SendResult(
+                Outcome.PERMANENT, detail=f"sms would take {message.rendered.sms_parts} parts"
+            )
         try:
-            response = await self.http.post(self.url, auth=self.auth, json={
-                "brandname": self.brandname,
-                "phone": provider_phone(message.phone),
-                "message": message.rendered.sms_text,
-                "request_id": message.id,
-            })
+            response = await self.http.post(
+                self.url,
+                auth=self.auth,
+                json={
+                    "brandname": self.brandname,
+                    "phone": provider_phone(message.phone),
+                    "message": message.rendered.sms_text,
+                    "request_id": message.id,
+                },
+            )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
-            return SendResult(Outcome.TRANSIENT, detail=f"sms gateway unreachable: {type(exc).__name__}")
+            return SendResult(
+                Outcome.TRANSIENT, detail=f"sms gateway unreachable: {type(exc).__name__}"
+            )
         body = _json(response)
         if response.status_code != 200:
-            return SendResult(http_outcome(response.status_code),
-                              detail=f"sms http {response.status_code}: {body.get('error', '')}".rstrip(": "))
+            return SendResult(
+                http_outcome(response.status_code),
+                detail=f"sms http {response.status_code}: {body.get('error', '')}".rstrip(": "),
+            )
         if body.get("status") in ("accepted", "duplicate") and body.get("sms_id"):
-            return SendResult(Outcome.ACCEPTED, provider_id=str(body["sms_id"]), detail=f"sms {body['status']}")
-        return SendResult(Outcome.TRANSIENT, detail=f"sms gateway answer not understood: {body}"[:200])
+            return SendResult(
+                Outcome.ACCEPTED, provider_id=str(body["sms_id"]), detail=f"sms {body['status']}"
+            )
+        return SendResult(
+            Outcome.TRANSIENT, detail=f"sms gateway answer not understood: {body}"[:200]
+        )
 
 
 def _json(response: httpx.Response) -> dict:

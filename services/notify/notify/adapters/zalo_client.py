@@ -33,34 +33,49 @@ class ZaloClient:
                 token = await self.tokens.refresh_after_rejection(token)
                 result, rejected = await self._post(token, message)
                 if rejected:
-                    return SendResult(Outcome.PERMANENT, detail="zalo rejects a freshly refreshed access token")
+                    return SendResult(
+                        Outcome.PERMANENT, detail="zalo rejects a freshly refreshed access token"
+                    )
             return result
         except ZaloAuthError as exc:
             return SendResult(Outcome.PERMANENT, detail=f"zalo: {exc}")
         except httpx.HTTPStatusError as exc:  # the OAuth endpoint answered 5xx / 429
-            return SendResult(http_outcome(exc.response.status_code),
-                              detail=f"zalo oauth http {exc.response.status_code}")
+            return SendResult(
+                http_outcome(exc.response.status_code),
+                detail=f"zalo oauth http {exc.response.status_code}",
+            )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             return SendResult(Outcome.TRANSIENT, detail=f"zalo unreachable: {type(exc).__name__}")
 
     async def _post(self, token: str, message: Message) -> tuple[SendResult, bool]:
         assert message.rendered is not None and message.phone is not None
-        response = await self.http.post(self.url, headers={"access_token": token}, json={
-            "phone": provider_phone(message.phone),
-            "template_id": message.rendered.zns_template_id,
-            "template_data": message.rendered.zns_data,
-            "tracking_id": message.id,
-        })
+        response = await self.http.post(
+            self.url,
+            headers={"access_token": token},
+            json={
+                "phone": provider_phone(message.phone),
+                "template_id": message.rendered.zns_template_id,
+                "template_data": message.rendered.zns_data,
+                "tracking_id": message.id,
+            },
+        )
         if response.status_code != 200:
-            return SendResult(http_outcome(response.status_code),
-                              detail=f"zalo http {response.status_code}"), False
+            return SendResult(
+                http_outcome(response.status_code), detail=f"zalo http {response.status_code}"
+            ), False
         try:
             body = response.json()
             code = int(body.get("error", -100))
         except (ValueError, TypeError, AttributeError):
-            return SendResult(Outcome.TRANSIENT, detail="zalo answered something that is not JSON"), False
+            return SendResult(
+                Outcome.TRANSIENT, detail="zalo answered something that is not JSON"
+            ), False
         if code == zalo_errors.ACCESS_TOKEN_INVALID:
-            return SendResult(Outcome.PERMANENT, detail="zalo error -124: access token invalid"), True
+            return SendResult(
+                Outcome.PERMANENT, detail="zalo error -124: access token invalid"
+            ), True
         outcome = zalo_errors.classify(code)
         msg_id = (body.get("data") or {}).get("msg_id") if outcome == Outcome.ACCEPTED else None
-        return SendResult(outcome, provider_id=msg_id, detail=f"zalo error {code}: {body.get('message', '')}"), False
+        return SendResult(
+            outcome, provider_id=msg_id, detail=f"zalo error {code}: {body.get('message', '')}"
+        ), False

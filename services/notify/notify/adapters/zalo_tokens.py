@@ -33,8 +33,18 @@ class TokenPair:
 
 
 class ZaloTokens:
-    def __init__(self, collection: AsyncCollection, http: httpx.AsyncClient, clock: Clock, *,
-                 oauth_url: str, app_id: str, secret_key: str, access_token: str, refresh_token: str) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection,
+        http: httpx.AsyncClient,
+        clock: Clock,
+        *,
+        oauth_url: str,
+        app_id: str,
+        secret_key: str,
+        access_token: str,
+        refresh_token: str,
+    ) -> None:
         self.collection, self.http, self.clock = collection, http, clock
         self.url = oauth_url.rstrip("/") + "/v4/oa/access_token"
         self.app_id, self.secret_key = app_id, secret_key
@@ -43,8 +53,11 @@ class ZaloTokens:
         self._known: TokenPair | None = None
 
     def _usable(self, pair: TokenPair | None) -> bool:
-        return bool(pair and pair.access_token and (pair.expires_at is None
-                                                      or pair.expires_at - EARLY > self.clock()))
+        return bool(
+            pair
+            and pair.access_token
+            and (pair.expires_at is None or pair.expires_at - EARLY > self.clock())
+        )
 
     async def access_token(self) -> str:
         if self._usable(self._known):
@@ -76,8 +89,14 @@ class ZaloTokens:
 
     async def _exchange(self, refresh_token: str) -> str:
         response = await self.http.post(
-            self.url, headers={"secret_key": self.secret_key},
-            data={"refresh_token": refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"})
+            self.url,
+            headers={"secret_key": self.secret_key},
+            data={
+                "refresh_token": refresh_token,
+                "app_id": self.app_id,
+                "grant_type": "refresh_token",
+            },
+        )
         if response.status_code >= 500 or response.status_code == 429:
             response.raise_for_status()
         try:
@@ -87,13 +106,22 @@ class ZaloTokens:
         if not isinstance(body, dict):
             body = {"error": f"http {response.status_code}, not a JSON object"}
         if "access_token" not in body:
-            raise ZaloAuthError(f"token refresh refused: {body.get('error')} {body.get('error_name', '')}".strip())
+            raise ZaloAuthError(
+                f"token refresh refused: {body.get('error')} {body.get('error_name', '')}".strip()
+            )
         expires_at = self.clock() + timedelta(seconds=int(body.get("expires_in", 3600)))
         await self.collection.update_one(
             {"_id": _DOC_ID},
-            {"$set": {"access_token": body["access_token"], "refresh_token": body["refresh_token"],
-                      "expires_at": expires_at, "refreshed_at": self.clock()}},
-            upsert=True)
+            {
+                "$set": {
+                    "access_token": body["access_token"],
+                    "refresh_token": body["refresh_token"],
+                    "expires_at": expires_at,
+                    "refreshed_at": self.clock(),
+                }
+            },
+            upsert=True,
+        )
         self._known = TokenPair(body["access_token"], body["refresh_token"], expires_at)
         return body["access_token"]
 

@@ -4,10 +4,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from motcua_shared.web.api_errors import bilingual_error
 from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
 from motcua_shared.vietnam.text import NfcStr
-
+from motcua_shared.web.api_errors import bilingual_error
 
 
 class OptOutRequest(BaseModel):
@@ -22,8 +21,10 @@ class OptOutRequest(BaseModel):
         try:
             normalise_phone(value)
         except InvalidPhone as exc:
-            raise bilingual_error("Số điện thoại không hợp lệ hoặc không phải số di động Việt Nam",
-                                  f"invalid phone number: {exc}") from exc
+            raise bilingual_error(
+                "Số điện thoại không hợp lệ hoặc không phải số di động Việt Nam",
+                f"invalid phone number: {exc}",
+            ) from exc
         return value
 
 

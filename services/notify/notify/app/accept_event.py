@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import Envelope
+from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.vietnam.phones import InvalidPhone, normalise_phone
 from motcua_shared.vietnam.privacy import mask_phone
 from motcua_shared.vietnam.timeutil import Clock
@@ -39,10 +39,21 @@ log = logging.getLogger(__name__)
 
 
 class AcceptEvent:
-    def __init__(self, store: MessageStore, opt_outs: OptOutStore, clock: Clock, *, quiet: QuietHours,
-                 lookup_url: str, phone_secret: str, zalo_enabled: bool,
-                 template_ids: dict[str, str], wake: Callable[[], None],
-                 order: EventOrderStore, max_held: int = 50) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        opt_outs: OptOutStore,
+        clock: Clock,
+        *,
+        quiet: QuietHours,
+        lookup_url: str,
+        phone_secret: str,
+        zalo_enabled: bool,
+        template_ids: dict[str, str],
+        wake: Callable[[], None],
+        order: EventOrderStore,
+        max_held: int = 50,
+    ) -> None:
         self.store, self.opt_outs, self.clock = store, opt_outs, clock
         self.order, self.max_held = order, max_held
         self.quiet, self.lookup_url, self.phone_secret = quiet, lookup_url, phone_secret
@@ -73,8 +84,16 @@ class AcceptEvent:
             if message is not None and message.status == Status.FAILED:
                 event = status_event(message, Status.FAILED, now, reason=message.reason)
                 message.version = 1
-            records.append(EventRecord(event_id, now, plan.dossier_code,
-                                       plan.facts if plan.facts not in (None, known) else None, message, event))
+            records.append(
+                EventRecord(
+                    event_id,
+                    now,
+                    plan.dossier_code,
+                    plan.facts if plan.facts not in (None, known) else None,
+                    message,
+                    event,
+                )
+            )
             _log_outcome(envelope, plan, message)
         orders = list(in_order.changed.values())
         if not records and not orders:
@@ -108,8 +127,13 @@ class AcceptEvent:
         for code, order in in_order.changed.items():
             for held in order.held:
                 if held.held_at == now:
-                    log.info("holding %s v%d of %s until v%d is handled", held.envelope.event_type,
-                             held.envelope.aggregate_version, code, order.version + 1)
+                    log.info(
+                        "holding %s v%d of %s until v%d is handled",
+                        held.envelope.event_type,
+                        held.envelope.aggregate_version,
+                        code,
+                        order.version + 1,
+                    )
         return in_order
 
     def _phone_keys(self, envelopes: Sequence[Envelope[Any]]) -> set[str]:
@@ -117,20 +141,33 @@ class AcceptEvent:
         for envelope in envelopes:
             contact = getattr(envelope.payload, "contact", None)
             try:
-                keys.add(phone_key(normalise_phone(getattr(contact, "phone", None) or ""), self.phone_secret))
+                keys.add(
+                    phone_key(
+                        normalise_phone(getattr(contact, "phone", None) or ""), self.phone_secret
+                    )
+                )
             except InvalidPhone:
                 pass
         return keys
 
-    def _message(self, envelope: Envelope[Any], plan: Plan, now: datetime, opted_out: set[str]) -> Message:
+    def _message(
+        self, envelope: Envelope[Any], plan: Plan, now: datetime, opted_out: set[str]
+    ) -> Message:
         assert plan.message is not None and plan.contact is not None
         kind = plan.message.kind
         message = Message(
-            id=message_id(str(envelope.event_id), kind), event_id=str(envelope.event_id), kind=kind,
-            dossier_code=plan.dossier_code, unit_code=envelope.unit_code,
-            correlation_id=envelope.correlation_id, phone=None,
-            preferred_channel=plan.contact.preferred_channel, rendered=None, status=Status.FAILED,
-            not_before=now, created_at=now,
+            id=message_id(str(envelope.event_id), kind),
+            event_id=str(envelope.event_id),
+            kind=kind,
+            dossier_code=plan.dossier_code,
+            unit_code=envelope.unit_code,
+            correlation_id=envelope.correlation_id,
+            phone=None,
+            preferred_channel=plan.contact.preferred_channel,
+            rendered=None,
+            status=Status.FAILED,
+            not_before=now,
+            created_at=now,
             channel=first_channel(plan.contact.preferred_channel, self.zalo_enabled),
         )
         try:
@@ -142,7 +179,9 @@ class AcceptEvent:
             message.reason = "opted_out: the citizen asked not to receive messages"
             return message
         try:
-            message.rendered = render(TEMPLATES[kind], plan.message.fields, self.template_ids.get(kind))
+            message.rendered = render(
+                TEMPLATES[kind], plan.message.fields, self.template_ids.get(kind)
+            )
         except MessageTooLong as exc:
             message.reason = f"too_long: {exc}"
             return message
@@ -159,5 +198,12 @@ def _log_outcome(envelope: Envelope[Any], plan: Plan, message: Message | None) -
     if message is None:
         log.info("no message for %s %s: %s", envelope.event_type, plan.dossier_code, plan.skipped)
     else:
-        log.info("message %s (%s) for %s to %s: %s%s", message.id, message.kind, plan.dossier_code,
-                 mask_phone(message.phone), message.status, f" ({message.reason})" if message.reason else "")
+        log.info(
+            "message %s (%s) for %s to %s: %s%s",
+            message.id,
+            message.kind,
+            plan.dossier_code,
+            mask_phone(message.phone),
+            message.status,
+            f" ({message.reason})" if message.reason else "",
+        )

@@ -32,8 +32,18 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher:
-    def __init__(self, store: MessageStore, send: SendMessage, clock: Clock, *, lease: timedelta,
-                 interval: float, sms_gateway_dedupes: bool, batch_size: int = 100, lanes: int = 2) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        send: SendMessage,
+        clock: Clock,
+        *,
+        lease: timedelta,
+        interval: float,
+        sms_gateway_dedupes: bool,
+        batch_size: int = 100,
+        lanes: int = 2,
+    ) -> None:
         self.store, self.send, self.clock = store, send, clock
         self.lease, self.interval, self.sms_gateway_dedupes = lease, interval, sms_gateway_dedupes
         self.batch_size, self.lanes = batch_size, lanes
@@ -60,7 +70,9 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Recover stale claims, then send every message that is due; returns how many."""
         await self.recover_stale_claims()
-        results = await asyncio.gather(*(self._lane() for _ in range(self.lanes)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._lane() for _ in range(self.lanes)), return_exceptions=True
+        )
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -75,7 +87,9 @@ class Dispatcher:
         while True:
             async with self._claiming:
                 now = self.clock()
-                batch = await self.store.claim_due(now, now + self.lease, uuid.uuid4().hex, self.batch_size)
+                batch = await self.store.claim_due(
+                    now, now + self.lease, uuid.uuid4().hex, self.batch_size
+                )
             if not batch:
                 return handled
             await self.send_batch(batch)
@@ -89,22 +103,28 @@ class Dispatcher:
         by_dossier: dict[str, list[Message]] = {}
         for message in batch:
             by_dossier.setdefault(message.dossier_code or message.id, []).append(message)
-        results = await asyncio.gather(*(self._send_in_turn(group, checks, outcomes)
-                                         for group in by_dossier.values()), return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._send_in_turn(group, checks, outcomes) for group in by_dossier.values()),
+            return_exceptions=True,
+        )
         for result in results:
             if isinstance(result, Exception):  # its messages stay claimed; the lease recovers them
                 log.error("sending a dossier's messages failed", exc_info=result)
         await self.send.record(outcomes)
 
-    async def _send_in_turn(self, messages: list[Message], checks: SendChecks,
-                            outcomes: list[SendOutcome]) -> None:
+    async def _send_in_turn(
+        self, messages: list[Message], checks: SendChecks, outcomes: list[SendOutcome]
+    ) -> None:
         for i, message in enumerate(messages):
-            later = messages[i + 1:]
+            later = messages[i + 1 :]
             try:
-                with correlation(message.correlation_id):  # log lines follow the dossier across services
+                with correlation(
+                    message.correlation_id
+                ):  # log lines follow the dossier across services
                     outcome = await self.send(message, checks)
             except Exception:
-                # This one stays claimed (its lease recovers it); the untried later ones go back now.
+                # This one stays claimed (its lease recovers it); the untried later ones go back
+                # now.
                 await self.store.release(later, not_before=self.clock(), at=self.clock())
                 raise
             outcomes.append(outcome)
@@ -120,13 +140,28 @@ class Dispatcher:
 
     async def _recover(self, message: Message, now: datetime) -> None:
         if message.channel == MessageChannel.SMS and self.sms_gateway_dedupes:
-            await self.store.requeue(message, channel=MessageChannel.SMS, not_before=now,
-                                     note={"at": now, "event": "claim expired; resent with the same request_id"})
-            log.warning("message %s: claim expired during an SMS call; resending (gateway dedupes)", message.id)
+            await self.store.requeue(
+                message,
+                channel=MessageChannel.SMS,
+                not_before=now,
+                note={"at": now, "event": "claim expired; resent with the same request_id"},
+            )
+            log.warning(
+                "message %s: claim expired during an SMS call; resending (gateway dedupes)",
+                message.id,
+            )
             return
-        reason = (f"outcome_unknown: the service stopped while calling {message.channel}; "
-                  "not sent again so the citizen never gets it twice")
+        reason = (
+            f"outcome_unknown: the service stopped while calling {message.channel}; "
+            "not sent again so the citizen never gets it twice"
+        )
         event = status_event(message, Status.FAILED, now, reason=reason)
-        await self.store.finish(message, status=Status.FAILED, at=now, event=event, reason=reason,
-                                note={"at": now, "event": "claim expired"})
+        await self.store.finish(
+            message,
+            status=Status.FAILED,
+            at=now,
+            event=event,
+            reason=reason,
+            note={"at": now, "event": "claim expired"},
+        )
         log.warning("message %s: %s", message.id, reason)

@@ -14,10 +14,21 @@ from motcua_shared.contract.notification_events import (
 from notify.domain.message import Message, Status
 
 
-def status_event(message: Message, status: Status, at: datetime, *, channel: MessageChannel | None = None,
-                 reason: str | None = None) -> Envelope[Any]:
-    common = {"message_id": message.id, "dossier_code": message.dossier_code, "kind": str(message.kind),
-              "channel": channel or message.channel, "at": at}
+def status_event(
+    message: Message,
+    status: Status,
+    at: datetime,
+    *,
+    channel: MessageChannel | None = None,
+    reason: str | None = None,
+) -> Envelope[Any]:
+    common = {
+        "message_id": message.id,
+        "dossier_code": message.dossier_code,
+        "kind": str(message.kind),
+        "channel": channel or message.channel,
+        "at": at,
+    }
     payload: NotificationSent | NotificationDelivered | NotificationFailed
     if status == Status.SENT:
         payload = NotificationSent(**common)
@@ -27,6 +38,11 @@ def status_event(message: Message, status: Status, at: datetime, *, channel: Mes
         payload = NotificationFailed(**common, reason=(reason or "unknown")[:500])
     else:
         raise ValueError(f"{status} publishes no event")
-    return Envelope.wrap(payload, aggregate_id=message.id, aggregate_version=message.version + 1,
-                         unit_code=message.unit_code, correlation_id=message.correlation_id,
-                         occurred_at=at)
+    return Envelope.wrap(
+        payload,
+        aggregate_id=message.id,
+        aggregate_version=message.version + 1,
+        unit_code=message.unit_code,
+        correlation_id=message.correlation_id,
+        occurred_at=at,
+    )

@@ -35,22 +35,38 @@ class AlertOfficers:
 
     async def __call__(self, envelope: Envelope[Any]) -> None:
         event_id = str(envelope.event_id)
-        alerts = plan_officer_alerts(envelope.payload, event_id=event_id, dossier_code=envelope.aggregate_id,
-                                     unit_code=envelope.unit_code)
+        alerts = plan_officer_alerts(
+            envelope.payload,
+            event_id=event_id,
+            dossier_code=envelope.aggregate_id,
+            unit_code=envelope.unit_code,
+        )
         await self.store.add_new(alerts, self.clock())
         for alert in alerts:
             if alert.skipped:
-                log.info("no %s alert to %s for %s: %s", alert.kind, alert.officer_id, alert.dossier_code,
-                         alert.skipped)
+                log.info(
+                    "no %s alert to %s for %s: %s",
+                    alert.kind,
+                    alert.officer_id,
+                    alert.dossier_code,
+                    alert.skipped,
+                )
         for alert in await self.store.unsent(event_id):
             provider_id = await self.email.send(alert)
             await self.store.mark_sent(alert.id, provider_id, self.clock())
-            log.info("%s alert for %s e-mailed to officer %s (%s)", alert.kind, alert.dossier_code,
-                     alert.officer_id, alert.role)
+            log.info(
+                "%s alert for %s e-mailed to officer %s (%s)",
+                alert.kind,
+                alert.dossier_code,
+                alert.officer_id,
+                alert.role,
+            )
 
 
-def with_officer_alerts(accept_batch: Callable[[Sequence[Envelope[Any]]], Awaitable[None]],
-                        alert_officers: AlertOfficers) -> Callable[[Sequence[Envelope[Any]]], Awaitable[None]]:
+def with_officer_alerts(
+    accept_batch: Callable[[Sequence[Envelope[Any]]], Awaitable[None]],
+    alert_officers: AlertOfficers,
+) -> Callable[[Sequence[Envelope[Any]]], Awaitable[None]]:
     """One batch handler for notify's queue: the events planned together in one transaction (in
     each dossier's order), then each deadline event's officer alerts (in arrival order: an alert
     needs no earlier event's facts). A failure redelivers the batch (split

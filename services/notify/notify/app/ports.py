@@ -76,12 +76,16 @@ class MessageStore(Protocol):
     async def processed_among(self, event_ids: Collection[str]) -> set[str]:
         """Which of these events were already recorded, in one read."""
 
-    async def record_events(self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()) -> bool:
+    async def record_events(
+        self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()
+    ) -> bool:
         """Store the effects of a batch of events, in order, in one transaction, with the
         dossiers' new event order (`EventOrderStore.write`); False (and nothing stored) when one of
         them was already recorded. Raises OrderMoved when an order changed since it was read."""
 
-    async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> list[Message]:
         """Up to `limit` due messages claimed for `token` (queued -> sending, lease until
         `lease_until`), none while an earlier message of its dossier is still to go; a dossier's
         messages come in the order they were made."""
@@ -95,12 +99,27 @@ class MessageStore(Protocol):
         """Record a batch's send outcomes, with their events, in one transaction (one bulk
         write per collection); each only if its message is still as it was claimed."""
 
-    async def requeue(self, message: Message, *, channel: MessageChannel, not_before: datetime,
-                      note: dict[str, Any]) -> bool: ...
+    async def requeue(
+        self,
+        message: Message,
+        *,
+        channel: MessageChannel,
+        not_before: datetime,
+        note: dict[str, Any],
+    ) -> bool: ...
 
-    async def finish(self, message: Message, *, status: Status, at: datetime, event: Envelope[Any],
-                     channel: MessageChannel | None = None, provider_id: str | None = None,
-                     reason: str | None = None, note: dict[str, Any] | None = None) -> Message | None:
+    async def finish(
+        self,
+        message: Message,
+        *,
+        status: Status,
+        at: datetime,
+        event: Envelope[Any],
+        channel: MessageChannel | None = None,
+        provider_id: str | None = None,
+        reason: str | None = None,
+        note: dict[str, Any] | None = None,
+    ) -> Message | None:
         """Move a claimed message (or, for a receipt, a sent one) on, with its event, in one
         transaction; None when someone else moved it first."""
 
@@ -128,7 +147,9 @@ class EventOrderStore(Protocol):
     async def gave_up(self, code: str) -> None:
         """Its dead letters are published: forget them."""
 
-    async def unfinished_give_ups(self, before: datetime, limit: int) -> list[tuple[str, list[Held], str]]:
+    async def unfinished_give_ups(
+        self, before: datetime, limit: int
+    ) -> list[tuple[str, list[Held], str]]:
         """Gaps given up before `before` whose dead letters may not be out (a sweeper died)."""
 
 

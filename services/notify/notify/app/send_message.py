@@ -29,7 +29,12 @@ from notify.app.notification_events import status_event
 from notify.app.ports import ChannelClient, MessageStore, OptOutStore, SendOutcome
 from notify.app.receipts import ApplyReceipt
 from notify.domain.delivery_policy import (
-    MarkSent, Outcome, RetryLater, RetryPolicy, SendResult, decide,
+    MarkSent,
+    Outcome,
+    RetryLater,
+    RetryPolicy,
+    SendResult,
+    decide,
 )
 from notify.domain.message import Message, Status
 from notify.domain.phone import phone_key
@@ -48,11 +53,26 @@ class SendChecks:
 
 
 class SendMessage:
-    def __init__(self, store: MessageStore, opt_outs: OptOutStore, channels: Mapping[MessageChannel, ChannelClient],
-                 clock: Clock, *, policy: RetryPolicy, quiet: QuietHours, phone_secret: str,
-                 receipts: ApplyReceipt, provider_limits: Mapping[MessageChannel, int] | None = None) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        opt_outs: OptOutStore,
+        channels: Mapping[MessageChannel, ChannelClient],
+        clock: Clock,
+        *,
+        policy: RetryPolicy,
+        quiet: QuietHours,
+        phone_secret: str,
+        receipts: ApplyReceipt,
+        provider_limits: Mapping[MessageChannel, int] | None = None,
+    ) -> None:
         self.store, self.opt_outs, self.channels, self.clock = store, opt_outs, channels, clock
-        self.policy, self.quiet, self.phone_secret, self.receipts = policy, quiet, phone_secret, receipts
+        self.policy, self.quiet, self.phone_secret, self.receipts = (
+            policy,
+            quiet,
+            phone_secret,
+            receipts,
+        )
         limits = provider_limits or {}
         self.slots = {channel: asyncio.Semaphore(limits.get(channel, 1)) for channel in channels}
 
@@ -60,8 +80,10 @@ class SendMessage:
         """One read each of the batch's opt-outs and its dossiers' facts."""
         keys = {phone_key(m.phone, self.phone_secret) for m in batch if m.phone}
         codes = {m.dossier_code for m in batch if m.dossier_code}
-        return SendChecks(await self.opt_outs.opted_out_among(keys) if keys else set(),
-                          await self.store.facts_of(codes) if codes else {})
+        return SendChecks(
+            await self.opt_outs.opted_out_among(keys) if keys else set(),
+            await self.store.facts_of(codes) if codes else {},
+        )
 
     async def __call__(self, message: Message, checks: SendChecks) -> SendOutcome:
         """Send one message (or decide not to); nothing is written here: the outcome is recorded
@@ -77,19 +99,46 @@ class SendMessage:
                 result = await self.channels[channel].send(message)
         except Exception as exc:  # a bug or a surprise answer: retry later rather than stay claimed
             log.exception("%s client failed on message %s", channel, message.id)
-            result = SendResult(Outcome.TRANSIENT, detail=f"{channel} client error: {type(exc).__name__}")
+            result = SendResult(
+                Outcome.TRANSIENT, detail=f"{channel} client error: {type(exc).__name__}"
+            )
         attempts = message.count_attempt(channel)
         at = self.clock()
-        note = {"at": at, "channel": str(channel), "outcome": str(result.outcome), "detail": result.detail}
-        log.info("%s %s via %s to %s: %s %s", message.kind, message.id, channel, mask_phone(message.phone),
-                 result.outcome, result.detail)
+        note = {
+            "at": at,
+            "channel": str(channel),
+            "outcome": str(result.outcome),
+            "detail": result.detail,
+        }
+        log.info(
+            "%s %s via %s to %s: %s %s",
+            message.kind,
+            message.id,
+            channel,
+            mask_phone(message.phone),
+            result.outcome,
+            result.detail,
+        )
         decision = decide(channel, attempts, result, self.policy, at)
         if isinstance(decision, MarkSent):
-            return SendOutcome(message, Status.SENT, at, note, channel=channel, provider_id=result.provider_id,
-                               event=status_event(message, Status.SENT, at, channel=channel))
+            return SendOutcome(
+                message,
+                Status.SENT,
+                at,
+                note,
+                channel=channel,
+                provider_id=result.provider_id,
+                event=status_event(message, Status.SENT, at, channel=channel),
+            )
         if isinstance(decision, RetryLater):
-            return SendOutcome(message, Status.QUEUED, at, note, channel=decision.channel,
-                               not_before=self.quiet.release_at(decision.at))
+            return SendOutcome(
+                message,
+                Status.QUEUED,
+                at,
+                note,
+                channel=decision.channel,
+                not_before=self.quiet.release_at(decision.at),
+            )
         return self._fail(message, at, decision.reason, note)
 
     async def record(self, outcomes: Sequence[SendOutcome]) -> None:
@@ -98,12 +147,17 @@ class SendMessage:
             return
         recorded = await self.store.record_outcomes(outcomes)
         for message_id in recorded.lost:
-            log.error("message %s: its claim was lost before its outcome was recorded; a receipt still "
-                      "matches it", message_id)
+            log.error(
+                "message %s: its claim was lost before its outcome was recorded; a receipt still "
+                "matches it",
+                message_id,
+            )
         for message in recorded.early_receipts:
             await self.receipts.apply_early(message)
 
-    def _stop_before_sending(self, message: Message, now: datetime, checks: SendChecks) -> SendOutcome | None:
+    def _stop_before_sending(
+        self, message: Message, now: datetime, checks: SendChecks
+    ) -> SendOutcome | None:
         """Checked before every call: the citizen may have opted out, facts may have changed, the
         night may have come since the message was made."""
         assert message.phone is not None and message.channel is not None
@@ -113,11 +167,25 @@ class SendMessage:
         if message.dossier_code and (why := unwanted_now(message.kind, facts)):
             return self._fail(message, now, f"withdrawn: {why}")
         if self.quiet.is_quiet(now):
-            return SendOutcome(message, Status.QUEUED, now, {"at": now, "event": "held for quiet hours"},
-                               channel=message.channel, not_before=self.quiet.release_at(now))
+            return SendOutcome(
+                message,
+                Status.QUEUED,
+                now,
+                {"at": now, "event": "held for quiet hours"},
+                channel=message.channel,
+                not_before=self.quiet.release_at(now),
+            )
         return None
 
-    def _fail(self, message: Message, at: datetime, reason: str, note: dict | None = None) -> SendOutcome:
+    def _fail(
+        self, message: Message, at: datetime, reason: str, note: dict | None = None
+    ) -> SendOutcome:
         log.warning("message %s (%s) failed: %s", message.id, message.kind, reason)
-        return SendOutcome(message, Status.FAILED, at, note or {"at": at, "event": reason}, reason=reason,
-                           event=status_event(message, Status.FAILED, at, reason=reason))
+        return SendOutcome(
+            message,
+            Status.FAILED,
+            at,
+            note or {"at": at, "event": reason},
+            reason=reason,
+            event=status_event(message, Status.FAILED, at, reason=reason),
+        )

@@ -33,7 +33,9 @@ class RetryPolicy:
         return self.zalo_max_attempts if channel == MessageChannel.ZALO else self.sms_max_attempts
 
     def backoff(self, attempt: int) -> timedelta:
-        return timedelta(seconds=min(self.base_seconds * 2 ** max(attempt - 1, 0), self.max_seconds))
+        return timedelta(
+            seconds=min(self.base_seconds * 2 ** max(attempt - 1, 0), self.max_seconds)
+        )
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,16 @@ Decision = MarkSent | RetryLater | Fail
 
 def first_channel(preferred: MessageChannel, zalo_enabled: bool) -> MessageChannel:
     """The citizen's preferred channel: Zalo (SMS as fallback) or SMS only."""
-    return MessageChannel.ZALO if preferred == MessageChannel.ZALO and zalo_enabled else MessageChannel.SMS
+    return (
+        MessageChannel.ZALO
+        if preferred == MessageChannel.ZALO and zalo_enabled
+        else MessageChannel.SMS
+    )
 
 
-def decide(channel: MessageChannel, attempts: int, result: SendResult, policy: RetryPolicy,
-           now: datetime) -> Decision:
+def decide(
+    channel: MessageChannel, attempts: int, result: SendResult, policy: RetryPolicy, now: datetime
+) -> Decision:
     """`attempts`: calls made on `channel` so far, this one included."""
     if result.outcome == Outcome.ACCEPTED:
         return MarkSent(result.provider_id)

@@ -17,9 +17,10 @@ contact only then. The leader's text stays in survey's database: the message nam
 and what the feedback was about.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from motcua_shared.contract.dossier_events import (
@@ -34,9 +35,6 @@ from motcua_shared.contract.dossier_events import (
     ResultReturned,
     SupplementRequested,
 )
-from motcua_shared.contract.event_base import CitizenContact, EventPayload
-from motcua_shared.contract.feedback_events import FeedbackAnswered
-from motcua_shared.contract.survey_events import SurveyOpened
 from motcua_shared.contract.event_base import CitizenContact, EventPayload
 from motcua_shared.contract.feedback_events import FeedbackAnswered
 from motcua_shared.contract.survey_events import SurveyOpened
@@ -91,11 +89,15 @@ def lookup_link(base: str, code: str) -> str:
     return f"{base.rstrip('/')}/{quote(code, safe='')}"
 
 
-def plan_event(payload: EventPayload, aggregate_id: str, facts: DossierFacts, lookup_url: str) -> Plan:
+def plan_event(
+    payload: EventPayload, aggregate_id: str, facts: DossierFacts, lookup_url: str
+) -> Plan:
     planner = _PLANNERS.get(type(payload))
     if planner is None:
         return Plan(aggregate_id, None, None, skipped=f"{payload.event_type} needs no message")
-    code = getattr(payload, "dossier_code", None) or aggregate_id  # a survey's or feedback's dossier
+    code = (
+        getattr(payload, "dossier_code", None) or aggregate_id
+    )  # a survey's or feedback's dossier
     plan = planner(payload, code, facts, lookup_url)
     return _require_consent(plan)
 
@@ -115,19 +117,30 @@ def _base(payload: Any, code: str) -> dict[str, str]:  # any event naming its pr
 
 
 def _received(p: DossierReceived, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
-    fields = _base(p, code) | {"due": format_date(p.due_at), "lookup_url": lookup_link(lookup_url, code)}
-    new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event,
-                        home_service=p.home_service or facts.home_service)
+    fields = _base(p, code) | {
+        "due": format_date(p.due_at),
+        "lookup_url": lookup_link(lookup_url, code),
+    }
+    new_facts = replace(
+        facts,
+        civil_status_event=p.civil_status_event or facts.civil_status_event,
+        home_service=p.home_service or facts.home_service,
+    )
     return Plan(code, p.contact, PlannedMessage(K.RECEIVED, fields), new_facts)
 
 
 def _refused(p: DossierRefusedAtDesk, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
-    return Plan(code, p.contact, PlannedMessage(K.REFUSED_AT_DESK, _base(p, code) | {"reason": p.reason}))
+    return Plan(
+        code, p.contact, PlannedMessage(K.REFUSED_AT_DESK, _base(p, code) | {"reason": p.reason})
+    )
 
 
 def _supplement(p: SupplementRequested, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     kind = K.SUPPLEMENT_AT_DESK if p.stage == "desk" else K.SUPPLEMENT_IN_PROCESSING
-    fields = _base(p, code) | {"missing_papers": "; ".join(p.missing_papers) or p.reason, "reason": p.reason}
+    fields = _base(p, code) | {
+        "missing_papers": "; ".join(p.missing_papers) or p.reason,
+        "reason": p.reason,
+    }
     return Plan(code, p.contact, PlannedMessage(kind, fields))
 
 
@@ -139,11 +152,19 @@ def _apology(p: ApologyIssued, code: str, facts: DossierFacts, lookup_url: str) 
 def _resolved(p: DossierResolved, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     new_facts = replace(facts, civil_status_event=p.civil_status_event or facts.civil_status_event)
     if facts.home_return_date is not None:
-        message = PlannedMessage(K.RESULT_READY_AT_HOME,
-                                 _base(p, code) | {"visit_date": format_date(facts.home_return_date)})
+        message = PlannedMessage(
+            K.RESULT_READY_AT_HOME,
+            _base(p, code) | {"visit_date": format_date(facts.home_return_date)},
+        )
     elif facts.home_service:
-        return Plan(code, p.contact, None, new_facts,
-                    skipped="served at home: the return visit's message tells the citizen, " "not 'come to the desk'")
+        return Plan(
+            code,
+            p.contact,
+            None,
+            new_facts,
+            skipped="served at home: the return visit's message tells the citizen, "
+            "not 'come to the desk'",
+        )
     else:
         message = PlannedMessage(K.RESULT_READY_AT_DESK, _base(p, code))
     return Plan(code, p.contact, message, new_facts)
@@ -152,8 +173,12 @@ def _resolved(p: DossierResolved, code: str, facts: DossierFacts, lookup_url: st
 def _home_visit(p: HomeVisitScheduled, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
     fields = _base(p, code) | {"visit_date": format_date(p.visit_date)}
     if p.purpose == "return":
-        return Plan(code, p.contact, PlannedMessage(K.HOME_VISIT_RETURN, fields),
-                    replace(facts, home_return_date=p.visit_date))
+        return Plan(
+            code,
+            p.contact,
+            PlannedMessage(K.HOME_VISIT_RETURN, fields),
+            replace(facts, home_return_date=p.visit_date),
+        )
     return Plan(code, p.contact, PlannedMessage(K.HOME_VISIT_RECEIVE, fields))
 
 
@@ -186,10 +211,15 @@ def _survey(p: SurveyOpened, code: str, facts: DossierFacts, lookup_url: str) ->
     return Plan(code, p.contact, PlannedMessage(K.SURVEY_OPENED, fields))
 
 
-def _feedback_answered(p: FeedbackAnswered, code: str, facts: DossierFacts, lookup_url: str) -> Plan:
+def _feedback_answered(
+    p: FeedbackAnswered, code: str, facts: DossierFacts, lookup_url: str
+) -> Plan:
     subject = f"hồ sơ {p.dossier_code}" if p.dossier_code else "hòm thư góp ý"
-    fields = {"unit": p.unit_name or "cơ quan giải quyết", "feedback_date": format_date(p.opened_at),
-              "subject": subject}
+    fields = {
+        "unit": p.unit_name or "cơ quan giải quyết",
+        "feedback_date": format_date(p.opened_at),
+        "subject": subject,
+    }
     return Plan(code, p.contact, PlannedMessage(K.FEEDBACK_ANSWERED, fields))
 
 

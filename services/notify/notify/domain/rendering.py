@@ -35,7 +35,9 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name}
 
 
-def render(template: Template, fields: dict[str, str], zns_template_id: str | None = None) -> RenderedMessage:
+def render(
+    template: Template, fields: dict[str, str], zns_template_id: str | None = None
+) -> RenderedMessage:
     zalo_fields = placeholders(template.zalo_text)
     zns_values = {name: _cut_vi(fields[name], ZNS_PARAMS[name].max_length) for name in zalo_fields}
     sms_text = fit_sms(template, fields)

@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -39,16 +39,22 @@ _TIMESTAMP = re.compile(r'"timestamp"\s*:\s*"?(\d{1,20})"?')
 MAX_TIMESTAMPS = 4  # candidates tried; a real event has one at its top level
 
 
-def verify_and_parse(raw: bytes, signature: str | None, oa_secret_key: str, app_id: str) -> dict[str, Any]:
+def verify_and_parse(
+    raw: bytes, signature: str | None, oa_secret_key: str, app_id: str
+) -> dict[str, Any]:
     try:
         text = raw.decode()  # before json.loads, which would also take UTF-16 or UTF-32
     except ValueError as exc:
         raise BadZaloEvent("body is not UTF-8") from exc
-    stamps = [m.group(1) for _, m in zip(range(MAX_TIMESTAMPS), _TIMESTAMP.finditer(text), strict=False)]
+    stamps = [
+        m.group(1) for _, m in zip(range(MAX_TIMESTAMPS), _TIMESTAMP.finditer(text), strict=False)
+    ]
     # Bytes: compare_digest refuses str with non-ASCII characters, which a header may carry.
     given = (signature or "").strip().encode()
-    if not given or not any(hmac.compare_digest(given, zalo_signature(app_id, text, stamp, oa_secret_key).encode())
-                            for stamp in stamps):
+    if not given or not any(
+        hmac.compare_digest(given, zalo_signature(app_id, text, stamp, oa_secret_key).encode())
+        for stamp in stamps
+    ):
         raise BadZaloEvent("signature does not match")
     try:
         event = json.loads(text)
@@ -63,11 +69,13 @@ def delivery_of(event: dict[str, Any]) -> ZaloDelivery | None:
     if event.get("event_name") != DELIVERY_EVENT:
         return None
     message = event.get("message") or {}
-    return ZaloDelivery(message.get("msg_id"), message.get("tracking_id"), _ms(message.get("delivery_time")))
+    return ZaloDelivery(
+        message.get("msg_id"), message.get("tracking_id"), _ms(message.get("delivery_time"))
+    )
 
 
 def _ms(value: Any) -> datetime | None:
     try:
-        return datetime.fromtimestamp(int(value) / 1000, timezone.utc)
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
     except (TypeError, ValueError):
         return None

@@ -35,13 +35,18 @@ def control_router(state: SandboxState, callbacks: Callbacks) -> APIRouter:
 
     @router.get("/counts", summary="How many send requests came and were accepted (cheap to poll)")
     async def counts() -> dict[str, int]:
-        return {"attempts": len(state.attempts), "accepted": sum(1 for a in state.attempts if a.accepted)}
+        return {
+            "attempts": len(state.attempts),
+            "accepted": sum(1 for a in state.attempts if a.accepted),
+        }
 
     @router.get("/oauth-requests", summary="Token refreshes asked for")
     async def oauth_requests() -> list[dict[str, str]]:
         return state.oauth_requests
 
-    @router.post("/messages/{attempt_id}/receipt", summary="Send this message's delivery receipt to notify")
+    @router.post(
+        "/messages/{attempt_id}/receipt", summary="Send this message's delivery receipt to notify"
+    )
     async def receipt(attempt_id: str, delivered: bool = True) -> dict[str, Any]:
         attempt = state.find(attempt_id)
         if attempt is None or not attempt.accepted:

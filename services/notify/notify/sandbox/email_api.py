@@ -27,18 +27,26 @@ def email_router(api_key: str) -> APIRouter:
     emails: list[dict[str, Any]] = []
 
     @router.post("/email/send", summary="E-mail API: send one e-mail", response_model=None)
-    async def send(body: EmailRequest, authorization: str | None = Header(None)) -> dict[str, Any] | JSONResponse:
+    async def send(
+        body: EmailRequest, authorization: str | None = Header(None)
+    ) -> dict[str, Any] | JSONResponse:
         if authorization != f"Bearer {api_key}":
             return JSONResponse({"error": "unauthorized"}, status_code=401)
-        earlier = next((e for e in emails if body.reference and e["reference"] == body.reference), None)
+        earlier = next(
+            (e for e in emails if body.reference and e["reference"] == body.reference), None
+        )
         if earlier is not None:
             return {"id": earlier["id"], "status": "duplicate"}
-        email = body.model_dump(exclude={"from_"}) | {"id": "mail-" + uuid.uuid4().hex[:16],
-                                                      "at": utcnow().isoformat()}
+        email = body.model_dump(exclude={"from_"}) | {
+            "id": "mail-" + uuid.uuid4().hex[:16],
+            "at": utcnow().isoformat(),
+        }
         emails.append(email)
         return {"id": email["id"], "status": "accepted"}
 
-    @router.get("/_sandbox/emails", tags=["sandbox controls"], summary="E-mails the e-mail API accepted")
+    @router.get(
+        "/_sandbox/emails", tags=["sandbox controls"], summary="E-mails the e-mail API accepted"
+    )
     async def received() -> list[dict[str, Any]]:
         return emails
 

@@ -35,7 +35,9 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
 
     def on_accepted(attempt: Attempt) -> None:
         if settings.auto_receipts:
-            task = asyncio.create_task(_receipt_later(callbacks, attempt, settings.receipt_delay_seconds))
+            task = asyncio.create_task(
+                _receipt_later(callbacks, attempt, settings.receipt_delay_seconds)
+            )
             pending.add(task)
             task.add_done_callback(pending.discard)
 
@@ -71,7 +73,9 @@ async def _receipt_later(callbacks: Callbacks, attempt: Attempt, delay: float) -
 def run() -> None:
     settings = SandboxSettings()
     configure_logging("notify-sandbox")
-    uvicorn.run(create_sandbox_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_sandbox_app(settings), host=settings.host, port=settings.port, log_config=None
+    )
 
 
 if __name__ == "__main__":

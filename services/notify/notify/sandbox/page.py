@@ -39,8 +39,10 @@ def page_router(state: SandboxState) -> APIRouter:
 
     @router.get("/", response_class=HTMLResponse, summary="Messages citizens would have received")
     async def page() -> HTMLResponse:
-        cards = "".join(_card(a) for a in reversed(state.accepted())) or \
-            '<p class="empty">Chưa có tin nhắn nào. Tin gửi tới công dân sẽ hiện ở đây.</p>'
+        cards = (
+            "".join(_card(a) for a in reversed(state.accepted()))
+            or '<p class="empty">Chưa có tin nhắn nào. Tin gửi tới công dân sẽ hiện ở đây.</p>'
+        )
         html = (
             '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -60,12 +62,22 @@ def _card(attempt: Attempt) -> str:
     channel = "Zalo" if attempt.channel == "zalo" else "SMS"
     when = to_vn(attempt.at).strftime("%H:%M %d/%m/%Y")
     delivered = '<span class="ok">✓ đã nhận</span>' if attempt.delivered else "chưa báo đã nhận"
-    extra = f" · {attempt.sms_parts} phần · {escape(attempt.brandname or '')}" if attempt.channel == "sms" else ""
-    buttons = f'<button onclick="act(\'/_sandbox/messages/{attempt.id}/receipt\')">Báo đã nhận</button>'
+    extra = (
+        f" · {attempt.sms_parts} phần · {escape(attempt.brandname or '')}"
+        if attempt.channel == "sms"
+        else ""
+    )
+    buttons = (
+        f"<button onclick=\"act('/_sandbox/messages/{attempt.id}/receipt')\">Báo đã nhận</button>"
+    )
     if attempt.channel == "sms":
-        buttons += (f'<button onclick="act(\'/_sandbox/inbound\',{{phone:\'{escape(attempt.phone)}\','
-                    f'text:\'STOP\'}})">Trả lời STOP</button>')
-    return (f'<div class="card"><div class="meta"><span class="tag {attempt.channel}">{channel}</span>'
-            f"<span>{escape(mask_phone('+' + attempt.phone))}</span><span>{when}</span>"
-            f"<span>{delivered}{extra}</span></div>"
-            f'<div class="text">{escape(attempt.text)}</div>{buttons}</div>')
+        buttons += (
+            f"<button onclick=\"act('/_sandbox/inbound',{{phone:'{escape(attempt.phone)}',"
+            f"text:'STOP'}})\">Trả lời STOP</button>"
+        )
+    return (
+        f'<div class="card"><div class="meta"><span class="tag {attempt.channel}">{channel}</span>'
+        f"<span>{escape(mask_phone('+' + attempt.phone))}</span><span>{when}</span>"
+        f"<span>{delivered}{extra}</span></div>"
+        f'<div class="text">{escape(attempt.text)}</div>{buttons}</div>'
+    )

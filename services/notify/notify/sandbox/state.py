@@ -16,10 +16,14 @@ from motcua_shared.vietnam.timeutil import utcnow
 class Behaviour(BaseModel):
     """How the sandbox answers for one phone number (84…)."""
 
-    zalo_error: int | None = Field(None, description="ZNS error code to answer, e.g. -118 (no Zalo account)")
+    zalo_error: int | None = Field(
+        None, description="ZNS error code to answer, e.g. -118 (no Zalo account)"
+    )
     zalo_http_errors: int = Field(0, ge=0, description="Answer HTTP 503 this many times first")
     sms_http_errors: int = Field(0, ge=0, description="Answer HTTP 503 this many times first")
-    sms_refuse: str | None = Field(None, description="Refuse every SMS with HTTP 400 and this error")
+    sms_refuse: str | None = Field(
+        None, description="Refuse every SMS with HTTP 400 and this error"
+    )
     delay_seconds: float = Field(0.0, ge=0, le=60, description="Hold each answer this long")
 
 
@@ -71,8 +75,14 @@ class SandboxState:
     def sms_already_accepted(self, request_id: str | None) -> Attempt | None:
         if not request_id:
             return None
-        return next((a for a in self.attempts if a.channel == "sms" and a.accepted and a.reference == request_id),
-                    None)
+        return next(
+            (
+                a
+                for a in self.attempts
+                if a.channel == "sms" and a.accepted and a.reference == request_id
+            ),
+            None,
+        )
 
     def issue_tokens(self, ttl: int) -> tuple[str, str]:
         access = "sbx-at-" + secrets.token_urlsafe(18)

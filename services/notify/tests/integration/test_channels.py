@@ -9,7 +9,9 @@ from motcua_shared.contract.envelope import parse_envelope
 from notify.domain.sms_text import to_sms_text
 
 
-async def test_zalo_success_sends_the_template_and_publishes_sent(harness, clock, events, event_probe, caplog):
+async def test_zalo_success_sends_the_template_and_publishes_sent(
+    harness, clock, events, event_probe, caplog
+):
     caplog.set_level(logging.INFO)
     envelope = events.received("26734-251125-0001")
     async with harness.notify(clock):
@@ -29,7 +31,9 @@ async def test_zalo_success_sends_the_template_and_publishes_sent(harness, clock
     assert notification.correlation_id == "corr-26734-251125-0001"
     assert notification.payload.kind == "received" and notification.payload.channel == "zalo"
     assert "912345678" not in notification.model_dump_json()  # no phone in events
-    assert message["expires_at"] == message["created_at"] + timedelta(days=90)  # the message log's TTL
+    assert message["expires_at"] == message["created_at"] + timedelta(
+        days=90
+    )  # the message log's TTL
     indexes = await harness.db["messages"].index_information()
     assert indexes["expires_at_1"]["expireAfterSeconds"] == 0
     logged = [r.getMessage() for r in caplog.records]
@@ -39,7 +43,9 @@ async def test_zalo_success_sends_the_template_and_publishes_sent(harness, clock
 
 async def test_no_zalo_account_falls_back_to_sms(harness, clock, events):
     await harness.behave("84912345678", zalo_error=-118)
-    envelope = events.received("26734-251125-0002", procedure="Đăng ký khai sinh cho trẻ em đủ điều kiện")
+    envelope = events.received(
+        "26734-251125-0002", procedure="Đăng ký khai sinh cho trẻ em đủ điều kiện"
+    )
     async with harness.notify(clock):
         await harness.publish(envelope)
         [sms] = await harness.wait_sandbox(1)
@@ -53,7 +59,9 @@ async def test_no_zalo_account_falls_back_to_sms(harness, clock, events):
     assert message["channel"] == "sms" and message["zalo_attempts"] == 1
 
 
-async def test_transient_errors_are_retried_with_backoff_then_delivered(harness, clock, events, event_probe):
+async def test_transient_errors_are_retried_with_backoff_then_delivered(
+    harness, clock, events, event_probe
+):
     await harness.behave("84912345678", zalo_http_errors=2)
     envelope = events.received("26734-251125-0003")
     async with harness.notify(clock):
@@ -71,11 +79,17 @@ async def test_transient_errors_are_retried_with_backoff_then_delivered(harness,
         published = [parse_envelope(m.body) for m in await event_probe.wait_for(3)]
 
     assert answer["body"]["result"] == "delivered"
-    assert [a["answer"] for a in await harness.sandbox("attempts")] == ["http 503", "http 503", "error 0"]
+    assert [a["answer"] for a in await harness.sandbox("attempts")] == [
+        "http 503",
+        "http 503",
+        "error 0",
+    ]
     assert message["zalo_attempts"] == 3 and message["version"] == 2
     mine = [e for e in published if e.aggregate_id == message["_id"]]
     assert [(e.event_type, e.aggregate_version) for e in mine] == [
-        ("notification.sent", 1), ("notification.delivered", 2)]
+        ("notification.sent", 1),
+        ("notification.delivered", 2),
+    ]
 
 
 async def test_permanent_errors_are_not_retried(harness, clock, events, event_probe):
@@ -89,9 +103,14 @@ async def test_permanent_errors_are_not_retried(harness, clock, events, event_pr
         attempts = await harness.sandbox("attempts")
 
     assert [(a["channel"], a["answer"]) for a in attempts] == [
-        ("zalo", "error -109"), ("sms", "http 400 brandname_not_registered")]
+        ("zalo", "error -109"),
+        ("sms", "http 400 brandname_not_registered"),
+    ]
     assert "brandname_not_registered" in message["reason"]
-    assert any(e.event_type == "notification.failed" and e.payload.message_id == message["_id"] for e in failed)
+    assert any(
+        e.event_type == "notification.failed" and e.payload.message_id == message["_id"]
+        for e in failed
+    )
 
 
 async def test_access_token_is_refreshed_when_expired_and_when_rejected(harness, clock, events):
@@ -101,13 +120,17 @@ async def test_access_token_is_refreshed_when_expired_and_when_rejected(harness,
         clock.advance(seconds=90000)  # the token's expires_in has passed: refreshed before sending
         await harness.publish(events.received("26734-251125-0006"))
         await harness.wait_sandbox(2)
-        await harness.sandbox_post("zalo/revoke-tokens")  # Zalo now answers -124: refreshed, sent again
+        await harness.sandbox_post(
+            "zalo/revoke-tokens"
+        )  # Zalo now answers -124: refreshed, sent again
         await harness.publish(events.received("26734-251125-0007"))
         await harness.wait_sandbox(3)
 
     refreshes = await harness.sandbox("oauth-requests")
     assert len(refreshes) == 3
-    assert all(r == {"app_id": "sandbox-app", "grant_type": "refresh_token", "secret_key_ok": "True"}
-               for r in refreshes)
+    assert all(
+        r == {"app_id": "sandbox-app", "grant_type": "refresh_token", "secret_key_ok": "True"}
+        for r in refreshes
+    )
     answers = [a["answer"] for a in await harness.sandbox("attempts")]
     assert answers == ["error 0", "error 0", "error -124", "error 0"]

@@ -13,8 +13,8 @@ from motcua_shared.messaging.outbox import Outbox
 
 from notify.adapters.message_documents import to_document
 from notify.adapters.mongo_messages import MongoMessageStore
-from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
+from notify.domain.message_kinds import MessageKind
 
 from ..conftest import MORNING
 
@@ -22,10 +22,21 @@ LEASE = timedelta(seconds=120)
 
 
 def queued(dossier: str, seq: int, *, not_before: datetime = MORNING) -> dict:
-    message = Message(id=uuid.uuid4().hex, event_id=uuid.uuid4().hex, kind=MessageKind.RECEIVED,
-                      dossier_code=dossier, unit_code="26734", correlation_id=f"corr-{dossier}",
-                      phone="+84912345678", preferred_channel=MessageChannel.ZALO, rendered=None,
-                      status=Status.QUEUED, not_before=not_before, created_at=MORNING, channel=MessageChannel.ZALO)
+    message = Message(
+        id=uuid.uuid4().hex,
+        event_id=uuid.uuid4().hex,
+        kind=MessageKind.RECEIVED,
+        dossier_code=dossier,
+        unit_code="26734",
+        correlation_id=f"corr-{dossier}",
+        phone="+84912345678",
+        preferred_channel=MessageChannel.ZALO,
+        rendered=None,
+        status=Status.QUEUED,
+        not_before=not_before,
+        created_at=MORNING,
+        channel=MessageChannel.ZALO,
+    )
     return to_document(message, timedelta(days=90)) | {"dossier_seq": seq}
 
 
@@ -41,7 +52,9 @@ async def store(mongo) -> MongoMessageStore:
     return store
 
 
-async def claim(store: MongoMessageStore, now: datetime = MORNING, limit: int = 100, token: str | None = None):
+async def claim(
+    store: MongoMessageStore, now: datetime = MORNING, limit: int = 100, token: str | None = None
+):
     return await store.claim_due(now, now + LEASE, token or uuid.uuid4().hex, limit)
 
 
@@ -86,11 +99,19 @@ async def test_a_claim_whose_lease_ran_out_is_claimed_again(store, mongo):
     later = MORNING + LEASE + timedelta(seconds=1)
     [stale] = await store.stale_claims(later)
     assert stale.id == taken.id
-    assert await store.requeue(stale, channel=MessageChannel.SMS, not_before=later,
-                               note={"at": later, "event": "claim expired"})
+    assert await store.requeue(
+        stale,
+        channel=MessageChannel.SMS,
+        not_before=later,
+        note={"at": later, "event": "claim expired"},
+    )
 
     [again] = await claim(store, now=later, token="alive")
-    assert again.id == taken.id and again.claim_token == "alive" and again.channel == MessageChannel.SMS
+    assert (
+        again.id == taken.id
+        and again.claim_token == "alive"
+        and again.channel == MessageChannel.SMS
+    )
 
 
 async def test_two_concurrent_dispatchers_never_get_the_same_message(store, mongo):
@@ -106,7 +127,9 @@ async def test_two_concurrent_dispatchers_never_get_the_same_message(store, mong
 
     assert not set(won["a"]) & set(won["b"])
     assert len(won["a"]) + len(won["b"]) == 300 == len(set(won["a"]) | set(won["b"]))
-    stored = {d["_id"]: d["claim_token"] async for d in mongo["messages"].find({}, {"claim_token": 1})}
+    stored = {
+        d["_id"]: d["claim_token"] async for d in mongo["messages"].find({}, {"claim_token": 1})
+    }
     assert all(stored[i] == name for name, ids in won.items() for i in ids)
 
 
@@ -132,9 +155,13 @@ async def test_a_dossiers_messages_are_sent_in_order_by_racing_dispatchers(store
                 if earlier != list(range(1, seq_of[message.id])):
                     out_of_order.append((message.dossier_code, earlier, seq_of[message.id]))
                 sent.append((message.dossier_code, seq_of[message.id]))
-                await mongo["messages"].update_one({"_id": message.id}, {"$set": {"status": "sent"}})
+                await mongo["messages"].update_one(
+                    {"_id": message.id}, {"$set": {"status": "sent"}}
+                )
 
-    await asyncio.gather(dispatcher(store), dispatcher(new_store(mongo)), dispatcher(new_store(mongo)))
+    await asyncio.gather(
+        dispatcher(store), dispatcher(new_store(mongo)), dispatcher(new_store(mongo))
+    )
 
     assert out_of_order == []
     assert sorted(sent) == sorted((d["dossier_code"], d["dossier_seq"]) for d in docs)
@@ -144,8 +171,12 @@ async def test_a_later_message_waits_for_an_earlier_one_in_retry(store, mongo):
     await mongo["messages"].insert_many([queued("D-1", 1), queued("D-1", 2)])
     [first] = await claim(store, limit=1)  # one at a time: the first is claimed alone
     retry_at = MORNING + timedelta(seconds=30)
-    assert await store.requeue(first, channel=MessageChannel.ZALO, not_before=retry_at,
-                               note={"at": MORNING, "event": "zalo 503"})
+    assert await store.requeue(
+        first,
+        channel=MessageChannel.ZALO,
+        not_before=retry_at,
+        note={"at": MORNING, "event": "zalo 503"},
+    )
 
     assert await claim(store) == []  # the second is due, but the first waits for its retry
     both = await claim(store, now=retry_at)

@@ -6,11 +6,11 @@ passed (issue 15)."""
 import aio_pika
 import pytest
 
+from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.contract.topology import consumer_spec
 from motcua_shared.messaging.consumer import REASON_HEADER
 from motcua_shared.storage.embedded_mongo import free_port
-from motcua_shared.contract.envelope import parse_envelope
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.contract.topology import consumer_spec
 
 K = 4
 LIFECYCLE = ["received", "result_ready_at_desk", "congratulations_birth"]

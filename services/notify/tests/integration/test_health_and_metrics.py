@@ -16,20 +16,33 @@ async def test_notify_is_live_ready_and_counts_messages_by_status(harness, clock
             assert (await http.get("/healthz")).json() == {"status": "ok"}
             ready = await http.get("/readyz")
             assert ready.status_code == 200
-            assert ready.json()["checks"] == {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}}
+            assert ready.json()["checks"] == {
+                "mongodb": {"status": "up"},
+                "rabbitmq": {"status": "up"},
+            }
 
             await harness.publish(delivered_ok)
             await harness.publish(refused)
             await harness.wait_status(delivered_ok, "sent")
             await harness.wait_status(refused, "failed")
 
-            for status, count in (("sent", 1), ("failed", 1), ("queued", 0), ("sending", 0), ("delivered", 0)):
-                await metric_becomes(http, "motcua_notify_messages", lambda v, c=count: v == c, status=status)
+            for status, count in (
+                ("sent", 1),
+                ("failed", 1),
+                ("queued", 0),
+                ("sending", 0),
+                ("delivered", 0),
+            ):
+                await metric_becomes(
+                    http, "motcua_notify_messages", lambda v, c=count: v == c, status=status
+                )
             queue = f"{harness.settings.exchange}.notify"
             assert await scrape(http, "motcua_queue_consumers", queue=queue) == 1
             await metric_becomes(http, "motcua_queue_messages_ready", lambda v: v == 0, queue=queue)
             await metric_becomes(http, "motcua_outbox_pending_events", lambda v: v == 0)
-            assert await scrape(http, "motcua_broker_received_messages_total", app_name="notify") == 2
+            assert (
+                await scrape(http, "motcua_broker_received_messages_total", app_name="notify") == 2
+            )
 
 
 async def test_sandbox_gateway_answers_healthz(harness):

@@ -5,13 +5,13 @@ message at the gateway."""
 import uuid
 from datetime import timedelta
 
-from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.contract.event_base import MessageChannel
+from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.plugin import eventually
 
 from notify.adapters.message_documents import to_document
-from notify.domain.message_kinds import MessageKind
 from notify.domain.message import Message, Status
+from notify.domain.message_kinds import MessageKind
 from notify.domain.rendering import render
 from notify.domain.templates import TEMPLATES
 
@@ -35,7 +35,11 @@ async def test_papers_supplied_at_the_desk_give_one_received_message(harness, cl
     dossier.supplement_supplied (stage desk) then dossier.received; the citizen hears of the
     receipt once, even when the broker redelivers both."""
     code = "26734-251125-0105"
-    asked, supplied, received = events.supplement(code, stage="desk"), events.supplied(code), events.received(code)
+    asked, supplied, received = (
+        events.supplement(code, stage="desk"),
+        events.supplied(code),
+        events.received(code),
+    )
     async with harness.notify(clock):
         for envelope in (asked, supplied, received, supplied, received):
             await harness.publish(envelope)
@@ -43,7 +47,9 @@ async def test_papers_supplied_at_the_desk_give_one_received_message(harness, cl
         await harness.wait_status(asked, "sent")
     assert await harness.queue_depth() == 0
 
-    kinds = sorted([doc["kind"] async for doc in harness.db["messages"].find({"dossier_code": code})])
+    kinds = sorted(
+        [doc["kind"] async for doc in harness.db["messages"].find({"dossier_code": code})]
+    )
     assert kinds == ["received", "supplement_at_desk"]
     assert len(await harness.sandbox("attempts")) == 2
 
@@ -67,7 +73,9 @@ async def test_stopped_during_the_zalo_call_never_resends(harness, clock, events
     envelope = events.received("26734-251125-0103")
     async with harness.notify(clock):
         await harness.publish(envelope)
-        await harness.wait_sandbox(1, "attempts")  # the request is at Zalo; we stop before the answer
+        await harness.wait_sandbox(
+            1, "attempts"
+        )  # the request is at Zalo; we stop before the answer
     assert (await harness.message_for(envelope))["status"] == "sending"
     [accepted] = await harness.wait_sandbox(1)
 
@@ -105,13 +113,31 @@ async def test_stopped_during_the_sms_call_resends_with_the_same_request_id(harn
 
 def stored_message(code: str, phone: str, channel: MessageChannel) -> dict:
     """A due message as the consumer stores it (the dispatcher's first pass claims them all)."""
-    rendered = render(TEMPLATES[MessageKind.RECEIVED], {
-        "code": code, "procedure": "Chứng thực bản sao từ bản chính", "unit": "UBND phường Bình Thạnh",
-        "due": "30/11/2026", "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{code}"})
-    message = Message(id=uuid.uuid4().hex, event_id=uuid.uuid4().hex, kind=MessageKind.RECEIVED,
-                      dossier_code=code, unit_code="26734", correlation_id=f"corr-{code}", phone=phone,
-                      preferred_channel=channel, rendered=rendered, status=Status.QUEUED, not_before=MORNING,
-                      created_at=MORNING, channel=channel)
+    rendered = render(
+        TEMPLATES[MessageKind.RECEIVED],
+        {
+            "code": code,
+            "procedure": "Chứng thực bản sao từ bản chính",
+            "unit": "UBND phường Bình Thạnh",
+            "due": "30/11/2026",
+            "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{code}",
+        },
+    )
+    message = Message(
+        id=uuid.uuid4().hex,
+        event_id=uuid.uuid4().hex,
+        kind=MessageKind.RECEIVED,
+        dossier_code=code,
+        unit_code="26734",
+        correlation_id=f"corr-{code}",
+        phone=phone,
+        preferred_channel=channel,
+        rendered=rendered,
+        status=Status.QUEUED,
+        not_before=MORNING,
+        created_at=MORNING,
+        channel=channel,
+    )
     return to_document(message, timedelta(days=90)) | {"dossier_seq": 1}
 
 
@@ -122,10 +148,12 @@ async def test_stopped_between_a_batchs_sends_and_their_record_never_resends(har
     outcome unknown) and resends the SMS one with its request_id (the gateway answers duplicate:
     exactly once)."""
     await harness.behave("84912345670", delay_seconds=1.5)  # holds the batch open
-    docs = [stored_message("26734-251125-0200", "+84912345670", MessageChannel.ZALO),
-            stored_message("26734-251125-0201", "+84912345671", MessageChannel.ZALO),
-            stored_message("26734-251125-0202", "+84912345672", MessageChannel.ZALO),
-            stored_message("26734-251125-0203", "+84912345673", MessageChannel.SMS)]
+    docs = [
+        stored_message("26734-251125-0200", "+84912345670", MessageChannel.ZALO),
+        stored_message("26734-251125-0201", "+84912345671", MessageChannel.ZALO),
+        stored_message("26734-251125-0202", "+84912345672", MessageChannel.ZALO),
+        stored_message("26734-251125-0203", "+84912345673", MessageChannel.SMS),
+    ]
     await harness.db["messages"].insert_many(docs)
     async with harness.notify(clock):
         await harness.wait_sandbox(4, "attempts")
@@ -136,6 +164,7 @@ async def test_stopped_between_a_batchs_sends_and_their_record_never_resends(har
 
     clock.advance(seconds=121)  # the dead dispatcher's claims have run out
     async with harness.notify(clock):
+
         async def settled():
             found = await harness.db["messages"].find({}).to_list(None)
             return found if all(d["status"] in ("sent", "failed") for d in found) else None
@@ -149,4 +178,6 @@ async def test_stopped_between_a_batchs_sends_and_their_record_never_resends(har
     sms = final[docs[3]["_id"]]
     assert sms["status"] == "sent" and sms["provider_id"] == accepted[docs[3]["_id"]]["provider_id"]
     events = [doc async for doc in harness.db["outbox"].find({}, {"routing_key": 1})]
-    assert sorted(e["routing_key"] for e in events) == ["notification.failed"] * 3 + ["notification.sent"]
+    assert sorted(e["routing_key"] for e in events) == ["notification.failed"] * 3 + [
+        "notification.sent"
+    ]

@@ -5,10 +5,10 @@ version 1 that will never come again."""
 
 from fastapi import FastAPI
 
-from motcua_shared.web.auth import bearer_principal
-from motcua_shared.storage.embedded_mongo import free_port
-from motcua_shared.web.event_log import event_log_router
 from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.web.auth import bearer_principal
+from motcua_shared.web.event_log import event_log_router
 
 from notify.order_baseline_cli import run_baseline
 

@@ -50,7 +50,11 @@ class InMemoryMessageStore:
         return {code: self.orders[code] for code in codes if code in self.orders}
 
     async def expired(self, before, limit):
-        return [o for o in self.orders.values() if o.oldest_held_at is not None and o.oldest_held_at < before][:limit]
+        return [
+            o
+            for o in self.orders.values()
+            if o.oldest_held_at is not None and o.oldest_held_at < before
+        ][:limit]
 
     async def give_up(self, order, at, reason):
         if self.orders.get(order.code, DossierOrder(order.code)).rev != order.rev:
@@ -63,7 +67,11 @@ class InMemoryMessageStore:
         self.giving_up.pop(code, None)
 
     async def unfinished_give_ups(self, before, limit):
-        return [(code, held, reason) for code, (at, held, reason) in self.giving_up.items() if at < before][:limit]
+        return [
+            (code, held, reason)
+            for code, (at, held, reason) in self.giving_up.items()
+            if at < before
+        ][:limit]
 
     async def record_events(self, records, orders=()):
         if any(r.event_id in self.processed for r in records):
@@ -91,8 +99,11 @@ class InMemoryMessageStore:
         for message in (self.messages[i] for i in self.made):
             if len(chosen) == limit:
                 break
-            if message.status == Status.QUEUED and message.not_before <= now \
-                    and not self._earlier_still_to_go(message, besides=chosen):
+            if (
+                message.status == Status.QUEUED
+                and message.not_before <= now
+                and not self._earlier_still_to_go(message, besides=chosen)
+            ):
                 chosen.append(message)
         for message in chosen:
             message.status, message.claim_token = Status.SENDING, token
@@ -103,35 +114,55 @@ class InMemoryMessageStore:
         for message in messages:
             current = self._current(message)
             if current is not None:
-                current.status, current.claim_token, current.not_before = Status.QUEUED, None, not_before
+                current.status, current.claim_token, current.not_before = (
+                    Status.QUEUED,
+                    None,
+                    not_before,
+                )
 
     def _earlier_still_to_go(self, message: Message, besides: list[Message]) -> bool:
-        earlier = self.made[:self.made.index(message.id)]
+        earlier = self.made[: self.made.index(message.id)]
         ours = {m.id for m in besides}
-        return any(self.messages[m].dossier_code == message.dossier_code and m not in ours
-                   and self.messages[m].status in (Status.QUEUED, Status.SENDING) for m in earlier)
+        return any(
+            self.messages[m].dossier_code == message.dossier_code
+            and m not in ours
+            and self.messages[m].status in (Status.QUEUED, Status.SENDING)
+            for m in earlier
+        )
 
     async def stale_claims(self, now):
-        return [copy.deepcopy(m) for m in self.messages.values()
-                if m.status == Status.SENDING and self.leases[m.id] < now]
+        return [
+            copy.deepcopy(m)
+            for m in self.messages.values()
+            if m.status == Status.SENDING and self.leases[m.id] < now
+        ]
 
     def _current(self, message: Message) -> Message | None:
         current = self.messages.get(message.id)
-        same = current and (current.status, current.claim_token, current.version) == \
-            (message.status, message.claim_token, message.version)
+        same = current and (current.status, current.claim_token, current.version) == (
+            message.status,
+            message.claim_token,
+            message.version,
+        )
         return current if same else None
 
     async def requeue(self, message, *, channel, not_before, note):
         current = self._current(message)
         if current is None:
             return False
-        current.status, current.channel, current.not_before, current.claim_token = \
-            Status.QUEUED, channel, not_before, None
+        current.status, current.channel, current.not_before, current.claim_token = (
+            Status.QUEUED,
+            channel,
+            not_before,
+            None,
+        )
         current.zalo_attempts, current.sms_attempts = message.zalo_attempts, message.sms_attempts
         current.history.append(note)
         return True
 
-    async def finish(self, message, *, status, at, event, channel=None, provider_id=None, reason=None, note=None):
+    async def finish(
+        self, message, *, status, at, event, channel=None, provider_id=None, reason=None, note=None
+    ):
         current = self._current(message)
         if current is None:
             return None
@@ -148,10 +179,20 @@ class InMemoryMessageStore:
         lost, early = [], []
         for o in outcomes:
             if o.status == Status.QUEUED:
-                done = await self.requeue(o.message, channel=o.channel, not_before=o.not_before, note=o.note)
+                done = await self.requeue(
+                    o.message, channel=o.channel, not_before=o.not_before, note=o.note
+                )
             else:
-                done = await self.finish(o.message, status=o.status, at=o.at, event=o.event, channel=o.channel,
-                                         provider_id=o.provider_id, reason=o.reason, note=o.note)
+                done = await self.finish(
+                    o.message,
+                    status=o.status,
+                    at=o.at,
+                    event=o.event,
+                    channel=o.channel,
+                    provider_id=o.provider_id,
+                    reason=o.reason,
+                    note=o.note,
+                )
             if not done:
                 lost.append(o.message.id)
             elif o.status != Status.QUEUED and done.early_receipt:
@@ -160,7 +201,9 @@ class InMemoryMessageStore:
 
     async def find(self, message_id, provider_id):
         found = self.messages.get(message_id) or next(
-            (m for m in self.messages.values() if provider_id and m.provider_id == provider_id), None)
+            (m for m in self.messages.values() if provider_id and m.provider_id == provider_id),
+            None,
+        )
         return copy.deepcopy(found) if found else None
 
     async def note_early_receipt(self, message_id, note):
@@ -199,8 +242,11 @@ class ScriptedChannel:
         if self.during_send:
             await self.during_send(message)
         outcome = self.outcomes[min(len(self.calls), len(self.outcomes)) - 1]
-        return SendResult(outcome, provider_id=f"p-{len(self.calls)}" if outcome == Outcome.ACCEPTED else None,
-                          detail=str(outcome))
+        return SendResult(
+            outcome,
+            provider_id=f"p-{len(self.calls)}" if outcome == Outcome.ACCEPTED else None,
+            detail=str(outcome),
+        )
 
 
 class World:
@@ -210,14 +256,37 @@ class World:
         self.sms = ScriptedChannel(MessageChannel.SMS)
         quiet = QuietHours(time(21), time(7), VN_TZ)
         self.receipts = ApplyReceipt(self.store, clock)
-        send = SendMessage(self.store, self.opt_outs, {MessageChannel.ZALO: self.zalo, MessageChannel.SMS: self.sms},
-                           clock, policy=RetryPolicy(3, 2, 0, 0), quiet=quiet, phone_secret=SECRET,
-                           receipts=self.receipts)
-        self.dispatcher = Dispatcher(self.store, send, clock, lease=timedelta(seconds=120), interval=0.01,
-                                     sms_gateway_dedupes=True)
-        self.accept = AcceptEvent(self.store, self.opt_outs, clock, quiet=quiet,
-                                  lookup_url="http://x/tra-cuu", phone_secret=SECRET, zalo_enabled=True,
-                                  template_ids={}, wake=lambda: None, order=self.store, max_held=3)
+        send = SendMessage(
+            self.store,
+            self.opt_outs,
+            {MessageChannel.ZALO: self.zalo, MessageChannel.SMS: self.sms},
+            clock,
+            policy=RetryPolicy(3, 2, 0, 0),
+            quiet=quiet,
+            phone_secret=SECRET,
+            receipts=self.receipts,
+        )
+        self.dispatcher = Dispatcher(
+            self.store,
+            send,
+            clock,
+            lease=timedelta(seconds=120),
+            interval=0.01,
+            sms_gateway_dedupes=True,
+        )
+        self.accept = AcceptEvent(
+            self.store,
+            self.opt_outs,
+            clock,
+            quiet=quiet,
+            lookup_url="http://x/tra-cuu",
+            phone_secret=SECRET,
+            zalo_enabled=True,
+            template_ids={},
+            wake=lambda: None,
+            order=self.store,
+            max_held=3,
+        )
 
     def only_message(self) -> Message:
         [message] = self.messages()

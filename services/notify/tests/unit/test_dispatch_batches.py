@@ -62,7 +62,10 @@ async def test_later_messages_wait_for_an_earlier_one_sent_back_to_the_queue(wor
     await world.dispatcher.run_once()  # both claimed in one batch; the first gets a 503
 
     assert world.zalo.calls == [first]
-    assert [world.store.messages[i].status for i in (first, second)] == [Status.QUEUED, Status.QUEUED]
+    assert [world.store.messages[i].status for i in (first, second)] == [
+        Status.QUEUED,
+        Status.QUEUED,
+    ]
     assert world.store.messages[second].not_before == world.store.messages[first].not_before
 
     clock.now = world.store.messages[first].not_before
@@ -97,13 +100,19 @@ async def test_an_outcome_whose_claim_was_lost_is_not_recorded(world, events, cl
     async def lose_the_first_claim(message) -> None:
         stored = world.store.messages[message.id]
         if stored.dossier_code == "D-1":
-            stored.status, stored.claim_token, stored.reason = Status.FAILED, None, "outcome_unknown: test"
+            stored.status, stored.claim_token, stored.reason = (
+                Status.FAILED,
+                None,
+                "outcome_unknown: test",
+            )
 
     world.zalo.during_send = lose_the_first_claim
 
     await world.dispatcher.run_once()
 
     by_code = {m.dossier_code: m for m in world.messages()}
-    assert by_code["D-1"].status == Status.FAILED and by_code["D-1"].reason == "outcome_unknown: test"
+    assert (
+        by_code["D-1"].status == Status.FAILED and by_code["D-1"].reason == "outcome_unknown: test"
+    )
     assert by_code["D-2"].status == Status.SENT
     assert world.event_types() == ["notification.sent"]

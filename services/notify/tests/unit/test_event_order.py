@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.messaging.consumer import PermanentError
 
 from notify.app.held_sweeper import HeldSweeper
 from notify.domain.event_order import DossierOrder, sequence

@@ -1,7 +1,7 @@
 """The use cases around in-memory fakes of our ports: accepting events once, Zalo-then-SMS with
 retries, quiet hours and opt-outs at send time, stale claims, early receipts."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from motcua_shared.contract.event_base import MessageChannel
 
@@ -24,8 +24,13 @@ async def test_an_event_makes_one_message_however_often_it_comes(world, events):
 async def test_unusable_messages_are_recorded_failed_with_their_event(world, events):
     await world.accept(events.received("D-2", contact=events.contact(phone="12345")))
     long_link = events.survey_opened("D-3")
-    long_link = long_link.model_copy(update={"payload": long_link.payload.model_copy(
-        update={"survey_url": "https://khao-sat.example.vn/" + "x" * 150})})
+    long_link = long_link.model_copy(
+        update={
+            "payload": long_link.payload.model_copy(
+                update={"survey_url": "https://khao-sat.example.vn/" + "x" * 150}
+            )
+        }
+    )
     await world.accept(long_link)
     reasons = sorted(m.reason.split(":")[0] for m in world.messages())
     assert reasons == ["invalid_phone", "too_long"]
@@ -53,13 +58,13 @@ async def test_preferred_sms_never_uses_zalo_and_sms_failures_end_it(world, even
 
 
 async def test_quiet_hours_and_opt_outs_are_checked_again_at_send_time(world, events, clock):
-    clock.now = datetime(2026, 11, 25, 13, 59, tzinfo=timezone.utc)  # 20:59 in Hà Nội
+    clock.now = datetime(2026, 11, 25, 13, 59, tzinfo=UTC)  # 20:59 in Hà Nội
     await world.accept(events.received("D-6"))
     clock.advance(minutes=30)
     await world.dispatcher.run_once()
     held = world.only_message()
     assert world.zalo.calls == [] and held.status == Status.QUEUED
-    assert held.not_before == datetime(2026, 11, 26, 0, 0, tzinfo=timezone.utc)
+    assert held.not_before == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
 
     world.opt_outs.keys.add(phone_key("+84912345678", "unit-test-key"))
     clock.now = held.not_before
@@ -69,9 +74,13 @@ async def test_quiet_hours_and_opt_outs_are_checked_again_at_send_time(world, ev
 
 async def test_a_claim_left_by_a_dead_dispatcher(world, events, clock):
     await world.accept(events.received("D-7"))
-    await world.accept(events.received("D-8", contact=events.contact(phone="0868123456", channel="sms")))
+    await world.accept(
+        events.received("D-8", contact=events.contact(phone="0868123456", channel="sms"))
+    )
     # a dispatcher claims both, then dies before calling back
-    assert len(await world.store.claim_due(clock(), clock() + timedelta(seconds=120), "dead", 10)) == 2
+    assert (
+        len(await world.store.claim_due(clock(), clock() + timedelta(seconds=120), "dead", 10)) == 2
+    )
     await world.dispatcher.run_once()
     assert world.zalo.calls == world.sms.calls == []  # leases still running: nobody touches them
 
@@ -79,13 +88,18 @@ async def test_a_claim_left_by_a_dead_dispatcher(world, events, clock):
     await world.dispatcher.run_once()
     by_channel = {m.channel: m for m in world.messages()}
     assert by_channel[MessageChannel.ZALO].status == Status.FAILED
-    assert by_channel[MessageChannel.ZALO].reason.startswith("outcome_unknown") and world.zalo.calls == []
+    assert (
+        by_channel[MessageChannel.ZALO].reason.startswith("outcome_unknown")
+        and world.zalo.calls == []
+    )
     assert by_channel[MessageChannel.SMS].status == Status.SENT and len(world.sms.calls) == 1
 
 
 async def test_a_receipt_that_overtakes_the_answer(world, events):
     async def webhook_arrives(message):
-        assert await world.receipts(message_id=message.id, provider_id=None, delivered=True) == "noted"
+        assert (
+            await world.receipts(message_id=message.id, provider_id=None, delivered=True) == "noted"
+        )
 
     world.zalo.during_send = webhook_arrives
     await world.accept(events.received("D-9"))
@@ -93,8 +107,12 @@ async def test_a_receipt_that_overtakes_the_answer(world, events):
     message = world.only_message()
     assert message.status == Status.DELIVERED and message.version == 2
     assert [(e.event_type, e.aggregate_version) for e in world.store.events] == [
-        ("notification.sent", 1), ("notification.delivered", 2)]
-    assert await world.receipts(message_id=message.id, provider_id=None, delivered=True) == "duplicate"
+        ("notification.sent", 1),
+        ("notification.delivered", 2),
+    ]
+    assert (
+        await world.receipts(message_id=message.id, provider_id=None, delivered=True) == "duplicate"
+    )
 
 
 async def test_a_client_that_raises_leaves_the_message_queued_for_a_retry(world, events):
@@ -105,12 +123,19 @@ async def test_a_client_that_raises_leaves_the_message_queued_for_a_retry(world,
     await world.accept(events.received("D-10"))
     await world.dispatcher.run_once()
     message = world.only_message()
-    assert message.status == Status.SENT and message.channel == MessageChannel.SMS  # Zalo kept failing
-    assert message.zalo_attempts == 3 and message.history[0]["detail"] == "zalo client error: RuntimeError"
+    assert (
+        message.status == Status.SENT and message.channel == MessageChannel.SMS
+    )  # Zalo kept failing
+    assert (
+        message.zalo_attempts == 3
+        and message.history[0]["detail"] == "zalo client error: RuntimeError"
+    )
 
 
 async def test_a_survey_made_before_the_death_was_known_is_not_sent(world, events):
-    await world.accept(events.survey_opened("D-11"))  # handled before the returned result (reordered)
+    await world.accept(
+        events.survey_opened("D-11")
+    )  # handled before the returned result (reordered)
     await world.accept(events.returned("D-11", civil="death"))
     await world.dispatcher.run_once()
     survey = next(m for m in world.messages() if m.kind == "survey_opened")

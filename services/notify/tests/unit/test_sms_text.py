@@ -6,8 +6,10 @@ from notify.domain.sms_text import SmsSize, shorten, sms_size, to_sms_text
 
 
 def test_vietnamese_is_transliterated_by_the_library():
-    assert to_sms_text("Đăng ký khai sinh – Ủy ban nhân dân phường Đống Đa") == \
-        "Dang ky khai sinh - Uy ban nhan dan phuong Dong Da"
+    assert (
+        to_sms_text("Đăng ký khai sinh – Ủy ban nhân dân phường Đống Đa")
+        == "Dang ky khai sinh - Uy ban nhan dan phuong Dong Da"
+    )
     assert to_sms_text("đ Đ ư ơ Ông/Bà") == "d D u o Ong/Ba"
 
 
@@ -15,10 +17,18 @@ def test_characters_outside_gsm7_become_question_marks():
     assert to_sms_text("a`b") == "a?b"
 
 
-@pytest.mark.parametrize(("text", "septets", "parts"), [
-    ("a" * 160, 160, 1), ("a" * 161, 161, 2), ("a" * 306, 306, 2), ("a" * 307, 307, 3),
-    ("[" * 80, 160, 1), ("[" * 80 + "a", 161, 2), ("€{}", 6, 1),
-])
+@pytest.mark.parametrize(
+    ("text", "septets", "parts"),
+    [
+        ("a" * 160, 160, 1),
+        ("a" * 161, 161, 2),
+        ("a" * 306, 306, 2),
+        ("a" * 307, 307, 3),
+        ("[" * 80, 160, 1),
+        ("[" * 80 + "a", 161, 2),
+        ("€{}", 6, 1),
+    ],
+)
 def test_gsm7_parts_count_extension_characters_twice(text, septets, parts):
     assert sms_size(text) == SmsSize(septets, parts)
 

@@ -9,14 +9,25 @@ from notify.domain.sms_text import SINGLE_PART
 from notify.domain.templates import TEMPLATES, ZNS_PARAMS
 
 CODE = "26734-251125-0001XYZ"  # 20 characters: longer than intake's <unit>-YYMMDD-NNNN
-LONG_PROCEDURE = "Cấp bản sao trích lục hộ tịch, đăng ký lại khai sinh có yếu tố"[:60].ljust(60, "x")
+LONG_PROCEDURE = "Cấp bản sao trích lục hộ tịch, đăng ký lại khai sinh có yếu tố"[:60].ljust(
+    60, "x"
+)
 LONG_UNIT = "Ủy ban nhân dân phường Bình Thạnh, Thành phố Hồ Chí Minh (mới)"[:60].ljust(60, "x")
 FIELDS = {
-    "code": CODE, "procedure": LONG_PROCEDURE, "unit": LONG_UNIT, "due": "05/12/2026", "new_due": "09/12/2026",
-    "visit_date": "17/12/2026", "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{CODE}",
-    "survey_url": "http://127.0.0.1:8003/khao-sat/" + "A" * 32, "reason": "Thiếu giấy tờ " * 30,
-    "missing_papers": "Tờ khai; Bản sao CCCD", "feedback_date": "24/08/2026", "subject": f"hồ sơ {CODE}",
-    "amount": "200.000 đ", "payment_url": f"http://127.0.0.1:8001/thanh-toan/{CODE}",
+    "code": CODE,
+    "procedure": LONG_PROCEDURE,
+    "unit": LONG_UNIT,
+    "due": "05/12/2026",
+    "new_due": "09/12/2026",
+    "visit_date": "17/12/2026",
+    "lookup_url": f"http://127.0.0.1:8005/tra-cuu/{CODE}",
+    "survey_url": "http://127.0.0.1:8003/khao-sat/" + "A" * 32,
+    "reason": "Thiếu giấy tờ " * 30,
+    "missing_papers": "Tờ khai; Bản sao CCCD",
+    "feedback_date": "24/08/2026",
+    "subject": f"hồ sơ {CODE}",
+    "amount": "200.000 đ",
+    "payment_url": f"http://127.0.0.1:8001/thanh-toan/{CODE}",
 }
 
 
@@ -45,15 +56,22 @@ def test_zns_parameters_keep_their_length_limits(kind):
 
 
 def test_short_names_are_kept_whole():
-    rendered = render(TEMPLATES[MessageKind.RESULT_READY_AT_DESK],
-                      FIELDS | {"procedure": "Chứng thực bản sao", "unit": "UBND xã Cờ Đỏ"})
-    assert rendered.sms_text == ("Ho so 26734-251125-0001XYZ (Chung thuc ban sao) da co ket qua. "
-                                 "Moi Ong/Ba den Bo phan Mot cua UBND xa Co Do de nhan.")
+    rendered = render(
+        TEMPLATES[MessageKind.RESULT_READY_AT_DESK],
+        FIELDS | {"procedure": "Chứng thực bản sao", "unit": "UBND xã Cờ Đỏ"},
+    )
+    assert rendered.sms_text == (
+        "Ho so 26734-251125-0001XYZ (Chung thuc ban sao) da co ket qua. "
+        "Moi Ong/Ba den Bo phan Mot cua UBND xa Co Do de nhan."
+    )
 
 
 def test_a_message_that_cannot_fit_is_refused_with_the_reason():
     with pytest.raises(MessageTooLong, match="2 parts"):
-        render(TEMPLATES[MessageKind.SURVEY_OPENED], FIELDS | {"survey_url": "https://x.vn/" + "a" * 120})
+        render(
+            TEMPLATES[MessageKind.SURVEY_OPENED],
+            FIELDS | {"survey_url": "https://x.vn/" + "a" * 120},
+        )
 
 
 def test_names_are_never_cut_below_the_floor():
@@ -70,5 +88,7 @@ def test_condolences_carry_no_survey_no_link_no_thanks():
     template = TEMPLATES[MessageKind.CONDOLENCES]
     text = (template.zalo_text + template.sms_text).lower()
     assert "chia buồn" in text
-    assert not any(w in text for w in ("khảo sát", "hài lòng", "đánh giá", "cảm ơn", "http", "url", "dịch vụ"))
+    assert not any(
+        w in text for w in ("khảo sát", "hài lòng", "đánh giá", "cảm ơn", "http", "url", "dịch vụ")
+    )
     assert placeholders(template.zalo_text) | placeholders(template.sms_text) <= {"unit", "code"}

@@ -7,14 +7,18 @@ import httpx
 
 
 class EventLogClient:
-    def __init__(self, name: str, base_url: str, token: str, *, page_size: int = 500,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, name: str, base_url: str, token: str, *, page_size: int = 500, timeout: float = 30.0
+    ) -> None:
         self.name, self.base_url, self.token = name, base_url.rstrip("/"), token
         self.page_size, self.timeout = page_size, timeout
 
     def _http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"},
-                                 timeout=self.timeout)
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=self.timeout,
+        )
 
     async def check(self) -> None:
         async with self._http() as http:

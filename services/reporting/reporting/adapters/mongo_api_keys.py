@@ -16,8 +16,13 @@ from reporting.domain.scope import AccessScope
 def _record(doc: dict[str, Any]) -> ApiKeyRecord:
     scope = AccessScope(province=doc.get("province"), units=frozenset(doc.get("units") or ()))
     revoked = doc.get("revoked_at")
-    return ApiKeyRecord(doc["_id"], doc["name"], scope, as_utc(doc["created_at"]),
-                        as_utc(revoked) if revoked else None)
+    return ApiKeyRecord(
+        doc["_id"],
+        doc["name"],
+        scope,
+        as_utc(doc["created_at"]),
+        as_utc(revoked) if revoked else None,
+    )
 
 
 class MongoApiKeyRepository:
@@ -25,11 +30,17 @@ class MongoApiKeyRepository:
         self.collection = db[API_KEYS]
 
     async def insert(self, record: ApiKeyRecord, key_hash: str) -> None:
-        await self.collection.insert_one({
-            "_id": record.key_id, "name": record.name, "hash": key_hash,
-            "province": record.scope.province, "units": sorted(record.scope.units),
-            "created_at": record.created_at, "revoked_at": None,
-        })
+        await self.collection.insert_one(
+            {
+                "_id": record.key_id,
+                "name": record.name,
+                "hash": key_hash,
+                "province": record.scope.province,
+                "units": sorted(record.scope.units),
+                "created_at": record.created_at,
+                "revoked_at": None,
+            }
+        )
 
     async def find_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
         doc = await self.collection.find_one({"hash": key_hash})
@@ -39,5 +50,7 @@ class MongoApiKeyRepository:
         return [_record(doc) async for doc in self.collection.find().sort("created_at", ASCENDING)]
 
     async def revoke(self, key_id: str, at: datetime) -> bool:
-        result = await self.collection.update_one({"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": at}})
+        result = await self.collection.update_one(
+            {"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": at}}
+        )
         return result.modified_count == 1

@@ -31,8 +31,18 @@ PROCESSED_EVENTS = "processed_events"
 PARKED_EVENTS = "parked_events"
 API_KEYS = "api_keys"
 
-PROJECTIONS = (DOSSIERS, DAILY_COUNTS, MONTHLY_COUNTS, UNIT_YEARLY_COUNTS, SATISFACTION_DAILY, SURVEY_ANSWERS, UNITS,
-               PROCESSED_EVENTS, PARKED_EVENTS, FEEDBACK_DAILY)
+PROJECTIONS = (
+    DOSSIERS,
+    DAILY_COUNTS,
+    MONTHLY_COUNTS,
+    UNIT_YEARLY_COUNTS,
+    SATISFACTION_DAILY,
+    SURVEY_ANSWERS,
+    UNITS,
+    PROCESSED_EVENTS,
+    PARKED_EVENTS,
+    FEEDBACK_DAILY,
+)
 
 _SCOPES = ("unit_code", "province_code")
 
@@ -41,7 +51,9 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     # A unit's dossiers overdue now (overdue_until = OPEN_END, due_day < today): only late or open
     # dossiers have overdue_until, so the range never touches dossiers finished in time. Reports'
     # "overdue as of X" read the OVERDUE_CHANGE rollup in the counters, not the dossiers.
-    await db[DOSSIERS].create_index([("unit_code", ASCENDING), ("overdue_until", ASCENDING), ("due_day", ASCENDING)])
+    await db[DOSSIERS].create_index(
+        [("unit_code", ASCENDING), ("overdue_until", ASCENDING), ("due_day", ASCENDING)]
+    )
     for scope in _SCOPES:
         await db[DAILY_COUNTS].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
@@ -49,7 +61,9 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
-    await db[PARKED_EVENTS].create_index([("aggregate_id", ASCENDING)])  # a batch reads its dossiers' parked events
+    await db[PARKED_EVENTS].create_index(
+        [("aggregate_id", ASCENDING)]
+    )  # a batch reads its dossiers' parked events
     await db[API_KEYS].create_index([("hash", ASCENDING)], unique=True)
 
 

@@ -25,8 +25,12 @@ class MongoProjectionStore:
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase) -> None:
         self.client, self.db = client, db
 
-    async def in_transaction(self, work: Callable[[ProjectionTx], Awaitable[T]], preload: Preload = Preload()) -> T:
-        async def unit(session: AsyncClientSession) -> T:  # run again whole if the transaction is retried
+    async def in_transaction(
+        self, work: Callable[[ProjectionTx], Awaitable[T]], preload: Preload = Preload()
+    ) -> T:
+        async def unit(
+            session: AsyncClientSession,
+        ) -> T:  # run again whole if the transaction is retried
             tx = await BatchProjectionTx.load(self.db, session, preload)
             result = await work(tx)
             await tx.flush(self.db, session)
@@ -35,7 +39,11 @@ class MongoProjectionStore:
         return await run_in_transaction(self.client, unit)
 
     async def parked_since_before(self, moment: datetime) -> list[ParkedEvent]:
-        cursor = self.db[c.PARKED_EVENTS].find({"parked_at": {"$lt": moment}}).sort("parked_at", ASCENDING)
+        cursor = (
+            self.db[c.PARKED_EVENTS]
+            .find({"parked_at": {"$lt": moment}})
+            .sort("parked_at", ASCENDING)
+        )
         return [d.parked_event(doc) async for doc in cursor]
 
     async def parked_count(self) -> int:
@@ -47,7 +55,10 @@ class MongoProjectionStore:
 
     async def remove_parked(self, event: ParkedEvent) -> bool:
         result = await self.db[c.PARKED_EVENTS].delete_one(
-            {"_id": d.parked_id(event.aggregate_id, event.aggregate_version), "event_id": event.event_id}
+            {
+                "_id": d.parked_id(event.aggregate_id, event.aggregate_version),
+                "event_id": event.event_id,
+            }
         )
         return result.deleted_count == 1
 

@@ -34,33 +34,45 @@ def target_filter(target: ReportTarget) -> dict[str, Any]:
     return {"province_code": target.province}
 
 
-async def _grouped_sums(collection: AsyncCollection, match: dict[str, Any], group_by: str,
-                        names: tuple[str, ...]) -> dict[str, Labelled]:
+async def _grouped_sums(
+    collection: AsyncCollection, match: dict[str, Any], group_by: str, names: tuple[str, ...]
+) -> dict[str, Labelled]:
     key, label = GROUP_FIELDS[group_by]
     group: dict[str, Any] = {"_id": f"${key}", "label": {"$first": f"${label}"}}
     group |= {name: {"$sum": f"${name}"} for name in names}
     cursor = await collection.aggregate([{"$match": match}, {"$group": group}])
     # A group whose documents hold no display name (survey answers carry no procedure name) is
     # labelled by its key rather than answering 500 on a null label.
-    return {row["_id"]: Labelled(row["label"] if row["label"] is not None else str(row["_id"]),
-                                 {n: row[n] for n in names}) async for row in cursor}
+    return {
+        row["_id"]: Labelled(
+            row["label"] if row["label"] is not None else str(row["_id"]),
+            {n: row[n] for n in names},
+        )
+        async for row in cursor
+    }
 
 
-def _overdue_stages(scope: dict[str, str], as_of: date, *, open_only: bool = False) -> list[dict[str, Any]]:
+def _overdue_stages(
+    scope: dict[str, str], as_of: date, *, open_only: bool = False
+) -> list[dict[str, Any]]:
     """Overdue on day X: due_day < X < overdue_until, clock running. The index range is on
     overdue_until alone, in its own $match: SecantusDB's planner falls back to a collection scan
     when the same $match also holds the other predicates (MongoDB merges the two stages)."""
     until = day_key(OPEN_END) if open_only else {"$gt": day_key(as_of)}
-    return [{"$match": scope | {"overdue_until": until}},
-            {"$match": {"due_day": {"$lt": day_key(as_of)}, "clock_stopped": False}}]
+    return [
+        {"$match": scope | {"overdue_until": until}},
+        {"$match": {"due_day": {"$lt": day_key(as_of)}, "clock_stopped": False}},
+    ]
 
 
 def _merge(into: dict[str, Labelled], more: dict[str, Labelled]) -> None:
     for key, item in more.items():
         if key in into:
             old = into[key].counts
-            into[key] = Labelled(into[key].label, {n: old.get(n, 0) + item.counts.get(n, 0)
-                                                   for n in old.keys() | item.counts.keys()})
+            into[key] = Labelled(
+                into[key].label,
+                {n: old.get(n, 0) + item.counts.get(n, 0) for n in old.keys() | item.counts.keys()},
+            )
         else:
             into[key] = item
 
@@ -69,34 +81,49 @@ class MongoReportReader:
     def __init__(self, db: AsyncDatabase) -> None:
         self.db = db
 
-    async def _days(self, target: ReportTarget, start: date, end: date, group_by: str) -> dict[str, Labelled]:
+    async def _days(
+        self, target: ReportTarget, start: date, end: date, group_by: str
+    ) -> dict[str, Labelled]:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
         return await _grouped_sums(self.db[c.DAILY_COUNTS], match, group_by, ALL_FIELDS)
 
-    async def _months(self, target: ReportTarget, first: str | None, last: str, group_by: str) -> dict[str, Labelled]:
+    async def _months(
+        self, target: ReportTarget, first: str | None, last: str, group_by: str
+    ) -> dict[str, Labelled]:
         """Counters of the months first..last ("YYYY-MM", both included; None: from the start)."""
         if group_by in UNIT_ROLLUP_GROUPS:
             return await self._unit_years(target, first, last, group_by)
         months = {"$lte": last} | ({"$gte": first} if first else {})
-        return await _grouped_sums(self.db[c.MONTHLY_COUNTS], target_filter(target) | {"month": months},
-                                   group_by, ALL_FIELDS)
+        return await _grouped_sums(
+            self.db[c.MONTHLY_COUNTS],
+            target_filter(target) | {"month": months},
+            group_by,
+            ALL_FIELDS,
+        )
 
-    async def _unit_years(self, target: ReportTarget, first: str | None, last: str,
-                          group_by: str) -> dict[str, Labelled]:
+    async def _unit_years(
+        self, target: ReportTarget, first: str | None, last: str, group_by: str
+    ) -> dict[str, Labelled]:
         """By unit or month: one rollup document per unit and year, its months in range summed
         here (a province-year reads one document per unit, not twelve)."""
         years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
         key, label = GROUP_FIELDS[group_by]
         result: dict[str, Labelled] = {}
-        async for doc in self.db[c.UNIT_YEARLY_COUNTS].find(target_filter(target) | {"year": years}):
+        async for doc in self.db[c.UNIT_YEARLY_COUNTS].find(
+            target_filter(target) | {"year": years}
+        ):
             for month, counts in doc.get("months", {}).items():
                 if month > last or (first is not None and month < first):
                     continue
                 group = month if group_by == "month" else doc[key]
-                _merge(result, {group: Labelled(month if group_by == "month" else doc[label], counts)})
+                _merge(
+                    result, {group: Labelled(month if group_by == "month" else doc[label], counts)}
+                )
         return result
 
-    async def period_counts(self, target: ReportTarget, slices: PeriodSlices, group_by: str) -> dict[str, Labelled]:
+    async def period_counts(
+        self, target: ReportTarget, slices: PeriodSlices, group_by: str
+    ) -> dict[str, Labelled]:
         result: dict[str, Labelled] = {}
         for start, end in slices.day_ranges:
             _merge(result, await self._days(target, start, end, group_by))
@@ -105,28 +132,39 @@ class MongoReportReader:
             _merge(result, await self._months(target, first, last, group_by))
         return result
 
-    async def counts_before(self, target: ReportTarget, day: date, group_by: str) -> dict[str, Labelled]:
+    async def counts_before(
+        self, target: ReportTarget, day: date, group_by: str
+    ) -> dict[str, Labelled]:
         """Every counter before `day`: whole months before its month, then its month's days."""
-        result = await self._months(target, None, month_of(month_start(day) - timedelta(days=1)), group_by)
+        result = await self._months(
+            target, None, month_of(month_start(day) - timedelta(days=1)), group_by
+        )
         if day.day > 1:
-            _merge(result, await self._days(target, month_start(day), day - timedelta(days=1), group_by))
+            _merge(
+                result,
+                await self._days(target, month_start(day), day - timedelta(days=1), group_by),
+            )
         return result
 
-    async def satisfaction_counts(self, target: ReportTarget, start: date, end: date,
-                                  group_by: str) -> dict[str, Labelled]:
+    async def satisfaction_counts(
+        self, target: ReportTarget, start: date, end: date, group_by: str
+    ) -> dict[str, Labelled]:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
         return await _grouped_sums(self.db[c.SATISFACTION_DAILY], match, group_by, LEVELS)
 
-    async def feedback_counts(self, target: ReportTarget, start: date, end: date,
-                              group_by: str) -> dict[str, Labelled]:
+    async def feedback_counts(
+        self, target: ReportTarget, start: date, end: date, group_by: str
+    ) -> dict[str, Labelled]:
         match = target_filter(target) | {"day": {"$gte": day_key(start), "$lte": day_key(end)}}
         return await _grouped_sums(self.db[c.FEEDBACK_DAILY], match, group_by, FEEDBACK_FIELDS)
 
     async def overdue_dossiers(self, unit_code: str, today: date) -> list[DossierState]:
-        cursor = await self.db[c.DOSSIERS].aggregate([
-            *_overdue_stages({"unit_code": unit_code}, today, open_only=True),
-            {"$sort": {"due_day": ASCENDING, "_id": ASCENDING}},
-        ])
+        cursor = await self.db[c.DOSSIERS].aggregate(
+            [
+                *_overdue_stages({"unit_code": unit_code}, today, open_only=True),
+                {"$sort": {"due_day": ASCENDING, "_id": ASCENDING}},
+            ]
+        )
         return [dossier_state(doc) async for doc in cursor]
 
     async def unit_province(self, unit_code: str) -> str | None:

@@ -66,24 +66,56 @@ class BatchProjectionTx:
     dirty_dossiers: set[str] = field(default_factory=set)
     new_units: set[str] = field(default_factory=set)
     new_answers: list[SurveyAnswer] = field(default_factory=list)
-    counters: dict[str, Counters] = field(default_factory=lambda: {
-        c.DAILY_COUNTS: {}, c.MONTHLY_COUNTS: {}, c.UNIT_YEARLY_COUNTS: {}, c.SATISFACTION_DAILY: {}, c.FEEDBACK_DAILY: {}})
+    counters: dict[str, Counters] = field(
+        default_factory=lambda: {
+            c.DAILY_COUNTS: {},
+            c.MONTHLY_COUNTS: {},
+            c.UNIT_YEARLY_COUNTS: {},
+            c.SATISFACTION_DAILY: {},
+            c.FEEDBACK_DAILY: {},
+        }
+    )
 
     @classmethod
-    async def load(cls, db: AsyncDatabase, s: AsyncClientSession, preload: Preload) -> "BatchProjectionTx":
-        async def find(collection: str, query: dict[str, Any], projection: Any = None) -> list[dict[str, Any]]:
+    async def load(
+        cls, db: AsyncDatabase, s: AsyncClientSession, preload: Preload
+    ) -> "BatchProjectionTx":
+        async def find(
+            collection: str, query: dict[str, Any], projection: Any = None
+        ) -> list[dict[str, Any]]:
             return await db[collection].find(query, projection, session=s).to_list(None)
 
         codes, ids = list(preload.dossier_codes), list(preload.event_ids)
-        processed = {doc["_id"] for doc in await find(c.PROCESSED_EVENTS, {"_id": {"$in": ids}}, {"_id": 1})}
-        dossiers = {doc["_id"]: d.dossier_state(doc) for doc in await find(c.DOSSIERS, {"_id": {"$in": codes}})}
-        parked = {(p.aggregate_id, p.aggregate_version): p for p in map(
-            d.parked_event, await find(c.PARKED_EVENTS, {"aggregate_id": {"$in": codes}}))}
-        answers = {doc["_id"]: d.survey_answer(doc) for doc in await find(c.SURVEY_ANSWERS, {"_id": {"$in": codes}})}
-        units = {doc["_id"]: (doc["province_code"], doc["unit_name"])
-                 for doc in await find(c.UNITS, {"_id": {"$in": list(preload.unit_codes)}})}
-        return cls(processed, dossiers, parked, answers, units, parked_before=frozenset(parked),
-                   stored_dossiers=frozenset(dossiers))
+        processed = {
+            doc["_id"] for doc in await find(c.PROCESSED_EVENTS, {"_id": {"$in": ids}}, {"_id": 1})
+        }
+        dossiers = {
+            doc["_id"]: d.dossier_state(doc)
+            for doc in await find(c.DOSSIERS, {"_id": {"$in": codes}})
+        }
+        parked = {
+            (p.aggregate_id, p.aggregate_version): p
+            for p in map(
+                d.parked_event, await find(c.PARKED_EVENTS, {"aggregate_id": {"$in": codes}})
+            )
+        }
+        answers = {
+            doc["_id"]: d.survey_answer(doc)
+            for doc in await find(c.SURVEY_ANSWERS, {"_id": {"$in": codes}})
+        }
+        units = {
+            doc["_id"]: (doc["province_code"], doc["unit_name"])
+            for doc in await find(c.UNITS, {"_id": {"$in": list(preload.unit_codes)}})
+        }
+        return cls(
+            processed,
+            dossiers,
+            parked,
+            answers,
+            units,
+            parked_before=frozenset(parked),
+            stored_dossiers=frozenset(dossiers),
+        )
 
     # ProjectionTx: reads see the batch's own writes
     async def is_processed(self, event_id: str) -> bool:
@@ -96,7 +128,9 @@ class BatchProjectionTx:
     async def load_dossier(self, code: str) -> DossierState | None:
         return self.dossiers.get(code)
 
-    async def save_dossier(self, state: DossierState, changes: list[CountChange], *, new: bool) -> None:
+    async def save_dossier(
+        self, state: DossierState, changes: list[CountChange], *, new: bool
+    ) -> None:
         # The overdue rollup follows the state, not the event (counts.OVERDUE_CHANGE).
         changes = changes + overdue_changes(self.dossiers.get(state.code), state)
         self.dossiers[state.code] = state
@@ -134,25 +168,54 @@ class BatchProjectionTx:
         not upserted (an insert costs the server a fraction of an upsert): dossiers from the
         snapshot, counters after one `$in` read of which already exist."""
         writes: dict[str, list[Any]] = {
-            c.DOSSIERS: [ReplaceOne({"_id": code}, d.dossier_doc(self.dossiers[code]))
-                         if code in self.stored_dossiers else InsertOne(d.dossier_doc(self.dossiers[code]))
-                         for code in sorted(self.dirty_dossiers)],
-            c.UNITS: [UpdateOne({"_id": unit}, {"$set": {"province_code": self.units[unit][0],
-                                                         "unit_name": self.units[unit][1]}}, upsert=True)
-                      for unit in sorted(self.new_units)],
-            c.PROCESSED_EVENTS: [InsertOne({"_id": event_id, "at": at}) for event_id, at in self.new_processed.items()],
+            c.DOSSIERS: [
+                ReplaceOne({"_id": code}, d.dossier_doc(self.dossiers[code]))
+                if code in self.stored_dossiers
+                else InsertOne(d.dossier_doc(self.dossiers[code]))
+                for code in sorted(self.dirty_dossiers)
+            ],
+            c.UNITS: [
+                UpdateOne(
+                    {"_id": unit},
+                    {
+                        "$set": {
+                            "province_code": self.units[unit][0],
+                            "unit_name": self.units[unit][1],
+                        }
+                    },
+                    upsert=True,
+                )
+                for unit in sorted(self.new_units)
+            ],
+            c.PROCESSED_EVENTS: [
+                InsertOne({"_id": event_id, "at": at})
+                for event_id, at in self.new_processed.items()
+            ],
             c.SURVEY_ANSWERS: [InsertOne(d.answer_doc(answer)) for answer in self.new_answers],
             # Keyed by dossier and version: a redelivered copy does not park twice.
-            c.PARKED_EVENTS: [UpdateOne({"_id": d.parked_id(*key)}, {"$setOnInsert": d.parked_doc(event)}, upsert=True)
-                              for key, event in self.parked.items() if key not in self.parked_before]
-            + [DeleteOne({"_id": d.parked_id(*key)}) for key in self.parked_before if key not in self.parked],
+            c.PARKED_EVENTS: [
+                UpdateOne(
+                    {"_id": d.parked_id(*key)}, {"$setOnInsert": d.parked_doc(event)}, upsert=True
+                )
+                for key, event in self.parked.items()
+                if key not in self.parked_before
+            ]
+            + [
+                DeleteOne({"_id": d.parked_id(*key)})
+                for key in self.parked_before
+                if key not in self.parked
+            ],
         }
         for collection, counters in self.counters.items():
-            # Increments that came to zero (the overdue rollup's +1 and -1) are written all the same:
-            # the documents equal what one event at a time leaves (a rebuild, a split batch).
+            # Increments that came to zero (the overdue rollup's +1 and -1) are written all the
+            # same: the documents equal what one event at a time leaves (a rebuild, a split batch).
             if counters:
-                existing = {doc["_id"] async for doc in db[collection].find(
-                    {"_id": {"$in": list(counters)}}, {"_id": 1}, session=s)}
+                existing = {
+                    doc["_id"]
+                    async for doc in db[collection].find(
+                        {"_id": {"$in": list(counters)}}, {"_id": 1}, session=s
+                    )
+                }
                 writes[collection] = _counter_writes(existing, counters)
         for collection, operations in writes.items():
             if operations:

@@ -53,20 +53,40 @@ def counter_updates(state: DossierState, changes: list[CountChange]) -> CounterU
     unit × procedure, and "unit_year" per unit alone, one document a year holding its months
     (`months.<YYYY-MM>.<counter>`): the rollup unit, province and year reports read, one
     document per unit and year whatever the period's length."""
-    unit = {"unit_code": state.unit_code, "unit_name": state.unit_name, "province_code": state.province_code}
-    labels = unit | {"procedure_code": state.procedure_code, "procedure_name": state.procedure_name,
-                     "field_code": state.field_code}
+    unit = {
+        "unit_code": state.unit_code,
+        "unit_name": state.unit_name,
+        "province_code": state.province_code,
+    }
+    labels = unit | {
+        "procedure_code": state.procedure_code,
+        "procedure_name": state.procedure_name,
+        "field_code": state.field_code,
+    }
     updates: CounterUpdates = {}
     for change in changes:
         month = month_of(change.day)
         year = month[:4]
         for grain, doc_id, doc_labels, name in (
-                ("day", f"{state.unit_code}|{day_key(change.day)}|{state.procedure_code}",
-                 labels | {"day": day_key(change.day)}, change.name),
-                ("month", f"{state.unit_code}|{month}|{state.procedure_code}", labels | {"month": month},
-                 change.name),
-                (UNIT_YEAR, f"{state.unit_code}|{year}", unit | {"year": year},
-                 f"months.{month}.{change.name}")):
+            (
+                "day",
+                f"{state.unit_code}|{day_key(change.day)}|{state.procedure_code}",
+                labels | {"day": day_key(change.day)},
+                change.name,
+            ),
+            (
+                "month",
+                f"{state.unit_code}|{month}|{state.procedure_code}",
+                labels | {"month": month},
+                change.name,
+            ),
+            (
+                UNIT_YEAR,
+                f"{state.unit_code}|{year}",
+                unit | {"year": year},
+                f"months.{month}.{change.name}",
+            ),
+        ):
             inc, _ = updates.setdefault((grain, doc_id), ({}, doc_labels))
             inc[name] = inc.get(name, 0) + change.delta
     return updates
@@ -84,7 +104,10 @@ def add_counts(doc: dict[str, Any], inc: dict[str, int]) -> dict[str, Any]:
 
 
 def answer_doc(answer: SurveyAnswer) -> dict[str, Any]:
-    doc = asdict(answer) | {"_id": answer.dossier_code, "answered_day": day_key(answer.answered_day)}
+    doc = asdict(answer) | {
+        "_id": answer.dossier_code,
+        "answered_day": day_key(answer.answered_day),
+    }
     doc.pop("dossier_code")
     return doc
 
@@ -98,17 +121,28 @@ def survey_answer(doc: dict[str, Any]) -> SurveyAnswer:
 def satisfaction_update(answer: SurveyAnswer) -> tuple[str, dict[str, Any], dict[str, Any]]:
     day = answer.answered_day
     key = f"{answer.unit_code}|{day_key(day)}|{answer.procedure_code}|{answer.officer_id}"
-    labels = {"unit_code": answer.unit_code, "unit_name": answer.unit_name,
-              "province_code": answer.province_code, "procedure_code": answer.procedure_code,
-              "field_code": answer.field_code, "officer_id": answer.officer_id,
-              "day": day_key(day), "month": month_of(day)}
+    labels = {
+        "unit_code": answer.unit_code,
+        "unit_name": answer.unit_name,
+        "province_code": answer.province_code,
+        "procedure_code": answer.procedure_code,
+        "field_code": answer.field_code,
+        "officer_id": answer.officer_id,
+        "day": day_key(day),
+        "month": month_of(day),
+    }
     return key, {answer.level: 1}, labels
 
 
 def feedback_update(count: FeedbackCount) -> tuple[str, dict[str, int], dict[str, Any]]:
     """(doc id, $inc, $setOnInsert) of the unit's feedback counters on the day of receipt."""
-    labels = {"unit_code": count.unit_code, "unit_name": count.unit_name, "province_code": count.province_code,
-              "day": day_key(count.day), "month": month_of(count.day)}
+    labels = {
+        "unit_code": count.unit_code,
+        "unit_name": count.unit_name,
+        "province_code": count.province_code,
+        "day": day_key(count.day),
+        "month": month_of(count.day),
+    }
     return f"{count.unit_code}|{day_key(count.day)}", {count.name: 1}, labels
 
 

@@ -15,25 +15,45 @@ READER_ROLES = ("leader",)
 
 
 def _unauthorized(vi: str, en: str) -> ApiError:
-    return ApiError(401, "unauthorized", vi, en, headers={"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'})
+    return ApiError(
+        401,
+        "unauthorized",
+        vi,
+        en,
+        headers={"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'},
+    )
 
 
-async def caller_scope(request: Request, svc: Annotated[Services, Depends(services)]) -> AccessScope:
+async def caller_scope(
+    request: Request, svc: Annotated[Services, Depends(services)]
+) -> AccessScope:
     if key := request.headers.get("x-api-key"):
         record = await svc.api_keys.authenticate(key)
         if record is None:
-            raise _unauthorized("Khoá API không hợp lệ hoặc đã bị thu hồi", "Unknown or revoked API key")
+            raise _unauthorized(
+                "Khoá API không hợp lệ hoặc đã bị thu hồi", "Unknown or revoked API key"
+            )
         return record.scope
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        principal = decode_token(token.strip(), svc.settings.jwt_secret, svc.settings.jwt_algorithm,
-                                 max_hours=svc.settings.jwt_max_hours)
+        principal = decode_token(
+            token.strip(),
+            svc.settings.jwt_secret,
+            svc.settings.jwt_algorithm,
+            max_hours=svc.settings.jwt_max_hours,
+        )
         await check_unit(principal, svc.unit_known)
         if not principal.has_any(*READER_ROLES):
-            raise ApiError(403, "forbidden_role", "Chỉ lãnh đạo đơn vị được xem báo cáo",
-                           "Reports are for unit leaders (role leader) and API keys")
+            raise ApiError(
+                403,
+                "forbidden_role",
+                "Chỉ lãnh đạo đơn vị được xem báo cáo",
+                "Reports are for unit leaders (role leader) and API keys",
+            )
         return AccessScope(units=frozenset({principal.unit}))
-    raise _unauthorized("Thiếu khoá API (X-API-Key) hoặc bearer token", "Missing X-API-Key or bearer token")
+    raise _unauthorized(
+        "Thiếu khoá API (X-API-Key) hoặc bearer token", "Missing X-API-Key or bearer token"
+    )
 
 
 async def authorize(svc: Services, scope: AccessScope, target: ReportTarget) -> None:
@@ -42,4 +62,6 @@ async def authorize(svc: Services, scope: AccessScope, target: ReportTarget) -> 
         unit_province = await svc.reader.unit_province(target.unit)
     if not scope.allows(target, unit_province):
         granted = scope.describe()
-        raise forbidden(f"Ngoài phạm vi được cấp: {granted}", f"Outside the caller's scope: {granted}")
+        raise forbidden(
+            f"Ngoài phạm vi được cấp: {granted}", f"Outside the caller's scope: {granted}"
+        )

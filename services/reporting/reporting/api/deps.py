@@ -4,8 +4,8 @@ from typing import Protocol
 
 from fastapi import Request
 
-from motcua_shared.web.auth import UnitCheck
 from motcua_shared.vietnam.timeutil import Clock
+from motcua_shared.web.auth import UnitCheck
 
 from reporting.app.api_keys import ApiKeys
 from reporting.app.ports import ReportReader

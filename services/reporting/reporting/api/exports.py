@@ -80,9 +80,14 @@ def csv_response(report: OneStopReport, group_by: str, name: str) -> Response:
     writer = csv.writer(buffer)
     writer.writerow(headings(group_by))
     writer.writerows(["" if v is None else neutralised(v) for v in line] for line in _table(report))
-    body = "\ufeff" + buffer.getvalue()  # the BOM: Excel otherwise reads UTF-8 as a legacy code page
-    return Response(body.encode("utf-8"), media_type=CSV_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    body = (
+        "\ufeff" + buffer.getvalue()
+    )  # the BOM: Excel otherwise reads UTF-8 as a legacy code page
+    return Response(
+        body.encode("utf-8"),
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def xlsx_response(report: OneStopReport, group_by: str, title: str, name: str) -> Response:
@@ -107,5 +112,8 @@ def xlsx_response(report: OneStopReport, group_by: str, title: str, name: str) -
     sheet.column_dimensions["B"].width = 36
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return Response(buffer.getvalue(), media_type=XLSX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

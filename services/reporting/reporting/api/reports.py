@@ -11,13 +11,8 @@ from reporting.api.deps import Services, services
 from reporting.api.params import PeriodQuery, period_query
 from reporting.api.schemas import (
     FEEDBACK_ON_TIME_RATE,
-
-
-    DIGITISED_PAPERS_RATE,
-    DIGITISED_RESULTS_RATE,
-    ONLINE_PAYMENT_RATE,
-    ONLINE_RATE,
     ON_TIME_RATE,
+    ONLINE_RATE,
     SATISFACTION_RATE,
     DeadlinesOut,
     FeedbackOut,
@@ -38,16 +33,25 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Svc = Annotated[Services, Depends(services)]
 Scope = Annotated[AccessScope, Depends(caller_scope)]
 Period = Annotated[PeriodQuery, Depends(period_query)]
-OneStopGroup = Annotated[Literal["unit", "field", "procedure"], Query(description="Rows per unit, field or procedure")]
+OneStopGroup = Annotated[
+    Literal["unit", "field", "procedure"], Query(description="Rows per unit, field or procedure")
+]
 
-CREDENTIALS = ("Send `X-API-Key` (a provincial system's key, scoped to a province or a set of units) or "
-               "`Authorization: Bearer` (a leader's token: their unit). 401 without, 403 outside the scope, "
-               "422 naming the parameter for bad input.")
+CREDENTIALS = (
+    "Send `X-API-Key` (a provincial system's key, scoped to a province or a set of units) or "
+    "`Authorization: Bearer` (a leader's token: their unit). 401 without, 403 outside the scope, "
+    "422 naming the parameter for bad input."
+)
 
 
 def _head(query: PeriodQuery, group_by: str) -> dict[str, object]:
-    return {"unit": query.target.unit, "province": query.target.province, "from": query.start,
-            "to": query.end, "group_by": group_by}
+    return {
+        "unit": query.target.unit,
+        "province": query.target.province,
+        "from": query.start,
+        "to": query.end,
+        "group_by": group_by,
+    }
 
 
 def _scope_name(target: ReportTarget) -> str:
@@ -55,10 +59,15 @@ def _scope_name(target: ReportTarget) -> str:
 
 
 def _one_stop_body(query: PeriodQuery, group_by: str, report: OneStopReport) -> dict[str, object]:
-    return _head(query, group_by) | {"rows": [row.as_dict() for row in report.rows], "total": report.total.as_dict()}
+    return _head(query, group_by) | {
+        "rows": [row.as_dict() for row in report.rows],
+        "total": report.total.as_dict(),
+    }
 
 
-async def _one_stop(svc: Services, scope: AccessScope, query: PeriodQuery, group_by: str) -> OneStopReport:
+async def _one_stop(
+    svc: Services, scope: AccessScope, query: PeriodQuery, group_by: str
+) -> OneStopReport:
     await authorize(svc, scope, query.target)
     return await one_stop_report(svc.reader, query.target, query.start, query.end, group_by)
 
@@ -72,32 +81,53 @@ def _download(report: OneStopReport, query: PeriodQuery, group_by: str, fmt: str
     return exports.xlsx_response(report, group_by, title, name)
 
 
-@router.get("/one-stop", response_model=OneStopOut, summary="One-stop report table",
-            description="Per unit, field or procedure for the period [from, to] "
-                        "(local dates, both included): carried over, received "
-                        "(online/direct/postal), resolved (early/on time/late, refused "
-                        "outcome among them), in progress at the end of `to` "
-                        "(within time/overdue), withdrawn, "
-                        "refused at the desk, with totals and rates. `format=csv|xlsx` downloads the table "
-                        "with Vietnamese headings. " + CREDENTIALS,
-            responses={200: {"content": {exports.CSV_TYPE: {}, exports.XLSX_TYPE: {}}}})
-async def one_stop(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit",
-                   format: Literal["json", "csv", "xlsx"] = "json") -> object:
+@router.get(
+    "/one-stop",
+    response_model=OneStopOut,
+    summary="One-stop report table",
+    description="Per unit, field or procedure for the period [from, to] "
+    "(local dates, both included): carried over, received "
+    "(online/direct/postal), resolved (early/on time/late, refused "
+    "outcome among them), in progress at the end of `to` "
+    "(within time/overdue), withdrawn, "
+    "refused at the desk, with totals and rates. `format=csv|xlsx` downloads the table "
+    "with Vietnamese headings. " + CREDENTIALS,
+    responses={200: {"content": {exports.CSV_TYPE: {}, exports.XLSX_TYPE: {}}}},
+)
+async def one_stop(
+    scope: Scope,
+    svc: Svc,
+    query: Period,
+    group_by: OneStopGroup = "unit",
+    format: Literal["json", "csv", "xlsx"] = "json",
+) -> object:
     report = await _one_stop(svc, scope, query, group_by)
     if format != "json":
         return _download(report, query, group_by, format)
     return _one_stop_body(query, group_by, report)
 
 
-@router.get("/one-stop.csv", summary="One-stop report table as CSV (UTF-8 with BOM)",
-            response_class=Response, responses={200: {"content": {exports.CSV_TYPE: {}}}})
-async def one_stop_csv(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit") -> Response:
+@router.get(
+    "/one-stop.csv",
+    summary="One-stop report table as CSV (UTF-8 with BOM)",
+    response_class=Response,
+    responses={200: {"content": {exports.CSV_TYPE: {}}}},
+)
+async def one_stop_csv(
+    scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit"
+) -> Response:
     return _download(await _one_stop(svc, scope, query, group_by), query, group_by, "csv")
 
 
-@router.get("/one-stop.xlsx", summary="One-stop report table as XLSX",
-            response_class=Response, responses={200: {"content": {exports.XLSX_TYPE: {}}}})
-async def one_stop_xlsx(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit") -> Response:
+@router.get(
+    "/one-stop.xlsx",
+    summary="One-stop report table as XLSX",
+    response_class=Response,
+    responses={200: {"content": {exports.XLSX_TYPE: {}}}},
+)
+async def one_stop_xlsx(
+    scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit"
+) -> Response:
     return _download(await _one_stop(svc, scope, query, group_by), query, group_by, "xlsx")
 
 
@@ -105,63 +135,107 @@ def _satisfaction_out(row: SatisfactionRow) -> dict[str, object]:
     return asdict(row) | {"answers": row.answers, "satisfied_rate": row.satisfied_rate}
 
 
-@router.get("/satisfaction", response_model=SatisfactionOut, summary="Satisfaction tally",
-            description="Answers in [from, to] (answer date, local) per unit, procedure, officer or month: "
-                        "không hài lòng / hài lòng / rất hài lòng and the satisfied rate. " + SATISFACTION_RATE
-                        + " " + CREDENTIALS)
+@router.get(
+    "/satisfaction",
+    response_model=SatisfactionOut,
+    summary="Satisfaction tally",
+    description="Answers in [from, to] (answer date, local) per unit, procedure, officer or month: "
+    "không hài lòng / hài lòng / rất hài lòng and the satisfied rate. "
+    + SATISFACTION_RATE
+    + " "
+    + CREDENTIALS,
+)
 async def satisfaction(
-    scope: Scope, svc: Svc, query: Period,
+    scope: Scope,
+    svc: Svc,
+    query: Period,
     group_by: Annotated[Literal["unit", "procedure", "officer", "month"], Query()] = "unit",
 ) -> dict[str, object]:
     await authorize(svc, scope, query.target)
-    rows, total = await satisfaction_report(svc.reader, query.target, query.start, query.end, group_by)
-    return _head(query, group_by) | {"rows": [_satisfaction_out(r) for r in rows], "total": _satisfaction_out(total)}
+    rows, total = await satisfaction_report(
+        svc.reader, query.target, query.start, query.end, group_by
+    )
+    return _head(query, group_by) | {
+        "rows": [_satisfaction_out(r) for r in rows],
+        "total": _satisfaction_out(total),
+    }
 
 
-@router.get("/indicators", response_model=IndicatorsOut, summary="Service-index indicators (Decision 766/QĐ-TTg)",
-            description="The figures a province scores units on, for [from, to]. on_time_rate: " + ON_TIME_RATE
-                        + " online_rate: " + ONLINE_RATE + " satisfaction_rate: " + SATISFACTION_RATE
-                        + " feedback_on_time_rate: " + FEEDBACK_ON_TIME_RATE
-                        + " (Publicity, online payment and digitisation are not events motcua sees.) " + CREDENTIALS)
-async def indicator_figures(scope: Scope, svc: Svc, query: Period,
-                            group_by: OneStopGroup = "unit") -> dict[str, object]:
+@router.get(
+    "/indicators",
+    response_model=IndicatorsOut,
+    summary="Service-index indicators (Decision 766/QĐ-TTg)",
+    description="The figures a province scores units on, for [from, to]. on_time_rate: "
+    + ON_TIME_RATE
+    + " online_rate: "
+    + ONLINE_RATE
+    + " satisfaction_rate: "
+    + SATISFACTION_RATE
+    + " feedback_on_time_rate: "
+    + FEEDBACK_ON_TIME_RATE
+    + " (Publicity, online payment and digitisation are not events motcua sees.) "
+    + CREDENTIALS,
+)
+async def indicator_figures(
+    scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit"
+) -> dict[str, object]:
     await authorize(svc, scope, query.target)
     rows, total = await indicators(svc.reader, query.target, query.start, query.end, group_by)
     return _head(query, group_by) | {"rows": [asdict(r) for r in rows], "total": asdict(total)}
 
 
-@router.get("/deadlines", response_model=DeadlinesOut, summary="Deadline warnings, apologies and late dossiers",
-            description="Per unit, field or procedure, on the local day each happened in "
-                        "[from, to]: dossiers "
-                        "warned before their due date (dossier.due_soon), apologised in time (before the "
-                        "statutory due date), went overdue while being processed (dossier.overdue), "
-                        "and resolved late. " + CREDENTIALS)
-async def deadlines(scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit") -> dict[str, object]:
+@router.get(
+    "/deadlines",
+    response_model=DeadlinesOut,
+    summary="Deadline warnings, apologies and late dossiers",
+    description="Per unit, field or procedure, on the local day each happened in "
+    "[from, to]: dossiers "
+    "warned before their due date (dossier.due_soon), apologised in time (before the "
+    "statutory due date), went overdue while being processed (dossier.overdue), "
+    "and resolved late. " + CREDENTIALS,
+)
+async def deadlines(
+    scope: Scope, svc: Svc, query: Period, group_by: OneStopGroup = "unit"
+) -> dict[str, object]:
     await authorize(svc, scope, query.target)
     rows, total = await deadline_report(svc.reader, query.target, query.start, query.end, group_by)
     return _head(query, group_by) | {"rows": [asdict(r) for r in rows], "total": asdict(total)}
 
 
-@router.get("/feedback", response_model=FeedbackOut, summary="Feedback handled on time (phản ánh, kiến nghị)",
-            description="Feedback received in [from, to] (local day it came in) per unit or "
-                        "month: received, "
-                        "answered on time, answered late, still open. " + FEEDBACK_ON_TIME_RATE + " " + CREDENTIALS)
-async def feedback(scope: Scope, svc: Svc, query: Period,
-                   group_by: Annotated[Literal["unit", "month"], Query()] = "unit") -> dict[str, object]:
+@router.get(
+    "/feedback",
+    response_model=FeedbackOut,
+    summary="Feedback handled on time (phản ánh, kiến nghị)",
+    description="Feedback received in [from, to] (local day it came in) per unit or "
+    "month: received, "
+    "answered on time, answered late, still open. " + FEEDBACK_ON_TIME_RATE + " " + CREDENTIALS,
+)
+async def feedback(
+    scope: Scope,
+    svc: Svc,
+    query: Period,
+    group_by: Annotated[Literal["unit", "month"], Query()] = "unit",
+) -> dict[str, object]:
     await authorize(svc, scope, query.target)
     rows, total = await feedback_report(svc.reader, query.target, query.start, query.end, group_by)
     return _head(query, group_by) | {"rows": [r.as_dict() for r in rows], "total": total.as_dict()}
 
 
-@router.get("/overdue", response_model=OverdueOut, summary="Dossiers overdue now",
-            description="Codes of the unit's dossiers still open and past their due day today " "(Asia/Ho_Chi_Minh), "
-                        "oldest due first, with the procedure and the calendar days late (working days are not "
-                        "counted). A dossier waiting for the citizen's supplementary papers is not listed: its "
-                        "clock is stopped. An apology's new date does not take a dossier off the list. "
-                        + CREDENTIALS)
-async def overdue(scope: Scope, svc: Svc,
-                  unit: Annotated[str, Query(min_length=1, max_length=32, description="Mã đơn vị")],
-                  ) -> dict[str, object]:
+@router.get(
+    "/overdue",
+    response_model=OverdueOut,
+    summary="Dossiers overdue now",
+    description="Codes of the unit's dossiers still open and past their due day today "
+    "(Asia/Ho_Chi_Minh), "
+    "oldest due first, with the procedure and the calendar days late (working days are not "
+    "counted). A dossier waiting for the citizen's supplementary papers is not listed: its "
+    "clock is stopped. An apology's new date does not take a dossier off the list. " + CREDENTIALS,
+)
+async def overdue(
+    scope: Scope,
+    svc: Svc,
+    unit: Annotated[str, Query(min_length=1, max_length=32, description="Mã đơn vị")],
+) -> dict[str, object]:
     await authorize(svc, scope, ReportTarget(unit=unit))
     today, dossiers = await overdue_now(svc.reader, unit, svc.clock())
     return {"unit": unit, "as_of": today, "dossiers": [asdict(d) for d in dossiers]}

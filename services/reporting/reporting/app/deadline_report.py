@@ -23,13 +23,23 @@ class DeadlineRow:
     resolved_late: int
 
 
-async def deadline_report(reader: ReportReader, target: ReportTarget, start: date, end: date,
-                          group_by: str) -> tuple[list[DeadlineRow], DeadlineRow]:
+async def deadline_report(
+    reader: ReportReader, target: ReportTarget, start: date, end: date, group_by: str
+) -> tuple[list[DeadlineRow], DeadlineRow]:
     period = await reader.period_counts(target, split_period(start, end), group_by)
     names = (*counts.DEADLINE_FIELDS, counts.RESOLVED_LATE)
-    rows = [DeadlineRow(key, labelled.label, **{n: labelled.counts.get(n, 0) for n in names})
-            for key, labelled in sorted(period.items())
-            if any(labelled.counts.get(n, 0) for n in names)]
-    total = DeadlineRow("total", "Tổng cộng", **{f.name: sum(getattr(r, f.name) for r in rows)
-                                                  for f in fields(DeadlineRow) if f.name not in ("key", "label")})
+    rows = [
+        DeadlineRow(key, labelled.label, **{n: labelled.counts.get(n, 0) for n in names})
+        for key, labelled in sorted(period.items())
+        if any(labelled.counts.get(n, 0) for n in names)
+    ]
+    total = DeadlineRow(
+        "total",
+        "Tổng cộng",
+        **{
+            f.name: sum(getattr(r, f.name) for r in rows)
+            for f in fields(DeadlineRow)
+            if f.name not in ("key", "label")
+        },
+    )
     return rows, total

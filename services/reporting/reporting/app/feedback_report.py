@@ -18,13 +18,25 @@ class FeedbackRow:
 
     def as_dict(self) -> dict[str, object]:
         f = self.figures
-        return {"key": self.key, "label": self.label, "received": f.received,
-                "answered_on_time": f.answered_on_time, "answered_late": f.answered_late, "open": f.open,
-                "on_time_rate": f.on_time_rate}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "received": f.received,
+            "answered_on_time": f.answered_on_time,
+            "answered_late": f.answered_late,
+            "open": f.open,
+            "on_time_rate": f.on_time_rate,
+        }
 
 
-async def feedback_report(reader: ReportReader, target: ReportTarget, start: date, end: date,
-                          group_by: str) -> tuple[list[FeedbackRow], FeedbackRow]:
+async def feedback_report(
+    reader: ReportReader, target: ReportTarget, start: date, end: date, group_by: str
+) -> tuple[list[FeedbackRow], FeedbackRow]:
     groups = await reader.feedback_counts(target, start, end, group_by)
-    rows = [FeedbackRow(key, groups[key].label, FeedbackFigures.of(groups[key].counts)) for key in sorted(groups)]
-    return rows, FeedbackRow("total", "Tổng cộng", sum((r.figures for r in rows), FeedbackFigures()))
+    rows = [
+        FeedbackRow(key, groups[key].label, FeedbackFigures.of(groups[key].counts))
+        for key in sorted(groups)
+    ]
+    return rows, FeedbackRow(
+        "total", "Tổng cộng", sum((r.figures for r in rows), FeedbackFigures())
+    )

@@ -19,15 +19,25 @@ DeadLetter = Callable[[bytes, str, str], Awaitable[None]]  # (raw body, routing 
 def reason_for(event: ParkedEvent, stored_version: int, now: datetime) -> str:
     waited = int((now - event.parked_at).total_seconds() // 60)
     if stored_version == 0:
-        return (f"unknown dossier {event.aggregate_id}: version {event.aggregate_version} waited "
-                f"{waited} min for version 1, which never arrived")
-    return (f"dossier {event.aggregate_id}: version {event.aggregate_version} waited {waited} min for "
-            f"version {stored_version + 1}, which never arrived (have {stored_version})")
+        return (
+            f"unknown dossier {event.aggregate_id}: version {event.aggregate_version} waited "
+            f"{waited} min for version 1, which never arrived"
+        )
+    return (
+        f"dossier {event.aggregate_id}: version {event.aggregate_version} waited {waited} min for "
+        f"version {stored_version + 1}, which never arrived (have {stored_version})"
+    )
 
 
 class ParkedSweeper:
-    def __init__(self, store: ProjectionStore, projector: Projector, dead_letter: DeadLetter,
-                 clock: Clock, max_age: timedelta) -> None:
+    def __init__(
+        self,
+        store: ProjectionStore,
+        projector: Projector,
+        dead_letter: DeadLetter,
+        clock: Clock,
+        max_age: timedelta,
+    ) -> None:
         self.store, self.projector, self.dead_letter = store, projector, dead_letter
         self.clock, self.max_age = clock, max_age
 

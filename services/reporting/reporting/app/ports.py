@@ -34,15 +34,23 @@ class ParkedEvent:
 
     @classmethod
     def of(cls, envelope: Envelope[Any], parked_at: datetime) -> "ParkedEvent":
-        return cls(envelope.aggregate_id, envelope.aggregate_version, str(envelope.event_id),
-                   envelope.routing_key, _without_contact(envelope).model_dump_json(), parked_at)
+        return cls(
+            envelope.aggregate_id,
+            envelope.aggregate_version,
+            str(envelope.event_id),
+            envelope.routing_key,
+            _without_contact(envelope).model_dump_json(),
+            parked_at,
+        )
 
 
 def _without_contact(envelope: Envelope[Any]) -> Envelope[Any]:
     payload = envelope.payload
     if getattr(payload, "contact", None) is None:
         return envelope
-    return envelope.model_copy(update={"payload": payload.model_copy(update={"contact": CitizenContact()})})
+    return envelope.model_copy(
+        update={"payload": payload.model_copy(update={"contact": CitizenContact()})}
+    )
 
 
 class ProjectionTx(Protocol):
@@ -51,7 +59,9 @@ class ProjectionTx(Protocol):
     async def is_processed(self, event_id: str) -> bool: ...
     async def mark_processed(self, event_id: str, at: datetime) -> None: ...
     async def load_dossier(self, code: str) -> DossierState | None: ...
-    async def save_dossier(self, state: DossierState, changes: list[CountChange], *, new: bool) -> None: ...
+    async def save_dossier(
+        self, state: DossierState, changes: list[CountChange], *, new: bool
+    ) -> None: ...
     async def park(self, event: ParkedEvent) -> None: ...
     async def take_parked(self, code: str, version: int) -> ParkedEvent | None: ...
     async def load_answer(self, dossier_code: str) -> SurveyAnswer | None: ...
@@ -72,8 +82,9 @@ class Preload:
 
 
 class ProjectionStore(Protocol):
-    async def in_transaction(self, work: Callable[[ProjectionTx], Awaitable[T]],
-                             preload: Preload = Preload()) -> T:
+    async def in_transaction(
+        self, work: Callable[[ProjectionTx], Awaitable[T]], preload: Preload = Preload()
+    ) -> T:
         """Run `work` in one transaction; what `preload` names is read up front (one `$in` read
         per collection) and everything written is flushed at the end (one bulk write each)."""
         ...
@@ -94,11 +105,17 @@ class Labelled:
 
 
 class ReportReader(Protocol):
-    async def period_counts(self, target: ReportTarget, slices: PeriodSlices, group_by: str) -> dict[str, Labelled]: ...
-    async def counts_before(self, target: ReportTarget, day: date, group_by: str) -> dict[str, Labelled]: ...
-    async def satisfaction_counts(self, target: ReportTarget, start: date, end: date,
-                                  group_by: str) -> dict[str, Labelled]: ...
-    async def feedback_counts(self, target: ReportTarget, start: date, end: date,
-                              group_by: str) -> dict[str, Labelled]: ...
+    async def period_counts(
+        self, target: ReportTarget, slices: PeriodSlices, group_by: str
+    ) -> dict[str, Labelled]: ...
+    async def counts_before(
+        self, target: ReportTarget, day: date, group_by: str
+    ) -> dict[str, Labelled]: ...
+    async def satisfaction_counts(
+        self, target: ReportTarget, start: date, end: date, group_by: str
+    ) -> dict[str, Labelled]: ...
+    async def feedback_counts(
+        self, target: ReportTarget, start: date, end: date, group_by: str
+    ) -> dict[str, Labelled]: ...
     async def overdue_dossiers(self, unit_code: str, today: date) -> list[DossierState]: ...
     async def unit_province(self, unit_code: str) -> str | None: ...

@@ -29,11 +29,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import Envelope, all_event_models, parse_envelope
 from motcua_shared.contract.event_base import EventPayload
 from motcua_shared.contract.feedback_events import FeedbackAnswered, FeedbackOpened
 from motcua_shared.contract.survey_events import SurveyAnswered
+from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, Preload, ProjectionStore, ProjectionTx
@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 # subscribes to and a rebuild replays.
 FEEDBACK_EVENTS: tuple[type[EventPayload], ...] = (FeedbackOpened, FeedbackAnswered)
 PROJECTED_EVENTS: tuple[type[EventPayload], ...] = (
-    *(model for model in all_event_models() if model.aggregate == "dossier"), SurveyAnswered, *FEEDBACK_EVENTS,
+    *(model for model in all_event_models() if model.aggregate == "dossier"),
+    SurveyAnswered,
+    *FEEDBACK_EVENTS,
 )
 
 
@@ -66,7 +68,9 @@ class Projector:
         self.store = store
         self.clock = clock
         self.reject = reject
-        self.lock = asyncio.Lock()  # one event at a time: no park/drain write skew (module docstring)
+        self.lock = (
+            asyncio.Lock()
+        )  # one event at a time: no park/drain write skew (module docstring)
 
     async def project(self, envelope: Envelope[Any]) -> Outcome:
         return await self.project_batch([envelope])
@@ -74,7 +78,9 @@ class Projector:
     async def project_batch(self, envelopes: Sequence[Envelope[Any]]) -> Outcome:
         """Apply `envelopes` in order in one transaction; the outcome adds theirs up."""
         async with self.lock:
-            return await self.store.in_transaction(lambda tx: self._each(tx, envelopes), preload_for(envelopes))
+            return await self.store.in_transaction(
+                lambda tx: self._each(tx, envelopes), preload_for(envelopes)
+            )
 
     async def _each(self, tx: ProjectionTx, envelopes: Sequence[Envelope[Any]]) -> Outcome:
         total = Outcome()
@@ -99,8 +105,13 @@ class Projector:
             return Outcome(duplicate=True)
         if envelope.aggregate_version > stored + 1:
             await tx.park(ParkedEvent.of(envelope, self.clock()))
-            log.info("parked %s v%d of %s (have v%d)", envelope.event_type, envelope.aggregate_version,
-                     envelope.aggregate_id, stored)
+            log.info(
+                "parked %s v%d of %s (have v%d)",
+                envelope.event_type,
+                envelope.aggregate_version,
+                envelope.aggregate_id,
+                stored,
+            )
             return Outcome(parked=True)
         try:
             state = await self._apply(tx, state, envelope)
@@ -110,7 +121,9 @@ class Projector:
         await self._drain(tx, state, outcome)
         return outcome
 
-    async def _apply(self, tx: ProjectionTx, state: DossierState | None, envelope: Envelope[Any]) -> DossierState:
+    async def _apply(
+        self, tx: ProjectionTx, state: DossierState | None, envelope: Envelope[Any]
+    ) -> DossierState:
         after, changes = apply_event(state, envelope)
         await tx.save_dossier(after, changes, new=state is None)
         await tx.mark_processed(str(envelope.event_id), self.clock())
@@ -135,13 +148,17 @@ class Projector:
         if existing is not None:
             if existing.event_id == event_id:
                 return Outcome(duplicate=True)
-            raise PermanentError(f"dossier {payload.dossier_code} already has a survey answer "
-                                 f"(event {existing.event_id}); one answer per dossier")
+            raise PermanentError(
+                f"dossier {payload.dossier_code} already has a survey answer "
+                f"(event {existing.event_id}); one answer per dossier"
+            )
         unit = await tx.unit_directory(envelope.unit_code)
         province = payload.province_code or (unit[0] if unit else None)
         if province is None:
-            raise PermanentError(f"unit {envelope.unit_code} of survey answer for {payload.dossier_code} "
-                                 "has no known province")
+            raise PermanentError(
+                f"unit {envelope.unit_code} of survey answer for {payload.dossier_code} "
+                "has no known province"
+            )
         unit_name = unit[1] if unit else envelope.unit_code
         await tx.save_answer(answer_from(envelope, province_code=province, unit_name=unit_name))
         await tx.mark_processed(event_id, self.clock())
@@ -157,9 +174,17 @@ class Projector:
         unit = await tx.unit_directory(envelope.unit_code)
         province = count.province_code or (unit[0] if unit else None)
         if province is None:
-            raise PermanentError(f"unit {envelope.unit_code} of feedback {envelope.aggregate_id} has no " "known province")
-        await tx.save_feedback(replace(count, province_code=province,
-                                       unit_name=count.unit_name or (unit[1] if unit else envelope.unit_code)))
+            raise PermanentError(
+                f"unit {envelope.unit_code} of feedback {envelope.aggregate_id} has no "
+                "known province"
+            )
+        await tx.save_feedback(
+            replace(
+                count,
+                province_code=province,
+                unit_name=count.unit_name or (unit[1] if unit else envelope.unit_code),
+            )
+        )
         await tx.mark_processed(event_id, self.clock())
         return Outcome(applied=1)
 
@@ -168,5 +193,8 @@ def preload_for(envelopes: Sequence[Envelope[Any]]) -> Preload:
     """The event ids, dossiers (and their parked events, survey answers) and units a batch reads."""
     codes = {e.aggregate_id for e in envelopes}
     codes |= {e.payload.dossier_code for e in envelopes if isinstance(e.payload, SurveyAnswered)}
-    return Preload(frozenset(str(e.event_id) for e in envelopes), frozenset(codes),
-                   frozenset(e.unit_code for e in envelopes))
+    return Preload(
+        frozenset(str(e.event_id) for e in envelopes),
+        frozenset(codes),
+        frozenset(e.unit_code for e in envelopes),
+    )

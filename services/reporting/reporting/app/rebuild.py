@@ -3,12 +3,12 @@ same projector the live consumer uses. Intake's log goes first, so a survey answ
 finds its unit's province. Run it with reporting-service stopped: queries meanwhile would see
 half-built figures (events the live consumer applied meanwhile would still be correct)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import parse_envelope
+from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.vietnam.timeutil import Clock
 
 from reporting.app.ports import ParkedEvent, ProjectionStore
@@ -38,7 +38,9 @@ class RebuildSummary:
     rejected: list[str] = field(default_factory=list)
 
 
-async def rebuild(store: ProjectionStore, clock: Clock, sources: list[EventSource]) -> RebuildSummary:
+async def rebuild(
+    store: ProjectionStore, clock: Clock, sources: Sequence[EventSource]
+) -> RebuildSummary:
     summary = RebuildSummary()
 
     async def reject(event: ParkedEvent, reason: str) -> None:
@@ -56,7 +58,9 @@ async def rebuild(store: ProjectionStore, clock: Clock, sources: list[EventSourc
     return summary
 
 
-async def _replay(projector: Projector, source: str, raw: dict[str, Any], summary: RebuildSummary) -> None:
+async def _replay(
+    projector: Projector, source: str, raw: dict[str, Any], summary: RebuildSummary
+) -> None:
     try:
         envelope = parse_envelope(raw)
     except ValueError as exc:

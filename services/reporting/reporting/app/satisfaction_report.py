@@ -30,10 +30,17 @@ class SatisfactionRow:
         return {level: getattr(self, level) for level in LEVELS}
 
 
-async def satisfaction_report(reader: ReportReader, target: ReportTarget, start: date, end: date,
-                              group_by: str) -> tuple[list[SatisfactionRow], SatisfactionRow]:
+async def satisfaction_report(
+    reader: ReportReader, target: ReportTarget, start: date, end: date, group_by: str
+) -> tuple[list[SatisfactionRow], SatisfactionRow]:
     groups = await reader.satisfaction_counts(target, start, end, group_by)
-    rows = [SatisfactionRow(key, groups[key].label, **{level: groups[key].counts.get(level, 0) for level in LEVELS})
-            for key in sorted(groups)]
-    total = SatisfactionRow("total", "Tổng cộng", **{level: sum(getattr(r, level) for r in rows) for level in LEVELS})
+    rows = [
+        SatisfactionRow(
+            key, groups[key].label, **{level: groups[key].counts.get(level, 0) for level in LEVELS}
+        )
+        for key in sorted(groups)
+    ]
+    total = SatisfactionRow(
+        "total", "Tổng cộng", **{level: sum(getattr(r, level) for r in rows) for level in LEVELS}
+    )
     return rows, total

@@ -19,8 +19,8 @@ from motcua_shared.config.local_run import load_local_run_env
 from motcua_shared.storage.mongo import close_client, mongo_client
 from motcua_shared.vietnam.timeutil import utcnow
 
-from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.adapters.mongo_api_keys import MongoApiKeyRepository
+from reporting.adapters.mongo_collections import ensure_indexes
 from reporting.app.api_keys import ApiKeys
 from reporting.domain.scope import AccessScope
 from reporting.settings import ReportingSettings
@@ -29,7 +29,9 @@ SERVER_WAIT_MS = 5000
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Manage reporting API keys for provincial systems.")
+    parser = argparse.ArgumentParser(
+        description="Manage reporting API keys for provincial systems."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="create a key and print it (once)")
     create.add_argument("--name", required=True, help="who the key is for")
@@ -51,7 +53,9 @@ async def run_command(argv: list[str], settings: ReportingSettings) -> int:
         keys = ApiKeys(MongoApiKeyRepository(db), settings.api_key_secret, utcnow)
         if args.command == "create":
             units = frozenset(u.strip() for u in (args.units or "").split(",") if u.strip())
-            record, key = await keys.create(args.name, AccessScope(province=args.province, units=units))
+            record, key = await keys.create(
+                args.name, AccessScope(province=args.province, units=units)
+            )
             print(f"key id {record.key_id} for {record.name} ({record.scope.describe()})")
             print(f"X-API-Key: {key}")
             print("Store it now: it is not kept and cannot be shown again.")
@@ -75,8 +79,12 @@ def main() -> int:
     try:
         return asyncio.run(run_command(sys.argv[1:], settings))
     except PyMongoError as exc:
-        print(f"reporting-apikey: MongoDB at {settings.mongodb_url} does not answer " f"({type(exc).__name__}); "
-              "start the system (scripts/run.sh) or set MONGODB_URL", file=sys.stderr)
+        print(
+            f"reporting-apikey: MongoDB at {settings.mongodb_url} does not answer "
+            f"({type(exc).__name__}); "
+            "start the system (scripts/run.sh) or set MONGODB_URL",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -11,11 +11,13 @@ from types import MappingProxyType
 
 from motcua_shared.contract.dossier_events import Channel
 
-RECEIVED_BY_CHANNEL = MappingProxyType({
-    Channel.ONLINE: "received_online",
-    Channel.DIRECT: "received_direct",
-    Channel.POSTAL: "received_postal",
-})
+RECEIVED_BY_CHANNEL = MappingProxyType(
+    {
+        Channel.ONLINE: "received_online",
+        Channel.DIRECT: "received_direct",
+        Channel.POSTAL: "received_postal",
+    }
+)
 RESOLVED_EARLY = "resolved_early"
 RESOLVED_ON_TIME = "resolved_on_time"
 RESOLVED_LATE = "resolved_late"
@@ -45,7 +47,13 @@ DIGITISED_RESULTS = "digitised_results"
 FEES_PAID_ONLINE = "fees_paid_online"
 FEES_PAID_CASH = "fees_paid_cash"
 FEES_WAIVED = "fees_waived"
-SERVICE_FIELDS = (DIGITISED_PAPERS, DIGITISED_RESULTS, FEES_PAID_ONLINE, FEES_PAID_CASH, FEES_WAIVED)
+SERVICE_FIELDS = (
+    DIGITISED_PAPERS,
+    DIGITISED_RESULTS,
+    FEES_PAID_ONLINE,
+    FEES_PAID_CASH,
+    FEES_WAIVED,
+)
 
 # "In progress, overdue" as of a day X (form 04 of Circular 03/2025/TT-VPCP) as a rollup: each
 # dossier that is overdue from day A to day B (due day < X < overdue_until, clock running) adds

@@ -139,7 +139,9 @@ def overdue_changes(before: DossierState | None, after: DossierState) -> list[co
     return changes
 
 
-def apply_event(state: DossierState | None, envelope: Envelope[Any]) -> tuple[DossierState, list[counts.CountChange]]:
+def apply_event(
+    state: DossierState | None, envelope: Envelope[Any]
+) -> tuple[DossierState, list[counts.CountChange]]:
     payload = envelope.payload
     if state is None:
         state = _new_state(envelope)
@@ -163,27 +165,42 @@ def apply_event(state: DossierState | None, envelope: Envelope[Any]) -> tuple[Do
 def _new_state(envelope: Envelope[Any]) -> DossierState:
     p = envelope.payload
     return DossierState(
-        code=envelope.aggregate_id, version=0, unit_code=envelope.unit_code, unit_name=p.unit_name,
-        province_code=p.province_code, procedure_code=p.procedure_code,
-        procedure_name=p.procedure_name, field_code=p.field_code, channel=str(p.channel),
-        parent_code=p.parent_code, status=p.status,
+        code=envelope.aggregate_id,
+        version=0,
+        unit_code=envelope.unit_code,
+        unit_name=p.unit_name,
+        province_code=p.province_code,
+        procedure_code=p.procedure_code,
+        procedure_name=p.procedure_name,
+        field_code=p.field_code,
+        channel=str(p.channel),
+        parent_code=p.parent_code,
+        status=p.status,
     )
 
 
 def _check_same_dossier(state: DossierState, envelope: Envelope[Any]) -> None:
     p = envelope.payload
-    for what, known, told in (("unit", state.unit_code, envelope.unit_code),
-                              ("procedure", state.procedure_code, p.procedure_code),
-                              ("province", state.province_code, p.province_code)):
+    for what, known, told in (
+        ("unit", state.unit_code, envelope.unit_code),
+        ("procedure", state.procedure_code, p.procedure_code),
+        ("province", state.province_code, p.province_code),
+    ):
         if known != told:
-            raise InconsistentEvent(f"dossier {state.code} belongs to {what} {known}, event says {told}")
+            raise InconsistentEvent(
+                f"dossier {state.code} belongs to {what} {known}, event says {told}"
+            )
 
 
 def _follow_due_date(state: DossierState, payload: Any) -> DossierState:
     if isinstance(payload, ApologyIssued):
         # The new date is for the citizen; the statistics keep judging by the old one.
-        return replace(state, due_at=payload.new_due_at, apologised=True,
-                       original_due_at=state.original_due_at or payload.previous_due_at)
+        return replace(
+            state,
+            due_at=payload.new_due_at,
+            apologised=True,
+            original_due_at=state.original_due_at or payload.previous_due_at,
+        )
     if payload.due_at is not None and payload.due_at != state.due_at:
         # A date not equal to the one in force is a new statutory date (receipt, or the clock
         # restarting when supplementary papers arrive); an event echoing an apology's date is not.
@@ -191,7 +208,9 @@ def _follow_due_date(state: DossierState, payload: Any) -> DossierState:
     return state
 
 
-def _deadlines(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+def _deadlines(
+    state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]
+) -> DossierState:
     """Warned, apologised in time, went overdue: once each per dossier, before the due date
     bookkeeping (an apology is judged against the date in force before it)."""
     p, day = envelope.payload, local_day(envelope.occurred_at)
@@ -209,10 +228,16 @@ def _deadlines(state: DossierState, envelope: Envelope[Any], changes: list[count
 
 
 def _receive(state: DossierState, payload: Any, changes: list[counts.CountChange]) -> DossierState:
-    if state.received_at is not None or payload.received_at is None or payload.status in _NOT_RECEIVED:
+    if (
+        state.received_at is not None
+        or payload.received_at is None
+        or payload.status in _NOT_RECEIVED
+    ):
         return state
     if state.refused_at_desk_at is not None:
-        raise InconsistentEvent(f"dossier {state.code} was refused at the desk and cannot be received")
+        raise InconsistentEvent(
+            f"dossier {state.code} was refused at the desk and cannot be received"
+        )
     if state.original_due_at is None:
         raise InconsistentEvent(f"dossier {state.code} received without a due date")
     channel_counter = counts.RECEIVED_BY_CHANNEL[Channel(state.channel)]
@@ -220,7 +245,9 @@ def _receive(state: DossierState, payload: Any, changes: list[counts.CountChange
     return replace(state, received_at=payload.received_at)
 
 
-def _resolve(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+def _resolve(
+    state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]
+) -> DossierState:
     p = envelope.payload
     if state.resolved_at is not None or p.status not in _RESOLVED:
         return state
@@ -228,9 +255,13 @@ def _resolve(state: DossierState, envelope: Envelope[Any], changes: list[counts.
         raise InconsistentEvent(f"dossier {state.code} resolved but never received")
     if state.withdrawn_at is not None:
         raise InconsistentEvent(f"dossier {state.code} resolved after it was withdrawn")
-    resolved_at = getattr(p, "resolved_at", None) or getattr(p, "returned_at", None) or envelope.occurred_at
+    resolved_at = (
+        getattr(p, "resolved_at", None) or getattr(p, "returned_at", None) or envelope.occurred_at
+    )
     if resolved_at < state.received_at:
-        raise InconsistentEvent(f"dossier {state.code} resolved at {resolved_at} before its receipt")
+        raise InconsistentEvent(
+            f"dossier {state.code} resolved at {resolved_at} before its receipt"
+        )
     outcome = str(getattr(p, "outcome", None) or ResolutionOutcome.APPROVED)
     timeliness = classify(resolved_at, state.original_due_at)
     day = local_day(resolved_at)
@@ -240,7 +271,9 @@ def _resolve(state: DossierState, envelope: Envelope[Any], changes: list[counts.
     return replace(state, resolved_at=resolved_at, outcome=outcome, timeliness=str(timeliness))
 
 
-def _withdraw(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+def _withdraw(
+    state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]
+) -> DossierState:
     p = envelope.payload
     if state.withdrawn_at is not None or p.status != DossierStatus.WITHDRAWN:
         return state
@@ -252,8 +285,13 @@ def _withdraw(state: DossierState, envelope: Envelope[Any], changes: list[counts
     return replace(state, withdrawn_at=withdrawn_at)
 
 
-def _refuse_at_desk(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
-    if state.refused_at_desk_at is not None or envelope.payload.status != DossierStatus.REFUSED_AT_DESK:
+def _refuse_at_desk(
+    state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]
+) -> DossierState:
+    if (
+        state.refused_at_desk_at is not None
+        or envelope.payload.status != DossierStatus.REFUSED_AT_DESK
+    ):
         return state
     if state.received_at is not None:
         raise InconsistentEvent(f"dossier {state.code} refused at the desk after it was received")
@@ -261,7 +299,9 @@ def _refuse_at_desk(state: DossierState, envelope: Envelope[Any], changes: list[
     return replace(state, refused_at_desk_at=envelope.occurred_at)
 
 
-def _service_index(state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]) -> DossierState:
+def _service_index(
+    state: DossierState, envelope: Envelope[Any], changes: list[counts.CountChange]
+) -> DossierState:
     p, day = envelope.payload, local_day(envelope.occurred_at)
     if isinstance(p, PaperDigitised) and state.papers_digitised_at is None:
         changes.append(counts.CountChange(day, counts.DIGITISED_PAPERS))

@@ -44,7 +44,9 @@ def feedback_count(envelope: Envelope[Any]) -> FeedbackCount:
         name = ANSWERED_ON_TIME if p.answered_at <= p.due_at else ANSWERED_LATE
     else:
         raise TypeError(f"not a feedback event: {envelope.event_type}")
-    return FeedbackCount(envelope.unit_code, p.unit_name, p.province_code, local_day(p.opened_at), name)
+    return FeedbackCount(
+        envelope.unit_code, p.unit_name, p.province_code, local_day(p.opened_at), name
+    )
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class FeedbackFigures:
 
     @classmethod
     def of(cls, counts: dict[str, int]) -> "FeedbackFigures":
-        return cls(counts.get(RECEIVED, 0), counts.get(ANSWERED_ON_TIME, 0), counts.get(ANSWERED_LATE, 0))
+        return cls(
+            counts.get(RECEIVED, 0), counts.get(ANSWERED_ON_TIME, 0), counts.get(ANSWERED_LATE, 0)
+        )
 
     @property
     def answered(self) -> int:
@@ -72,5 +76,8 @@ class FeedbackFigures:
         return rate(self.answered_on_time, self.received)
 
     def __add__(self, other: "FeedbackFigures") -> "FeedbackFigures":
-        return FeedbackFigures(self.received + other.received, self.answered_on_time + other.answered_on_time,
-                               self.answered_late + other.answered_late)
+        return FeedbackFigures(
+            self.received + other.received,
+            self.answered_on_time + other.answered_on_time,
+            self.answered_late + other.answered_late,
+        )

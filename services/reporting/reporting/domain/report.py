@@ -68,22 +68,37 @@ class OneStopRow:
         return rate(self.received_online, self.received)
 
     def as_dict(self) -> dict[str, object]:
-        derived = ("received", "to_handle", "resolved", "in_progress_within_time",
-                   "on_time_rate", "early_rate", "online_rate")
+        derived = (
+            "received",
+            "to_handle",
+            "resolved",
+            "in_progress_within_time",
+            "on_time_rate",
+            "early_rate",
+            "online_rate",
+        )
         return asdict(self) | {name: getattr(self, name) for name in derived}
 
 
-def build_row(key: str, label: str, period: counts.Counts, before: counts.Counts, overdue: int) -> OneStopRow:
+def build_row(
+    key: str, label: str, period: counts.Counts, before: counts.Counts, overdue: int
+) -> OneStopRow:
     carried_over = counts.received(before) - counts.finished(before)
     in_progress = carried_over + counts.received(period) - counts.finished(period)
     return OneStopRow(
-        key=key, label=label, carried_over=carried_over,
+        key=key,
+        label=label,
+        carried_over=carried_over,
         **{name: period.get(name, 0) for name in counts.COUNT_FIELDS},
-        in_progress=in_progress, in_progress_overdue=overdue,
+        in_progress=in_progress,
+        in_progress_overdue=overdue,
     )
 
 
 def total_row(rows: list[OneStopRow], label: str = "Tổng cộng") -> OneStopRow:
-    summed = {f.name: sum(getattr(row, f.name) for row in rows)
-              for f in fields(OneStopRow) if f.name not in ("key", "label")}
+    summed = {
+        f.name: sum(getattr(row, f.name) for row in rows)
+        for f in fields(OneStopRow)
+        if f.name not in ("key", "label")
+    }
     return OneStopRow(key="total", label=label, **summed)

@@ -32,10 +32,15 @@ class SurveyAnswer:
 def answer_from(envelope: Envelope[Any], *, province_code: str, unit_name: str) -> SurveyAnswer:
     p = envelope.payload
     return SurveyAnswer(
-        dossier_code=p.dossier_code, event_id=str(envelope.event_id), unit_code=envelope.unit_code,
-        unit_name=p.unit_name or unit_name, province_code=province_code,
-        procedure_code=p.procedure_code, field_code=p.field_code,
-        officer_id=p.officer_id or UNKNOWN_OFFICER, level=str(p.level),
+        dossier_code=p.dossier_code,
+        event_id=str(envelope.event_id),
+        unit_code=envelope.unit_code,
+        unit_name=p.unit_name or unit_name,
+        province_code=province_code,
+        procedure_code=p.procedure_code,
+        field_code=p.field_code,
+        officer_id=p.officer_id or UNKNOWN_OFFICER,
+        level=str(p.level),
         answered_day=local_day(p.answered_at),
     )
 
@@ -46,4 +51,6 @@ def answer_count(level_counts: dict[str, int]) -> int:
 
 def satisfied_count(level_counts: dict[str, int]) -> int:
     """Satisfied + very satisfied (hài lòng + rất hài lòng)."""
-    return level_counts.get(SatisfactionLevel.SATISFIED, 0) + level_counts.get(SatisfactionLevel.VERY_SATISFIED, 0)
+    return level_counts.get(SatisfactionLevel.SATISFIED, 0) + level_counts.get(
+        SatisfactionLevel.VERY_SATISFIED, 0
+    )

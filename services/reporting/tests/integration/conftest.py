@@ -1,20 +1,20 @@
 """Reporting started through its own wiring on the real broker and the Mongo-wire server, and
 a scripted February 2026 (Tết: 16–20 Feb) for two units in two provinces."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually
 from motcua_shared.testing.publish import publish_raw as publish
+from motcua_shared.web.auth import mint_token
 
 from reporting.adapters.mongo_collections import PARKED_EVENTS, PROCESSED_EVENTS
 from reporting.domain.scope import AccessScope
@@ -27,32 +27,60 @@ UNIT_B = Unit("31120", "UBND phường Cái Khế", "92")
 CERT = Procedure("1.001", "Chứng thực bản sao từ bản chính", "chung-thuc")
 BIRTH = Procedure("1.002", "Đăng ký khai sinh", "ho-tich")
 LAND = Procedure("1.003", "Đăng ký biến động đất đai", "dat-dai")
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 09:00 on 2 March in Asia/Ho_Chi_Minh
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 09:00 on 2 March in Asia/Ho_Chi_Minh
 
 
 def february() -> list[Envelope[Any]]:
     """Every dossier's fate is in its comment; the tests' expected figures are counted from
     these."""
     S, L = SatisfactionLevel, ResolutionOutcome
-    a = {n: DossierScript(f"A{n}", UNIT_A, proc, ch) for n, proc, ch in [
-        (1, CERT, Channel.DIRECT), (2, CERT, Channel.DIRECT), (3, BIRTH, Channel.ONLINE), (4, LAND, Channel.ONLINE),
-        (5, BIRTH, Channel.POSTAL), (6, CERT, Channel.DIRECT), (7, LAND, Channel.DIRECT), (8, CERT, Channel.ONLINE),
-        (9, BIRTH, Channel.DIRECT), (10, BIRTH, Channel.DIRECT), (11, CERT, Channel.DIRECT),
-        (12, LAND, Channel.DIRECT)]}
-    b = {n: DossierScript(f"B{n}", UNIT_B, proc, ch) for n, proc, ch in [
-        (1, CERT, Channel.ONLINE), (2, BIRTH, Channel.DIRECT), (3, LAND, Channel.POSTAL), (4, CERT, Channel.ONLINE),
-        (5, BIRTH, Channel.DIRECT)]}
-    tasks = [DossierScript(f"A10-{i}", UNIT_A, BIRTH, Channel.DIRECT, parent_code="A10") for i in (1, 2)]
+    a = {
+        n: DossierScript(f"A{n}", UNIT_A, proc, ch)
+        for n, proc, ch in [
+            (1, CERT, Channel.DIRECT),
+            (2, CERT, Channel.DIRECT),
+            (3, BIRTH, Channel.ONLINE),
+            (4, LAND, Channel.ONLINE),
+            (5, BIRTH, Channel.POSTAL),
+            (6, CERT, Channel.DIRECT),
+            (7, LAND, Channel.DIRECT),
+            (8, CERT, Channel.ONLINE),
+            (9, BIRTH, Channel.DIRECT),
+            (10, BIRTH, Channel.DIRECT),
+            (11, CERT, Channel.DIRECT),
+            (12, LAND, Channel.DIRECT),
+        ]
+    }
+    b = {
+        n: DossierScript(f"B{n}", UNIT_B, proc, ch)
+        for n, proc, ch in [
+            (1, CERT, Channel.ONLINE),
+            (2, BIRTH, Channel.DIRECT),
+            (3, LAND, Channel.POSTAL),
+            (4, CERT, Channel.ONLINE),
+            (5, BIRTH, Channel.DIRECT),
+        ]
+    }
+    tasks = [
+        DossierScript(f"A10-{i}", UNIT_A, BIRTH, Channel.DIRECT, parent_code="A10") for i in (1, 2)
+    ]
     # A1: received in January, resolved early on 3 Feb: carried over.
     a[1].received(vn(2026, 1, 26), due(2026, 2, 4)), a[1].handed_over(vn(2026, 1, 27))
     a[1].resolved(vn(2026, 2, 3)), a[1].returned(vn(2026, 2, 4))
     # A2: resolved at 01:00 on the due day (18:00 UTC the day before): on time, not early.
     a[2].received(vn(2026, 2, 2), due(2026, 2, 5))
-    a[2].resolved(datetime(2026, 2, 4, 18, 0, tzinfo=timezone.utc)), a[2].returned(vn(2026, 2, 5))
+    a[2].resolved(datetime(2026, 2, 4, 18, 0, tzinfo=UTC)), a[2].returned(vn(2026, 2, 5))
     # A3: due the Friday before Tết, resolved after it: late.
-    a[3].received(vn(2026, 2, 10), due(2026, 2, 13)), a[3].resolved(vn(2026, 2, 24)), a[3].returned(vn(2026, 2, 25))
+    (
+        a[3].received(vn(2026, 2, 10), due(2026, 2, 13)),
+        a[3].resolved(vn(2026, 2, 24)),
+        a[3].returned(vn(2026, 2, 25)),
+    )
     # A4: apology on 12 Feb with a new date, resolved on that new date: still late.
-    a[4].received(vn(2026, 2, 11), due(2026, 2, 13)), a[4].apology(vn(2026, 2, 12), due(2026, 2, 25))
+    (
+        a[4].received(vn(2026, 2, 11), due(2026, 2, 13)),
+        a[4].apology(vn(2026, 2, 12), due(2026, 2, 25)),
+    )
     a[4].handed_over(vn(2026, 2, 23)), a[4].resolved(vn(2026, 2, 25))
     # A5: withdrawn by the citizen.
     a[5].received(vn(2026, 2, 12), due(2026, 2, 26)), a[5].withdrawn(vn(2026, 2, 23))
@@ -101,10 +129,18 @@ def clock() -> SettableClock:
 
 
 @pytest.fixture
-def settings(amqp_url: str, mongodb_url: str, exchange_name: str, db_name: str) -> ReportingSettings:
-    return ReportingSettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                             park_max_age_minutes=60, sweep_interval_seconds=3600,
-                             units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
+def settings(
+    amqp_url: str, mongodb_url: str, exchange_name: str, db_name: str
+) -> ReportingSettings:
+    return ReportingSettings(
+        amqp_url=amqp_url,
+        mongodb_url=mongodb_url,
+        exchange=exchange_name,
+        db_name=db_name,
+        park_max_age_minutes=60,
+        sweep_interval_seconds=3600,
+        units_url="",
+    )  # units_url="": no intake here to learn units from (tests/security checks it live)
 
 
 @pytest_asyncio.fixture
@@ -117,19 +153,26 @@ async def app(settings, clock, mongo, amqp_cleanup):
 
 @pytest_asyncio.fixture
 async def http(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://reporting"
+    ) as client:
         yield client
 
 
 async def publish_events(amqp_url: str, exchange: str, envelopes: list[Envelope[Any]]) -> None:
-    await publish(amqp_url, exchange, [(e.model_dump_json().encode(), e.routing_key) for e in envelopes])
+    await publish(
+        amqp_url, exchange, [(e.model_dump_json().encode(), e.routing_key) for e in envelopes]
+    )
 
 
 async def wait_until_projected(mongo, events: int) -> None:
     """Every distinct event applied and nothing left waiting."""
+
     async def done() -> bool:
-        return (await mongo[PROCESSED_EVENTS].count_documents({}) == events
-                and await mongo[PARKED_EVENTS].count_documents({}) == 0)
+        return (
+            await mongo[PROCESSED_EVENTS].count_documents({}) == events
+            and await mongo[PARKED_EVENTS].count_documents({}) == 0
+        )
 
     await eventually(done, timeout=60)
 
@@ -147,13 +190,18 @@ async def keys(app):
     """X-API-Key headers: province 79, province 92, and a set of units in 79."""
     api_keys = app.state.services.api_keys
     made = {}
-    for name, scope in (("p79", AccessScope(province="79")), ("p92", AccessScope(province="92")),
-                        ("units", AccessScope(units=frozenset({UNIT_A.code, "26737"})))):
+    for name, scope in (
+        ("p79", AccessScope(province="79")),
+        ("p92", AccessScope(province="92")),
+        ("units", AccessScope(units=frozenset({UNIT_A.code, "26737"}))),
+    ):
         _, key = await api_keys.create(name, scope)
         made[name] = {"X-API-Key": key}
     return made
 
 
-def leader(settings: ReportingSettings, unit: str, roles: tuple[str, ...] = ("leader",)) -> dict[str, str]:
+def leader(
+    settings: ReportingSettings, unit: str, roles: tuple[str, ...] = ("leader",)
+) -> dict[str, str]:
     token = mint_token(settings.jwt_secret, "lanhdao01", unit, list(roles), hours=1)
     return {"Authorization": f"Bearer {token}"}

@@ -16,15 +16,24 @@ from reporting.app.projector import Projector
 
 from .conftest import NOW, february
 
-COMPARED = (c.DOSSIERS, c.DAILY_COUNTS, c.MONTHLY_COUNTS, c.SATISFACTION_DAILY, c.SURVEY_ANSWERS, c.UNITS,
-            c.PARKED_EVENTS)
+COMPARED = (
+    c.DOSSIERS,
+    c.DAILY_COUNTS,
+    c.MONTHLY_COUNTS,
+    c.SATISFACTION_DAILY,
+    c.SURVEY_ANSWERS,
+    c.UNITS,
+    c.PARKED_EVENTS,
+)
 
 
 async def _contents(db) -> dict:
     out = {}
     for name in COMPARED:
-        out[name] = sorted([{k: v for k, v in doc.items() if k != "parked_at"} async for doc in db[name].find()],
-                           key=lambda doc: str(doc["_id"]))
+        out[name] = sorted(
+            [{k: v for k, v in doc.items() if k != "parked_at"} async for doc in db[name].find()],
+            key=lambda doc: str(doc["_id"]),
+        )
     out["processed"] = sorted([doc["_id"] async for doc in db[c.PROCESSED_EVENTS].find()])
     return out
 
@@ -50,7 +59,7 @@ async def test_batches_equal_one_at_a_time(mongodb_url, db_name):
         batch_db, batched, rejected = await _projector(client, db_name + "_batch")
         # Each dossier's later events first within a batch (parked, then drained by their
         # predecessor in the same batch), and copies of the first batch's events in the second.
-        first, second = events[: len(events) // 2], events[len(events) // 2:]
+        first, second = events[: len(events) // 2], events[len(events) // 2 :]
         outcome = await batched.project_batch(list(reversed(first)))
         await batched.project_batch(first[:5] + list(reversed(second)))
         assert outcome.applied == len(first) and rejected == []
@@ -70,8 +79,12 @@ async def test_a_batch_that_raises_commits_nothing(mongodb_url, db_name):
         db, projector, _ = await _projector(client, db_name)
         answer = next(e for e in events if e.event_type == "survey.answered")
         # The answer's dossier is unknown here, so its province cannot be found: PermanentError.
-        unknown_unit = answer.model_copy(update={"unit_code": "99999", "payload": answer.payload.model_copy(
-            update={"province_code": None})})
+        unknown_unit = answer.model_copy(
+            update={
+                "unit_code": "99999",
+                "payload": answer.payload.model_copy(update={"province_code": None}),
+            }
+        )
         with pytest.raises(PermanentError):
             await projector.project_batch([events[0], unknown_unit])
         assert await db[c.DOSSIERS].count_documents({}) == 0

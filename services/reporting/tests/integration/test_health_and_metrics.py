@@ -13,21 +13,29 @@ async def test_healthy_reporting_is_live_and_ready(http):
     assert (await http.get("/healthz")).status_code == 200
     response = await http.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready",
-                               "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"mongodb": {"status": "up"}, "rabbitmq": {"status": "up"}},
+    }
     paths = (await http.get("/openapi.json")).json()["paths"]
     assert not {"/healthz", "/readyz", "/metrics", "/health"} & set(paths)
 
 
-async def test_consumed_events_and_dead_letters_show_in_metrics(app, http, mongo, amqp_url, exchange_name):
+async def test_consumed_events_and_dead_letters_show_in_metrics(
+    app, http, mongo, amqp_url, exchange_name
+):
     script = DossierScript("H1", UNIT_A, CERT)
     script.received(vn(2026, 2, 2), due(2026, 2, 5)), script.resolved(vn(2026, 2, 4))
     await publish_events(amqp_url, exchange_name, script.envelopes)
     await wait_until_projected(mongo, len(script.envelopes))
 
     async def all_acked() -> bool:  # the middleware counts once the handler has returned
-        return await scrape(http, "motcua_broker_received_processed_messages_total",
-                            app_name="reporting", status="acked") == len(script.envelopes)
+        return await scrape(
+            http,
+            "motcua_broker_received_processed_messages_total",
+            app_name="reporting",
+            status="acked",
+        ) == len(script.envelopes)
 
     await eventually(all_acked)
 

@@ -18,8 +18,15 @@ class FakeProjection:
     """One dict per collection; a transaction works on a copy and commits it only on success."""
 
     def __init__(self) -> None:
-        self.data: dict[str, Any] = {"processed": set(), "dossiers": {}, "counts": [], "parked": {},
-                                     "answers": {}, "units": {}, "feedback": []}
+        self.data: dict[str, Any] = {
+            "processed": set(),
+            "dossiers": {},
+            "counts": [],
+            "parked": {},
+            "answers": {},
+            "units": {},
+            "feedback": [],
+        }
 
     async def is_processed(self, event_id: str) -> bool:
         return event_id in self.data["processed"]
@@ -31,9 +38,13 @@ class FakeProjection:
     async def load_dossier(self, code: str) -> DossierState | None:
         return self.data["dossiers"].get(code)
 
-    async def save_dossier(self, state: DossierState, changes: list[CountChange], *, new: bool) -> None:
+    async def save_dossier(
+        self, state: DossierState, changes: list[CountChange], *, new: bool
+    ) -> None:
         self.data["dossiers"][state.code] = state
-        self.data["counts"].extend((state.unit_code, state.procedure_code, c.day, c.name) for c in changes)
+        self.data["counts"].extend(
+            (state.unit_code, state.procedure_code, c.day, c.name) for c in changes
+        )
         if new:
             self.data["units"][state.unit_code] = (state.province_code, state.unit_name)
 
@@ -60,7 +71,9 @@ class FakeProjectionStore:
     def __init__(self) -> None:
         self.committed = FakeProjection()
 
-    async def in_transaction(self, work: Callable[[FakeProjection], Awaitable[T]], preload: Any = None) -> T:
+    async def in_transaction(
+        self, work: Callable[[FakeProjection], Awaitable[T]], preload: Any = None
+    ) -> T:
         tx = FakeProjection()
         tx.data = copy.deepcopy(self.committed.data)
         result = await work(tx)  # an exception leaves `committed` untouched: the abort
@@ -68,15 +81,20 @@ class FakeProjectionStore:
         return result
 
     async def parked_since_before(self, moment: datetime) -> list[ParkedEvent]:
-        return sorted((p for p in self.committed.data["parked"].values() if p.parked_at < moment),
-                      key=lambda p: p.parked_at)
+        return sorted(
+            (p for p in self.committed.data["parked"].values() if p.parked_at < moment),
+            key=lambda p: p.parked_at,
+        )
 
     async def stored_version(self, code: str) -> int:
         state = self.committed.data["dossiers"].get(code)
         return state.version if state else 0
 
     async def remove_parked(self, event: ParkedEvent) -> bool:
-        return self.committed.data["parked"].pop((event.aggregate_id, event.aggregate_version), None) is not None
+        return (
+            self.committed.data["parked"].pop((event.aggregate_id, event.aggregate_version), None)
+            is not None
+        )
 
     async def parked_count(self) -> int:
         return len(self.committed.data["parked"])

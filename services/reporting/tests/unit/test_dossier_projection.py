@@ -7,7 +7,12 @@ import pytest
 from motcua_shared.contract.dossier_events import Channel, ResolutionOutcome
 
 from reporting.domain import counts
-from reporting.domain.dossier_projection import OPEN_END, InconsistentEvent, apply_event, overdue_changes
+from reporting.domain.dossier_projection import (
+    OPEN_END,
+    InconsistentEvent,
+    apply_event,
+    overdue_changes,
+)
 from reporting.domain.periods import local_day
 from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 
@@ -40,8 +45,10 @@ def test_papers_supplied_at_the_desk_are_one_receipt_whichever_event_says_it():
     script.desk_papers_supplied(vn(2026, 2, 9), due(2026, 2, 12))
     script.resolved(vn(2026, 2, 13))
     state, changes = replay(script)
-    assert changes == [(date(2026, 2, 9), counts.RECEIVED_BY_CHANNEL[Channel.POSTAL]),
-                       (date(2026, 2, 13), counts.RESOLVED_LATE)]
+    assert changes == [
+        (date(2026, 2, 9), counts.RECEIVED_BY_CHANNEL[Channel.POSTAL]),
+        (date(2026, 2, 13), counts.RESOLVED_LATE),
+    ]
     assert state.original_due_at == due(2026, 2, 12) and state.overdue_until == date(2026, 2, 13)
 
 
@@ -54,8 +61,10 @@ def test_linked_task_resolutions_of_the_parent_count_nothing_until_the_dossier_i
     script.resolved(vn(2026, 2, 13))  # ... resolves the parent: one late resolution
     state, changes = replay(script)
     assert script.envelopes[2].payload.parent_code is None  # the parent's own events
-    assert changes == [(date(2026, 2, 3), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
-                       (date(2026, 2, 13), counts.RESOLVED_LATE)]
+    assert changes == [
+        (date(2026, 2, 3), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
+        (date(2026, 2, 13), counts.RESOLVED_LATE),
+    ]
     assert state.counted and state.version == 5 and state.timeliness == "late"
 
 
@@ -91,7 +100,10 @@ def test_a_refused_outcome_is_a_resolution_and_a_refusal():
     script.received(vn(2026, 2, 23), due(2026, 2, 26))
     script.resolved(vn(2026, 2, 25), ResolutionOutcome.REFUSED)
     _, changes = replay(script)
-    assert changes[1:] == [(date(2026, 2, 25), counts.RESOLVED_EARLY), (date(2026, 2, 25), counts.RESOLVED_REFUSED)]
+    assert changes[1:] == [
+        (date(2026, 2, 25), counts.RESOLVED_EARLY),
+        (date(2026, 2, 25), counts.RESOLVED_REFUSED),
+    ]
 
 
 def test_withdrawal_and_refusal_at_the_desk():
@@ -151,18 +163,22 @@ def test_warned_apologised_in_time_and_went_overdue_are_counted_once_each():
     script.overdue(vn(2026, 3, 26, 0, 1))
     script.resolved(vn(2026, 3, 26))
     state, changes = replay(script)
-    assert changes == [(date(2026, 3, 10), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
-                       (date(2026, 3, 13), counts.WARNED),
-                       (date(2026, 3, 16), counts.APOLOGISED_IN_TIME),
-                       (date(2026, 3, 25), counts.WENT_OVERDUE),
-                       (date(2026, 3, 26), counts.RESOLVED_LATE)]
+    assert changes == [
+        (date(2026, 3, 10), counts.RECEIVED_BY_CHANNEL[Channel.DIRECT]),
+        (date(2026, 3, 13), counts.WARNED),
+        (date(2026, 3, 16), counts.APOLOGISED_IN_TIME),
+        (date(2026, 3, 25), counts.WENT_OVERDUE),
+        (date(2026, 3, 26), counts.RESOLVED_LATE),
+    ]
     assert state.warned and state.went_overdue and state.timeliness == "late"
 
 
 def test_an_apology_after_the_statutory_date_is_not_in_time():
     script = DossierScript("D10", UNIT, CERT)
     script.received(vn(2026, 3, 10), due(2026, 3, 12))
-    script.apology(vn(2026, 3, 13), due(2026, 3, 20))  # intake refuses this now; older data may hold it
+    script.apology(
+        vn(2026, 3, 13), due(2026, 3, 20)
+    )  # intake refuses this now; older data may hold it
     _, changes = replay(script)
     assert (date(2026, 3, 13), counts.APOLOGISED_IN_TIME) not in changes
 
@@ -178,8 +194,11 @@ def test_digitisation_and_payment_count_once_per_dossier():
     script.result_digitised(vn(2026, 2, 4, 12))
     state, changes = replay(script)
     service = [(day, name) for day, name in changes if name in counts.SERVICE_FIELDS]
-    assert service == [(date(2026, 2, 2), counts.DIGITISED_PAPERS), (date(2026, 2, 3), counts.FEES_PAID_ONLINE),
-                       (date(2026, 2, 4), counts.DIGITISED_RESULTS)]
+    assert service == [
+        (date(2026, 2, 2), counts.DIGITISED_PAPERS),
+        (date(2026, 2, 3), counts.FEES_PAID_ONLINE),
+        (date(2026, 2, 4), counts.DIGITISED_RESULTS),
+    ]
     assert state.fee_settled == "online" and state.version == 7
 
 
@@ -196,8 +215,11 @@ def test_cash_and_waived_fees_are_counted_apart():
 def _overdue_on(state, day: date) -> bool:
     """What reports counted from the dossiers: due day < X < overdue_until, clock running."""
     until = state.overdue_until
-    return (until is not None and not state.clock_stopped
-            and local_day(state.original_due_at) < day < until)
+    return (
+        until is not None
+        and not state.clock_stopped
+        and local_day(state.original_due_at) < day < until
+    )
 
 
 def test_the_overdue_rollup_sums_to_the_dossiers_overdue_on_every_day_after_every_event():

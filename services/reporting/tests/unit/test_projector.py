@@ -1,24 +1,32 @@
 """Ordering, idempotency, parking and dead-lettering, on an in-memory fake of the store."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.contract.envelope import parse_envelope
 from motcua_shared.contract.survey_events import SatisfactionLevel
+from motcua_shared.messaging.consumer import PermanentError
 from motcua_shared.testing.clock import SettableClock
 
 from reporting.app.parked_sweeper import ParkedSweeper
 from reporting.app.projector import Projector
 from reporting.app.rebuild import rebuild
-from reporting.testing.event_scripts import PHONE, DossierScript, Procedure, Unit, due, survey_answer, vn
+from reporting.testing.event_scripts import (
+    PHONE,
+    DossierScript,
+    Procedure,
+    Unit,
+    due,
+    survey_answer,
+    vn,
+)
 
 from .fakes import FakeProjectionStore
 
 UNIT = Unit("26734", "UBND phường Bình Thạnh", "79")
 CERT = Procedure("1.001", "Chứng thực bản sao", "chung-thuc")
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -64,7 +72,9 @@ async def test_events_in_order_then_duplicates_change_nothing(store, projector):
     assert [name for *_, name in counters] == ["received_direct", "resolved_early"]
 
 
-async def test_an_event_ahead_of_its_predecessor_waits_and_applies_when_the_gap_fills(store, projector):
+async def test_an_event_ahead_of_its_predecessor_waits_and_applies_when_the_gap_fills(
+    store, projector
+):
     first, second, third, fourth = four_events().envelopes
     assert (await projector.project(fourth)).parked
     assert (await projector.project(third)).parked
@@ -96,10 +106,14 @@ async def test_an_inconsistent_event_is_permanent_and_leaves_everything_as_it_wa
     wrong = wrong.model_copy(update={"aggregate_version": 2})
     with pytest.raises(PermanentError, match="belongs to unit 26734"):
         await projector.project(wrong)
-    assert store.dossier("D1").version == 1 and not await store.committed.is_processed(str(wrong.event_id))
+    assert store.dossier("D1").version == 1 and not await store.committed.is_processed(
+        str(wrong.event_id)
+    )
 
 
-async def test_a_parked_event_found_inconsistent_is_rejected_but_its_predecessor_commits(store, projector, rejected):
+async def test_a_parked_event_found_inconsistent_is_rejected_but_its_predecessor_commits(
+    store, projector, rejected
+):
     script = DossierScript("D2", UNIT, CERT)
     first = script.received(vn(2026, 2, 2), due(2026, 2, 5))
     bad = script.resolved(vn(2026, 2, 1))  # before its receipt
@@ -131,12 +145,16 @@ async def test_survey_answers_once_per_dossier_with_the_units_province(store, pr
     script = four_events()
     await projector.project(script.envelopes[0])
     answer = survey_answer(script, SatisfactionLevel.SATISFIED, vn(2026, 2, 7))
-    answer = answer.model_copy(update={"payload": answer.payload.model_copy(update={"province_code": None})})
+    answer = answer.model_copy(
+        update={"payload": answer.payload.model_copy(update={"province_code": None})}
+    )
     assert (await projector.project(answer)).applied == 1
     assert store.committed.data["answers"]["D1"].province_code == "79"
     assert (await projector.project(answer)).duplicate
     with pytest.raises(PermanentError, match="already has a survey answer"):
-        await projector.project(survey_answer(script, SatisfactionLevel.UNSATISFIED, vn(2026, 2, 8)))
+        await projector.project(
+            survey_answer(script, SatisfactionLevel.UNSATISFIED, vn(2026, 2, 8))
+        )
 
 
 class ListSource:
@@ -155,7 +173,9 @@ async def test_rebuild_drops_and_replays_every_log(store, clock):
     script = four_events()
     answer = survey_answer(script, SatisfactionLevel.VERY_SATISFIED, vn(2026, 2, 7))
     await store.in_transaction(lambda tx: tx.mark_processed("stale", NOW))
-    intake = ListSource("intake", [e.model_dump(mode="json") for e in script.envelopes] + [{"event_type": "x"}])
+    intake = ListSource(
+        "intake", [e.model_dump(mode="json") for e in script.envelopes] + [{"event_type": "x"}]
+    )
     survey = ListSource("survey", [answer.model_dump(mode="json")])
     summary = await rebuild(store, clock, [intake, survey])
     assert (summary.read, summary.applied, summary.parked_left) == (6, 5, 0)

@@ -9,8 +9,15 @@ from reporting.domain.scope import AccessScope, ReportTarget
 
 def test_carried_over_and_in_progress_follow_from_counters():
     before = {"received_direct": 5, "resolved_on_time": 2, "withdrawn": 1}  # 2 still open at `from`
-    period = {"received_online": 3, "received_direct": 1, "resolved_early": 1, "resolved_late": 1,
-              counts.RESOLVED_REFUSED: 1, "withdrawn": 1, "refused_at_desk": 4}
+    period = {
+        "received_online": 3,
+        "received_direct": 1,
+        "resolved_early": 1,
+        "resolved_late": 1,
+        counts.RESOLVED_REFUSED: 1,
+        "withdrawn": 1,
+        "refused_at_desk": 4,
+    }
     row = build_row("26734", "UBND", period, before, overdue=1)
     assert (row.carried_over, row.received, row.to_handle) == (2, 4, 6)
     assert (row.resolved, row.withdrawn, row.in_progress) == (2, 1, 3)
@@ -25,7 +32,12 @@ def test_rates_are_none_without_a_denominator_and_totals_sum():
     one = build_row("a", "A", {"received_direct": 2, "resolved_on_time": 1}, {}, 0)
     two = build_row("b", "B", {"received_online": 2, "resolved_late": 1}, {"received_postal": 1}, 1)
     total = total_row([one, two])
-    assert (total.received, total.carried_over, total.in_progress, total.in_progress_overdue) == (4, 1, 3, 1)
+    assert (total.received, total.carried_over, total.in_progress, total.in_progress_overdue) == (
+        4,
+        1,
+        3,
+        1,
+    )
     assert total.on_time_rate == 0.5 and total.online_rate == 0.5
 
 

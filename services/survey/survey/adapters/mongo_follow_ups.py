@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.feedback_events import FeedbackSource
 from motcua_shared.messaging.outbox import Outbox
-from motcua_shared.vietnam.timeutil import as_utc
 from motcua_shared.storage.transactions import run_in_transaction
+from motcua_shared.vietnam.timeutil import as_utc
 
 from survey.app.ports import NewFollowUp
 from survey.domain.follow_up import FeedbackResponse, FollowUp
@@ -27,7 +27,9 @@ class _NoLongerOpen(Exception):
     """Aborts the response's transaction: another answer got there first."""
 
 
-async def insert_follow_up(db: AsyncDatabase, outbox: Outbox, new: NewFollowUp, session: AsyncClientSession) -> None:
+async def insert_follow_up(
+    db: AsyncDatabase, outbox: Outbox, new: NewFollowUp, session: AsyncClientSession
+) -> None:
     follow_up, opened = new
     await db[FOLLOW_UPS].insert_one(_document(follow_up), session=session)
     await outbox.add(opened, session=session)
@@ -41,7 +43,9 @@ class MongoFollowUpRepository:
 
     async def ensure_indexes(self) -> None:
         # Open ones by deadline; answered/all newest first: both served by an index, never a scan.
-        await self.follow_ups.create_index([("unit_code", ASCENDING), ("answered", ASCENDING), ("due_at", ASCENDING)])
+        await self.follow_ups.create_index(
+            [("unit_code", ASCENDING), ("answered", ASCENDING), ("due_at", ASCENDING)]
+        )
         await self.follow_ups.create_index([("unit_code", ASCENDING), ("opened_at", DESCENDING)])
 
     async def by_id(self, follow_up_id: str) -> FollowUp | None:
@@ -50,7 +54,9 @@ class MongoFollowUpRepository:
 
     async def for_unit(self, unit_code: str, status: str, limit: int) -> list[FollowUp]:
         if status == "open":
-            cursor = self.follow_ups.find({"unit_code": unit_code, "answered": False}).sort("due_at", ASCENDING)
+            cursor = self.follow_ups.find({"unit_code": unit_code, "answered": False}).sort(
+                "due_at", ASCENDING
+            )
         else:
             query: dict[str, Any] = {"unit_code": unit_code}
             if status == "answered":
@@ -65,15 +71,24 @@ class MongoFollowUpRepository:
         async def write(session: AsyncClientSession) -> None:
             result = await self.follow_ups.update_one(
                 {"_id": answered.follow_up_id, "answered": False},
-                {"$set": {"answered": True, "response": _response_document(response), "contact": None,
-                          "citizen_told": answered.citizen_told}},
+                {
+                    "$set": {
+                        "answered": True,
+                        "response": _response_document(response),
+                        "contact": None,
+                        "citizen_told": answered.citizen_told,
+                    }
+                },
                 session=session,
             )
             if result.modified_count != 1:
                 raise _NoLongerOpen(answered.follow_up_id)
-            if answered.source == FeedbackSource.SUGGESTION:  # the citizen is answered: the contact goes
-                await self.db["suggestions"].update_one({"_id": answered.source_id}, {"$set": {"contact": None}},
-                                                        session=session)
+            if (
+                answered.source == FeedbackSource.SUGGESTION
+            ):  # the citizen is answered: the contact goes
+                await self.db["suggestions"].update_one(
+                    {"_id": answered.source_id}, {"$set": {"contact": None}}, session=session
+                )
             await self.outbox.add(event, session=session)
 
         try:
@@ -111,12 +126,22 @@ def _response_document(response: FeedbackResponse) -> dict[str, Any]:
 def _follow_up(doc: dict[str, Any]) -> FollowUp:
     response = doc.get("response")
     return FollowUp(
-        follow_up_id=doc["_id"], unit_code=doc["unit_code"], unit_name=doc.get("unit_name"),
-        province_code=doc.get("province_code"), source=FeedbackSource(doc["source"]), source_id=doc["source_id"],
-        dossier_code=doc.get("dossier_code"), feedback=doc.get("feedback"), opened_at=as_utc(doc["opened_at"]),
-        due_at=as_utc(doc["due_at"]), correlation_id=doc["correlation_id"],
+        follow_up_id=doc["_id"],
+        unit_code=doc["unit_code"],
+        unit_name=doc.get("unit_name"),
+        province_code=doc.get("province_code"),
+        source=FeedbackSource(doc["source"]),
+        source_id=doc["source_id"],
+        dossier_code=doc.get("dossier_code"),
+        feedback=doc.get("feedback"),
+        opened_at=as_utc(doc["opened_at"]),
+        due_at=as_utc(doc["due_at"]),
+        correlation_id=doc["correlation_id"],
         contact=CitizenContact.model_validate(doc["contact"]) if doc.get("contact") else None,
-        response=FeedbackResponse(response["action"], response["by"], as_utc(response["answered_at"]))
-        if response else None,
+        response=FeedbackResponse(
+            response["action"], response["by"], as_utc(response["answered_at"])
+        )
+        if response
+        else None,
         citizen_told=doc.get("citizen_told", False),
     )

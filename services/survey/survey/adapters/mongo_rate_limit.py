@@ -13,7 +13,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 
 class MongoRateLimiter:
-    def __init__(self, collection: AsyncCollection, *, limit: int, window: timedelta, secret: str) -> None:
+    def __init__(
+        self, collection: AsyncCollection, *, limit: int, window: timedelta, secret: str
+    ) -> None:
         self.hits = collection
         self.limit, self.window = limit, window
         self.secret = secret.encode()

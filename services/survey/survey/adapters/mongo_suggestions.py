@@ -8,8 +8,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.messaging.outbox import Outbox
-from motcua_shared.vietnam.timeutil import as_utc
 from motcua_shared.storage.transactions import run_in_transaction
+from motcua_shared.vietnam.timeutil import as_utc
 
 from survey.adapters.mongo_follow_ups import insert_follow_up
 from survey.app.ports import NewFollowUp
@@ -25,7 +25,9 @@ class MongoSuggestionRepository:
     async def ensure_indexes(self) -> None:
         await self.suggestions.create_index([("unit_code", ASCENDING), ("submitted_at", ASCENDING)])
 
-    async def add(self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None) -> None:
+    async def add(
+        self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None
+    ) -> None:
         async def write(session: Any) -> None:
             await self.suggestions.insert_one(_document(suggestion), session=session)
             await self.outbox.add(submitted, session=session)
@@ -34,8 +36,9 @@ class MongoSuggestionRepository:
 
         await run_in_transaction(self.client, write)
 
-    async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
-                       limit: int) -> list[Suggestion]:
+    async def for_unit(
+        self, unit_code: str, start: datetime | None, end: datetime | None, limit: int
+    ) -> list[Suggestion]:
         query: dict[str, Any] = {"unit_code": unit_code}
         if start is not None and end is not None:
             query["submitted_at"] = {"$gte": start, "$lt": end}

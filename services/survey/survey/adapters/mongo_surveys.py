@@ -15,8 +15,8 @@ from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.messaging.outbox import Outbox
-from motcua_shared.vietnam.timeutil import as_utc
 from motcua_shared.storage.transactions import run_in_transaction
+from motcua_shared.vietnam.timeutil import as_utc
 
 from survey.adapters.mongo_follow_ups import insert_follow_up
 from survey.app.ports import NewFollowUp, Opening
@@ -48,9 +48,18 @@ class MongoSurveyRepository:
             stored.clear()  # a retried transaction starts again
             ids = [o.processed_event_id for o in openings]
             codes = [o.survey.subject.dossier_code for o in openings]
-            done = {doc["_id"] async for doc in self.processed.find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
-            have = {doc["dossier_code"] async for doc in self.surveys.find(
-                {"dossier_code": {"$in": codes}}, {"dossier_code": 1}, session=session)}
+            done = {
+                doc["_id"]
+                async for doc in self.processed.find(
+                    {"_id": {"$in": ids}}, {"_id": 1}, session=session
+                )
+            }
+            have = {
+                doc["dossier_code"]
+                async for doc in self.surveys.find(
+                    {"dossier_code": {"$in": codes}}, {"dossier_code": 1}, session=session
+                )
+            }
             for opening in openings:
                 code = opening.survey.subject.dossier_code
                 if opening.processed_event_id in done or code in have:
@@ -63,12 +72,24 @@ class MongoSurveyRepository:
                 # Both unique: a competing replica that opened one meanwhile fails this
                 # transaction (nothing stored) and the consumer splits the batch to retry.
                 kept = {s.survey_id for s in stored}
-                await self.processed.insert_many([{"_id": o.processed_event_id, "at": o.survey.opened_at}
-                                                  for o in openings if o.survey.survey_id in kept], session=session)
+                await self.processed.insert_many(
+                    [
+                        {"_id": o.processed_event_id, "at": o.survey.opened_at}
+                        for o in openings
+                        if o.survey.survey_id in kept
+                    ],
+                    session=session,
+                )
                 await self.surveys.insert_many([_document(s) for s in stored], session=session)
-                contacts = [{"_id": o.survey.survey_id, **o.contact.model_dump(mode="json"),
-                             "expires_at": o.survey.expires_at}
-                            for o in openings if o.contact is not None and o.survey.survey_id in kept]
+                contacts = [
+                    {
+                        "_id": o.survey.survey_id,
+                        **o.contact.model_dump(mode="json"),
+                        "expires_at": o.survey.expires_at,
+                    }
+                    for o in openings
+                    if o.contact is not None and o.survey.survey_id in kept
+                ]
                 if contacts:
                     await self.contacts.insert_many(contacts, session=session)
 
@@ -87,8 +108,9 @@ class MongoSurveyRepository:
         doc = await self.surveys.find_one({"dossier_code": dossier_code})
         return _survey(doc) if doc else None
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any],
-                            follow_up: NewFollowUp | None = None) -> bool:
+    async def record_answer(
+        self, survey: Survey, answered: Envelope[Any], follow_up: NewFollowUp | None = None
+    ) -> bool:
         answer = survey.answer
         assert answer is not None
 
@@ -101,7 +123,9 @@ class MongoSurveyRepository:
             if result.modified_count != 1:
                 raise _NoLongerOpen(survey.survey_id)
             await self.outbox.add(answered, session=session)
-            await self.contacts.delete_one({"_id": survey.survey_id}, session=session)  # answered: no longer needed
+            await self.contacts.delete_one(
+                {"_id": survey.survey_id}, session=session
+            )  # answered: no longer needed
             if follow_up is not None:
                 await insert_follow_up(self.db, self.outbox, follow_up, session)
 
@@ -111,7 +135,9 @@ class MongoSurveyRepository:
             return False
         return True
 
-    async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]:
+    async def answered_between(
+        self, unit_code: str, start: datetime, end: datetime
+    ) -> list[Survey]:
         query = {"unit_code": unit_code, "answered_at": {"$gte": start, "$lt": end}}
         cursor = self.surveys.find(query).sort("answered_at", ASCENDING)
         return [_survey(doc) async for doc in cursor]
@@ -177,5 +203,7 @@ def _survey(doc: dict[str, Any]) -> Survey:
             channel=answer["channel"],
             answered_at=as_utc(answer["answered_at"]),
             answered_by=answer.get("answered_by"),
-        ) if answer else None,
+        )
+        if answer
+        else None,
     )

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ValidationError
 T = TypeVar("T", bound=BaseModel)
 
 
-async def read_form(request: Request, model: type[T],
-                    fields: tuple[str, ...]) -> tuple[T | None, dict[str, str], list[str]]:
+async def read_form(
+    request: Request, model: type[T], fields: tuple[str, ...]
+) -> tuple[T | None, dict[str, str], list[str]]:
     """(the validated model or None, the raw values to re-fill the form, the fields in error)."""
     form = await request.form()
     values = {name: unicodedata.normalize("NFC", str(form.get(name) or "")) for name in fields}

@@ -5,10 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from motcua_shared.web.api_errors import bilingual_error
 from motcua_shared.contract.feedback_events import FeedbackSource
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.vietnam.text import NfcStr
+from motcua_shared.web.api_errors import bilingual_error
 
 from survey.domain.follow_up import ACTION_MAX_LENGTH
 from survey.domain.suggestion import CONTACT_MAX_LENGTH, OFFICER_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -16,8 +16,14 @@ from survey.domain.survey import COMMENT_MAX_LENGTH
 
 
 def _text(max_length: int, min_length: int = 0) -> type[str]:
-    return Annotated[NfcStr, StringConstraints(strip_whitespace=True, min_length=min_length,  # type: ignore[return-value]
-                                               max_length=max_length)]
+    return Annotated[
+        NfcStr,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=min_length,  # type: ignore[return-value]
+            max_length=max_length,
+        ),
+    ]
 
 
 class AnswerIn(BaseModel):
@@ -33,8 +39,11 @@ class SuggestionIn(BaseModel):
     text: _text(TEXT_MAX_LENGTH, min_length=1)  # type: ignore[valid-type]
     officer: _text(OFFICER_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     contact: _text(CONTACT_MAX_LENGTH) | None = None  # type: ignore[valid-type]
-    consent: bool = Field(False, description="The writer agrees to be told the answer by Zalo or SMS at the "
-                                             "mobile number given as contact")
+    consent: bool = Field(
+        False,
+        description="The writer agrees to be told the answer by Zalo or SMS at the "
+        "mobile number given as contact",
+    )
 
 
 class AnswerOut(BaseModel):
@@ -92,7 +101,8 @@ class FollowUpResponseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: _text(ACTION_MAX_LENGTH, min_length=1) = Field(  # type: ignore[valid-type]
-        description="What the unit did about the feedback (kết quả xử lý phản ánh, kiến nghị)")
+        description="What the unit did about the feedback (kết quả xử lý phản ánh, kiến nghị)"
+    )
 
     @field_validator("action")
     @classmethod
@@ -111,8 +121,9 @@ class FollowUpOut(BaseModel):
     opened_at: datetime
     due_at: datetime
     overdue: bool = Field(description="Not answered and past due_at")
-    tells_citizen: bool = Field(description="The citizen left a mobile phone and consent: told the answer by "
-                                            "Zalo or SMS")
+    tells_citizen: bool = Field(
+        description="The citizen left a mobile phone and consent: told the answer by Zalo or SMS"
+    )
     action: str | None
     answered_by: str | None
     answered_at: datetime | None

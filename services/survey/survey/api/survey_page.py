@@ -32,24 +32,49 @@ async def show_survey(token: str, svc: Annotated[Services, Depends(services)]) -
 
 
 @router.post("/s/{token}", response_class=HTMLResponse)
-async def answer_survey(token: str, request: Request, svc: Annotated[Services, Depends(services)]) -> HTMLResponse:
+async def answer_survey(
+    token: str, request: Request, svc: Annotated[Services, Depends(services)]
+) -> HTMLResponse:
     answer, values, bad_fields = await read_form(request, AnswerIn, ("level", "comment"))
     try:
         if answer is None:
-            survey = await svc.answers.open_by_token(token)  # a dead link says so before a form error
-            errors = [_FORM_PROBLEMS.get(field, "Dữ liệu không hợp lệ.") for field in dict.fromkeys(bad_fields)]
-            return _form(survey, status=422, errors=errors, chosen_level=values["level"], comment=values["comment"])
+            survey = await svc.answers.open_by_token(
+                token
+            )  # a dead link says so before a form error
+            errors = [
+                _FORM_PROBLEMS.get(field, "Dữ liệu không hợp lệ.")
+                for field in dict.fromkeys(bad_fields)
+            ]
+            return _form(
+                survey,
+                status=422,
+                errors=errors,
+                chosen_level=values["level"],
+                comment=values["comment"],
+            )
         survey = await svc.answers.online(token, answer.level, answer.comment)
     except SurveyError as error:
         return survey_problem_page(error)
-    return message_page(200, "Cảm ơn ông/bà đã đánh giá", [
-        f"Đánh giá “{LEVEL_LABELS_VI[answer.level]}” cho hồ sơ " f"{survey.subject.dossier_code} đã được ghi nhận.",
-        "Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.",
-    ], unit_name=survey.subject.unit_name)
+    return message_page(
+        200,
+        "Cảm ơn ông/bà đã đánh giá",
+        [
+            f"Đánh giá “{LEVEL_LABELS_VI[answer.level]}” cho hồ sơ "
+            f"{survey.subject.dossier_code} đã được ghi nhận.",
+            "Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.",
+        ],
+        unit_name=survey.subject.unit_name,
+    )
 
 
-def _form(survey: Survey, *, status: int = 200, errors: list[str] | None = None,
-          chosen_level: str | None = None, comment: str | None = None) -> HTMLResponse:
+def _form(
+    survey: Survey,
+    *,
+    status: int = 200,
+    errors: list[str] | None = None,
+    chosen_level: str | None = None,
+    comment: str | None = None,
+) -> HTMLResponse:
     subject = survey.subject
     return page(
         "survey_form.html",

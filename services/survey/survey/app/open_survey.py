@@ -14,11 +14,11 @@ from motcua_shared.contract.dossier_events import ResultReturned
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.vietnam.timeutil import Clock
 
-from survey.app.published_events import survey_opened
 from survey.app.ports import Opening, SurveyRepository, Wake
+from survey.app.published_events import survey_opened
 from survey.domain.follow_up import contact_to_tell
-from survey.domain.survey_eligibility import reason_not_to_survey
 from survey.domain.survey import Survey, SurveySubject, open_survey
+from survey.domain.survey_eligibility import reason_not_to_survey
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,9 @@ class OpeningRules:
 
 
 class OpenSurvey:
-    def __init__(self, surveys: SurveyRepository, rules: OpeningRules, clock: Clock, wake: Wake) -> None:
+    def __init__(
+        self, surveys: SurveyRepository, rules: OpeningRules, clock: Clock, wake: Wake
+    ) -> None:
         self.surveys, self.rules, self.clock, self.wake = surveys, rules, clock, wake
 
     async def __call__(self, envelope: Envelope[Any]) -> Survey | None:
@@ -67,11 +69,16 @@ class OpenSurvey:
             opened = survey_opened(survey, self.rules.survey_url(survey.token), event.contact)
             # Kept (phone and consent only) in case an unhappy answer must be followed up and
             # answered.
-            openings.append(Opening(survey, opened, str(envelope.event_id), contact_to_tell(event.contact)))
+            openings.append(
+                Opening(survey, opened, str(envelope.event_id), contact_to_tell(event.contact))
+            )
         stored = await self.surveys.open_many(openings) if openings else []
         if len(stored) < len(openings):
-            log.info("%d of %d surveys already open or events already handled; ignored",
-                     len(openings) - len(stored), len(openings))
+            log.info(
+                "%d of %d surveys already open or events already handled; ignored",
+                len(openings) - len(stored),
+                len(openings),
+            )
         if stored:
             self.wake()
         return stored

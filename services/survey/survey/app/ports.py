@@ -1,9 +1,9 @@
 """What the use cases need from the outside world; adapters/ implement these, tests fake them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
@@ -13,7 +13,9 @@ from survey.domain.suggestion import Suggestion
 from survey.domain.survey import Survey
 
 Wake = Callable[[], None]  # tells the outbox relay that events were committed
-NewFollowUp = tuple[FollowUp, Envelope[Any]]  # a follow-up and its FeedbackOpened, stored with what opened it
+NewFollowUp = tuple[
+    FollowUp, Envelope[Any]
+]  # a follow-up and its FeedbackOpened, stored with what opened it
 
 
 @dataclass(frozen=True)
@@ -38,22 +40,28 @@ class SurveyRepository(Protocol):
 
     async def by_dossier(self, dossier_code: str) -> Survey | None: ...
 
-    async def record_answer(self, survey: Survey, answered: Envelope[Any],
-                            follow_up: NewFollowUp | None = None) -> bool:
+    async def record_answer(
+        self, survey: Survey, answered: Envelope[Any], follow_up: NewFollowUp | None = None
+    ) -> bool:
         """Store the answer and its SurveyAnswered event atomically, if still unanswered; drop the
         survey's contact and store the follow-up (with its event) in the same transaction."""
 
-    async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]: ...
+    async def answered_between(
+        self, unit_code: str, start: datetime, end: datetime
+    ) -> list[Survey]: ...
 
     async def unit_name(self, unit_code: str) -> str | None: ...
 
 
 class SuggestionRepository(Protocol):
-    async def add(self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None) -> None:
+    async def add(
+        self, suggestion: Suggestion, submitted: Envelope[Any], follow_up: NewFollowUp | None = None
+    ) -> None:
         """Store the suggestion and its SuggestionSubmitted event (and its follow-up) atomically."""
 
-    async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
-                       limit: int) -> list[Suggestion]: ...
+    async def for_unit(
+        self, unit_code: str, start: datetime | None, end: datetime | None, limit: int
+    ) -> list[Suggestion]: ...
 
 
 class FollowUpRepository(Protocol):

@@ -22,7 +22,9 @@ class UnitReports:
     async def month(self, unit_code: str, month: Month) -> MonthlyReport:
         answered = await self.surveys.answered_between(unit_code, month.start, month.end)
         commented = [s for s in answered if s.answer is not None and s.answer.comment]
-        return MonthlyReport(unit_code, month, tally(s.answer.level for s in answered if s.answer), commented)
+        return MonthlyReport(
+            unit_code, month, tally(s.answer.level for s in answered if s.answer), commented
+        )
 
     async def unit_name(self, unit_code: str) -> str | None:
         """The unit's display name, as the latest returned dossier gave it (None if none yet)."""

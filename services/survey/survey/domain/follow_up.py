@@ -71,11 +71,17 @@ class FollowUp:
         """The answered follow-up, without the contact (it travels once, in FeedbackAnswered)."""
         if self.response is not None:
             raise FollowUpAlreadyAnswered(self.follow_up_id)
-        return replace(self, response=FeedbackResponse(action.strip(), by, now), contact=None,
-                       citizen_told=self.contact is not None)
+        return replace(
+            self,
+            response=FeedbackResponse(action.strip(), by, now),
+            contact=None,
+            citizen_told=self.contact is not None,
+        )
 
 
-def feedback_due_at(opened_at: datetime, working_days: int, calendar: WorkingCalendar | None = None) -> datetime:
+def feedback_due_at(
+    opened_at: datetime, working_days: int, calendar: WorkingCalendar | None = None
+) -> datetime:
     """End of the `working_days`-th working day after the day the feedback came in."""
     calendar = calendar or WorkingCalendar()
     return end_of_day(calendar.add_working_days(local_date(opened_at), working_days))
@@ -107,11 +113,32 @@ def suggestion_contact(text: str | None, consent: bool) -> CitizenContact | None
     return contact_to_tell(CitizenContact(phone=(text or "").strip() or None, consent=consent))
 
 
-def open_follow_up(*, follow_up_id: str, unit_code: str, unit_name: str | None, province_code: str | None,
-                   source: FeedbackSource, source_id: str, dossier_code: str | None, feedback: str | None,
-                   opened_at: datetime, working_days: int, correlation_id: str,
-                   contact: CitizenContact | None) -> FollowUp:
-    return FollowUp(follow_up_id=follow_up_id, unit_code=unit_code, unit_name=unit_name,
-                    province_code=province_code, source=source, source_id=source_id, dossier_code=dossier_code,
-                    feedback=feedback, opened_at=opened_at, due_at=feedback_due_at(opened_at, working_days),
-                    correlation_id=correlation_id, contact=contact_to_tell(contact))
+def open_follow_up(
+    *,
+    follow_up_id: str,
+    unit_code: str,
+    unit_name: str | None,
+    province_code: str | None,
+    source: FeedbackSource,
+    source_id: str,
+    dossier_code: str | None,
+    feedback: str | None,
+    opened_at: datetime,
+    working_days: int,
+    correlation_id: str,
+    contact: CitizenContact | None,
+) -> FollowUp:
+    return FollowUp(
+        follow_up_id=follow_up_id,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        province_code=province_code,
+        source=source,
+        source_id=source_id,
+        dossier_code=dossier_code,
+        feedback=feedback,
+        opened_at=opened_at,
+        due_at=feedback_due_at(opened_at, working_days),
+        correlation_id=correlation_id,
+        contact=contact_to_tell(contact),
+    )

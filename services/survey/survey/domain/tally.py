@@ -1,14 +1,16 @@
 """The monthly tally a unit's administrative-reform team reviews (seed 000)."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.vietnam.timeutil import VN_TZ
 
-_MONTH = re.compile(r"^((?:19|20)\d{2})-(0[1-9]|1[0-2])$")  # 1900–2099: always a datetime, so is the next
+_MONTH = re.compile(
+    r"^((?:19|20)\d{2})-(0[1-9]|1[0-2])$"
+)  # 1900–2099: always a datetime, so is the next
 SATISFIED_LEVELS = frozenset({SatisfactionLevel.SATISFIED, SatisfactionLevel.VERY_SATISFIED})
 
 
@@ -29,7 +31,7 @@ class Month:
     @property
     def start(self) -> datetime:
         """First instant of the month in Vietnam, as UTC."""
-        return datetime(self.year, self.month, 1, tzinfo=VN_TZ).astimezone(timezone.utc)
+        return datetime(self.year, self.month, 1, tzinfo=VN_TZ).astimezone(UTC)
 
     @property
     def end(self) -> datetime:

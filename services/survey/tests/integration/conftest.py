@@ -2,9 +2,9 @@
 and the Mongo-wire server, driven over HTTP (httpx.ASGITransport) and through the exchange."""
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import aio_pika
 import httpx
@@ -13,10 +13,10 @@ import pytest_asyncio
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.web.auth import mint_token
 from motcua_shared.contract.envelope import Envelope
-from motcua_shared.testing.plugin import eventually
 from motcua_shared.contract.topology import declare_exchange
+from motcua_shared.testing.plugin import eventually
+from motcua_shared.web.auth import mint_token
 
 from survey.main import create_app
 from survey.settings import SurveySettings
@@ -42,11 +42,18 @@ class RunningSurvey:
 
 
 @pytest_asyncio.fixture
-async def survey(amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, mongo,
-                 clock) -> AsyncIterator[RunningSurvey]:
-    settings = SurveySettings(amqp_url=amqp_url, mongodb_url=mongodb_url, exchange=exchange_name, db_name=db_name,
-                              excluded_procedures=f" {EXCLUDED_PROCEDURE}, 9.999999 ", public_url=PUBLIC_URL,
-                              units_url="")  # units_url="": no intake here to learn units from (tests/security checks it live)
+async def survey(
+    amqp_url, mongodb_url, exchange_name, db_name, amqp_cleanup, mongo, clock
+) -> AsyncIterator[RunningSurvey]:
+    settings = SurveySettings(
+        amqp_url=amqp_url,
+        mongodb_url=mongodb_url,
+        exchange=exchange_name,
+        db_name=db_name,
+        excluded_procedures=f" {EXCLUDED_PROCEDURE}, 9.999999 ",
+        public_url=PUBLIC_URL,
+        units_url="",
+    )  # units_url="": no intake here to learn units from (tests/security checks it live)
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
@@ -65,8 +72,14 @@ async def publish(amqp_url, exchange_name) -> AsyncIterator[Callable[..., Any]]:
     async def send(message: Envelope[Any] | bytes, routing_key: str | None = None) -> None:
         body = message if isinstance(message, bytes) else message.model_dump_json().encode()
         key = routing_key or (message.routing_key if isinstance(message, Envelope) else "")
-        await exchange.publish(aio_pika.Message(body, content_type="application/json",
-                                                delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=key)
+        await exchange.publish(
+            aio_pika.Message(
+                body,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=key,
+        )
 
     try:
         yield send

@@ -17,18 +17,28 @@ async def test_a_batch_opens_one_survey_per_dossier(mongo, clock, returned):
     await outbox.ensure_indexes()
     await surveys.ensure_indexes()
     wakes = []
-    opener = OpenSurvey(surveys, OpeningRules(timedelta(days=7), frozenset({"P-EXCLUDED"}), "https://ks.vn"),
-                        clock, lambda: wakes.append(1))
+    opener = OpenSurvey(
+        surveys,
+        OpeningRules(timedelta(days=7), frozenset({"P-EXCLUDED"}), "https://ks.vn"),
+        clock,
+        lambda: wakes.append(1),
+    )
     first, second = returned("D-1"), returned("D-2")
-    opened = await opener.open_batch([first, first, returned("D-1"), second,
-                                      returned("D-3", procedure_code="P-EXCLUDED")])
+    opened = await opener.open_batch(
+        [first, first, returned("D-1"), second, returned("D-3", procedure_code="P-EXCLUDED")]
+    )
     assert sorted(s.subject.dossier_code for s in opened) == ["D-1", "D-2"]
     third = returned("D-4")
     again = await opener.open_batch([second, third, first])
     assert [s.subject.dossier_code for s in again] == ["D-4"]
 
-    assert sorted([d["dossier_code"] async for d in mongo["surveys"].find()]) == ["D-1", "D-2", "D-4"]
+    assert sorted([d["dossier_code"] async for d in mongo["surveys"].find()]) == [
+        "D-1",
+        "D-2",
+        "D-4",
+    ]
     assert await mongo["outbox"].count_documents({"routing_key": "survey.opened"}) == 3
     assert sorted([d["_id"] async for d in mongo["processed_events"].find()]) == sorted(
-        str(e.event_id) for e in (first, second, third))
+        str(e.event_id) for e in (first, second, third)
+    )
     assert len(wakes) == 2

@@ -7,7 +7,9 @@ async def test_the_event_log_gives_survey_events_to_a_system_token(survey, publi
     await publish(returned("D-0001"))
     await survey.survey_of("D-0001")
     desk = survey.token("desk-lan", UNIT, "desk")
-    await survey.http.post("/api/v1/kiosk/dossiers/D-0001/answer", json={"level": "satisfied"}, headers=desk)
+    await survey.http.post(
+        "/api/v1/kiosk/dossiers/D-0001/answer", json={"level": "satisfied"}, headers=desk
+    )
 
     assert (await survey.http.get("/api/v1/events", headers=desk)).status_code == 403
     log = await survey.http.get("/api/v1/events", headers=survey.token("reporting", "*", "system"))

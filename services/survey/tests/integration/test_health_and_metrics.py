@@ -15,7 +15,9 @@ async def test_healthy_survey_is_live_and_ready(survey):
     assert not {"/healthz", "/readyz", "/metrics"} & set(paths)
 
 
-async def test_queue_gauges_show_dead_letters_and_the_lag_of_a_stopped_consumer(survey, publish, returned):
+async def test_queue_gauges_show_dead_letters_and_the_lag_of_a_stopped_consumer(
+    survey, publish, returned
+):
     app, http = survey.app, survey.http
     queue = f"{survey.settings.exchange}.survey"
     assert await refreshed(app, http, "motcua_queue_consumers", queue=queue) == 1
@@ -40,4 +42,3 @@ async def test_queue_gauges_show_dead_letters_and_the_lag_of_a_stopped_consumer(
     assert await scrape(http, "motcua_queue_consumers", queue=queue) == 0
     response = await http.get("/readyz")
     assert response.status_code == 503 and response.json()["checks"]["rabbitmq"]["status"] == "down"
-

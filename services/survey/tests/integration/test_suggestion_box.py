@@ -7,19 +7,29 @@ from ..conftest import UNIT
 TEXT = "Cán bộ tiếp nhận đòi thêm tiền ngoài lệ phí."
 
 
-async def test_notes_are_stored_without_the_sender_and_listed_for_the_leader(survey, event_probe, events_of):
+async def test_notes_are_stored_without_the_sender_and_listed_for_the_leader(
+    survey, event_probe, events_of
+):
     form = await survey.http.get(f"/hop-thu/{UNIT}")
     assert form.status_code == 200 and "Hòm thư góp ý" in form.text
 
-    sent = await survey.http.post(f"/hop-thu/{UNIT}", data={"text": TEXT, "officer": "desk-lan", "contact": ""})
+    sent = await survey.http.post(
+        f"/hop-thu/{UNIT}", data={"text": TEXT, "officer": "desk-lan", "contact": ""}
+    )
     assert sent.status_code == 200 and "Cảm ơn" in sent.text
-    api = await survey.http.post(f"/api/v1/units/{UNIT}/suggestions", json={"text": "Nên có thêm ghế chờ."})
+    api = await survey.http.post(
+        f"/api/v1/units/{UNIT}/suggestions", json={"text": "Nên có thêm ghế chờ."}
+    )
     assert api.status_code == 201 and api.json()["suggestion_id"]
 
     listing_url = f"/api/v1/units/{UNIT}/suggestions"
     assert (await survey.http.get(listing_url)).status_code == 401
-    assert (await survey.http.get(listing_url, headers=survey.token("desk-lan", UNIT, "desk"))).status_code == 403
-    assert (await survey.http.get(listing_url, headers=survey.token("b", "79-99999", "leader"))).status_code == 403
+    assert (
+        await survey.http.get(listing_url, headers=survey.token("desk-lan", UNIT, "desk"))
+    ).status_code == 403
+    assert (
+        await survey.http.get(listing_url, headers=survey.token("b", "79-99999", "leader"))
+    ).status_code == 403
     listing = await survey.http.get(listing_url, headers=survey.token("boss", UNIT, "leader"))
     assert listing.status_code == 200
     notes = listing.json()["suggestions"]
@@ -40,7 +50,9 @@ async def test_notes_are_stored_without_the_sender_and_listed_for_the_leader(sur
 
 async def test_a_flood_is_limited_per_client(survey):
     for i in range(5):
-        assert (await survey.http.post(f"/hop-thu/{UNIT}", data={"text": f"Góp ý {i}"})).status_code == 200
+        assert (
+            await survey.http.post(f"/hop-thu/{UNIT}", data={"text": f"Góp ý {i}"})
+        ).status_code == 200
     flooded = await survey.http.post(f"/hop-thu/{UNIT}", data={"text": "Góp ý 6"})
     assert flooded.status_code == 429 and "thử lại sau" in flooded.text
     api = await survey.http.post(f"/api/v1/units/{UNIT}/suggestions", json={"text": "Góp ý 7"})
@@ -56,7 +68,9 @@ async def test_bad_notes_are_refused_and_nothing_is_stored(survey):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "text"
     unknown = await survey.http.get("/hop-thu/bad%20unit")
     assert unknown.status_code == 404 and "text/html" in unknown.headers["content-type"]
-    assert (await survey.http.post("/api/v1/units/bad%20unit/suggestions", json={"text": "ok"})).status_code == 422
+    assert (
+        await survey.http.post("/api/v1/units/bad%20unit/suggestions", json={"text": "ok"})
+    ).status_code == 422
     assert await survey.db["suggestions"].count_documents({}) == 0
 
 

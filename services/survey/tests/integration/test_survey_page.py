@@ -14,19 +14,30 @@ async def _link(survey, publish, returned, event_probe, events_of, code="D-0001"
     await publish(returned(code))
 
     async def opened():
-        return [e for e in events_of(event_probe, "survey.opened") if e["payload"]["dossier_code"] == code]
+        return [
+            e
+            for e in events_of(event_probe, "survey.opened")
+            if e["payload"]["dossier_code"] == code
+        ]
 
     event = (await eventually(opened))[0]
     return event["payload"]["survey_url"].removeprefix(PUBLIC_URL)
 
 
 async def test_a_citizen_answers_once_and_a_second_answer_is_refused(
-        survey, publish, returned, event_probe, events_of):
+    survey, publish, returned, event_probe, events_of
+):
     path = await _link(survey, publish, returned, event_probe, events_of)
 
     page = await survey.http.get(path)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    for label in ("Không hài lòng", "Hài lòng", "Rất hài lòng", "D-0001", "Cấp bản sao trích lục hộ tịch"):
+    for label in (
+        "Không hài lòng",
+        "Hài lòng",
+        "Rất hài lòng",
+        "D-0001",
+        "Cấp bản sao trích lục hộ tịch",
+    ):
         assert label in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
 
@@ -47,25 +58,35 @@ async def test_a_citizen_answers_once_and_a_second_answer_is_refused(
     assert payload["level"] == "very_satisfied" and payload["answer_channel"] == "online"
     assert payload["dossier_code"] == "D-0001" and payload["officer_id"] == "desk-lan"
     assert payload["procedure_code"] == "1.001193" and payload["field_code"] == "ho-tich"
-    assert payload["unit_name"] == "UBND phường Bình Thạnh" and answers[0]["unit_code"] == "79-27100"
+    assert (
+        payload["unit_name"] == "UBND phường Bình Thạnh" and answers[0]["unit_code"] == "79-27100"
+    )
     assert "contact" not in payload and "comment" not in payload
 
 
 async def test_no_event_carries_the_comment_or_personal_data_beyond_the_opened_contact(
-        survey, publish, returned, event_probe, events_of):
+    survey, publish, returned, event_probe, events_of
+):
     path = await _link(survey, publish, returned, event_probe, events_of)
     await survey.http.post(path, data={"level": "unsatisfied", "comment": COMMENT})
     await eventually(lambda: _answered(event_probe, events_of))
 
-    bodies = {m.routing_key: m.body.decode() for m in event_probe.messages if m.routing_key.startswith("survey.")}
+    bodies = {
+        m.routing_key: m.body.decode()
+        for m in event_probe.messages
+        if m.routing_key.startswith("survey.")
+    }
     assert set(bodies) == {"survey.opened", "survey.answered"}
     assert all("tận tình" not in body for body in bodies.values())
-    assert "0912345678" not in bodies["survey.answered"] and "contact" not in bodies["survey.answered"]
+    assert (
+        "0912345678" not in bodies["survey.answered"] and "contact" not in bodies["survey.answered"]
+    )
     assert bodies["survey.opened"].count("912345678") == 1  # only inside `contact`, for notify
 
 
 async def test_an_expired_link_is_refused_with_a_friendly_page(
-        survey, publish, returned, event_probe, events_of, clock):
+    survey, publish, returned, event_probe, events_of, clock
+):
     path = await _link(survey, publish, returned, event_probe, events_of)
     clock.advance(timedelta(days=7))
 
@@ -75,10 +96,18 @@ async def test_an_expired_link_is_refused_with_a_friendly_page(
     assert (await survey.survey_of("D-0001"))["answer"] is None
 
 
-async def test_unknown_links_and_bad_forms_get_friendly_pages(survey, publish, returned, event_probe, events_of):
+async def test_unknown_links_and_bad_forms_get_friendly_pages(
+    survey, publish, returned, event_probe, events_of
+):
     unknown = await survey.http.get("/s/not-a-real-token")
-    assert unknown.status_code == 404 and "Không tìm thấy" in unknown.text and "Traceback" not in unknown.text
-    assert (await survey.http.post("/s/not-a-real-token", data={"level": "satisfied"})).status_code == 404
+    assert (
+        unknown.status_code == 404
+        and "Không tìm thấy" in unknown.text
+        and "Traceback" not in unknown.text
+    )
+    assert (
+        await survey.http.post("/s/not-a-real-token", data={"level": "satisfied"})
+    ).status_code == 404
 
     path = await _link(survey, publish, returned, event_probe, events_of)
     for form in ({}, {"level": "perfect"}, {"level": "satisfied", "comment": "x" * 1001}):
@@ -87,7 +116,9 @@ async def test_unknown_links_and_bad_forms_get_friendly_pages(survey, publish, r
         assert 'class="errors"' in bad.text
     assert (await survey.survey_of("D-0001"))["answer"] is None
     # Typed on a keyboard that sends decomposed (NFD) text: the form normalises it and accepts it.
-    ok = await survey.http.post(path, data={"level": "satisfied", "comment": unicodedata.normalize("NFD", "Cảm ơn")})
+    ok = await survey.http.post(
+        path, data={"level": "satisfied", "comment": unicodedata.normalize("NFD", "Cảm ơn")}
+    )
     assert ok.status_code == 200
     assert (await survey.survey_of("D-0001"))["answer"]["comment"] == "Cảm ơn"
 

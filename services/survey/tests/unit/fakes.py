@@ -57,7 +57,9 @@ class FakeSurveys:
     async def open_many(self, openings) -> list[Survey]:
         stored = []
         for o in openings:
-            if o.processed_event_id in self.processed or await self.by_dossier(o.survey.subject.dossier_code):
+            if o.processed_event_id in self.processed or await self.by_dossier(
+                o.survey.subject.dossier_code
+            ):
                 continue
             self.processed.add(o.processed_event_id)
             if o.contact is not None:
@@ -71,7 +73,9 @@ class FakeSurveys:
         return next((s for s in self.by_id.values() if s.token == token), None)
 
     async def by_dossier(self, dossier_code: str) -> Survey | None:
-        return next((s for s in self.by_id.values() if s.subject.dossier_code == dossier_code), None)
+        return next(
+            (s for s in self.by_id.values() if s.subject.dossier_code == dossier_code), None
+        )
 
     async def contact_for(self, survey_id: str) -> CitizenContact | None:
         return self.contacts.get(survey_id)
@@ -85,13 +89,21 @@ class FakeSurveys:
         self.follow_ups.insert(follow_up)
         return True
 
-    async def answered_between(self, unit_code: str, start: datetime, end: datetime) -> list[Survey]:
-        found = [s for s in self.by_id.values()
-                 if s.subject.unit_code == unit_code and s.answer and start <= s.answer.answered_at < end]
+    async def answered_between(
+        self, unit_code: str, start: datetime, end: datetime
+    ) -> list[Survey]:
+        found = [
+            s
+            for s in self.by_id.values()
+            if s.subject.unit_code == unit_code and s.answer and start <= s.answer.answered_at < end
+        ]
         return sorted(found, key=lambda s: s.answer.answered_at)  # type: ignore[union-attr]
 
     async def unit_name(self, unit_code: str) -> str | None:
-        return next((s.subject.unit_name for s in self.by_id.values() if s.subject.unit_code == unit_code), None)
+        return next(
+            (s.subject.unit_name for s in self.by_id.values() if s.subject.unit_code == unit_code),
+            None,
+        )
 
 
 class FakeSuggestions:
@@ -105,8 +117,9 @@ class FakeSuggestions:
         self.events.append(submitted)
         self.follow_ups.insert(follow_up)
 
-    async def for_unit(self, unit_code: str, start: datetime | None, end: datetime | None,
-                       limit: int) -> list[Suggestion]:
+    async def for_unit(
+        self, unit_code: str, start: datetime | None, end: datetime | None, limit: int
+    ) -> list[Suggestion]:
         return [n for n in self.notes if n.unit_code == unit_code][:limit]
 
 

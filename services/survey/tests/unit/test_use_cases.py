@@ -56,34 +56,51 @@ async def test_opening_skips_what_must_not_be_surveyed(surveys, wake, clock, ret
 
 
 async def test_answers_online_at_the_kiosk_and_in_a_race(surveys, wake, clock, returned):
-    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake, OPENER)
+    opener, answers = (
+        OpenSurvey(surveys, RULES, clock, wake),
+        AnswerSurvey(surveys, clock, wake, OPENER),
+    )
     first = await opener(returned("D-1"))
     await opener(returned("D-2"))
     await opener(returned("D-3"))
 
     done = await answers.online(first.token, SatisfactionLevel.SATISFIED, "Tốt")
-    assert done.answer.channel == "online" and surveys.events[-1].payload.level == SatisfactionLevel.SATISFIED
+    assert (
+        done.answer.channel == "online"
+        and surveys.events[-1].payload.level == SatisfactionLevel.SATISFIED
+    )
     with pytest.raises(SurveyAlreadyAnswered):
         await answers.online(first.token, SatisfactionLevel.UNSATISFIED, None)
     with pytest.raises(SurveyNotFound):
         await answers.online("nope", SatisfactionLevel.SATISFIED, None)
 
     with pytest.raises(NotYourUnit):
-        await answers.at_kiosk("D-2", SatisfactionLevel.SATISFIED, None, officer_id="x", officer_unit="OTHER")
-    kiosk = await answers.at_kiosk("D-2", SatisfactionLevel.SATISFIED, None, officer_id="desk-9", officer_unit=UNIT)
+        await answers.at_kiosk(
+            "D-2", SatisfactionLevel.SATISFIED, None, officer_id="x", officer_unit="OTHER"
+        )
+    kiosk = await answers.at_kiosk(
+        "D-2", SatisfactionLevel.SATISFIED, None, officer_id="desk-9", officer_unit=UNIT
+    )
     assert kiosk.answer.answered_by == "desk-9" and kiosk.answer.channel == "kiosk"
 
     surveys.steal_next_answer = True
     with pytest.raises(SurveyAlreadyAnswered):
-        await answers.at_kiosk("D-3", SatisfactionLevel.SATISFIED, None, officer_id="d", officer_unit=UNIT)
+        await answers.at_kiosk(
+            "D-3", SatisfactionLevel.SATISFIED, None, officer_id="d", officer_unit=UNIT
+        )
     surveys.steal_next_answer = False
     clock.advance(timedelta(days=8))
     with pytest.raises(SurveyExpired):
-        await answers.at_kiosk("D-3", SatisfactionLevel.SATISFIED, None, officer_id="d", officer_unit=UNIT)
+        await answers.at_kiosk(
+            "D-3", SatisfactionLevel.SATISFIED, None, officer_id="d", officer_unit=UNIT
+        )
 
 
 async def test_the_monthly_report_keeps_only_commented_answers(surveys, wake, clock, returned):
-    opener, answers = OpenSurvey(surveys, RULES, clock, wake), AnswerSurvey(surveys, clock, wake, OPENER)
+    opener, answers = (
+        OpenSurvey(surveys, RULES, clock, wake),
+        AnswerSurvey(surveys, clock, wake, OPENER),
+    )
     for code, comment in (("D-1", "Chậm"), ("D-2", None)):
         survey = await opener(returned(code))
         await answers.online(survey.token, SatisfactionLevel.UNSATISFIED, comment)
@@ -104,7 +121,10 @@ async def test_the_suggestion_box_limits_floods_and_keeps_no_sender(wake, clock)
     assert len(notes.notes) == 3 and wake.count == 3
     assert all("10.0.0" not in repr(n) for n in notes.notes)
     assert notes.events[1].payload.officer_id == "desk-1"
-    assert "Hai" not in notes.events[1].model_dump_json() and "345" not in notes.events[1].model_dump_json()
+    assert (
+        "Hai" not in notes.events[1].model_dump_json()
+        and "345" not in notes.events[1].model_dump_json()
+    )
 
 
 async def test_a_phone_typed_in_the_officer_field_is_masked_in_the_event(wake, clock):
@@ -114,4 +134,6 @@ async def test_a_phone_typed_in_the_officer_field_is_masked_in_the_event(wake, c
     published = notes.events[0].model_dump_json()
     assert "345 678" not in published and "0912" not in published
     assert notes.events[0].payload.officer_id.startswith("chị Hoa ")
-    assert notes.notes[0].officer == "chị Hoa 0912 345 678"  # the leader still reads what was written
+    assert (
+        notes.notes[0].officer == "chị Hoa 0912 345 678"
+    )  # the leader still reads what was written
