@@ -18,6 +18,7 @@ from motcua_shared.ops.logs import configure_logging
 from motcua_shared.ops.operations import Operations
 from motcua_shared.ops.secrets_check import refuse_weak_secrets
 from motcua_shared.web.unit_directory import unit_directory
+from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 
 from notify.adapters.clock import SystemClock
 from notify.adapters.message_status_gauge import MessageStatusGauge
@@ -41,7 +42,7 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
                                                           consumer_metrics=ops.consumer_metrics())
         ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
-                  MessageStatusGauge(runtime.store.messages))
+                  MessageStatusGauge(runtime.store.messages), RelayLeaderGauge(runtime.relay.lease))
         try:
             yield
         finally:

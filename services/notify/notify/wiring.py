@@ -71,7 +71,7 @@ class Runtime:
         mongo = mongo_client(settings.mongodb_url)
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
-        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
         order = MongoEventOrder(db, keep=timedelta(days=settings.order_keep_days))
         store = MongoMessageStore(mongo, db, outbox, ttl=timedelta(days=settings.message_ttl_days),
                                   on_commit=relay.wake, order=order)

@@ -27,6 +27,7 @@ from motcua_shared.ops.secrets_check import refuse_weak_secrets
 from motcua_shared.vietnam.timeutil import utcnow
 from motcua_shared.contract.topology import consumer_spec
 from motcua_shared.web.unit_directory import unit_directory
+from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 
 from survey.access_log import install_private_access_log
 from survey.adapters.mongo_follow_ups import MongoFollowUpRepository
@@ -63,7 +64,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             await store.ensure_indexes()
         outbox_holder[:] = [outbox]
 
-        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
         relay.start()
         rules = OpeningRules(timedelta(days=settings.expiry_days), settings.excluded_procedure_codes,
                              settings.public_url)
@@ -84,7 +85,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
                                  metrics=ops.consumer_metrics())
             ops.start({"mongodb": mongo_ping(client), "rabbitmq": consumer.ping},
-                      OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec))
+                      OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec), RelayLeaderGauge(relay.lease))
             yield
         finally:
             await ops.stop()
