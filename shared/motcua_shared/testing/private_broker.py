@@ -131,9 +131,12 @@ class PrivateBroker:
             if self.process is not None and self.process.poll() is not None:
                 raise BrokerUnavailable(f"private node {self.node} exited with {self.process.returncode}; "
                                         f"see {self.log} and {self.workdir / 'log'}")
-            if self.ctl("await_startup", "--timeout", "5", check=False, timeout=30).returncode == 0 \
-                    and self.accepts_connections():
-                return
+            try:
+                if self.ctl("await_startup", "--timeout", "5", check=False, timeout=60).returncode == 0 \
+                        and self.accepts_connections():
+                    return
+            except subprocess.TimeoutExpired:
+                pass  # rabbitmqctl itself is slow to boot on a loaded machine: ask again
             time.sleep(0.5)
         raise BrokerUnavailable(f"private node {self.node} did not start within {timeout:.0f}s; see {self.log}")
 
