@@ -185,6 +185,7 @@ def main() -> None:
             front = TcpFront([("127.0.0.1", node.port) for node in cluster.nodes], "failover").start()
             system = System.create(f"amqp://guest:guest@127.0.0.1:{front.port}/", mongodb_url, logs,
                                    NOTIFY_CLAIM_LEASE_SECONDS="15")
+            system.ready_timeout = 300  # many processes starting at once on two shared cores
             system.start()
             ok = asyncio.run(cluster_run(args, system, cluster, front, mongodb_url))
         finally:

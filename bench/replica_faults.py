@@ -109,6 +109,7 @@ def main() -> None:
             mongodb_url = embedded.start().url if embedded else os.environ["MONGODB_URL"]
             broker.start()
             system = System.create(broker.url, mongodb_url, logs, replicas=REPLICAS, **FAST)
+            system.ready_timeout = 300  # many processes starting at once on two shared cores
             system.start()
             ok = asyncio.run(replica_run(args, system, broker, mongodb_url))
         finally:

@@ -96,6 +96,7 @@ async def measure(replicas: int, args: argparse.Namespace, broker: PrivateBroker
     system = System.create(broker.url, mongodb_url, logs / f"r{replicas}",
                            replicas={"notify": replicas, "reporting": replicas},
                            MOTCUA_PARTITIONS=str(PARTITIONS), CONSUMER_REBALANCE_SECONDS="2")
+    system.ready_timeout = 300
     run = uuid.uuid4().hex[:6]
     try:
         # No survey: its survey.opened would add events to notify's count; notify's messages

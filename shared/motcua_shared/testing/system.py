@@ -114,6 +114,7 @@ class System:
     clock_offset: timedelta = timedelta(0)
     replicas: dict[str, int] = field(default_factory=dict)  # service → processes, when more than one
     fronts: dict[str, TcpFront] = field(default_factory=dict)
+    ready_timeout: float = 60.0  # seconds a process may take to answer once started
 
     @classmethod
     def create(cls, amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
@@ -186,8 +187,8 @@ class System:
             if any(name in self.processes for name in self.replica_names(service)):
                 self._front(service)
 
-    def wait_ready(self, name: str, timeout: float = 60) -> None:
-        self._wait_answering(name, self.processes[name], f"{name}.log", timeout)
+    def wait_ready(self, name: str, timeout: float | None = None) -> None:
+        self._wait_answering(name, self.processes[name], f"{name}.log", timeout or self.ready_timeout)
 
     def _ready_url(self, name: str) -> str:
         return self.urls[name] + {"sandbox": "/", "payments": "/healthz"}.get(name, "/openapi.json")
