@@ -11,6 +11,14 @@ the citizen's phone travels in `contact` only so that notify can reach them. Onc
 published its log entry keeps the event with `contact.phone` null (the field is optional in the
 contract), in the same write that marks it sent: the event log never holds a phone for longer
 than the event waits for RabbitMQ.
+
+One relay publishes at a time, whatever the number of replicas: it holds the outbox's lease and
+marks events sent under its fencing token (`relay_lease.py`). Order per aggregate: a batch holds,
+for every aggregate in it, all its pending events (`next_batch`), in version order, on one
+channel, and an event is marked sent only after its confirm; so whichever relay's copy of an event
+reaches a queue first, the aggregate's earlier events reached it before (the argument is in
+docs/scaling.md, "One relay at a time"). A copy published twice (a holder paused mid-batch, a
+lost confirm) is a duplicate that consumers drop by event id.
 """
 
 import asyncio
@@ -27,7 +35,15 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_shared.events import Envelope
+from motcua_shared.relay_lease import (
+    DEFAULT_LEASE_SECONDS,
+    DEFAULT_RENEW_SECONDS,
+    LEASE_COLLECTION,
+    LeaseLost,
+    RelayLease,
+)
 from motcua_shared.timeutil import utcnow
+from motcua_shared.transactions import run_in_transaction
 from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumers_leniently, declare_exchange
 
 log = logging.getLogger(__name__)
@@ -54,6 +70,25 @@ class Outbox:
         cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING).limit(limit)
         return await cursor.to_list(length=limit)
 
+    async def next_batch(self, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` pending events by seq, and, when there were more, every other pending
+        event of the aggregates in them (one `$in` read on the aggregate index): an aggregate's
+        earlier event written by another replica with a later seq is never left for the next
+        batch. Each aggregate's events in version order (`in_version_order`)."""
+        batch = await self.pending(limit)
+        if len(batch) == limit:
+            have = {doc["_id"] for doc in batch}
+            aggregates = list({doc["aggregate_id"] for doc in batch})
+            cursor = self.collection.find({"aggregate_id": {"$in": aggregates}, "status": PENDING}).hint(
+                [("aggregate_id", ASCENDING), ("aggregate_version", ASCENDING)])
+            extra = [doc for doc in await cursor.to_list(length=None) if doc["_id"] not in have]
+            batch = sorted(batch + extra, key=lambda doc: doc["seq"])
+        return in_version_order(batch)
+
+    def lease(self, **options: Any) -> RelayLease:
+        """The lease a relay must hold to publish this outbox (`outbox_lease` in its database)."""
+        return RelayLease(self.collection.database[LEASE_COLLECTION], self.collection.name, **options)
+
     async def backlog(self) -> tuple[int, datetime | None]:
         """How many events wait to be published, and when the oldest of them was written
         (both served by the (status, seq) index)."""
@@ -61,19 +96,37 @@ class Outbox:
         oldest = await self.collection.find_one({"status": PENDING}, {"created_at": 1}, sort=[("seq", ASCENDING)])
         return count, oldest["created_at"] if oldest else None
 
-    async def mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None = None) -> None:
-        """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write."""
+    async def mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None = None,
+                        lease: RelayLease | None = None) -> None:
+        """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write.
+        With a `lease`, in one transaction with the check of its fencing token (raises LeaseLost:
+        nothing is marked)."""
         if not event_ids:
             return
+        if lease is None:
+            await self._mark_sent(event_ids, published, None)
+            return
+        fenced_at = 0.0
+
+        async def fenced(session: AsyncClientSession) -> None:
+            nonlocal fenced_at
+            fenced_at = await lease.fence(session)
+            await self._mark_sent(event_ids, published, session)
+
+        await run_in_transaction(self.collection.database.client, fenced)
+        lease.extend(fenced_at)
+
+    async def _mark_sent(self, event_ids: list[str], published: list[dict[str, Any]] | None,
+                         session: AsyncClientSession | None) -> None:
         sent = {"status": SENT, "sent_at": utcnow()}
         redacted = {doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))}
         if not redacted:
-            await self.collection.update_many({"_id": {"$in": event_ids}}, {"$set": sent})
+            await self.collection.update_many({"_id": {"$in": event_ids}}, {"$set": sent}, session=session)
             return
         await self.collection.bulk_write([
             UpdateOne({"_id": event_id}, {"$set": sent | ({"body": redacted[event_id]} if event_id in redacted else {})})
             for event_id in event_ids
-        ], ordered=False)
+        ], ordered=False, session=session)
 
     async def page(self, after_seq: str | None, limit: int) -> list[dict[str, Any]]:
         """Events in write order after `after_seq` (the event log, sent or not)."""
@@ -108,7 +161,8 @@ def _document(envelope: Envelope[Any]) -> dict[str, Any]:
 
 
 class OutboxRelay:
-    """Publishes pending outbox events with publisher confirms; survives broker outages."""
+    """Publishes pending outbox events with publisher confirms while it holds the outbox's lease;
+    stands by otherwise; survives broker and database outages."""
 
     def __init__(
         self,
@@ -117,47 +171,77 @@ class OutboxRelay:
         exchange: str,
         *,
         batch_size: int = 200,
-        poll_interval: float = 1.0,
+        poll_interval: float = 0.25,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        renew_seconds: float = DEFAULT_RENEW_SECONDS,
+        lease: RelayLease | None = None,
     ) -> None:
         self.outbox = outbox
         self.amqp_url = amqp_url
         self.exchange_name = exchange
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.lease = lease or outbox.lease(lease_seconds=lease_seconds, renew_seconds=renew_seconds)
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self._connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
+        self.published_total = 0  # events this relay published and saw confirmed
+        self.batches_total = 0
 
     def start(self) -> None:
-        """Run the relay in the background until stop()."""
-        self._task = asyncio.create_task(self.run(), name="outbox-relay")
+        """Keep the lease (or stand by for it) and publish while holding it, until stop()."""
+        self._tasks = [asyncio.create_task(self.keep_lease(), name="outbox-relay-lease"),
+                       asyncio.create_task(self.run(), name="outbox-relay")]
 
     async def stop(self) -> None:
+        """Stop publishing, then release the lease so a standby takes over at once."""
         # A flag as well as cancel(): aio-pika's connect() can swallow a cancellation that
         # lands while it connects, and the loop would then run on.
         self._stopping = True
         self._wake.set()
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
         await self.close()
 
     def wake(self) -> None:
         """Call after a commit so the event goes out now rather than at the next poll."""
         self._wake.set()
 
+    async def keep_lease(self) -> None:
+        """Renew the lease every `renew_seconds`, or look whether it is free to take."""
+        failing = False
+        while not self._stopping:
+            held_before = self.lease.held()
+            try:
+                held = await self.lease.step()
+                if failing:
+                    log.info("outbox relay reaches its lease again")
+                failing = False
+            except Exception as exc:  # database away: the lease runs out by our clock
+                held = self.lease.held()
+                if not failing:
+                    log.warning("outbox relay cannot renew or read its lease (%s); retrying", exc)
+                failing = True
+            if held and not held_before:
+                self._wake.set()
+            await asyncio.sleep(self.lease.renew_seconds)
+
     async def run(self) -> None:
         backoff = self.poll_interval
         while not self._stopping:
             try:
-                published = await self.publish_pending()
+                # Cleared before the read, not after it: a commit while a batch goes out wakes
+                # the next round at once instead of waiting for the poll.
+                self._wake.clear()
+                published = await self.publish_pending() if self.lease.held() else 0
                 backoff = self.poll_interval
                 if published:
                     continue
-                self._wake.clear()
                 try:
                     # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel().
                     async with asyncio.timeout(self.poll_interval):
@@ -171,14 +255,25 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 30.0)
 
     async def publish_pending(self) -> int:
-        """Publish one batch; returns how many events went out."""
-        batch = in_version_order(await self.outbox.pending(self.batch_size))
+        """Publish one batch if this relay holds the lease (taking it if it is free); returns
+        how many events went out and were marked sent."""
+        if not self.lease.held() and not await self.lease.step():
+            return 0
+        batch = await self.outbox.next_batch(self.batch_size)
         if not batch:
             return 0
         exchange = await self._get_exchange()
+        if not self.lease.held() and not await self.lease.step():  # the last moment to stop
+            return 0
         # One channel keeps order; confirms are awaited together, then marked in one write.
         await asyncio.gather(*(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch))
-        await self.outbox.mark_sent([doc["_id"] for doc in batch], published=batch)
+        self.published_total += len(batch)
+        self.batches_total += 1
+        try:
+            await self.outbox.mark_sent([doc["_id"] for doc in batch], published=batch, lease=self.lease)
+        except LeaseLost:
+            self.lease.lost()  # the new holder publishes them again: duplicates, dropped by id
+            return 0
         return len(batch)
 
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
@@ -201,7 +296,12 @@ class OutboxRelay:
                 pass
 
     async def close(self) -> None:
+        """Close the connection and release the lease (publishing has stopped)."""
         await self._drop_connection()
+        try:
+            await self.lease.release()
+        except Exception as exc:  # database away: the lease runs out by itself
+            log.warning("outbox relay could not release its lease (%s)", exc)
 
 
 def in_version_order(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -60,6 +60,20 @@ class CommonSettings(BaseSettings):
         15.0, gt=0, validation_alias=_env("METRICS_REFRESH_SECONDS"),
         description="How often gauges that need a query (backlogs, queue depth) are refreshed",
     )
+    relay_lease_seconds: float = Field(
+        5.0, gt=0, validation_alias=_env("RELAY_LEASE_SECONDS"),
+        description="How long the outbox relay's lease lasts unrenewed: a standby takes over after it",
+    )
+    relay_renew_seconds: float = Field(
+        1.5, gt=0, validation_alias=_env("RELAY_RENEW_SECONDS"),
+        description="How often the relay holding the lease renews it and a standby looks at it "
+        "(under half of the lease, less a fifth of it)",
+    )
+
+    def relay_options(self) -> dict[str, float]:
+        """OutboxRelay's lease settings (relay_lease.py)."""
+        return {"lease_seconds": self.relay_lease_seconds, "renew_seconds": self.relay_renew_seconds}
+
     consumer_prefetch: int = Field(
         200, ge=1, validation_alias=_env("CONSUMER_PREFETCH"),
         description="Unacknowledged events a consumer holds at once (RabbitMQ prefetch)",

@@ -22,6 +22,7 @@ from motcua_shared.logs import configure_logging, correlation
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.relay_lease import RelayLeaderGauge
 from motcua_shared.secrets_check import refuse_weak_secrets
 from motcua_shared.units import UnitDirectory
 
@@ -107,7 +108,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                      units, procedures, accounts)
         app.state.accounts = Accounts(officers, hasher, LockoutPolicy(settings.login_max_failures,
                                                                       settings.login_lock_minutes))
-        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, poll_interval=settings.relay_poll_interval)
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, poll_interval=settings.relay_poll_interval,
+                            **settings.relay_options())
         app.state.outbox = outbox
         app.state.intake = IntakeApp(
             uow=MongoUnitOfWork(client, db, outbox, on_commit=relay.wake),
@@ -127,7 +129,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         deadline_loop.start()
         # RabbitMQ: the relay connects only when it has events, so a connection of ops' own asks.
         ops.start({"mongodb": mongo_ping(client), "rabbitmq": ops.amqp.ping},
-                  OutboxBacklogGauge(outbox), OverdueDossiersGauge(db))
+                  OutboxBacklogGauge(outbox), OverdueDossiersGauge(db), RelayLeaderGauge(relay.lease))
         try:
             yield
         finally:

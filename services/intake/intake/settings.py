@@ -23,7 +23,8 @@ class IntakeSettings(CommonSettings):
     lookup_window_seconds: int = 900
     lookup_code_max_failures: int = 10  # failed look-ups of one dossier code, from any client → 429
     lookup_code_window_seconds: int = 3600
-    relay_poll_interval: float = 1.0
+    # The relay holding the outbox's lease polls this often: commits on other replicas do not wake it.
+    relay_poll_interval: float = 0.25
     apology_lead_working_days: int = 1  # the apology at the latest 1 working day before the due date
     apology_max_extensions: int = 1  # a new date at most once
     due_soon_working_days: int = 2  # dossier.due_soon this many working days before the due date

@@ -12,6 +12,7 @@ from motcua_shared.api_errors import install_error_handlers
 from motcua_shared.body_limit import BodyLimit
 from motcua_shared.auth import bearer_principal
 from motcua_shared.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
+from motcua_shared.relay_lease import RelayLeaderGauge
 from motcua_shared.event_log import event_log_router
 from motcua_shared.health import mongo_ping
 from motcua_shared.logs import configure_logging
@@ -41,7 +42,7 @@ def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = 
                                                           consumer_metrics=ops.consumer_metrics())
         ops.start({"mongodb": mongo_ping(runtime.mongo), "rabbitmq": runtime.consumer.ping},
                   OutboxBacklogGauge(runtime.outbox), QueueDepthGauge(ops.amqp, runtime.consumer.spec),
-                  MessageStatusGauge(runtime.store.messages))
+                  MessageStatusGauge(runtime.store.messages), RelayLeaderGauge(runtime.relay.lease))
         try:
             yield
         finally:

@@ -64,7 +64,7 @@ class Runtime:
         mongo = mongo_client(settings.mongodb_url)
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
-        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
         store = MongoMessageStore(mongo, db, outbox, ttl=timedelta(days=settings.message_ttl_days),
                                   on_commit=relay.wake)
         await outbox.ensure_indexes()

@@ -23,6 +23,7 @@ from motcua_shared.logs import configure_logging
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.ops import Operations
 from motcua_shared.outbox import Outbox, OutboxRelay
+from motcua_shared.relay_lease import RelayLeaderGauge
 from motcua_shared.secrets_check import refuse_weak_secrets
 from motcua_shared.timeutil import utcnow
 from motcua_shared.topology import consumer_spec
@@ -63,7 +64,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             await store.ensure_indexes()
         outbox_holder[:] = [outbox]
 
-        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange)
+        relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
         relay.start()
         rules = OpeningRules(timedelta(days=settings.expiry_days), settings.excluded_procedure_codes,
                              settings.public_url)
@@ -84,7 +85,7 @@ def create_app(settings: SurveySettings, clock: Clock = utcnow) -> FastAPI:
             await consumer.start(settings.amqp_url, middlewares=[ops.broker_middleware()],
                                  metrics=ops.consumer_metrics())
             ops.start({"mongodb": mongo_ping(client), "rabbitmq": consumer.ping},
-                      OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec))
+                      OutboxBacklogGauge(outbox), QueueDepthGauge(ops.amqp, spec), RelayLeaderGauge(relay.lease))
             yield
         finally:
             await ops.stop()
