@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
 export AMQP_URL=${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}
+scripts/enable_broker_plugins.sh  # rabbitmq_consistent_hash_exchange, for MOTCUA_PARTITIONS > 1
 if ! .venv/bin/python scripts/check_broker.py "$AMQP_URL"; then
   exit 1
 fi

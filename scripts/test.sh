@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
+scripts/enable_broker_plugins.sh  # the partitioned consumers' tests need the consistent-hash exchange
 exec .venv/bin/python -m pytest "$@"

@@ -42,7 +42,7 @@ class QueueDepthGauge:
 
     def __init__(self, probe: AmqpProbe, spec: ConsumerSpec) -> None:
         self.probe = probe
-        self.queues: Sequence[str] = (spec.queue, spec.dead_letter_queue)
+        self.queues: Sequence[str] = (*spec.queues, spec.dead_letter_queue)  # each partition
         self.ready = Gauge("motcua_queue_messages_ready", "Messages waiting in a queue for a consumer",
                            ["queue"], registry=None)
         self.consumers = Gauge("motcua_queue_consumers", "Consumers attached to a queue", ["queue"],

@@ -16,7 +16,9 @@ one MongoDB transaction (`$in` reads, bulk writes); its messages are acked after
 i.e. after the commit. If it raises, the batch is split in two and each half retried, in arrival
 order, down to single messages, which are settled by the rules above: one poison message never
 dead-letters, nor blocks, the good ones beside it. Per-dossier order: the queues of consumers
-that need it are single-active-consumer and a batch keeps arrival order.
+that need it are single-active-consumer and a batch keeps arrival order. With K partitions
+(topology.py) the consumer subscribes to all K, one channel each, and shares them with the other
+replicas (partitions.py); a batch may mix partitions, each partition's messages in arrival order.
 
 aio-pika reads the queue (FastStream's RabbitMQ subscriber has no batch mode); FastStream's
 broker publishes the dead letters (with publisher confirms) and is what readiness pings; the
@@ -38,6 +40,7 @@ from pydantic import ValidationError
 from motcua_shared.consumer_metrics import ConsumerMetrics
 from motcua_shared.events import Envelope, EventPayload, UnknownEventType, parse_envelope
 from motcua_shared.logs import correlation
+from motcua_shared.partitions import Incoming, Subscriptions, rebalance_every
 from motcua_shared.settings import CommonSettings
 from motcua_shared.topology import ConsumerSpec, QueueArgumentsMismatch, declare_consumer_at
 
@@ -59,10 +62,12 @@ class BatchLimits:
     prefetch: int = 200
     max_batch: int = 100
     max_wait_ms: float = 50.0
+    rebalance_seconds: float = 10.0  # how often replicas check their share of the partitions
 
     @classmethod
     def of(cls, settings: CommonSettings) -> "BatchLimits":
-        return cls(settings.consumer_prefetch, settings.consumer_batch_max, settings.consumer_batch_wait_ms)
+        return cls(settings.consumer_prefetch, settings.consumer_batch_max, settings.consumer_batch_wait_ms,
+                   settings.consumer_rebalance_seconds)
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,10 @@ class EventConsumer:
         self.broker: RabbitBroker | None = None
         self.metrics: ConsumerMetrics | None = None
         self._connection: AbstractRobustConnection | None = None
-        self._inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        self._inbox: asyncio.Queue[Incoming] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._rebalancer: asyncio.Task[None] | None = None
+        self.subscriptions: Subscriptions | None = None
 
     async def start(self, amqp_url: str, *, middlewares: Sequence[Any] = (),
                     metrics: ConsumerMetrics | None = None) -> RabbitBroker:
@@ -105,13 +112,14 @@ class EventConsumer:
         self.broker = RabbitBroker(amqp_url, logger=logging.getLogger("motcua.broker"), middlewares=middlewares)
         await self.broker.start()
         self._connection = await aio_pika.connect_robust(amqp_url)
-        channel = await self._connection.channel()
-        await channel.set_qos(prefetch_count=self.limits.prefetch)  # restored on reconnection
-        # declare_queue, not get_queue: a robust channel re-declares and re-consumes only the
-        # queues declared through it, after the broker comes back (found by the fault run).
-        queue = await channel.declare_queue(self.spec.queue, passive=True)
-        await queue.consume(self._inbox.put, no_ack=False)
+        self.subscriptions = Subscriptions(self._connection, self.spec.queues, self.limits.prefetch,
+                                           self._inbox.put_nowait, roll_call=f"{self.spec.queue}.replicas")
+        await self.subscriptions.open()
         self._worker = asyncio.create_task(self._run(), name=f"consume {self.spec.queue}")
+        if len(self.spec.queues) > 1:
+            self._rebalancer = asyncio.create_task(rebalance_every(
+                self.subscriptions, self.limits.rebalance_seconds, lambda: self._inbox.put_nowait(Incoming(0, -1, None))),
+                name=f"rebalance {self.spec.queue}")
         return self.broker
 
     async def ping(self) -> bool:
@@ -122,13 +130,14 @@ class EventConsumer:
         return bool(await self.broker.ping(timeout=1.0))
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            try:
-                await self._worker
-            except asyncio.CancelledError:
-                pass
-            self._worker = None
+        for task in (self._rebalancer, self._worker):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        self._worker = self._rebalancer = None
         if self._connection is not None:
             await self._connection.close()  # unacked messages go back to the queue
             self._connection = None
@@ -142,14 +151,25 @@ class EventConsumer:
     async def _run(self) -> None:
         while True:
             batch = await self._next_batch()
+            subscriptions = self.subscriptions
+            if subscriptions is not None:
+                if subscriptions.hand_back_due:  # between batches: none of its messages is in hand
+                    try:
+                        await subscriptions.hand_back()
+                    except Exception:
+                        log.exception("consumer %s could not hand a partition back", self.spec.queue)
+                batch = [m for m in batch if m.message is not None and subscriptions.current(m)]
+            if not batch:
+                continue
             try:
                 await self.handle(batch)
             except Exception:  # never let the loop die: the messages come back after a nack
                 log.exception("consumer %s failed on a batch of %d", self.spec.queue, len(batch))
-                for message in batch:
-                    await self._settle(message, "nack")
+                for item in batch:
+                    assert item.message is not None
+                    await self._settle(item.message, "nack")
 
-    async def _next_batch(self) -> list[AbstractIncomingMessage]:
+    async def _next_batch(self) -> list[Incoming]:
         batch = [await self._inbox.get()]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.limits.max_wait_ms / 1000
@@ -166,12 +186,14 @@ class EventConsumer:
                 break
         return batch
 
-    async def handle(self, messages: Sequence[AbstractIncomingMessage]) -> None:
+    async def handle(self, items: Sequence[Incoming | AbstractIncomingMessage]) -> None:
         """Parse, drop what this consumer does not need, dead-letter the unreadable, then apply."""
+        messages = [item.message if isinstance(item, Incoming) else item for item in items]
         if self.metrics:
             self.metrics.received(self.spec.queue, len(messages))
         deliveries = []
         for message in messages:
+            assert message is not None
             try:
                 envelope = parse_envelope(message.body)
             except (ValidationError, UnknownEventType, ValueError) as exc:

@@ -43,8 +43,14 @@ from motcua_shared.relay_lease import (
     RelayLease,
 )
 from motcua_shared.timeutil import utcnow
+from motcua_shared.topology import (
+    BINDINGS,
+    PARTITION_HEADER,
+    consumer_spec,
+    declare_consumers_leniently,
+    declare_exchange,
+)
 from motcua_shared.transactions import run_in_transaction
-from motcua_shared.topology import BINDINGS, consumer_spec, declare_consumers_leniently, declare_exchange
 
 log = logging.getLogger(__name__)
 
@@ -325,4 +331,17 @@ def _message(doc: dict[str, Any]) -> aio_pika.Message:
         message_id=doc["_id"],
         correlation_id=doc.get("correlation_id"),
         type=doc["routing_key"],
+        headers=partition_headers(doc),
     )
+
+
+def partition_headers(doc: dict[str, Any]) -> dict[str, Any]:
+    """`aggregate_id` and `aggregate_version` for any consumer to read without parsing, and
+    `partition_key`, which the consumers' consistent-hash exchanges hash (topology.py): the
+    dossier the event is about, so a survey's or a follow-up's events land on their dossier's
+    partition, behind its result_returned (else notify could ask for a rating before saying the
+    result is ready)."""
+    payload = json.loads(doc["body"]).get("payload") or {}
+    dossier = payload.get("dossier_code") if isinstance(payload, dict) else None
+    return {"aggregate_id": doc["aggregate_id"], "aggregate_version": int(doc["aggregate_version"]),
+            PARTITION_HEADER: dossier or doc["aggregate_id"]}

@@ -86,4 +86,13 @@ class CommonSettings(BaseSettings):
         50.0, ge=0, validation_alias=_env("CONSUMER_BATCH_WAIT_MS"),
         description="How long a batch already flowing may wait to fill; a lone event goes at once",
     )
+    partitions: int = Field(
+        1, ge=1, le=256, validation_alias=_env("MOTCUA_PARTITIONS"),
+        description="K: partition queues per ordered consumer (notify, reporting); the same in every "
+        "process; 1 = one queue each (README, 'Changing MOTCUA_PARTITIONS')",
+    )
+    consumer_rebalance_seconds: float = Field(
+        10.0, gt=0, validation_alias=_env("CONSUMER_REBALANCE_SECONDS"),
+        description="How often a replica checks that it is active on no more than its share of partitions",
+    )
 

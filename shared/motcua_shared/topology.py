@@ -9,18 +9,32 @@ it exists: declaring it with other ones fails with QueueArgumentsMismatch, which
 Names derive from the exchange so a test (or a second deployment) can run on the same broker
 without touching production queues: exchange `motcua.events` → queue
 `motcua.events.notify`, dead-letter exchange `motcua.events.dlx`, DLQ `motcua.events.notify.dlq`.
+
+Partitions (`MOTCUA_PARTITIONS` = K, issue 15): with K > 1 an ordered consumer's one queue becomes
+K single-active queues `motcua.events.notify.p0` … `.p<K-1>` behind a consistent-hash exchange
+`motcua.events.notify.hash` (plugin rabbitmq_consistent_hash_exchange) that hashes the
+`partition_key` header (the dossier code, outbox.py) and is bound to the topic exchange with the
+consumer's routing keys: a dossier's events always land on one partition, in publish order, and
+K replicas share the partitions (one active consumer each). Every partition parks in the one DLQ
+of the consumer. K = 1 is the single queue above, unchanged. Declaring a shape retires the other
+one's bindings (the single queue's, partitions at or above K) so nothing keeps receiving copies
+nobody consumes; their messages stay to be drained (README, "Changing MOTCUA_PARTITIONS").
 """
 
 import logging
+import os
 from dataclasses import dataclass
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractQueue
-from aiormq.exceptions import ChannelPreconditionFailed
+from aiormq.exceptions import AMQPError, ChannelPreconditionFailed
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DELIVERY_LIMIT = 10  # redeliveries before RabbitMQ parks a message in the DLQ
+PARTITIONS_ENV = "MOTCUA_PARTITIONS"
+PARTITION_HEADER = "partition_key"  # what the consistent-hash exchanges hash (outbox.py sets it)
+HASH_EXCHANGE_TYPE = "x-consistent-hash"
 
 
 class QueueArgumentsMismatch(RuntimeError):
@@ -46,10 +60,23 @@ class ConsumerSpec:
     routing_keys: tuple[str, ...]
     delivery_limit: int = DEFAULT_DELIVERY_LIMIT
     single_active: bool = False  # one consumer at a time receives: per-dossier order with replicas
+    partitions: int = 1  # K > 1: K single-active queues behind a consistent-hash exchange
 
     @property
     def queue(self) -> str:
+        """The consumer's name: its queue when K = 1, the DLQ's routing key and the metrics' label."""
         return f"{self.exchange}.{self.service}"
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """The queues to consume: the one queue, or the K partitions."""
+        if self.partitions == 1:
+            return (self.queue,)
+        return tuple(partition_queue(self.queue, i) for i in range(self.partitions))
+
+    @property
+    def hash_exchange(self) -> str:
+        return f"{self.queue}.hash"
 
     @property
     def dead_letter_exchange(self) -> str:
@@ -83,9 +110,26 @@ BINDINGS: dict[str, tuple[str, ...]] = {
 SINGLE_ACTIVE: frozenset[str] = frozenset({"notify", "reporting"})
 
 
-def consumer_spec(exchange: str, service: str, delivery_limit: int = DEFAULT_DELIVERY_LIMIT) -> ConsumerSpec:
-    return ConsumerSpec(exchange, service, BINDINGS[service], delivery_limit,
-                        single_active=service in SINGLE_ACTIVE)
+def consumer_spec(exchange: str, service: str, delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
+                  partitions: int | None = None) -> ConsumerSpec:
+    """The service's consumer. `partitions`: K for an ordered consumer (None: MOTCUA_PARTITIONS,
+    which the outbox relays use when they declare every consumer); a competing one has one queue."""
+    ordered = service in SINGLE_ACTIVE
+    k = (configured_partitions() if partitions is None else partitions) if ordered else 1
+    return ConsumerSpec(exchange, service, BINDINGS[service], delivery_limit, single_active=ordered, partitions=k)
+
+
+def configured_partitions() -> int:
+    """K from MOTCUA_PARTITIONS (default 1), the same in every process of the system."""
+    raw = os.environ.get(PARTITIONS_ENV, "").strip() or "1"
+    k = int(raw)
+    if not 1 <= k <= 256:
+        raise ValueError(f"{PARTITIONS_ENV}={raw}: between 1 and 256")
+    return k
+
+
+def partition_queue(queue: str, index: int) -> str:
+    return f"{queue}.p{index}"
 
 
 def dead_letter_exchange(exchange: str) -> str:
@@ -106,19 +150,78 @@ async def declare_consumer(channel: AbstractChannel, spec: ConsumerSpec) -> Abst
         spec.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
     )
     await dlq.bind(dlx, routing_key=spec.queue)
-    try:
-        queue = await channel.declare_queue(spec.queue, durable=True, arguments=spec.queue_arguments())
-    except ChannelPreconditionFailed as exc:
-        raise QueueArgumentsMismatch(spec.queue, spec.queue_arguments(), _reply_text(exc)) from None
+    if spec.partitions == 1:
+        queue = await _declare_queue(channel, spec.queue, spec)
+        for key in spec.routing_keys:
+            await queue.bind(events, routing_key=key)
+        return queue
+    hashing = await channel.declare_exchange(
+        spec.hash_exchange, HASH_EXCHANGE_TYPE, durable=True, arguments={"hash-header": PARTITION_HEADER})
     for key in spec.routing_keys:
-        await queue.bind(events, routing_key=key)
+        await hashing.bind(events, routing_key=key)
+    queue = None
+    for name in spec.queues:
+        queue = await _declare_queue(channel, name, spec)
+        await queue.bind(hashing, routing_key="1")  # the weight: every partition the same share
+    assert queue is not None
     return queue
+
+
+async def _declare_queue(channel: AbstractChannel, name: str, spec: ConsumerSpec) -> AbstractQueue:
+    try:
+        return await channel.declare_queue(name, durable=True, arguments=spec.queue_arguments())
+    except ChannelPreconditionFailed as exc:
+        raise QueueArgumentsMismatch(name, spec.queue_arguments(), _reply_text(exc)) from None
+
+
+async def retire_other_shapes(connection: AbstractConnection, spec: ConsumerSpec) -> None:
+    """Unbind what another K left behind, so no queue keeps receiving copies nobody consumes:
+    with K > 1 the single queue's bindings and partitions K, K+1…; with K = 1 the hash exchange's
+    bindings. Queues are not deleted: what they hold is drained by hand (README). Each attempt
+    runs on a channel of its own (a missing queue or exchange closes it)."""
+    if spec.partitions == 1:
+        for key in spec.routing_keys:
+            if not await _quietly(connection, lambda ch, k=key: _unbind_exchange(ch, spec, k)):
+                break
+        return
+    for key in spec.routing_keys:
+        if not await _quietly(connection, lambda ch, k=key: _unbind_queue(ch, spec.queue, spec.exchange, k)):
+            break
+    index = spec.partitions
+    while await _quietly(connection, lambda ch, i=index: _unbind_queue(
+            ch, partition_queue(spec.queue, i), spec.hash_exchange, "1")):
+        log.warning("partition %s is beyond %s=%d: unbound; drain it, then delete it",
+                    partition_queue(spec.queue, index), PARTITIONS_ENV, spec.partitions)
+        index += 1
+
+
+async def _unbind_queue(channel: AbstractChannel, queue: str, exchange: str, key: str) -> None:
+    await (await channel.get_queue(queue, ensure=True)).unbind(exchange, routing_key=key)
+
+
+async def _unbind_exchange(channel: AbstractChannel, spec: ConsumerSpec, key: str) -> None:
+    hashing = await channel.get_exchange(spec.hash_exchange, ensure=True)
+    await hashing.unbind(spec.exchange, routing_key=key)
+
+
+async def _quietly(connection: AbstractConnection, action: object) -> bool:
+    """Run `action(channel)` on a throwaway channel; False if the broker refused (not found)."""
+    channel = await connection.channel()
+    try:
+        await action(channel)  # type: ignore[operator]
+        return True
+    except AMQPError:
+        return False
+    finally:
+        if not channel.is_closed:
+            await channel.close()
 
 
 async def declare_consumer_at(amqp_url: str, spec: ConsumerSpec) -> None:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         await declare_consumer(await connection.channel(), spec)
+        await retire_other_shapes(connection, spec)
 
 
 async def declare_consumers_leniently(connection: AbstractConnection, specs: list[ConsumerSpec]) -> None:
@@ -129,6 +232,7 @@ async def declare_consumers_leniently(connection: AbstractConnection, specs: lis
         channel = await connection.channel()  # a failed declare closes its channel
         try:
             await declare_consumer(channel, spec)
+            await retire_other_shapes(connection, spec)
         except QueueArgumentsMismatch as exc:
             log.error("%s", exc)
         finally:

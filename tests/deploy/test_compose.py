@@ -172,6 +172,11 @@ def test_mongodb_url_names_the_replica_set_that_mongo_init_initiates(compose) ->
 def test_rabbitmq_has_the_management_plugin_and_the_user_of_amqp_url(compose) -> None:
     rabbitmq = compose["services"]["rabbitmq"]
     assert rabbitmq["image"].endswith("-management")
+    # The plugins file it mounts keeps management and adds the partitions' consistent-hash exchange.
+    [mount] = [v for v in rabbitmq["volumes"] if str(v).endswith(":/etc/rabbitmq/enabled_plugins:ro")]
+    plugins = (Path(__file__).resolve().parents[2] / "deploy" / mount.split(":")[0]).read_text()
+    assert {"rabbitmq_management", "rabbitmq_consistent_hash_exchange"} <= set(
+        plugins.strip().strip("[].").split(","))
     url = urlsplit(placeholders(compose["x-connections"]["AMQP_URL"]))
     assert (url.hostname, url.port) == ("rabbitmq", 5672)
     assert (url.username, url.password) == ("RABBITMQ_USER", "RABBITMQ_PASSWORD")

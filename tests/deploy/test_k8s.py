@@ -184,11 +184,15 @@ def test_only_order_free_consumers_autoscale(manifests) -> None:
         assert hpa["spec"]["minReplicas"] >= 2
 
 
-def test_notify_has_a_hot_standby_and_reporting_stays_single(manifests) -> None:
+def test_ordered_consumers_run_one_replica_per_partition_on_the_hash_plugin(manifests) -> None:
     deployments = by_kind(manifests, "Deployment")
-    assert deployments["notify"]["spec"]["replicas"] == 2
-    assert deployments["reporting"]["spec"]["replicas"] == 1
-    assert deployments["reporting"]["spec"]["strategy"] == {"type": "Recreate"}  # never two during a rollout
+    [config] = by_kind(manifests, "ConfigMap").values()
+    partitions = int(config["data"]["MOTCUA_PARTITIONS"])
+    assert partitions > 1
+    for name in ("notify", "reporting"):  # single-active partitions: replicas share them, K at most busy
+        assert deployments[name]["spec"]["replicas"] == partitions
+    [rabbitmq] = by_kind(manifests, "RabbitmqCluster").values()
+    assert "rabbitmq_consistent_hash_exchange" in rabbitmq["spec"]["rabbitmq"]["additionalPlugins"]
 
 
 def env_of(manifests, service) -> tuple[dict[str, dict], set[str]]:

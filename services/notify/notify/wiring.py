@@ -17,12 +17,13 @@ from pymongo import AsyncMongoClient
 
 from motcua_shared.consumer import BatchLimits, EventConsumer
 from motcua_shared.consumer_metrics import ConsumerMetrics
-from motcua_shared.events import MessageChannel
+from motcua_shared.events import MessageChannel, all_event_models
 from motcua_shared.mongo import close_client, mongo_client
 from motcua_shared.outbox import Outbox, OutboxRelay
 from motcua_shared.topology import consumer_spec
 
 from notify.adapters.email_client import EmailClient
+from notify.adapters.mongo_event_order import MongoEventOrder
 from notify.adapters.mongo_messages import MongoMessageStore
 from notify.adapters.mongo_officer_alerts import MongoOfficerAlerts
 from notify.adapters.mongo_opt_outs import MongoOptOutStore
@@ -31,6 +32,7 @@ from notify.adapters.zalo_client import ZaloClient
 from notify.adapters.zalo_tokens import ZaloTokens
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher
+from notify.app.held_sweeper import HeldSweeper
 from notify.app.officer_alerts import AlertOfficers, with_officer_alerts
 from notify.app.opt_outs import RecordOptOut
 from notify.app.ports import Clock
@@ -41,6 +43,9 @@ from notify.domain.officer_alerts import DEADLINE_EVENTS
 from notify.domain.planning import HANDLED_EVENTS
 from notify.domain.quiet_hours import QuietHours
 from notify.settings import NotifySettings
+
+# Every dossier event, even one that calls for no message: the event order needs every version.
+DOSSIER_EVENTS = tuple(model for model in all_event_models() if model.aggregate == "dossier")
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Runtime:
     relay: OutboxRelay
     consumer: EventConsumer
     tasks: list[asyncio.Task]
+    sweeper: HeldSweeper | None = None  # gives up gaps that never fill (issue 15)
 
     @classmethod
     async def start(cls, settings: NotifySettings, clock: Clock, *,
@@ -65,8 +71,9 @@ class Runtime:
         db = mongo[settings.db_name]
         outbox = Outbox(db["outbox"])
         relay = OutboxRelay(outbox, settings.amqp_url, settings.exchange, **settings.relay_options())
+        order = MongoEventOrder(db, keep=timedelta(days=settings.order_keep_days))
         store = MongoMessageStore(mongo, db, outbox, ttl=timedelta(days=settings.message_ttl_days),
-                                  on_commit=relay.wake)
+                                  on_commit=relay.wake, order=order)
         await outbox.ensure_indexes()
         await store.ensure_indexes()
         opt_outs = MongoOptOutStore(db)
@@ -93,23 +100,28 @@ class Runtime:
                                 batch_size=settings.claim_batch_size)
         accept = AcceptEvent(store, opt_outs, clock, quiet=quiet, lookup_url=settings.lookup_url,
                              phone_secret=settings.phone_hmac_key, zalo_enabled=settings.zalo_enabled,
-                             template_ids=settings.zns_template_ids, wake=dispatcher.wake)
+                             template_ids=settings.zns_template_ids, wake=dispatcher.wake,
+                             order=order, max_held=settings.hold_max_events)
         officer_alerts = MongoOfficerAlerts(db, ttl=timedelta(days=settings.message_ttl_days))
         await officer_alerts.ensure_indexes()
         alert_officers = AlertOfficers(officer_alerts, EmailClient(
             http, settings.email_url, settings.email_api_key, settings.email_sender), clock)
-        consumer = EventConsumer(consumer_spec(settings.exchange, "notify"),
+        consumer = EventConsumer(consumer_spec(settings.exchange, "notify", partitions=settings.partitions),
                                  batch_handler=with_officer_alerts(accept.accept_batch, alert_officers),
-                                 events=(*HANDLED_EVENTS, *DEADLINE_EVENTS), limits=BatchLimits.of(settings))
+                                 events=(*HANDLED_EVENTS, *DEADLINE_EVENTS, *DOSSIER_EVENTS),
+                                 limits=BatchLimits.of(settings))
+        sweeper = HeldSweeper(order, consumer.dead_letter, clock, timedelta(minutes=settings.hold_max_minutes))
         runtime = cls(mongo, http, outbox, store, accept, receipts,
                       RecordOptOut(opt_outs, clock, phone_secret=settings.phone_hmac_key),
                       dispatcher, relay, consumer, [])
+        runtime.sweeper = sweeper
         relay.start()
-        runtime.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher")]
+        runtime.tasks = [asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),
+                         asyncio.create_task(sweeper.run(settings.hold_sweep_seconds), name="notify-held-sweeper")]
         try:
-            # The shared consumer hands over batches in queue order and accept_batch plans them in
-            # that order: a dossier's events are handled in the order intake published them (a
-            # death is known before its survey).
+            # The shared consumer hands over batches in queue order; accept_batch puts them in each
+            # dossier's version order, holding an early one until the gap fills (a death is known
+            # before its survey, "received" goes before "result ready").
             await consumer.start(settings.amqp_url, middlewares=broker_middlewares, metrics=consumer_metrics)
         except BaseException:
             await runtime.stop()

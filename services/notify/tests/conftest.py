@@ -19,8 +19,9 @@ from motcua_shared.events import (
     ApologyIssued, CitizenContact, DossierReceived, DossierRefusedAtDesk, DossierResolved, Envelope,
     HomeVisitScheduled, ResultReturned, SupplementRequested, SupplementSupplied, SurveyOpened,
 )
+from motcua_shared.outbox import partition_headers
 from motcua_shared.testing.plugin import eventually
-from motcua_shared.topology import declare_exchange
+from motcua_shared.topology import consumer_spec, declare_exchange
 
 from notify.main import create_app
 from notify.sandbox.main import create_sandbox_app
@@ -164,7 +165,10 @@ class Harness:
         connection = await aio_pika.connect(self.settings.amqp_url)
         async with connection:
             exchange = await declare_exchange(await connection.channel(), self.settings.exchange)
-            await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(),
+            body = envelope.model_dump_json()
+            headers = partition_headers({"body": body, "aggregate_id": envelope.aggregate_id,
+                                         "aggregate_version": envelope.aggregate_version})
+            await exchange.publish(aio_pika.Message(body.encode(), headers=headers,
                                                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
                                    routing_key=envelope.routing_key)
 
@@ -173,8 +177,11 @@ class Harness:
         connection = await aio_pika.connect(self.settings.amqp_url)
         async with connection:
             channel = await connection.channel()
-            queue = await channel.declare_queue(f"{self.settings.exchange}.notify", passive=True)
-            return queue.declaration_result.message_count
+            total = 0
+            for name in consumer_spec(self.settings.exchange, "notify", partitions=self.settings.partitions).queues:
+                queue = await channel.declare_queue(name, passive=True)
+                total += queue.declaration_result.message_count or 0
+            return total
 
     async def behave(self, phone: str, **behaviour: Any) -> None:
         response = await self.http.put(f"{self.sandbox_url}/_sandbox/behaviours/{phone}", json=behaviour)

@@ -57,7 +57,7 @@ def create_app(settings: ReportingSettings | None = None, *, clock: Callable[[],
         async def reject(event: ParkedEvent, reason: str) -> None:
             await consumer.dead_letter(event.body.encode(), event.routing_key, reason)
 
-        spec = consumer_spec(settings.exchange, SERVICE)
+        spec = consumer_spec(settings.exchange, SERVICE, partitions=settings.partitions)
         consumer = EventConsumer(spec, batch_handler=project, events=PROJECTED_EVENTS,
                                  limits=BatchLimits.of(settings))
         projector = Projector(store, clock, reject)

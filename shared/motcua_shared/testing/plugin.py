@@ -91,13 +91,15 @@ async def amqp_cleanup(amqp_url: str, exchange_name: str) -> AsyncIterator[None]
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
+        partitions = tuple(f".p{i}" for i in range(8))  # MOTCUA_PARTITIONS runs (topology.py)
         for service in ("intake", "notify", "survey", "reporting", "probe"):
-            for suffix in ("", ".dlq"):
+            for suffix in ("", ".dlq", ".replicas", *partitions):
                 try:
                     await channel.queue_delete(f"{exchange_name}.{service}{suffix}")
                 except Exception:
                     channel = await connection.channel()
-        for name in (exchange_name, f"{exchange_name}.dlx"):
+        hashes = [f"{exchange_name}.{service}.hash" for service in ("notify", "reporting", "probe")]
+        for name in (exchange_name, f"{exchange_name}.dlx", *hashes):
             try:
                 await channel.exchange_delete(name)
             except Exception:

@@ -3,7 +3,8 @@
 The machine's broker (127.0.0.1:5672) is shared by everyone and must never be stopped, so a run
 that needs `rabbitmqctl stop_app` starts a second node beside it: its own node name, AMQP and
 distribution ports, data, logs, plugins file, config file and Erlang cookie (HOME), all under a
-work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672).
+work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672). Its
+plugins: rabbitmq_consistent_hash_exchange (partitioned consumers, topology.py).
 
     with PrivateBroker(tmp_path) as broker:   # started, and always stopped afterwards
         broker.url                            # amqp://guest:guest@127.0.0.1:<port>/
@@ -102,6 +103,8 @@ class PrivateBroker:
 
     def start(self, timeout: float = 120) -> "PrivateBroker":
         self.workdir.mkdir(parents=True, exist_ok=True)
+        # The consistent-hash exchange behind the partitioned consumers (MOTCUA_PARTITIONS > 1):
+        # shipped with RabbitMQ, enabled on this node as the run commands enable it on the local one.
         (self.workdir / "enabled_plugins").write_text(f"[{','.join(self.plugins)}].\n")
         if self.cookie is not None:
             cookie_file = self.workdir / ".erlang.cookie"  # HOME's: the node's and rabbitmqctl's

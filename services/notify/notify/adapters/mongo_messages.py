@@ -16,27 +16,32 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from motcua_shared.events import Envelope, MessageChannel
 from motcua_shared.outbox import Outbox
+from motcua_shared.timeutil import utcnow
 from motcua_shared.transactions import run_in_transaction
 
 from notify.adapters.message_documents import (
     facts_document, facts_from_document, from_document, to_document,
 )
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
+from notify.adapters.mongo_event_order import MongoEventOrder
 from notify.app.ports import EventRecord
+from notify.domain.event_order import DossierOrder
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
 
 class MongoMessageStore:
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, outbox: Outbox, *, ttl: timedelta,
-                 on_commit: Callable[[], None] = lambda: None) -> None:
+                 on_commit: Callable[[], None] = lambda: None, order: MongoEventOrder | None = None) -> None:
         self.client, self.outbox, self.ttl, self.on_commit = client, outbox, ttl, on_commit
+        self.order = order or MongoEventOrder(db, keep=timedelta(days=730))
         self.messages = db["messages"]
         self.processed = db["processed_events"]
         self.dossiers = db["dossiers"]
         self.queue = DispatchQueue(self.messages, db["dispatch_queue"], self._transaction)
 
     async def ensure_indexes(self) -> None:
+        await self.order.ensure_indexes()
         await self.messages.create_index([("event_id", ASCENDING), ("kind", ASCENDING)], unique=True)
         # Also serves the stale claims ({status: sending, claim_until < now}: few, the ones in flight).
         await self.messages.create_index(DispatchQueue.INDEX)
@@ -62,14 +67,19 @@ class MongoMessageStore:
         cursor = self.processed.find({"_id": {"$in": list(event_ids)}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
-    async def record_events(self, records: Sequence[EventRecord]) -> bool:
+    async def record_events(self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()) -> bool:
         """One transaction, a fixed number of round trips: a read of the dossiers' message
         counters, then one bulk write per collection. Each dossier's messages are numbered
         1, 2, 3… in the order they were made (one consumer at a time makes them in event
         order); two writers at once would conflict on the counter, not share a number."""
         codes = sorted({r.dossier_code for r in records})
+        at = records[0].at if records else utcnow()  # the order records' expiry counts from it
 
         async def write(session: AsyncClientSession) -> None:
+            # First, so a record another consumer moved fails the transaction before anything else.
+            await self.order.write(orders, at, session=session)
+            if not records:
+                return
             made = {doc["_id"]: doc.get("messages_made", 0) async for doc in self.dossiers.find(
                 {"_id": {"$in": codes}}, {"messages_made": 1}, session=session)}
             dossiers: dict[str, dict[str, Any]] = {}

@@ -51,14 +51,15 @@ class AlertOfficers:
 
 def with_officer_alerts(accept_batch: Callable[[Sequence[Envelope[Any]]], Awaitable[None]],
                         alert_officers: AlertOfficers) -> Callable[[Sequence[Envelope[Any]]], Awaitable[None]]:
-    """One batch handler for notify's queue: the citizens' events planned together in one
-    transaction, then each deadline event's officer alerts. A failure redelivers the batch (split
+    """One batch handler for notify's queue: the events planned together in one transaction (in
+    each dossier's order), then each deadline event's officer alerts (in arrival order: an alert
+    needs no earlier event's facts). A failure redelivers the batch (split
     by the consumer): both halves are idempotent, so nothing goes twice."""
 
     async def handle(envelopes: Sequence[Envelope[Any]]) -> None:
-        citizens = [e for e in envelopes if not isinstance(e.payload, DEADLINE_EVENTS)]
-        if citizens:
-            await accept_batch(citizens)
+        # Every event goes through accept_batch, deadline ones too: it keeps each dossier's
+        # version order, which needs every version (a deadline event plans no citizen message).
+        await accept_batch(envelopes)
         for envelope in envelopes:
             if isinstance(envelope.payload, DEADLINE_EVENTS):
                 await alert_officers(envelope)

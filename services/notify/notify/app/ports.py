@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from motcua_shared.events import Envelope, MessageChannel
 
 from notify.domain.delivery_policy import SendResult
+from notify.domain.event_order import DossierOrder
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -47,9 +48,10 @@ class MessageStore(Protocol):
     async def processed_among(self, event_ids: Collection[str]) -> set[str]:
         """Which of these events were already recorded, in one read."""
 
-    async def record_events(self, records: Sequence[EventRecord]) -> bool:
-        """Store the effects of a batch of events, in order, in one transaction; False (and
-        nothing stored) when one of them was already recorded."""
+    async def record_events(self, records: Sequence[EventRecord], orders: Sequence[DossierOrder] = ()) -> bool:
+        """Store the effects of a batch of events, in order, in one transaction, with the
+        dossiers' new event order (`EventOrderStore.write`); False (and nothing stored) when one of
+        them was already recorded. Raises OrderMoved when an order changed since it was read."""
 
     async def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Message]:
         """Up to `limit` due messages claimed for `token` (queued -> sending, lease until
@@ -73,6 +75,22 @@ class MessageStore(Protocol):
     async def find(self, message_id: str | None, provider_id: str | None) -> Message | None: ...
 
     async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool: ...
+
+
+class OrderMoved(RuntimeError):
+    """A dossier's event order changed between the batch's read and its write (another consumer
+    handled it): the batch is retried from a fresh read (the consumer redelivers it)."""
+
+
+class EventOrderStore(Protocol):
+    async def orders_of(self, codes: Collection[str]) -> dict[str, DossierOrder]:
+        """The records of these dossiers in one read (unknown ones are absent)."""
+
+    async def expired(self, before: datetime, limit: int) -> list[DossierOrder]:
+        """Dossiers whose oldest held event waits since before `before`."""
+
+    async def give_up(self, order: DossierOrder) -> bool:
+        """Drop what it holds if it is still at `order.rev`; False if it moved meanwhile."""
 
 
 class OptOutStore(Protocol):

@@ -2,6 +2,7 @@
 around them, for unit tests of the app layer."""
 
 import copy
+from dataclasses import replace
 from datetime import time, timedelta
 from typing import Any
 
@@ -12,9 +13,11 @@ from motcua_shared.timeutil import VN_TZ
 
 from notify.app.accept_event import AcceptEvent
 from notify.app.dispatch import Dispatcher
+from notify.app.ports import OrderMoved
 from notify.app.receipts import ApplyReceipt
 from notify.app.send_message import SendMessage
 from notify.domain.delivery_policy import Outcome, RetryPolicy, SendResult
+from notify.domain.event_order import DossierOrder
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 from notify.domain.quiet_hours import QuietHours
@@ -30,6 +33,7 @@ class InMemoryMessageStore:
         self.dossiers: dict[str, DossierFacts] = {}
         self.events: list = []
         self.made: list[str] = []  # message ids in the order they were made
+        self.orders: dict[str, DossierOrder] = {}  # the event order (EventOrderStore) as well
 
     async def facts(self, dossier_code):
         return self.dossiers.get(dossier_code, DossierFacts())
@@ -40,9 +44,26 @@ class InMemoryMessageStore:
     async def processed_among(self, event_ids):
         return self.processed & set(event_ids)
 
-    async def record_events(self, records):
+    async def orders_of(self, codes):
+        return {code: self.orders[code] for code in codes if code in self.orders}
+
+    async def expired(self, before, limit):
+        return [o for o in self.orders.values() if o.oldest_held_at is not None and o.oldest_held_at < before][:limit]
+
+    async def give_up(self, order):
+        if self.orders.get(order.code, DossierOrder(order.code)).rev != order.rev:
+            return False
+        self.orders[order.code] = replace(order, held=(), rev=order.rev + 1)
+        return True
+
+    async def record_events(self, records, orders=()):
         if any(r.event_id in self.processed for r in records):
             return False  # the transaction stores nothing
+        for order in orders:
+            if self.orders.get(order.code, DossierOrder(order.code)).rev != order.rev:
+                raise OrderMoved(order.code)
+        for order in orders:
+            self.orders[order.code] = replace(order, rev=order.rev + 1)
         for r in records:
             self.processed.add(r.event_id)
             if r.facts is not None:
@@ -172,7 +193,7 @@ class World:
                                      sms_gateway_dedupes=True)
         self.accept = AcceptEvent(self.store, self.opt_outs, clock, quiet=quiet,
                                   lookup_url="http://x/tra-cuu", phone_secret=SECRET, zalo_enabled=True,
-                                  template_ids={}, wake=lambda: None)
+                                  template_ids={}, wake=lambda: None, order=self.store, max_held=3)
 
     def only_message(self) -> Message:
         [message] = self.messages()
