@@ -34,29 +34,31 @@ from pathlib import Path
 from faultrun.figures import Check
 from faultrun.harness import databases, desks, end_checks, local_day, mongo_server, print_checks
 from faultrun.quiet import wait_until_quiet
-from faultrun.replica_faults import at_receipts, kill_active_consumer, kill_relay_holder
+from faultrun.replica_faults import hold_at, kill_active_consumer, kill_relay_holder
 from motcua_shared.embedded_mongo import EmbeddedMongo
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import System
 
 PARTITIONS = 4
 REPLICAS = {"intake": 2, "notify": 2, "reporting": 2}
-# Short lease and rebalancing so a take-over lands within the run (defaults: 5 s / 1.5 s).
-FAST = {"RELAY_LEASE_SECONDS": "3", "RELAY_RENEW_SECONDS": "0.5", "NOTIFY_CLAIM_LEASE_SECONDS": "15",
+# The relay lease as deployed (5 s, renewed every 1.5 s); partitions shared again within seconds
+# of a restart (default every 10 s); a message left "sending" by a kill recovered within the run.
+FAST = {"NOTIFY_CLAIM_LEASE_SECONDS": "15", "CONSUMER_REBALANCE_SECONDS": "2",
         "MOTCUA_PARTITIONS": str(PARTITIONS)}
 
 
 async def faults(system: System, broker: PrivateBroker, driver, dbs) -> list[Check]:  # type: ignore[no-untyped-def]
     total = len(driver.plans)
+    marks = [round(share * total) for share in (0.3, 0.5, 0.7)] + [total]
     reports = []
-    await at_receipts(driver, round(0.3 * total), round(0.5 * total))
-    reports.append(await kill_relay_holder(system, driver, dbs["intake"]))
+    await hold_at(driver, marks[0])
+    reports.append(await kill_relay_holder(system, driver, dbs["intake"], then=marks[1]))
     print("fault:", *reports[-1].lines, sep="\n    ", flush=True)
-    await at_receipts(driver, round(0.5 * total), round(0.7 * total))
-    reports.append(await kill_active_consumer(system, broker, driver, "notify"))
+    await hold_at(driver, marks[1])
+    reports.append(await kill_active_consumer(system, broker, driver, "notify", then=marks[2]))
     print("fault:", *reports[-1].lines, sep="\n    ", flush=True)
-    await at_receipts(driver, round(0.7 * total), total)
-    reports.append(await kill_active_consumer(system, broker, driver, "reporting"))
+    await hold_at(driver, marks[2])
+    reports.append(await kill_active_consumer(system, broker, driver, "reporting", then=marks[3]))
     print("fault:", *reports[-1].lines, sep="\n    ", flush=True)
     return reports
 
@@ -87,7 +89,7 @@ async def replica_run(args: argparse.Namespace, system: System, broker: PrivateB
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=300, help="dossiers to receive")
+    parser.add_argument("-n", type=int, default=200, help="dossiers to receive")
     parser.add_argument("-c", type=int, default=8, help="concurrent desk officers")
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--quiet-timeout", type=float, default=900, help="seconds to wait for quiet")

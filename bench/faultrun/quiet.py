@@ -32,8 +32,8 @@ class Broker(Protocol):
 
 def consumer_queues(system: System, broker: Broker) -> list[str]:
     """The run's consumer queues, whatever their number (one per consumer, or partitions)."""
-    return sorted(name for name in broker.queues()
-                  if name.startswith(system.exchange + ".") and not name.endswith(".dlq"))
+    return sorted(name for name in broker.queues() if name.startswith(system.exchange + ".")
+                  and not name.endswith((".dlq", ".replicas")))  # .replicas: the partitions' roll-call
 
 
 def dead_letter_queues(system: System, broker: Broker) -> list[str]:
@@ -62,7 +62,8 @@ async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
 async def in_hand(system: System, broker: Broker, names: list[str]) -> dict[str, int]:
     """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count them)."""
     queues = await asyncio.to_thread(broker.queues)
-    return {f"queue {_short(system, q)} unacknowledged": queues[q]["messages_unacknowledged"] for q in names}
+    return {f"queue {_short(system, q)} unacknowledged": queues.get(q, {}).get("messages_unacknowledged", 0)
+            for q in names}
 
 
 async def wait_until_quiet(system: System, broker: Broker, dbs: dict[str, AsyncDatabase],

@@ -43,12 +43,13 @@ async def until(predicate: Callable[[], Awaitable[bool]], limit: float = WAIT_LI
     return True, time.monotonic() - started
 
 
-async def at_receipts(driver: Driver, mark: int, next_mark: int) -> None:
-    """Hold the desks at `mark` receipts until the fault begins, then let them on to `next_mark`."""
+async def hold_at(driver: Driver, mark: int) -> None:
+    """Let the desks begin journeys up to `mark` and wait until those receipts are done; the
+    fault then freezes its target and lets the desks on (`driver.allow`), so work piles up
+    behind the frozen process whatever the machine's speed."""
     driver.allow(mark)
     while driver.receipts_done < mark:
         await asyncio.sleep(0.05)
-    driver.allow(next_mark)
 
 
 async def relay_holder(system: System, intake_db: AsyncDatabase) -> tuple[str | None, dict | None]:
@@ -62,7 +63,7 @@ async def relay_holder(system: System, intake_db: AsyncDatabase) -> tuple[str | 
     return (names[0] if names else None), lease
 
 
-async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncDatabase) -> Check:
+async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncDatabase, then: int) -> Check:
     outbox = intake_db.outbox
     holder, lease = await relay_holder(system, intake_db)
     if holder is None:  # the lease is taken with the first event: wait for it
@@ -71,7 +72,8 @@ async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncData
     if holder is None or lease is None:
         return Check("SIGKILL the relay holder", ok=False, lines=[f"no intake process holds the lease: {lease}"])
     system.processes[holder].send_signal(signal.SIGSTOP)  # frozen: events pile up behind it
-    await until(lambda: _pending(outbox), limit=60, every=0.1)
+    driver.allow(then)
+    await until(lambda: _pending(outbox), limit=120, every=0.1)
     pending = await outbox.count_documents({"status": PENDING})
     await asyncio.to_thread(system.kill, holder)
     killed_at, received_at_kill = utcnow(), driver.received
@@ -130,7 +132,8 @@ def active_process(broker: PrivateBroker, system: System, service: str) -> dict[
             for queue, consumers in partitions_of(broker, system, service).items()}
 
 
-async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Driver, service: str) -> Check:
+async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Driver, service: str,
+                               then: int) -> Check:
     actives = await asyncio.to_thread(active_process, broker, system, service)
     victims = sorted({name for name in actives.values() if name})
     if not victims:
@@ -139,12 +142,13 @@ async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Dr
     victim = victims[0]
     led = sorted(queue.rpartition(".")[2] for queue, name in actives.items() if name == victim)
     system.processes[victim].send_signal(signal.SIGSTOP)
+    driver.allow(then)
 
     async def holding() -> bool:  # its partitions hold messages (ready or in its hands)
         rows = await asyncio.to_thread(broker.queues)
         return sum(rows[f"{system.exchange}.{service}.{p}"]["messages"] for p in led) > 0
 
-    await until(holding, limit=60, every=0.5)
+    await until(holding, limit=120, every=0.5)
     rows = await asyncio.to_thread(broker.queues)
     in_flight = {p: rows[f"{system.exchange}.{service}.{p}"]["messages"] for p in led}
     await asyncio.to_thread(system.kill, victim)
@@ -155,7 +159,7 @@ async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Dr
         now = await asyncio.to_thread(active_process, broker, system, service)
         return bool(now) and all(name in survivors for name in now.values())
 
-    took, takeover_s = await until(taken_over, every=1.0)
+    took, takeover_s = await until(taken_over, every=2.0)
     await asyncio.to_thread(system.restart, victim)
     return Check(f"SIGKILL an active {service} consumer: the other replica takes its partitions", ok=took and any(
         in_flight.values()), lines=[
