@@ -16,8 +16,10 @@ on, fails the run.
 
 import asyncio
 import signal
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -30,6 +32,7 @@ from motcua_shared.timeutil import utcnow
 
 WAIT_LIMIT = 180.0  # seconds a state may take before the run says it never came
 LEASE = "outbox"  # the lease document's _id: the outbox collection's name
+T = TypeVar("T")
 
 
 async def until(predicate: Callable[[], Awaitable[bool]], limit: float = WAIT_LIMIT,
@@ -115,11 +118,21 @@ async def _none_pending_before(outbox, moment) -> bool:  # type: ignore[no-untyp
     return await outbox.count_documents({"status": PENDING, "created_at": {"$lte": moment}}) == 0
 
 
+def patiently(read: Callable[[], T]) -> T:
+    """A rabbitmqctl read, asked again when the CLI times out booting on a loaded machine."""
+    for _ in range(2):
+        try:
+            return read()
+        except subprocess.TimeoutExpired:
+            continue
+    return read()
+
+
 def partitions_of(broker: PrivateBroker, system: System, service: str) -> dict[str, list[dict]]:
     """{partition queue: its consumers} of a service's partitioned queue."""
     prefix = f"{system.exchange}.{service}.p"
     found: dict[str, list[dict]] = {}
-    for consumer in broker.consumers():
+    for consumer in patiently(broker.consumers):
         if str(consumer["queue"]).startswith(prefix):
             found.setdefault(str(consumer["queue"]), []).append(consumer)
     return found
@@ -145,11 +158,11 @@ async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Dr
     driver.allow(then)
 
     async def holding() -> bool:  # its partitions hold messages (ready or in its hands)
-        rows = await asyncio.to_thread(broker.queues)
+        rows = await asyncio.to_thread(patiently, broker.queues)
         return sum(rows[f"{system.exchange}.{service}.{p}"]["messages"] for p in led) > 0
 
     await until(holding, limit=120, every=0.5)
-    rows = await asyncio.to_thread(broker.queues)
+    rows = await asyncio.to_thread(patiently, broker.queues)
     in_flight = {p: rows[f"{system.exchange}.{service}.{p}"]["messages"] for p in led}
     await asyncio.to_thread(system.kill, victim)
     received_at_kill = driver.received

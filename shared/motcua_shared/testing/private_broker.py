@@ -209,6 +209,22 @@ class PrivateBroker:
         self.stop()
 
 
+def _patiently(node: PrivateBroker, *args: str, ok_if: str = "", attempts: int = 4) -> None:
+    """One rabbitmqctl step of forming a cluster, asked again when the CLI itself times out (on a
+    loaded machine it can take minutes to boot); each step is idempotent."""
+    for attempt in range(attempts):
+        try:
+            result = node.ctl(*args, check=False, timeout=180)
+        except subprocess.TimeoutExpired:
+            if attempt == attempts - 1:
+                raise
+            continue
+        if result.returncode == 0 or (ok_if and ok_if in result.stdout + result.stderr):
+            return
+        raise BrokerUnavailable(f"rabbitmqctl {' '.join(args)} on {node.node}: "
+                                f"{result.stderr.strip() or result.stdout.strip()}")
+
+
 class PrivateCluster:
     """`size` private nodes joined into one cluster: one Erlang cookie, each node its own ports
     and data; the first is the seed the others `join_cluster`. Quorum queues declared once the
@@ -228,10 +244,11 @@ class PrivateCluster:
                 list(pool.map(lambda node: node.start(timeout), self.nodes))
             seed = self.nodes[0]
             for node in self.nodes[1:]:
-                node.ctl("stop_app")
-                node.ctl("reset")
-                node.ctl("join_cluster", seed.node)
-                node.start_app()
+                _patiently(node, "stop_app")
+                _patiently(node, "reset")
+                _patiently(node, "join_cluster", seed.node, ok_if="already_member")
+                _patiently(node, "start_app")
+                node._wait_until_up(timeout)
             self._wait_formed(timeout)
         except BaseException:
             self.stop()
@@ -259,10 +276,16 @@ class PrivateCluster:
 
     def ctl(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """rabbitmqctl on the first node still running (cluster-wide commands)."""
-        live = [node for node in self.nodes if node.running]
-        if not live:
-            raise BrokerUnavailable("no node of the cluster is running")
-        return live[0].ctl(*args, check=check, timeout=timeout)
+        for attempt in range(3):  # the CLI may time out booting on a loaded machine: ask again
+            live = [node for node in self.nodes if node.running]
+            if not live:
+                raise BrokerUnavailable("no node of the cluster is running")
+            try:
+                return live[0].ctl(*args, check=check, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def queues(self) -> dict[str, dict[str, int]]:
         """Every queue of the cluster: depth (ready + unacknowledged) and consumer count."""
