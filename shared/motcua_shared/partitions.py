@@ -42,9 +42,20 @@ class Incoming:
 
 
 class Subscriptions:
-    def __init__(self, connection: AbstractRobustConnection, queues: tuple[str, ...], prefetch: int,
-                 deliver: Callable[[Incoming], None], roll_call: str) -> None:
-        self.connection, self.queues, self.prefetch, self.deliver = connection, queues, prefetch, deliver
+    def __init__(
+        self,
+        connection: AbstractRobustConnection,
+        queues: tuple[str, ...],
+        prefetch: int,
+        deliver: Callable[[Incoming], None],
+        roll_call: str,
+    ) -> None:
+        self.connection, self.queues, self.prefetch, self.deliver = (
+            connection,
+            queues,
+            prefetch,
+            deliver,
+        )
         self.roll_call = roll_call
         self._channels: list[AbstractChannel | None] = [None] * len(queues)
         self._generations = [0] * len(queues)
@@ -53,12 +64,14 @@ class Subscriptions:
         connection.reconnect_callbacks.add(self._on_reconnect)
 
     async def open(self) -> None:
-        if len(self.queues) > 1:
-            channel = await self.connection.channel()
-            roll_call = await channel.declare_queue(self.roll_call, durable=False, auto_delete=True)
-            await roll_call.consume(_ignore, no_ack=True)  # present: counted by the others
         for index in range(len(self.queues)):
             await self._subscribe(index)
+        if len(self.queues) > 1:
+            # Counted by the others only once in line on every partition: a partition handed
+            # back then always has this replica to go to.
+            channel = await self.connection.channel()
+            roll_call = await channel.declare_queue(self.roll_call, durable=False, auto_delete=True)
+            await roll_call.consume(_ignore, no_ack=True)
 
     def current(self, item: Incoming) -> bool:
         return item.generation == self._generations[item.partition]
@@ -108,11 +121,16 @@ class Subscriptions:
         surplus, self._surplus = self._surplus, set()
         for index in sorted(surplus):
             channel = self._channels[index]
-            self._generations[index] += 1  # what is still in the inbox from it is the broker's again
+            self._generations[index] += (
+                1  # what is still in the inbox from it is the broker's again
+            )
             self.active.discard(index)
             if channel is not None and not channel.is_closed:
                 await channel.close()  # its unacknowledged messages return to the queue, in order
-            log.info("handed partition %s back to the next replica; standing by on it", self.queues[index])
+            log.info(
+                "handed partition %s back to the next replica; standing by on it",
+                self.queues[index],
+            )
             await self._subscribe(index)
 
     @property
@@ -124,7 +142,9 @@ async def _ignore(message: AbstractIncomingMessage) -> None:
     """Nothing is published to the roll call."""
 
 
-async def rebalance_every(subscriptions: Subscriptions, seconds: float, wake: Callable[[], None]) -> None:
+async def rebalance_every(
+    subscriptions: Subscriptions, seconds: float, wake: Callable[[], None]
+) -> None:
     """Plan a hand-back every `seconds`; the worker does it between batches (`wake` tells it)."""
     while True:
         await asyncio.sleep(seconds)

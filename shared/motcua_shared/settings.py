@@ -88,11 +88,11 @@ class CommonSettings(BaseSettings):
     )
     partitions: int = Field(
         1, ge=1, le=256, validation_alias=_env("MOTCUA_PARTITIONS"),
-        description="K: partition queues per ordered consumer (notify, reporting); the same in every "
-        "process; 1 = one queue each (README, 'Changing MOTCUA_PARTITIONS')",
+        description="K: partition queues per ordered consumer (notify, reporting); the same in "
+        "every process; 1 = one queue each (README, 'Changing MOTCUA_PARTITIONS')",
     )
     consumer_rebalance_seconds: float = Field(
         10.0, gt=0, validation_alias=_env("CONSUMER_REBALANCE_SECONDS"),
-        description="How often a replica checks that it is active on no more than its share of partitions",
+        description="How often a replica checks it is active on no more than its share of partitions",
     )
 

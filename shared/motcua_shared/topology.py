@@ -23,6 +23,7 @@ nobody consumes; their messages stay to be drained (README, "Changing MOTCUA_PAR
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aio_pika
@@ -64,7 +65,7 @@ class ConsumerSpec:
 
     @property
     def queue(self) -> str:
-        """The consumer's name: its queue when K = 1, the DLQ's routing key and the metrics' label."""
+        """The consumer's name: its queue when K = 1, the DLQ's routing key, the metrics' label."""
         return f"{self.exchange}.{self.service}"
 
     @property
@@ -159,12 +160,10 @@ async def declare_consumer(channel: AbstractChannel, spec: ConsumerSpec) -> Abst
         spec.hash_exchange, HASH_EXCHANGE_TYPE, durable=True, arguments={"hash-header": PARTITION_HEADER})
     for key in spec.routing_keys:
         await hashing.bind(events, routing_key=key)
-    queue = None
-    for name in spec.queues:
-        queue = await _declare_queue(channel, name, spec)
+    queues = [await _declare_queue(channel, name, spec) for name in spec.queues]
+    for queue in queues:
         await queue.bind(hashing, routing_key="1")  # the weight: every partition the same share
-    assert queue is not None
-    return queue
+    return queues[-1]
 
 
 async def _declare_queue(channel: AbstractChannel, name: str, spec: ConsumerSpec) -> AbstractQueue:
@@ -181,15 +180,14 @@ async def retire_other_shapes(connection: AbstractConnection, spec: ConsumerSpec
     runs on a channel of its own (a missing queue or exchange closes it)."""
     if spec.partitions == 1:
         for key in spec.routing_keys:
-            if not await _quietly(connection, lambda ch, k=key: _unbind_exchange(ch, spec, k)):
+            if not await _quietly(connection, _unbind_exchange, spec.hash_exchange, spec.exchange, key):
                 break
         return
     for key in spec.routing_keys:
-        if not await _quietly(connection, lambda ch, k=key: _unbind_queue(ch, spec.queue, spec.exchange, k)):
+        if not await _quietly(connection, _unbind_queue, spec.queue, spec.exchange, key):
             break
     index = spec.partitions
-    while await _quietly(connection, lambda ch, i=index: _unbind_queue(
-            ch, partition_queue(spec.queue, i), spec.hash_exchange, "1")):
+    while await _quietly(connection, _unbind_queue, partition_queue(spec.queue, index), spec.hash_exchange, "1"):
         log.warning("partition %s is beyond %s=%d: unbound; drain it, then delete it",
                     partition_queue(spec.queue, index), PARTITIONS_ENV, spec.partitions)
         index += 1
@@ -199,16 +197,16 @@ async def _unbind_queue(channel: AbstractChannel, queue: str, exchange: str, key
     await (await channel.get_queue(queue, ensure=True)).unbind(exchange, routing_key=key)
 
 
-async def _unbind_exchange(channel: AbstractChannel, spec: ConsumerSpec, key: str) -> None:
-    hashing = await channel.get_exchange(spec.hash_exchange, ensure=True)
-    await hashing.unbind(spec.exchange, routing_key=key)
+async def _unbind_exchange(channel: AbstractChannel, destination: str, source: str, key: str) -> None:
+    hashing = await channel.get_exchange(destination, ensure=True)
+    await hashing.unbind(source, routing_key=key)
 
 
-async def _quietly(connection: AbstractConnection, action: object) -> bool:
-    """Run `action(channel)` on a throwaway channel; False if the broker refused (not found)."""
+async def _quietly(connection: AbstractConnection, action: Callable[..., Awaitable[None]], *args: str) -> bool:
+    """Run `action(channel, *args)` on a throwaway channel; False if the broker refused it."""
     channel = await connection.channel()
     try:
-        await action(channel)  # type: ignore[operator]
+        await action(channel, *args)
         return True
     except AMQPError:
         return False

@@ -74,12 +74,19 @@ class NotifySettings(CommonSettings):
     sms_concurrency: int = Field(8, ge=1, description="SMS gateway calls in flight at once")
 
     # Event order (issue 15): an event ahead of its predecessor waits, bounded.
-    hold_max_minutes: float = Field(60.0, gt=0, description="A gap open this long is given up: what "
-                                    "waited behind it goes to the DLQ with the reason")
-    hold_max_events: int = Field(50, ge=1, description="Events one dossier may hold behind a gap; "
-                                 "the next one goes to the DLQ")
-    hold_sweep_seconds: float = Field(60.0, gt=0, description="How often expired gaps are looked for")
-    order_keep_days: int = Field(730, ge=1, description="A dossier's event order is kept this long after its last event")
+    hold_max_minutes: float = Field(
+        60.0, gt=0,
+        description="A gap open this long is given up: what waited behind it goes to the DLQ",
+    )
+    hold_max_events: int = Field(
+        50, ge=1, description="Events one dossier may hold behind a gap; the next goes to the DLQ"
+    )
+    hold_sweep_seconds: float = Field(
+        60.0, gt=0, description="How often expired gaps are looked for"
+    )
+    order_keep_days: int = Field(
+        730, ge=1, description="A dossier's event order is kept this long after its last event"
+    )
 
     # Zalo's OA secret key is Zalo's to choose (no length rule); the sandbox one is public.
     SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {

@@ -3,8 +3,7 @@
 The machine's broker (127.0.0.1:5672) is shared by everyone and must never be stopped, so a run
 that needs `rabbitmqctl stop_app` starts a second node beside it: its own node name, AMQP and
 distribution ports, data, logs, plugins file, config file and Erlang cookie (HOME), all under a
-work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672). Its
-plugins: rabbitmq_consistent_hash_exchange (partitioned consumers, topology.py).
+work directory, and none of /etc/rabbitmq (whose config would make it listen on 5672).
 
     with PrivateBroker(tmp_path) as broker:   # started, and always stopped afterwards
         broker.url                            # amqp://guest:guest@127.0.0.1:<port>/

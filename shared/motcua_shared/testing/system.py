@@ -347,11 +347,18 @@ def _running(pid: int) -> bool:
 async def _drop_topology(amqp_url: str, exchange: str) -> None:
     import aio_pika
 
+    from motcua_shared.topology import consumer_spec
+
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
         for service in CONSUMERS:
             await channel.queue_delete(f"{exchange}.{service}")
             await channel.queue_delete(f"{exchange}.{service}.dlq")
+            spec = consumer_spec(exchange, service)  # MOTCUA_PARTITIONS > 1: its partitions too
+            if spec.partitions > 1:
+                for name in spec.queues:
+                    await channel.queue_delete(name)
+                await channel.exchange_delete(spec.hash_exchange)
         await channel.exchange_delete(exchange)
         await channel.exchange_delete(f"{exchange}.dlx")

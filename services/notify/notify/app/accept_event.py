@@ -52,7 +52,8 @@ class AcceptEvent:
 
     async def accept_batch(self, envelopes: Sequence[Envelope[Any]]) -> None:
         """A batch of events, in arrival order, with one read each of the dossiers' facts, the
-        processed ids, the event order and the opt-outs, and one transaction for all their effects."""
+        processed ids, the event order and the opt-outs, and one transaction for all their
+        effects."""
         now = self.clock.now()
         in_order = await self._in_order(envelopes, now)
         ready = in_order.ready

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from motcua_shared.events import Envelope, MessageChannel
 
 from notify.domain.delivery_policy import SendResult
-from notify.domain.event_order import DossierOrder
+from notify.domain.event_order import DossierOrder, Held
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
 
@@ -89,8 +89,15 @@ class EventOrderStore(Protocol):
     async def expired(self, before: datetime, limit: int) -> list[DossierOrder]:
         """Dossiers whose oldest held event waits since before `before`."""
 
-    async def give_up(self, order: DossierOrder) -> bool:
-        """Drop what it holds if it is still at `order.rev`; False if it moved meanwhile."""
+    async def give_up(self, order: DossierOrder, at: datetime, reason: str) -> bool:
+        """Move what it holds aside for dead-lettering if it is still at `order.rev`; False if it
+        moved meanwhile (the gap filled, or another sweeper gave it up)."""
+
+    async def gave_up(self, code: str) -> None:
+        """Its dead letters are published: forget them."""
+
+    async def unfinished_give_ups(self, before: datetime, limit: int) -> list[tuple[str, list[Held], str]]:
+        """Gaps given up before `before` whose dead letters may not be out (a sweeper died)."""
 
 
 class OptOutStore(Protocol):

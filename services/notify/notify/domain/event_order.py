@@ -78,8 +78,9 @@ def dossier_of(envelope: Envelope[Any]) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
-def sequence(envelopes: list[Envelope[Any]], orders: dict[str, DossierOrder], now: datetime,
-             max_held: int) -> Sequenced:
+def sequence(
+    envelopes: list[Envelope[Any]], orders: dict[str, DossierOrder], now: datetime, max_held: int
+) -> Sequenced:
     """Sort a batch (in arrival order, already-processed ids removed) against the dossiers'
     records: what is handled now and in which order, what is held, what is dropped."""
     out = Sequenced()
@@ -94,21 +95,29 @@ def sequence(envelopes: list[Envelope[Any]], orders: dict[str, DossierOrder], no
         order = state.get(code) or DossierOrder(code)
         if not is_dossier_event(envelope):
             if order.has_gap:
-                state[code] = out.changed[code] = replace(order, held=(*order.held, Held(envelope, now)))
+                state[code] = out.changed[code] = replace(
+                    order, held=(*order.held, Held(envelope, now))
+                )
             else:
                 out.ready.append(envelope)
             continue
         version = envelope.aggregate_version
         if version <= order.version:
-            out.dropped.append((envelope, f"version {version} of {code} is handled (have {order.version})"))
+            out.dropped.append(
+                (envelope, f"version {version} of {code} is handled (have {order.version})")
+            )
             continue
         if any(h.version == version for h in order.held):
             out.dropped.append((envelope, f"version {version} of {code} is already held"))
             continue
         if version > order.version + 1:
             if sum(h.version is not None for h in order.held) >= max_held:
-                raise TooManyHeld(gap_reason(order, now) + f"; {max_held} events already wait behind it")
-            state[code] = out.changed[code] = replace(order, held=(*order.held, Held(envelope, now)))
+                raise TooManyHeld(
+                    gap_reason(order, now) + f"; {max_held} events already wait behind it"
+                )
+            state[code] = out.changed[code] = replace(
+                order, held=(*order.held, Held(envelope, now))
+            )
             continue
         out.ready.append(envelope)
         state[code] = out.changed[code] = _release(replace(order, version=version), out.ready)
@@ -136,10 +145,14 @@ def gap_reason(order: DossierOrder, now: datetime) -> str:
     waited = int((now - oldest).total_seconds() // 60)
     versions = sorted(h.version for h in order.held if h.version is not None)
     if order.version == 0:
-        return (f"unknown dossier {order.code}: version(s) {versions} waited {waited} min for "
-                f"version 1, which never arrived")
-    return (f"dossier {order.code}: version(s) {versions} waited {waited} min for version "
-            f"{order.version + 1}, which never arrived (have {order.version})")
+        return (
+            f"unknown dossier {order.code}: version(s) {versions} waited {waited} min for "
+            f"version 1, which never arrived"
+        )
+    return (
+        f"dossier {order.code}: version(s) {versions} waited {waited} min for version "
+        f"{order.version + 1}, which never arrived (have {order.version})"
+    )
 
 
 def expired(order: DossierOrder, before: datetime) -> bool:

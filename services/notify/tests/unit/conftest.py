@@ -34,6 +34,7 @@ class InMemoryMessageStore:
         self.events: list = []
         self.made: list[str] = []  # message ids in the order they were made
         self.orders: dict[str, DossierOrder] = {}  # the event order (EventOrderStore) as well
+        self.giving_up: dict[str, tuple] = {}
 
     async def facts(self, dossier_code):
         return self.dossiers.get(dossier_code, DossierFacts())
@@ -50,11 +51,18 @@ class InMemoryMessageStore:
     async def expired(self, before, limit):
         return [o for o in self.orders.values() if o.oldest_held_at is not None and o.oldest_held_at < before][:limit]
 
-    async def give_up(self, order):
+    async def give_up(self, order, at, reason):
         if self.orders.get(order.code, DossierOrder(order.code)).rev != order.rev:
             return False
         self.orders[order.code] = replace(order, held=(), rev=order.rev + 1)
+        self.giving_up[order.code] = (at, list(order.held), reason)
         return True
+
+    async def gave_up(self, code):
+        self.giving_up.pop(code, None)
+
+    async def unfinished_give_ups(self, before, limit):
+        return [(code, held, reason) for code, (at, held, reason) in self.giving_up.items() if at < before][:limit]
 
     async def record_events(self, records, orders=()):
         if any(r.event_id in self.processed for r in records):

@@ -12,10 +12,17 @@ from .test_scripted_month import UNIT_A_FEB, UNIT_B_FEB, figures, one_stop
 K = 4
 
 
-async def test_two_instances_on_four_partitions_give_the_events_figures(settings, clock, mongo, amqp_url,
-                                                                        exchange_name, amqp_cleanup):
-    settings = settings.model_copy(update={"partitions": K, "consumer_rebalance_seconds": 0.2,
-                                           "consumer_batch_max": 5, "consumer_prefetch": 10})
+async def test_two_instances_on_four_partitions_give_the_events_figures(
+    settings, clock, mongo, amqp_url, exchange_name, amqp_cleanup
+):
+    settings = settings.model_copy(
+        update={
+            "partitions": K,
+            "consumer_rebalance_seconds": 0.2,
+            "consumer_batch_max": 5,
+            "consumer_prefetch": 10,
+        }
+    )
     first, second = create_app(settings, clock=clock), create_app(settings, clock=clock)
     async with first.router.lifespan_context(first):
         async with second.router.lifespan_context(second):
@@ -26,9 +33,17 @@ async def test_two_instances_on_four_partitions_give_the_events_figures(settings
             await wait_until_projected(mongo, len(events))
             transport = httpx.ASGITransport(app=first)
             async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as http:
-                body = await one_stop(http, leader(settings, UNIT_A.code), unit=UNIT_A.code,
-                                      **{"from": "2026-02-01", "to": "2026-02-28"})
+                body = await one_stop(
+                    http,
+                    leader(settings, UNIT_A.code),
+                    unit=UNIT_A.code,
+                    **{"from": "2026-02-01", "to": "2026-02-28"},
+                )
                 assert figures(body["total"]) == UNIT_A_FEB
-                body = await one_stop(http, leader(settings, UNIT_B.code), unit=UNIT_B.code,
-                                      **{"from": "2026-02-01", "to": "2026-02-28"})
+                body = await one_stop(
+                    http,
+                    leader(settings, UNIT_B.code),
+                    unit=UNIT_B.code,
+                    **{"from": "2026-02-01", "to": "2026-02-28"},
+                )
                 assert figures(body["total"]) == UNIT_B_FEB
