@@ -31,10 +31,13 @@ import time
 import uuid
 from pathlib import Path
 
+from faultrun.driver import Driver
 from faultrun.figures import Check
 from faultrun.harness import databases, desks, end_checks, local_day, mongo_server, print_checks
 from faultrun.quiet import wait_until_quiet
 from faultrun.replica_faults import hold_at, kill_active_consumer, kill_relay_holder
+from pymongo.asynchronous.database import AsyncDatabase
+
 from motcua_shared.embedded_mongo import EmbeddedMongo
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import System
@@ -43,11 +46,16 @@ PARTITIONS = 4
 REPLICAS = {"intake": 2, "notify": 2, "reporting": 2}
 # The relay lease as deployed (5 s, renewed every 1.5 s); partitions shared again within seconds
 # of a restart (default every 10 s); a message left "sending" by a kill recovered within the run.
-FAST = {"NOTIFY_CLAIM_LEASE_SECONDS": "15", "CONSUMER_REBALANCE_SECONDS": "2",
-        "MOTCUA_PARTITIONS": str(PARTITIONS)}
+FAST = {
+    "NOTIFY_CLAIM_LEASE_SECONDS": "15",
+    "CONSUMER_REBALANCE_SECONDS": "2",
+    "MOTCUA_PARTITIONS": str(PARTITIONS),
+}
 
 
-async def faults(system: System, broker: PrivateBroker, driver, dbs) -> list[Check]:  # type: ignore[no-untyped-def]
+async def faults(
+    system: System, broker: PrivateBroker, driver: Driver, dbs: dict[str, AsyncDatabase]
+) -> list[Check]:
     total = len(driver.plans)
     marks = [round(share * total) for share in (0.3, 0.5, 0.7)] + [total]
     reports = []
@@ -63,13 +71,19 @@ async def faults(system: System, broker: PrivateBroker, driver, dbs) -> list[Che
     return reports
 
 
-async def replica_run(args: argparse.Namespace, system: System, broker: PrivateBroker, mongodb_url: str) -> bool:
+async def replica_run(
+    args: argparse.Namespace, system: System, broker: PrivateBroker, mongodb_url: str
+) -> bool:
     first_day, started = local_day(), time.monotonic()
     async with databases(system, mongodb_url) as dbs:
         async with desks(system, args.n, args.c, args.seed) as driver:
-            print(f"Mongo server:  {await mongo_server(mongodb_url)} | broker: private node {broker.node} "
-                  f"(RabbitMQ, port {broker.port}) | K = {PARTITIONS} | processes: "
-                  + ", ".join(name for name in system.processes), flush=True)
+            print(
+                f"Mongo server:  {await mongo_server(mongodb_url)} | "
+                f"broker: private node {broker.node} "
+                f"(RabbitMQ, port {broker.port}) | K = {PARTITIONS} | processes: "
+                + ", ".join(name for name in system.processes),
+                flush=True,
+            )
             driver.allow(0)
             schedule = asyncio.create_task(faults(system, broker, driver, dbs))
             try:
@@ -78,11 +92,26 @@ async def replica_run(args: argparse.Namespace, system: System, broker: PrivateB
             finally:
                 driver.allow(len(driver.plans))
             load_seconds = time.monotonic() - started
-            print(f"load done:     {load_seconds:.0f} s ({args.n / load_seconds:.1f} dossiers/s)", flush=True)
-        quiet, backlog, waited = await wait_until_quiet(system, broker, dbs, timeout=args.quiet_timeout)
-        print(f"quiet after:   {waited:.0f} s" if quiet else f"NOT QUIET after {waited:.0f} s: {backlog}", flush=True)
-        checks.append(Check("the system became quiet (outboxes, queues, notify's sends)", ok=quiet,
-                            lines=[", ".join(f"{k} {v}" for k, v in backlog.items())]))
+            print(
+                f"load done:     {load_seconds:.0f} s ({args.n / load_seconds:.1f} dossiers/s)",
+                flush=True,
+            )
+        quiet, backlog, waited = await wait_until_quiet(
+            system, broker, dbs, timeout=args.quiet_timeout
+        )
+        print(
+            f"quiet after:   {waited:.0f} s"
+            if quiet
+            else f"NOT QUIET after {waited:.0f} s: {backlog}",
+            flush=True,
+        )
+        checks.append(
+            Check(
+                "the system became quiet (outboxes, queues, notify's sends)",
+                ok=quiet,
+                lines=[", ".join(f"{k} {v}" for k, v in backlog.items())],
+            )
+        )
         checks += await end_checks(driver, system, broker, dbs, first_day)
     return print_checks(driver, checks, started)
 
@@ -92,8 +121,12 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200, help="dossiers to receive")
     parser.add_argument("-c", type=int, default=8, help="concurrent desk officers")
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--quiet-timeout", type=float, default=900, help="seconds to wait for quiet")
-    parser.add_argument("--logs", type=Path, help="where service logs go (default bench/results/replicas-<run>)")
+    parser.add_argument(
+        "--quiet-timeout", type=float, default=900, help="seconds to wait for quiet"
+    )
+    parser.add_argument(
+        "--logs", type=Path, help="where service logs go (default bench/results/replicas-<run>)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a test's timeout: stop everything
     for noisy in ("aiormq", "aio_pika"):

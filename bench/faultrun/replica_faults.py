@@ -19,24 +19,28 @@ import signal
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from faultrun.driver import Driver
-from faultrun.figures import Check
 from motcua_shared.outbox import PENDING, SENT
 from motcua_shared.testing.private_broker import PrivateBroker
 from motcua_shared.testing.system import System
 from motcua_shared.timeutil import utcnow
+
+from faultrun.driver import Driver
+from faultrun.figures import Check
 
 WAIT_LIMIT = 180.0  # seconds a state may take before the run says it never came
 LEASE = "outbox"  # the lease document's _id: the outbox collection's name
 T = TypeVar("T")
 
 
-async def until(predicate: Callable[[], Awaitable[bool]], limit: float = WAIT_LIMIT,
-                every: float = 0.5) -> tuple[bool, float]:
+async def until(
+    predicate: Callable[[], Awaitable[bool]], limit: float = WAIT_LIMIT, every: float = 0.5
+) -> tuple[bool, float]:
     """Wait for a state; (reached, seconds waited)."""
     started = time.monotonic()
     while not await predicate():
@@ -61,19 +65,28 @@ async def relay_holder(system: System, intake_db: AsyncDatabase) -> tuple[str | 
     if not lease or not lease.get("holder"):
         return None, lease
     pid = int(str(lease["holder"]).split(":")[1])
-    names = [name for name in system.replica_names("intake")
-             if name in system.processes and system.processes[name].pid == pid]
+    names = [
+        name
+        for name in system.replica_names("intake")
+        if name in system.processes and system.processes[name].pid == pid
+    ]
     return (names[0] if names else None), lease
 
 
-async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncDatabase, then: int) -> Check:
+async def kill_relay_holder(
+    system: System, driver: Driver, intake_db: AsyncDatabase, then: int
+) -> Check:
     outbox = intake_db.outbox
     holder, lease = await relay_holder(system, intake_db)
     if holder is None:  # the lease is taken with the first event: wait for it
         await until(lambda: _has_holder(system, intake_db))
         holder, lease = await relay_holder(system, intake_db)
     if holder is None or lease is None:
-        return Check("SIGKILL the relay holder", ok=False, lines=[f"no intake process holds the lease: {lease}"])
+        return Check(
+            "SIGKILL the relay holder",
+            ok=False,
+            lines=[f"no intake process holds the lease: {lease}"],
+        )
     system.processes[holder].send_signal(signal.SIGSTOP)  # frozen: events pile up behind it
     driver.allow(then)
     await until(lambda: _pending(outbox), limit=120, every=0.1)
@@ -83,8 +96,12 @@ async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncData
 
     async def taken_over() -> bool:
         now = await intake_db.outbox_lease.find_one({"_id": LEASE})
-        return bool(now and now.get("holder") and now["holder"] != lease["holder"]
-                    and now["token"] > lease["token"])
+        return bool(
+            now
+            and now.get("holder")
+            and now["holder"] != lease["holder"]
+            and now["token"] > lease["token"]
+        )
 
     async def published_after() -> bool:
         return await outbox.count_documents({"created_at": {"$gt": killed_at}, "status": SENT}) > 0
@@ -94,27 +111,34 @@ async def kill_relay_holder(system: System, driver: Driver, intake_db: AsyncData
     published, publish_s = await until(published_after)
     left, _ = await until(lambda: _none_pending_before(outbox, killed_at))
     await asyncio.to_thread(system.restart, holder)
-    return Check("SIGKILL the relay holder: the other intake takes the lease and publishes",
-                 ok=pending > 0 and took and published and left, lines=[
-                     f"killed {holder} (lease token {lease['token']}) with {pending} events pending, "
-                     f"{received_at_kill} dossiers received",
-                     f"lease taken over by {new_holder} (token {new_lease and new_lease['token']}) "
-                     f"{takeover_s:.1f} s after the kill" if took else "lease NOT taken over",
-                     f"an event written after the kill published {publish_s:.1f} s after the take-over"
-                     if published else "NOTHING written after the kill was published",
-                     "every event pending at the kill published" if left else "events left pending",
-                     f"{holder} restarted (standing by)"])
+    return Check(
+        "SIGKILL the relay holder: the other intake takes the lease and publishes",
+        ok=pending > 0 and took and published and left,
+        lines=[
+            f"killed {holder} (lease token {lease['token']}) with {pending} events pending, "
+            f"{received_at_kill} dossiers received",
+            f"lease taken over by {new_holder} (token {new_lease and new_lease['token']}) "
+            f"{takeover_s:.1f} s after the kill"
+            if took
+            else "lease NOT taken over",
+            f"an event written after the kill published {publish_s:.1f} s after the take-over"
+            if published
+            else "NOTHING written after the kill was published",
+            "every event pending at the kill published" if left else "events left pending",
+            f"{holder} restarted (standing by)",
+        ],
+    )
 
 
 async def _has_holder(system: System, intake_db: AsyncDatabase) -> bool:
     return (await relay_holder(system, intake_db))[0] is not None
 
 
-async def _pending(outbox) -> bool:  # type: ignore[no-untyped-def]
+async def _pending(outbox: AsyncCollection) -> bool:
     return await outbox.count_documents({"status": PENDING}) > 0
 
 
-async def _none_pending_before(outbox, moment) -> bool:  # type: ignore[no-untyped-def]
+async def _none_pending_before(outbox: AsyncCollection, moment: datetime) -> bool:
     return await outbox.count_documents({"status": PENDING, "created_at": {"$lte": moment}}) == 0
 
 
@@ -140,18 +164,30 @@ def partitions_of(broker: PrivateBroker, system: System, service: str) -> dict[s
 
 def active_process(broker: PrivateBroker, system: System, service: str) -> dict[str, str | None]:
     """{partition queue: the process name of its active consumer}."""
-    return {queue: next((system.process_with_port(int(c["peer_port"])) for c in consumers
-                         if c["active"] and c["peer_port"] is not None), None)
-            for queue, consumers in partitions_of(broker, system, service).items()}
+    return {
+        queue: next(
+            (
+                system.process_with_port(int(c["peer_port"]))
+                for c in consumers
+                if c["active"] and c["peer_port"] is not None
+            ),
+            None,
+        )
+        for queue, consumers in partitions_of(broker, system, service).items()
+    }
 
 
-async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Driver, service: str,
-                               then: int) -> Check:
+async def kill_active_consumer(
+    system: System, broker: PrivateBroker, driver: Driver, service: str, then: int
+) -> Check:
     actives = await asyncio.to_thread(active_process, broker, system, service)
     victims = sorted({name for name in actives.values() if name})
     if not victims:
-        return Check(f"SIGKILL an active {service} consumer", ok=False,
-                     lines=[f"no active consumer found: {actives}"])
+        return Check(
+            f"SIGKILL an active {service} consumer",
+            ok=False,
+            lines=[f"no active consumer found: {actives}"],
+        )
     victim = victims[0]
     led = sorted(queue.rpartition(".")[2] for queue, name in actives.items() if name == victim)
     system.processes[victim].send_signal(signal.SIGSTOP)
@@ -174,10 +210,17 @@ async def kill_active_consumer(system: System, broker: PrivateBroker, driver: Dr
 
     took, takeover_s = await until(taken_over, every=2.0)
     await asyncio.to_thread(system.restart, victim)
-    return Check(f"SIGKILL an active {service} consumer: the other replica takes its partitions", ok=took and any(
-        in_flight.values()), lines=[
-        f"killed {victim}, active on {', '.join(led)} with {in_flight} messages there, "
-        f"{received_at_kill} dossiers received; partitions before: "
-        + ", ".join(f"{q.rpartition('.')[2]} {n}" for q, n in sorted(actives.items())),
-        f"every partition active on {', '.join(sorted(survivors))} {takeover_s:.1f} s after the kill"
-        if took else "partitions NOT taken over", f"{victim} restarted (standing by)"])
+    return Check(
+        f"SIGKILL an active {service} consumer: the other replica takes its partitions",
+        ok=took and any(in_flight.values()),
+        lines=[
+            f"killed {victim}, active on {', '.join(led)} with {in_flight} messages there, "
+            f"{received_at_kill} dossiers received; partitions before: "
+            + ", ".join(f"{q.rpartition('.')[2]} {n}" for q, n in sorted(actives.items())),
+            f"every partition active on {', '.join(sorted(survivors))} "
+            f"{takeover_s:.1f} s after the kill"
+            if took
+            else "partitions NOT taken over",
+            f"{victim} restarted (standing by)",
+        ],
+    )

@@ -24,11 +24,24 @@ DOSSIERS = int(os.environ.get("MOTCUA_REPLICAS_DOSSIERS", "200"))
 TIMEOUT = 2400  # a bound, not a figure: ~5 min each on a quiet machine, over 20 at load average 30
 
 
-@pytest.mark.skipif(not rabbitmq_server_installed(), reason="needs rabbitmq-server to run a private node")
+@pytest.mark.skipif(
+    not rabbitmq_server_installed(), reason="needs rabbitmq-server to run a private node"
+)
 def test_replicas_keep_order_and_lose_nothing_when_killed(tmp_path: Path) -> None:
-    run = subprocess.Popen([sys.executable, str(ROOT / "bench" / "replica_faults.py"), "-n", str(DOSSIERS),
-                            "--logs", str(tmp_path / "logs")],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "replica_faults.py"),
+            "-n",
+            str(DOSSIERS),
+            "--logs",
+            str(tmp_path / "logs"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         output, _ = run.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:

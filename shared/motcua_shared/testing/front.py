@@ -31,15 +31,20 @@ Backend = tuple[str, int]
 
 
 class TcpFront:
-    def __init__(self, backends: Sequence[Backend], policy: Policy = "round_robin",
-                 port: int = 0) -> None:
+    def __init__(
+        self, backends: Sequence[Backend], policy: Policy = "round_robin", port: int = 0
+    ) -> None:
         self.backends = list(backends)
         self.policy = policy
         self.port = port
-        self.connections: dict[Backend, int] = {backend: 0 for backend in self.backends}  # made so far
+        self.connections: dict[Backend, int] = {
+            backend: 0 for backend in self.backends
+        }  # made so far
         self._turn = itertools.count()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name=f"front :{port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name=f"front :{port}", daemon=True
+        )
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -85,11 +90,14 @@ class TcpFront:
         start = next(self._turn) % len(self.backends)
         return self.backends[start:] + self.backends[:start]
 
-    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+    async def _accept(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
         for host, port in self._order():
             try:
                 upstream_reader, upstream_writer = await asyncio.wait_for(
-                    asyncio.open_connection(host, port), timeout=5)
+                    asyncio.open_connection(host, port), timeout=5
+                )
             except (OSError, TimeoutError):
                 continue  # that backend is down: the next one
             self.connections[host, port] += 1

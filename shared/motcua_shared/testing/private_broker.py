@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from motcua_shared.embedded_mongo import free_port
 
@@ -293,7 +294,7 @@ class PrivateCluster:
         rows = json.loads(result.stdout or "[]")
         return {row["name"]: {k: int(v) for k, v in row.items() if k != "name"} for row in rows}
 
-    def quorum_queues(self, prefix: str = "") -> dict[str, dict[str, object]]:
+    def quorum_queues(self, prefix: str = "") -> dict[str, dict[str, Any]]:
         """{queue: {"leader": node, "members": [nodes], "online": [nodes]}} of the quorum queues
         whose name starts with `prefix`."""
         result = self.ctl("list_queues", "--quiet", "--formatter", "json", "name", "type", "leader",
