@@ -246,7 +246,7 @@ def main() -> None:
         try:
             mongodb_url = embedded.start().url if embedded else os.environ["MONGODB_URL"]
             started = time.monotonic()
-            cluster.start()
+            cluster.start(timeout=600)
             print(
                 f"cluster:       {len(cluster.nodes)} nodes formed in "
                 f"{time.monotonic() - started:.0f} s",

@@ -142,7 +142,7 @@ def main() -> None:
         system: System | None = None
         try:
             mongodb_url = embedded.start().url if embedded else os.environ["MONGODB_URL"]
-            broker.start()
+            broker.start(timeout=600)  # a loaded machine boots Erlang slowly
             system = System.create(broker.url, mongodb_url, logs, replicas=REPLICAS, **FAST)
             system.ready_timeout = 300  # many processes starting at once on two shared cores
             system.start()

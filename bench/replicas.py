@@ -204,7 +204,7 @@ async def main(args: argparse.Namespace) -> None:
         broker = PrivateBroker(Path(tmp) / "rabbitmq", name=f"motcua-replicas-bench-{run_id}")
         try:
             mongodb_url = embedded.start().url if embedded else os.environ["MONGODB_URL"]
-            await asyncio.to_thread(broker.start)
+            await asyncio.to_thread(broker.start, 600)  # a loaded machine boots Erlang slowly
             print(
                 f"Mongo server:  {await mongo_server(mongodb_url)}"
                 f"{' (embedded)' if embedded else ''} | "
