@@ -120,7 +120,7 @@ async def stop_leader(
     await asyncio.to_thread(cluster.node(leader).stop)
     stop_seconds = time.monotonic() - started
     survivors = {node.node for node in cluster.nodes if node.running}
-    queues = consumer_queues(system, ClusterView(cluster, ""))
+    queues = await asyncio.to_thread(consumer_queues, system, ClusterView(cluster, ""))
 
     def led_by_survivors() -> bool:
         return set(cluster.leaders(prefix).values()) <= survivors
