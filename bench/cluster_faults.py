@@ -144,7 +144,7 @@ async def stop_leader(
         and time.monotonic() - started_publish < WAIT_LIMIT
     ):
         await asyncio.sleep(0.5)
-    new_leaders = Counter(cluster.leaders(prefix).values())
+    new_leaders = Counter((await asyncio.to_thread(cluster.leaders, prefix)).values())
     lines = [
         f"stopped {leader} (leader of {led} of {len(leaders)} queues) in {stop_seconds:.1f} s, "
         f"{received_at_stop} dossiers received by then; in flight at the stop: "
