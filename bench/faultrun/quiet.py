@@ -32,13 +32,19 @@ class Broker(Protocol):
 
 def consumer_queues(system: System, broker: Broker) -> list[str]:
     """The run's consumer queues, whatever their number (one per consumer, or partitions)."""
-    return sorted(name for name in broker.queues() if name.startswith(system.exchange + ".")
-                  and not name.endswith((".dlq", ".replicas")))  # .replicas: the partitions' roll-call
+    return sorted(
+        name
+        for name in broker.queues()
+        if name.startswith(system.exchange + ".") and not name.endswith((".dlq", ".replicas"))
+    )  # .replicas: the partitions' roll-call
 
 
 def dead_letter_queues(system: System, broker: Broker) -> list[str]:
-    return sorted(name for name in broker.queues() if name.startswith(system.exchange + ".")
-                  and name.endswith(".dlq"))
+    return sorted(
+        name
+        for name in broker.queues()
+        if name.startswith(system.exchange + ".") and name.endswith(".dlq")
+    )
 
 
 def _short(system: System, queue: str) -> str:
@@ -63,14 +69,24 @@ async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
 
 
 async def in_hand(system: System, broker: Broker, names: list[str]) -> dict[str, int]:
-    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count them)."""
+    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count
+    them)."""
     queues = await asyncio.to_thread(broker.queues)
-    return {f"queue {_short(system, q)} unacknowledged": queues.get(q, {}).get("messages_unacknowledged", 0)
-            for q in names}
+    return {
+        f"queue {_short(system, q)} unacknowledged": queues.get(q, {}).get(
+            "messages_unacknowledged", 0
+        )
+        for q in names
+    }
 
 
-async def wait_until_quiet(system: System, broker: Broker, dbs: dict[str, AsyncDatabase],
-                           timeout: float = 3600, settle: float = 4.0) -> tuple[bool, dict[str, Any], float]:
+async def wait_until_quiet(
+    system: System,
+    broker: Broker,
+    dbs: dict[str, AsyncDatabase],
+    timeout: float = 3600,
+    settle: float = 4.0,
+) -> tuple[bool, dict[str, Any], float]:
     """(quiet, last backlog, seconds waited): quiet = all zero for `settle` s, and no consumer
     holding a message at the end."""
     started = time.monotonic()

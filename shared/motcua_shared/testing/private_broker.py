@@ -76,8 +76,14 @@ class PrivateBroker:
     """One node. `cookie`: the Erlang cookie (nodes of one cluster share it; default: its own);
     `plugins`: the plugins to enable."""
 
-    def __init__(self, workdir: Path, name: str | None = None, *, cookie: str | None = None,
-                 plugins: Sequence[str] = PLUGINS) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        name: str | None = None,
+        *,
+        cookie: str | None = None,
+        plugins: Sequence[str] = PLUGINS,
+    ) -> None:
         self.workdir = workdir
         self.cookie, self.plugins = cookie, tuple(plugins)
         self.node = f"{name or 'motcua-private-' + uuid.uuid4().hex[:8]}@localhost"
@@ -104,7 +110,8 @@ class PrivateBroker:
     def start(self, timeout: float = 120) -> "PrivateBroker":
         self.workdir.mkdir(parents=True, exist_ok=True)
         # The consistent-hash exchange behind the partitioned consumers (MOTCUA_PARTITIONS > 1):
-        # shipped with RabbitMQ, enabled on this node as the run commands enable it on the local one.
+        # shipped with RabbitMQ, enabled on this node as the run commands enable it on the local
+        # one.
         (self.workdir / "enabled_plugins").write_text(f"[{','.join(self.plugins)}].\n")
         if self.cookie is not None:
             cookie_file = self.workdir / ".erlang.cookie"  # HOME's: the node's and rabbitmqctl's
@@ -139,11 +146,16 @@ class PrivateBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise BrokerUnavailable(f"private node {self.node} exited with {self.process.returncode}; "
-                                        f"see {self.log} and {self.workdir / 'log'}")
+                raise BrokerUnavailable(
+                    f"private node {self.node} exited with {self.process.returncode}; "
+                    f"see {self.log} and {self.workdir / 'log'}"
+                )
             try:
-                if self.ctl("await_startup", "--timeout", "5", check=False, timeout=60).returncode == 0 \
-                        and self.accepts_connections():
+                if (
+                    self.ctl("await_startup", "--timeout", "5", check=False, timeout=60).returncode
+                    == 0
+                    and self.accepts_connections()
+                ):
                     return
             except subprocess.TimeoutExpired:
                 pass  # rabbitmqctl itself is slow to boot on a loaded machine: ask again
@@ -209,14 +221,28 @@ class PrivateBroker:
         """Every consumer: its queue, whether it is the one receiving (`active`: on a
         single-active-consumer queue only one is) and the client's TCP port (`peer_port` of its
         connection), which names the process (`System.process_with_port`)."""
+
         def rows(*args: str) -> list[dict[str, object]]:
-            return list(json.loads(self.ctl(*args, "--quiet", "--formatter", "json").stdout or "[]"))
+            return list(
+                json.loads(self.ctl(*args, "--quiet", "--formatter", "json").stdout or "[]")
+            )
 
         consumers = rows("list_consumers", "queue_name", "channel_pid", "consumer_tag", "active")
-        connection_of = {row["pid"]: row["connection"] for row in rows("list_channels", "pid", "connection")}
-        port_of = {row["pid"]: row["peer_port"] for row in rows("list_connections", "pid", "peer_port")}
-        return [{"queue": row["queue_name"], "tag": row["consumer_tag"], "active": row["active"] in (True, "true"),
-                 "peer_port": port_of.get(connection_of.get(row["channel_pid"]))} for row in consumers]
+        connection_of = {
+            row["pid"]: row["connection"] for row in rows("list_channels", "pid", "connection")
+        }
+        port_of = {
+            row["pid"]: row["peer_port"] for row in rows("list_connections", "pid", "peer_port")
+        }
+        return [
+            {
+                "queue": row["queue_name"],
+                "tag": row["consumer_tag"],
+                "active": row["active"] in (True, "true"),
+                "peer_port": port_of.get(connection_of.get(row["channel_pid"])),
+            }
+            for row in consumers
+        ]
 
     def stop(self) -> None:
         """Stop the node (never any other); kill its process group if it does not stop."""
@@ -248,8 +274,10 @@ def _patiently(node: PrivateBroker, *args: str, ok_if: str = "", attempts: int =
             continue
         if result.returncode == 0 or (ok_if and ok_if in result.stdout + result.stderr):
             return
-        raise BrokerUnavailable(f"rabbitmqctl {' '.join(args)} on {node.node}: "
-                                f"{result.stderr.strip() or result.stdout.strip()}")
+        raise BrokerUnavailable(
+            f"rabbitmqctl {' '.join(args)} on {node.node}: "
+            f"{result.stderr.strip() or result.stdout.strip()}"
+        )
 
 
 class PrivateCluster:
@@ -258,12 +286,19 @@ class PrivateCluster:
     cluster is formed get a member on every node (RabbitMQ 3.10's default), their leader on the
     node the declaring client is connected to (`client-local`)."""
 
-    def __init__(self, workdir: Path, size: int = 3, name: str | None = None,
-                 plugins: Sequence[str] = PLUGINS) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        size: int = 3,
+        name: str | None = None,
+        plugins: Sequence[str] = PLUGINS,
+    ) -> None:
         base = name or f"motcua-cluster-{uuid.uuid4().hex[:8]}"
         cookie = secrets.token_hex(20).upper()
-        self.nodes = [PrivateBroker(workdir / f"node{i}", f"{base}-{i}", cookie=cookie, plugins=plugins)
-                      for i in range(size)]
+        self.nodes = [
+            PrivateBroker(workdir / f"node{i}", f"{base}-{i}", cookie=cookie, plugins=plugins)
+            for i in range(size)
+        ]
 
     def start(self, timeout: float = 180) -> "PrivateCluster":
         try:
@@ -289,7 +324,9 @@ class PrivateCluster:
             if set(self.running_nodes()) == wanted:
                 return
             time.sleep(0.5)
-        raise BrokerUnavailable(f"cluster not formed within {timeout:.0f}s: running {self.running_nodes()}")
+        raise BrokerUnavailable(
+            f"cluster not formed within {timeout:.0f}s: running {self.running_nodes()}"
+        )
 
     def running_nodes(self) -> list[str]:
         """The nodes the cluster itself says are running (`cluster_status` on a live node)."""
@@ -301,7 +338,9 @@ class PrivateCluster:
     def node(self, name: str) -> PrivateBroker:
         return next(node for node in self.nodes if node.node == name)
 
-    def ctl(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def ctl(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         """rabbitmqctl on the first node still running (cluster-wide commands)."""
         for attempt in range(3):  # the CLI may time out booting on a loaded machine: ask again
             live = [node for node in self.nodes if node.running]
@@ -316,21 +355,44 @@ class PrivateCluster:
 
     def queues(self) -> dict[str, dict[str, int]]:
         """Every queue of the cluster: depth (ready + unacknowledged) and consumer count."""
-        result = self.ctl("list_queues", "--quiet", "--formatter", "json", "name", "messages",
-                          "messages_ready", "messages_unacknowledged", "consumers")
+        result = self.ctl(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "messages",
+            "messages_ready",
+            "messages_unacknowledged",
+            "consumers",
+        )
         rows = json.loads(result.stdout or "[]")
         return {row["name"]: {k: int(v) for k, v in row.items() if k != "name"} for row in rows}
 
     def quorum_queues(self, prefix: str = "") -> dict[str, dict[str, Any]]:
         """{queue: {"leader": node, "members": [nodes], "online": [nodes]}} of the quorum queues
         whose name starts with `prefix`."""
-        result = self.ctl("list_queues", "--quiet", "--formatter", "json", "name", "type", "leader",
-                          "members", "online")
+        result = self.ctl(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "type",
+            "leader",
+            "members",
+            "online",
+        )
         rows = json.loads(result.stdout or "[]")
-        return {row["name"]: {"leader": row["leader"], "members": list(row["members"]),
-                              "online": list(row["online"])}
-                for row in rows if row["type"] in ("quorum", "rabbit_quorum_queue")
-                and row["name"].startswith(prefix)}
+        return {
+            row["name"]: {
+                "leader": row["leader"],
+                "members": list(row["members"]),
+                "online": list(row["online"]),
+            }
+            for row in rows
+            if row["type"] in ("quorum", "rabbit_quorum_queue") and row["name"].startswith(prefix)
+        }
 
     def leaders(self, prefix: str = "") -> dict[str, str]:
         return {name: str(info["leader"]) for name, info in self.quorum_queues(prefix).items()}

@@ -55,8 +55,12 @@ COMMANDS = {
     "desk": "desk-service",
 }
 CONSUMERS = ("notify", "survey", "reporting")
-PORT_SETTING = {"intake": "INTAKE_PORT", "notify": "NOTIFY_PORT", "survey": "SURVEY_PORT",
-                "reporting": "REPORTING_PORT"}
+PORT_SETTING = {
+    "intake": "INTAKE_PORT",
+    "notify": "NOTIFY_PORT",
+    "survey": "SURVEY_PORT",
+    "reporting": "REPORTING_PORT",
+}
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
 
@@ -156,13 +160,23 @@ class System:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     supervisor: subprocess.Popen | None = None  # honcho, when started with start_supervised()
     clock_offset: timedelta = timedelta(0)
-    replicas: dict[str, int] = field(default_factory=dict)  # service → processes, when more than one
+    replicas: dict[str, int] = field(
+        default_factory=dict
+    )  # service → processes, when more than one
     fronts: dict[str, TcpFront] = field(default_factory=dict)
     ready_timeout: float = 60.0  # seconds a process may take to answer once started
 
     @classmethod
-    def create(cls, amqp_url: str, mongodb_url: str, logs: Path, *, clock_control: bool = False,
-               replicas: dict[str, int] | None = None, **overrides: str) -> "System":
+    def create(
+        cls,
+        amqp_url: str,
+        mongodb_url: str,
+        logs: Path,
+        *,
+        clock_control: bool = False,
+        replicas: dict[str, int] | None = None,
+        **overrides: str,
+    ) -> "System":
         run_id = uuid.uuid4().hex[:8]
         ports = {name: free_port() for name in COMMANDS}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -172,7 +186,9 @@ class System:
             env |= faketime_env(logs / CLOCK_FILE)
         several = {name: count for name, count in (replicas or {}).items() if count > 1}
         if unknown := set(several) - set(PORT_SETTING):
-            raise ValueError(f"only {', '.join(PORT_SETTING)} run as replicas, not {sorted(unknown)}")
+            raise ValueError(
+                f"only {', '.join(PORT_SETTING)} run as replicas, not {sorted(unknown)}"
+            )
         for name, count in several.items():
             for number in range(1, count + 1):
                 urls[f"{name}-{number}"] = f"http://127.0.0.1:{free_port()}"
@@ -193,7 +209,9 @@ class System:
         """The service's usual address, in front of its replicas (started once)."""
         if service in self.fronts:
             return
-        backends = [("127.0.0.1", int(self.urls[n].rpartition(":")[2])) for n in self.replica_names(service)]
+        backends = [
+            ("127.0.0.1", int(self.urls[n].rpartition(":")[2])) for n in self.replica_names(service)
+        ]
         port = int(self.urls[service].rpartition(":")[2])
         self.fronts[service] = TcpFront(backends, "round_robin", port=port).start()
 
@@ -221,13 +239,20 @@ class System:
     def start(self, *names: str) -> None:
         """Start the named processes (all when none are named; a replicated service's name
         means all its replicas, `intake-2` one of them) and wait until they answer."""
-        wanted = [replica for name in names or tuple(COMMANDS)
-                  for replica in (self.replica_names(name) if name in COMMANDS else [name])]
+        wanted = [
+            replica
+            for name in names or tuple(COMMANDS)
+            for replica in (self.replica_names(name) if name in COMMANDS else [name])
+        ]
         for name in wanted:
             log = open(self.logs / f"{name}.log", "a")
             command = COMMANDS[name.rpartition("-")[0] if name not in COMMANDS else name]
-            self.processes[name] = subprocess.Popen([str(BIN / command)], env=self._process_env(name),
-                                                    stdout=log, stderr=subprocess.STDOUT)
+            self.processes[name] = subprocess.Popen(
+                [str(BIN / command)],
+                env=self._process_env(name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         for name in wanted:
             self.wait_ready(name)
         for service in self.replicas:
@@ -235,7 +260,9 @@ class System:
                 self._front(service)
 
     def wait_ready(self, name: str, timeout: float | None = None) -> None:
-        self._wait_answering(name, self.processes[name], f"{name}.log", timeout or self.ready_timeout)
+        self._wait_answering(
+            name, self.processes[name], f"{name}.log", timeout or self.ready_timeout
+        )
 
     def _ready_url(self, name: str) -> str:
         return self.urls[name] + {"sandbox": "/", "payments": "/healthz"}.get(name, "/openapi.json")
@@ -374,7 +401,9 @@ def supervised_system(
 ) -> Iterator[System]:
     """The whole system under the README's supervisor for a block of tests; afterwards stopped,
     and its queues and databases dropped."""
-    system = System.create(amqp_url, mongodb_url, logs, clock_control=clock_control, **overrides)
+    system = System.create(
+        amqp_url, mongodb_url, logs, clock_control=clock_control, replicas=None, **overrides
+    )
     try:
         system.start_supervised()
         yield system
