@@ -20,7 +20,7 @@ from motcua_shared.testing.private_broker import rabbitmq_server_installed
 pytestmark = pytest.mark.faults
 
 ROOT = Path(__file__).resolve().parents[2]
-DOSSIERS = int(os.environ.get("MOTCUA_REPLICAS_DOSSIERS", "200"))
+DOSSIERS = int(os.environ.get("MOTCUA_REPLICAS_DOSSIERS", "100"))
 TIMEOUT = 2400  # a bound, not a figure: ~5 min each on a quiet machine, over 20 at load average 30
 
 

@@ -137,16 +137,12 @@ class Outbox:
         if lease is None:
             await self._mark_sent(event_ids, published, None)
             return
-        fenced_at = 0.0
 
         async def fenced(session: AsyncClientSession) -> None:
-            nonlocal fenced_at
-            fenced_at = await lease.fence(session)
+            await lease.fence(session)
             await self._mark_sent(event_ids, published, session)
 
-        with lease.marking():
-            await run_in_transaction(self.collection.database.client, fenced)
-        lease.extend(fenced_at)
+        await run_in_transaction(self.collection.database.client, fenced)
 
     async def _mark_sent(
         self,
@@ -326,7 +322,7 @@ class OutboxRelay:
             await self._settle()
             return 0
         exchange = await self._get_exchange()
-        # The last moment to stop; the mark in flight may renew the lease.
+        # The last moment to stop: publish only while the lease holds by this process's clock.
         if not self.lease.held() and not (
             await self._settle() and (self.lease.held() or await self.lease.step())
         ):
