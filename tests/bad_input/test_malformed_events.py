@@ -22,6 +22,7 @@ from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.topology import BINDINGS, consumer_spec
 from motcua_shared.messaging.consumer import REASON_HEADER, ROUTING_KEY_HEADER
 from motcua_shared.testing.plugin import eventually
+from motcua_shared.testing.publish import publish_raw as publish
 
 from notify.main import create_app as notify_app
 from notify.settings import NotifySettings
@@ -30,7 +31,7 @@ from reporting.settings import ReportingSettings
 from survey.main import create_app as survey_app
 from survey.settings import SurveySettings
 
-from .conftest import publish, quiet_hours_clock, received_event, returned_event
+from .conftest import quiet_hours_clock, received_event, returned_event
 
 UNIT = "26734"
 

@@ -2,6 +2,7 @@
 
 import asyncio
 
+from motcua_shared.testing.publish import publish_raw as publish
 from motcua_shared.web.auth import mint_token
 
 from notify.main import create_app
@@ -14,7 +15,6 @@ from .conftest import (
     Storage,
     bearer,
     fuzz_every_operation,
-    publish,
     quiet_hours_clock,
     received_event,
     served,

@@ -8,6 +8,7 @@ from typing import Any
 
 from motcua_shared.contract.survey_events import SatisfactionLevel
 from motcua_shared.storage.mongo import close_client, mongo_client
+from motcua_shared.testing.publish import publish_raw as publish
 from motcua_shared.vietnam.timeutil import utcnow
 from motcua_shared.web.auth import mint_token
 
@@ -23,7 +24,6 @@ from .conftest import (
     OFFICER_ROLES,
     Storage,
     fuzz_every_operation,
-    publish,
     served,
     steer,
     wait_for,

@@ -3,6 +3,7 @@
 
 import asyncio
 
+from motcua_shared.testing.publish import publish_raw as publish
 from motcua_shared.vietnam.timeutil import to_vn, utcnow
 from motcua_shared.web.auth import mint_token
 
@@ -15,7 +16,6 @@ from .conftest import (
     Storage,
     bearer,
     fuzz_every_operation,
-    publish,
     returned_event,
     served,
     steer,
