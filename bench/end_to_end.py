@@ -319,7 +319,8 @@ def main() -> None:
         try:
             # Seven Python processes importing at once on 2 shared cores can take more than the
             # tests' 60 s when other work runs (load average 40).
-            system.start(timeout=600)
+            system.ready_timeout = 600
+            system.start()
             asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")

@@ -12,6 +12,7 @@ dead-letter queues from the broker): a `Check` is an invariant with the figures 
 import asyncio
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,14 +258,15 @@ async def notify_failures(driver: Driver, urls: dict[str, str]) -> Counter:
         )
 
 
-async def dead_letters(amqp_url: str, exchange: str) -> Check:
-    """Each DLQ's depth and every entry's reason; the entries are read and left in place."""
+async def dead_letters(amqp_url: str, exchange: str, queues: Sequence[str] = ()) -> Check:
+    """Each DLQ's depth and every entry's reason; the entries are read and left in place.
+    `queues`: the DLQs' names (default: one per consumer)."""
     lines, total = [], 0
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        for service in CONSUMERS:
-            queue = await channel.declare_queue(f"{exchange}.{service}.dlq", passive=True)
+        for name in queues or [f"{exchange}.{service}.dlq" for service in CONSUMERS]:
+            queue = await channel.declare_queue(name, passive=True)
             reasons: Counter = Counter()
             while (message := await queue.get(no_ack=False, fail=False)) is not None:
                 reasons[_reason(message)] += 1  # not acked: back in the queue when we close

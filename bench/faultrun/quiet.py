@@ -9,22 +9,51 @@ very consumers being waited for.
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_shared.messaging.amqp_probe import AmqpProbe
 from motcua_shared.messaging.outbox import PENDING
-from motcua_shared.testing.private_broker import PrivateBroker
-from motcua_shared.testing.system import CONSUMERS, System
+from motcua_shared.testing.system import System
 
 POLL_SECONDS = 2.0
 SHOW_EVERY_SECONDS = 60.0
 
 
-async def queue_backlog(system: System, probe: AmqpProbe) -> dict[str, int]:
+class Broker(Protocol):
+    """A private node or cluster as a run sees it: where clients connect, and every queue's
+    depth and consumers (rabbitmqctl)."""
+
+    url: str
+
+    def queues(self) -> dict[str, dict[str, int]]: ...
+
+
+def consumer_queues(system: System, broker: Broker) -> list[str]:
+    """The run's consumer queues, whatever their number (one per consumer, or partitions)."""
+    return sorted(
+        name
+        for name in broker.queues()
+        if name.startswith(system.exchange + ".") and not name.endswith((".dlq", ".replicas"))
+    )  # .replicas: the partitions' roll-call
+
+
+def dead_letter_queues(system: System, broker: Broker) -> list[str]:
+    return sorted(
+        name
+        for name in broker.queues()
+        if name.startswith(system.exchange + ".") and name.endswith(".dlq")
+    )
+
+
+def _short(system: System, queue: str) -> str:
+    return queue.removeprefix(system.exchange + ".")
+
+
+async def queue_backlog(system: System, probe: AmqpProbe, queues: list[str]) -> dict[str, int]:
     """Messages ready in each consumer's queue."""
-    return {f"queue {s}": (await probe.queue_depth(f"{system.exchange}.{s}"))[0] for s in CONSUMERS}
+    return {f"queue {_short(system, q)}": (await probe.queue_depth(q))[0] for q in queues}
 
 
 async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
@@ -39,19 +68,21 @@ async def store_backlog(dbs: dict[str, AsyncDatabase]) -> dict[str, int]:
     return figures
 
 
-async def in_hand(system: System, broker: PrivateBroker) -> dict[str, int]:
-    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not
-    count them)."""
+async def in_hand(system: System, broker: Broker, names: list[str]) -> dict[str, int]:
+    """Messages a consumer holds unacknowledged (rabbitmqctl: the passive declare does not count
+    them)."""
     queues = await asyncio.to_thread(broker.queues)
     return {
-        f"queue {s} unacknowledged": queues[f"{system.exchange}.{s}"]["messages_unacknowledged"]
-        for s in CONSUMERS
+        f"queue {_short(system, q)} unacknowledged": queues.get(q, {}).get(
+            "messages_unacknowledged", 0
+        )
+        for q in names
     }
 
 
 async def wait_until_quiet(
     system: System,
-    broker: PrivateBroker,
+    broker: Broker,
     dbs: dict[str, AsyncDatabase],
     timeout: float = 3600,
     settle: float = 4.0,
@@ -62,17 +93,18 @@ async def wait_until_quiet(
     zero_since: float | None = None
     last_shown = started
     probe = AmqpProbe(broker.url)
+    names = await asyncio.to_thread(consumer_queues, system, broker)
     try:
         while True:
             now = time.monotonic()
-            figures: dict[str, Any] = await queue_backlog(system, probe)
+            figures: dict[str, Any] = await queue_backlog(system, probe, names)
             showing = now - last_shown >= SHOW_EVERY_SECONDS
             if not any(figures.values()) or showing or now - started > timeout:
                 figures |= await store_backlog(dbs)
             if not any(figures.values()):
                 zero_since = zero_since or now
                 if now - zero_since >= settle:
-                    figures |= await in_hand(system, broker)
+                    figures |= await in_hand(system, broker, names)
                     if not any(figures.values()):
                         return True, figures, time.monotonic() - started
                     zero_since = None

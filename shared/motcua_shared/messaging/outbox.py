@@ -114,16 +114,12 @@ class Outbox:
         if lease is None:
             await self._mark_sent(event_ids, published, None)
             return
-        fenced_at = 0.0
 
         async def fenced(session: AsyncClientSession) -> None:
-            nonlocal fenced_at
-            fenced_at = await lease.fence(session)
+            await lease.fence(session)
             await self._mark_sent(event_ids, published, session)
 
-        with lease.marking():
-            await run_in_transaction(self.collection.database.client, fenced)
-        lease.extend(fenced_at)
+        await run_in_transaction(self.collection.database.client, fenced)
 
     async def _mark_sent(
         self,

@@ -160,7 +160,7 @@ class OutboxRelay:
             await self._settle()
             return 0
         exchange = await self._get_exchange()
-        # The last moment to stop; the mark in flight may renew the lease.
+        # The last moment to stop: publish only while the lease holds by this process's clock.
         if not self.lease.held() and not (
             await self._settle() and (self.lease.held() or await self.lease.step())
         ):

@@ -20,15 +20,19 @@ findAndModify (SecantusDB scans for it) and no clock compared across processes:
   the take-over comes at or after h + lease, `margin` after the old holder stopped by its clock.
   The assumption is only that two monotonic clocks run at the same rate within margin / lease
   (20 % by default), not that wall clocks agree. A lease released at a clean stop is taken at once.
-- Fencing: a relay marks events sent in one transaction with `update_one({_id, token}, $inc
-  beat)`, which also renews the lease (the holder's own renewals wait while a mark is open). A
-  holder that lost the lease (paused past it, partitioned) finds no match and aborts, and if a
-  take-over commits while its transaction runs, the two writes to the lease document conflict
-  and one of them fails: a stale holder marks nothing once the new one holds.
+- Fencing: a relay marks events sent in one transaction that first reads the lease document
+  with its token; a holder that lost the lease (paused past it, partitioned) finds no match and
+  aborts, marking nothing. The check is a read, not a write, on purpose: a holder killed inside
+  that transaction leaves it open until the server reaps it (60 s, mongod's
+  transactionLifetimeLimitSeconds and SecantusDB's alike), and an uncommitted write to the lease
+  document would block every take-over until then (seen in the replicas fault run). What a read
+  leaves open is a take-over committing between the check and the mark's commit: the stale
+  holder then marks events sent that it did publish, with their confirms, which is true; it
+  cannot publish anything after its lease ran out by its own clock (above), which is what keeps
+  order.
 """
 
 import asyncio
-import contextlib
 import logging
 import math
 import os
@@ -95,7 +99,6 @@ class RelayLease:
         self._seen: tuple[int, int] | None = None
         self._seen_at = 0.0
         self._lock = asyncio.Lock()
-        self._marks_open = 0
 
     def held(self) -> bool:
         """Whether this relay may publish now: its lease has not run out by its own clock."""
@@ -106,35 +109,20 @@ class RelayLease:
         has expired. Returns held()."""
         async with self._lock:
             if self.token is not None:
-                if not self._marks_open:  # a mark's transaction writes the lease: it renews
-                    await self._renew()
+                await self._renew()
             else:
                 await self._try_take()
             return self.held()
 
-    async def fence(self, session: AsyncClientSession) -> float:
-        """In the transaction that marks events sent: check the token by writing the lease
-        document. Raises LeaseLost; returns the time to pass to `extend` after the commit."""
+    async def fence(self, session: AsyncClientSession) -> None:
+        """In the transaction that marks events sent: check the token by reading the lease
+        document (a read, so that a holder killed mid-transaction blocks no take-over). Raises
+        LeaseLost."""
         if self.token is None:
             raise LeaseLost(self.name)
-        sent_at = self.monotonic()
-        result = await self.collection.update_one(
-            {"_id": self.name, "token": self.token}, {"$inc": {"beat": 1}}, session=session
-        )
-        if result.matched_count == 0:
-            raise LeaseLost(self.name)
-        return sent_at
-
-    @contextlib.contextmanager
-    def marking(self) -> Iterator[None]:
-        """Around a mark's transaction. The transaction holds its uncommitted write to the lease
-        document until it commits, and a renewal sent meanwhile would wait for it (or, on
-        SecantusDB, spin on the write conflict): renewals are skipped, the mark renews."""
-        self._marks_open += 1
-        try:
-            yield
-        finally:
-            self._marks_open -= 1
+        if await self.collection.find_one({"_id": self.name, "token": self.token}, session=session):
+            return
+        raise LeaseLost(self.name)
 
     def extend(self, sent_at: float) -> None:
         """A write to the lease document sent at `sent_at` committed: the lease runs from there."""

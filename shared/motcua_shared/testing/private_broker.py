@@ -9,16 +9,29 @@ work directory, and none of /etc/rabbitmq (whose config would make it listen on 
         broker.url                            # amqp://guest:guest@127.0.0.1:<port>/
         broker.stop_app(); broker.start_app()
         broker.queues()                       # {name: {"messages": …, "consumers": …}}
+
+`PrivateCluster` joins three such nodes into one RabbitMQ cluster (one Erlang cookie,
+`rabbitmqctl join_cluster`), so a run can stop the node leading the quorum queues and see the
+other two carry on: the broker's own replication, shown on one machine.
+
+    with PrivateCluster(tmp_path) as cluster:  # three nodes, one cluster, stopped afterwards
+        cluster.nodes[0].url                   # each node has its own AMQP port
+        cluster.leaders()                      # {quorum queue: node name of its leader}
+        cluster.node(name).stop()              # the whole node goes; the others elect leaders
 """
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from motcua_shared.storage.embedded_mongo import free_port
 
@@ -44,15 +57,35 @@ def _script(name: str) -> str:
     return found
 
 
+def rabbitmq_server_installed() -> bool:
+    """Whether private nodes can run here (the tests that need them skip otherwise)."""
+    return (_LIB_BIN / "rabbitmq-server").exists() or shutil.which("rabbitmq-server") is not None
+
+
 def _port() -> int:
     while (port := free_port()) in _RESERVED:
         pass
     return port
 
 
+# The partitions of ordered consumers (MOTCUA_PARTITIONS > 1) need the consistent-hash exchange.
+PLUGINS = ("rabbitmq_consistent_hash_exchange",)
+
+
 class PrivateBroker:
-    def __init__(self, workdir: Path, name: str | None = None) -> None:
+    """One node. `cookie`: the Erlang cookie (nodes of one cluster share it; default: its own);
+    `plugins`: the plugins to enable."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        name: str | None = None,
+        *,
+        cookie: str | None = None,
+        plugins: Sequence[str] = PLUGINS,
+    ) -> None:
         self.workdir = workdir
+        self.cookie, self.plugins = cookie, tuple(plugins)
         self.node = f"{name or 'motcua-private-' + uuid.uuid4().hex[:8]}@localhost"
         self.port, self.dist_port = _port(), _port()
         self.url = f"amqp://guest:guest@127.0.0.1:{self.port}/"
@@ -76,7 +109,15 @@ class PrivateBroker:
 
     def start(self, timeout: float = 120) -> "PrivateBroker":
         self.workdir.mkdir(parents=True, exist_ok=True)
-        (self.workdir / "enabled_plugins").write_text("[].\n")
+        # The consistent-hash exchange behind the partitioned consumers (MOTCUA_PARTITIONS > 1):
+        # shipped with RabbitMQ, enabled on this node as the run commands enable it on the local
+        # one.
+        (self.workdir / "enabled_plugins").write_text(f"[{','.join(self.plugins)}].\n")
+        if self.cookie is not None:
+            cookie_file = self.workdir / ".erlang.cookie"  # HOME's: the node's and rabbitmqctl's
+            if not cookie_file.exists():
+                cookie_file.write_text(self.cookie)
+                cookie_file.chmod(0o400)  # Erlang refuses a cookie others can read
         # The AMQP listener comes from RABBITMQ_NODE_IP_ADDRESS/PORT; the file only replaces
         # /etc/rabbitmq/rabbitmq.conf, which names the shared node's port.
         (self.workdir / "rabbitmq.conf").write_text(
@@ -109,15 +150,23 @@ class PrivateBroker:
                     f"private node {self.node} exited with {self.process.returncode}; "
                     f"see {self.log} and {self.workdir / 'log'}"
                 )
-            if (
-                self.ctl("await_startup", "--timeout", "5", check=False, timeout=30).returncode == 0
-                and self.accepts_connections()
-            ):
-                return
+            try:
+                if (
+                    self.ctl("await_startup", "--timeout", "5", check=False, timeout=60).returncode
+                    == 0
+                    and self.accepts_connections()
+                ):
+                    return
+            except subprocess.TimeoutExpired:
+                pass  # rabbitmqctl itself is slow to boot on a loaded machine: ask again
             time.sleep(0.5)
         raise BrokerUnavailable(
             f"private node {self.node} did not start within {timeout:.0f}s; see {self.log}"
         )
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def accepts_connections(self) -> bool:
         try:
@@ -168,6 +217,33 @@ class PrivateBroker:
         rows = json.loads(result.stdout or "[]")
         return {row["name"]: {k: int(v) for k, v in row.items() if k != "name"} for row in rows}
 
+    def consumers(self) -> list[dict[str, object]]:
+        """Every consumer: its queue, whether it is the one receiving (`active`: on a
+        single-active-consumer queue only one is) and the client's TCP port (`peer_port` of its
+        connection), which names the process (`System.process_with_port`)."""
+
+        def rows(*args: str) -> list[dict[str, object]]:
+            return list(
+                json.loads(self.ctl(*args, "--quiet", "--formatter", "json").stdout or "[]")
+            )
+
+        consumers = rows("list_consumers", "queue_name", "channel_pid", "consumer_tag", "active")
+        connection_of = {
+            row["pid"]: row["connection"] for row in rows("list_channels", "pid", "connection")
+        }
+        port_of = {
+            row["pid"]: row["peer_port"] for row in rows("list_connections", "pid", "peer_port")
+        }
+        return [
+            {
+                "queue": row["queue_name"],
+                "tag": row["consumer_tag"],
+                "active": row["active"] in (True, "true"),
+                "peer_port": port_of.get(connection_of.get(row["channel_pid"])),
+            }
+            for row in consumers
+        ]
+
     def stop(self) -> None:
         """Stop the node (never any other); kill its process group if it does not stop."""
         if self.process is None or self.process.poll() is not None:
@@ -180,6 +256,152 @@ class PrivateBroker:
             self.process.wait(timeout=30)
 
     def __enter__(self) -> "PrivateBroker":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _patiently(node: PrivateBroker, *args: str, ok_if: str = "", attempts: int = 4) -> None:
+    """One rabbitmqctl step of forming a cluster, asked again when the CLI itself times out (on a
+    loaded machine it can take minutes to boot); each step is idempotent."""
+    for attempt in range(attempts):
+        try:
+            result = node.ctl(*args, check=False, timeout=180)
+        except subprocess.TimeoutExpired:
+            if attempt == attempts - 1:
+                raise
+            continue
+        if result.returncode == 0 or (ok_if and ok_if in result.stdout + result.stderr):
+            return
+        raise BrokerUnavailable(
+            f"rabbitmqctl {' '.join(args)} on {node.node}: "
+            f"{result.stderr.strip() or result.stdout.strip()}"
+        )
+
+
+class PrivateCluster:
+    """`size` private nodes joined into one cluster: one Erlang cookie, each node its own ports
+    and data; the first is the seed the others `join_cluster`. Quorum queues declared once the
+    cluster is formed get a member on every node (RabbitMQ 3.10's default), their leader on the
+    node the declaring client is connected to (`client-local`)."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        size: int = 3,
+        name: str | None = None,
+        plugins: Sequence[str] = PLUGINS,
+    ) -> None:
+        base = name or f"motcua-cluster-{uuid.uuid4().hex[:8]}"
+        cookie = secrets.token_hex(20).upper()
+        self.nodes = [
+            PrivateBroker(workdir / f"node{i}", f"{base}-{i}", cookie=cookie, plugins=plugins)
+            for i in range(size)
+        ]
+
+    def start(self, timeout: float = 180) -> "PrivateCluster":
+        try:
+            with ThreadPoolExecutor(len(self.nodes)) as pool:  # the nodes boot side by side
+                list(pool.map(lambda node: node.start(timeout), self.nodes))
+            seed = self.nodes[0]
+            for node in self.nodes[1:]:
+                _patiently(node, "stop_app")
+                _patiently(node, "reset")
+                _patiently(node, "join_cluster", seed.node, ok_if="already_member")
+                _patiently(node, "start_app")
+                node._wait_until_up(timeout)
+            self._wait_formed(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_formed(self, timeout: float) -> None:
+        wanted = {node.node for node in self.nodes}
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if set(self.running_nodes()) == wanted:
+                return
+            time.sleep(0.5)
+        raise BrokerUnavailable(
+            f"cluster not formed within {timeout:.0f}s: running {self.running_nodes()}"
+        )
+
+    def running_nodes(self) -> list[str]:
+        """The nodes the cluster itself says are running (`cluster_status` on a live node)."""
+        result = self.ctl("cluster_status", "--formatter", "json", check=False)
+        if result.returncode != 0:
+            return []
+        return list(json.loads(result.stdout).get("running_nodes", []))
+
+    def node(self, name: str) -> PrivateBroker:
+        return next(node for node in self.nodes if node.node == name)
+
+    def ctl(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        """rabbitmqctl on the first node still running (cluster-wide commands)."""
+        for attempt in range(3):  # the CLI may time out booting on a loaded machine: ask again
+            live = [node for node in self.nodes if node.running]
+            if not live:
+                raise BrokerUnavailable("no node of the cluster is running")
+            try:
+                return live[0].ctl(*args, check=check, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def queues(self) -> dict[str, dict[str, int]]:
+        """Every queue of the cluster: depth (ready + unacknowledged) and consumer count."""
+        result = self.ctl(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "messages",
+            "messages_ready",
+            "messages_unacknowledged",
+            "consumers",
+        )
+        rows = json.loads(result.stdout or "[]")
+        return {row["name"]: {k: int(v) for k, v in row.items() if k != "name"} for row in rows}
+
+    def quorum_queues(self, prefix: str = "") -> dict[str, dict[str, Any]]:
+        """{queue: {"leader": node, "members": [nodes], "online": [nodes]}} of the quorum queues
+        whose name starts with `prefix`."""
+        result = self.ctl(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "type",
+            "leader",
+            "members",
+            "online",
+        )
+        rows = json.loads(result.stdout or "[]")
+        return {
+            row["name"]: {
+                "leader": row["leader"],
+                "members": list(row["members"]),
+                "online": list(row["online"]),
+            }
+            for row in rows
+            if row["type"] in ("quorum", "rabbit_quorum_queue") and row["name"].startswith(prefix)
+        }
+
+    def leaders(self, prefix: str = "") -> dict[str, str]:
+        return {name: str(info["leader"]) for name, info in self.quorum_queues(prefix).items()}
+
+    def stop(self) -> None:
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            list(pool.map(lambda node: node.stop(), self.nodes))
+
+    def __enter__(self) -> "PrivateCluster":
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -9,6 +9,11 @@ the root Procfile, the supervisor
   the README's run command uses (`scripts/run.sh`), for end-to-end journeys.
 `System.stop()` ends them all and `drop()` removes the run's queues and databases.
 
+`create(..., replicas={"intake": 2, "notify": 2})` runs a service as several processes
+(`intake-1`, `intake-2`, each on its own port, each killable on its own) behind one TCP front
+on the service's usual address (`motcua_shared.testing.front`, the Kubernetes Service's part),
+so the other services, the sandboxes and the test reach "intake" as before.
+
 With `clock_control=True` every process runs under libfaketime reading its offset from a file,
 so a test can move the whole system's clock (`shift_clock`): a dossier received weeks ago,
 resolved today, is late without any test-only switch in the services.
@@ -33,6 +38,8 @@ from typing import Any
 import httpx
 
 from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.testing.front import TcpFront
+from motcua_shared.testing.proc_sockets import open_socket_inodes, socket_inodes
 from motcua_shared.web.auth import mint_token
 
 BIN = Path(sys.executable).parent
@@ -48,6 +55,12 @@ COMMANDS = {
     "desk": "desk-service",
 }
 CONSUMERS = ("notify", "survey", "reporting")
+PORT_SETTING = {
+    "intake": "INTAKE_PORT",
+    "notify": "NOTIFY_PORT",
+    "survey": "SURVEY_PORT",
+    "reporting": "REPORTING_PORT",
+}
 CLOCK_FILE = "clock-offset"  # in the run's log folder: libfaketime's offset, e.g. "-2592000"
 
 
@@ -147,6 +160,11 @@ class System:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     supervisor: subprocess.Popen | None = None  # honcho, when started with start_supervised()
     clock_offset: timedelta = timedelta(0)
+    replicas: dict[str, int] = field(
+        default_factory=dict
+    )  # service → processes, when more than one
+    fronts: dict[str, TcpFront] = field(default_factory=dict)
+    ready_timeout: float = 60.0  # seconds a process may take to answer once started
 
     @classmethod
     def create(
@@ -156,6 +174,7 @@ class System:
         logs: Path,
         *,
         clock_control: bool = False,
+        replicas: dict[str, int] | None = None,
         **overrides: str,
     ) -> "System":
         run_id = uuid.uuid4().hex[:8]
@@ -165,7 +184,36 @@ class System:
         if clock_control:
             (logs / CLOCK_FILE).write_text("+0\n")
             env |= faketime_env(logs / CLOCK_FILE)
-        return cls(urls, env | overrides, logs)
+        several = {name: count for name, count in (replicas or {}).items() if count > 1}
+        if unknown := set(several) - set(PORT_SETTING):
+            raise ValueError(
+                f"only {', '.join(PORT_SETTING)} run as replicas, not {sorted(unknown)}"
+            )
+        for name, count in several.items():
+            for number in range(1, count + 1):
+                urls[f"{name}-{number}"] = f"http://127.0.0.1:{free_port()}"
+        return cls(urls, env | overrides, logs, replicas=several)
+
+    def replica_names(self, service: str) -> list[str]:
+        """The processes of a service: ["intake"], or ["intake-1", "intake-2"] with replicas."""
+        count = self.replicas.get(service, 1)
+        return [service] if count == 1 else [f"{service}-{n}" for n in range(1, count + 1)]
+
+    def _process_env(self, name: str) -> dict[str, str]:
+        service, _, number = name.rpartition("-")
+        if number.isdigit() and service in self.replicas:
+            return self.env | {PORT_SETTING[service]: str(self.urls[name].rpartition(":")[2])}
+        return self.env
+
+    def _front(self, service: str) -> None:
+        """The service's usual address, in front of its replicas (started once)."""
+        if service in self.fronts:
+            return
+        backends = [
+            ("127.0.0.1", int(self.urls[n].rpartition(":")[2])) for n in self.replica_names(service)
+        ]
+        port = int(self.urls[service].rpartition(":")[2])
+        self.fronts[service] = TcpFront(backends, "round_robin", port=port).start()
 
     @property
     def exchange(self) -> str:
@@ -188,18 +236,33 @@ class System:
             [str(BIN / command), *args], env=self.env, capture_output=True, text=True, timeout=300
         )
 
-    def start(self, *names: str, timeout: float = 60) -> None:
-        """Start the named processes (all when none are named) and wait until they answer."""
-        for name in names or tuple(COMMANDS):
+    def start(self, *names: str) -> None:
+        """Start the named processes (all when none are named; a replicated service's name
+        means all its replicas, `intake-2` one of them) and wait until they answer."""
+        wanted = [
+            replica
+            for name in names or tuple(COMMANDS)
+            for replica in (self.replica_names(name) if name in COMMANDS else [name])
+        ]
+        for name in wanted:
             log = open(self.logs / f"{name}.log", "a")
+            command = COMMANDS[name.rpartition("-")[0] if name not in COMMANDS else name]
             self.processes[name] = subprocess.Popen(
-                [str(BIN / COMMANDS[name])], env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [str(BIN / command)],
+                env=self._process_env(name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
-        for name in names or tuple(COMMANDS):
-            self.wait_ready(name, timeout)
+        for name in wanted:
+            self.wait_ready(name)
+        for service in self.replicas:
+            if any(name in self.processes for name in self.replica_names(service)):
+                self._front(service)
 
-    def wait_ready(self, name: str, timeout: float = 60) -> None:
-        self._wait_answering(name, self.processes[name], f"{name}.log", timeout)
+    def wait_ready(self, name: str, timeout: float | None = None) -> None:
+        self._wait_answering(
+            name, self.processes[name], f"{name}.log", timeout or self.ready_timeout
+        )
 
     def _ready_url(self, name: str) -> str:
         return self.urls[name] + {"sandbox": "/", "payments": "/healthz"}.get(name, "/openapi.json")
@@ -279,6 +342,15 @@ class System:
     def restart(self, name: str) -> None:
         self.start(name)
 
+    def process_with_port(self, local_port: int) -> str | None:
+        """Which of the run's processes has a TCP connection from `local_port` (e.g. the
+        `peer_port` RabbitMQ lists for a consumer's connection), from Linux /proc."""
+        inodes = socket_inodes(local_port)
+        for name, process in self.processes.items():
+            if process.poll() is None and inodes & open_socket_inodes(process.pid):
+                return name
+        return None
+
     def stop(self) -> None:
         if self.supervisor is not None:
             self._stop_supervisor()
@@ -290,6 +362,8 @@ class System:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for front in self.fronts.values():
+            front.stop()
 
     def _stop_supervisor(self, timeout: float = 30) -> None:
         """SIGINT, as Ctrl-C on `scripts/run.sh`: honcho sends SIGTERM to every process group and
@@ -327,7 +401,9 @@ def supervised_system(
 ) -> Iterator[System]:
     """The whole system under the README's supervisor for a block of tests; afterwards stopped,
     and its queues and databases dropped."""
-    system = System.create(amqp_url, mongodb_url, logs, clock_control=clock_control, **overrides)
+    system = System.create(
+        amqp_url, mongodb_url, logs, clock_control=clock_control, replicas=None, **overrides
+    )
     try:
         system.start_supervised()
         yield system

@@ -1,0 +1,51 @@
+"""The system on a three-node RabbitMQ cluster, the node leading the quorum queues stopped
+mid-run (`bench/cluster_faults.py`): publishers and consumers carry on through the other two,
+nothing is lost (reporting equals intake), nobody gets a message twice or out of lifecycle order,
+nothing is dead-lettered. It exits 1 when one fails.
+
+It starts its own three nodes (the shared broker is never stopped) and its own SecantusDB (or
+uses MONGODB_URL). Deselect with `-m "not faults"`.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from motcua_shared.testing.private_broker import rabbitmq_server_installed
+
+pytestmark = pytest.mark.faults
+
+ROOT = Path(__file__).resolve().parents[2]
+DOSSIERS = int(os.environ.get("MOTCUA_CLUSTER_DOSSIERS", "100"))
+TIMEOUT = 2400  # a bound, not a figure: ~5 min each on a quiet machine, over 20 at load average 30
+
+
+@pytest.mark.skipif(
+    not rabbitmq_server_installed(), reason="needs rabbitmq-server to run private nodes"
+)
+def test_the_cluster_carries_on_when_the_leader_node_stops(tmp_path: Path) -> None:
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "cluster_faults.py"),
+            "-n",
+            str(DOSSIERS),
+            "--logs",
+            str(tmp_path / "logs"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        output, _ = run.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        run.terminate()  # SIGTERM: the run stops its services, nodes and Mongo server
+        output, _ = run.communicate(timeout=180)
+    print(output)  # the figures, shown with -s or on failure
+    assert run.returncode == 0, output[-8000:]
+    assert "every invariant holds" in output
