@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-from end_to_end import mongo_bulk_rate  # bench/ is on sys.path when run as a script
 from intake_receive import server_name
+from machine_limits import mongo_bulk_rate  # bench/ is on sys.path when run as a script
 
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.contract.dossier_events import Channel

@@ -28,13 +28,14 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-from end_to_end import mongo_bulk_rate, ms  # bench/ is on sys.path when run as a script
 from intake_receive import server_name
+from machine_limits import mongo_bulk_rate, ms  # bench/ is on sys.path when run as a script
 from projector_rate import events_for, publish
 
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.contract.topology import BINDINGS, consumer_spec
-from motcua_shared.messaging.outbox import SENT, Outbox, OutboxRelay, _document
+from motcua_shared.messaging.outbox import SENT, Outbox, _document
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import CommandCounter

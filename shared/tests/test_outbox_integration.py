@@ -8,7 +8,8 @@ import pytest
 
 from motcua_shared.contract.dossier_events import DossierWithdrawn
 from motcua_shared.contract.envelope import Envelope, parse_envelope
-from motcua_shared.messaging.outbox import PENDING, SENT, Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import PENDING, SENT, Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 
 
 def _event(code: str, version: int) -> Envelope:

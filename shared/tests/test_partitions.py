@@ -22,7 +22,8 @@ from motcua_shared.contract.topology import (
     declare_consumer_at,
 )
 from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.testing.plugin import eventually
 
 K = 4

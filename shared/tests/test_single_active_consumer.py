@@ -24,7 +24,8 @@ from motcua_shared.contract.topology import (
     declare_exchange,
 )
 from motcua_shared.messaging.consumer import EventConsumer
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.testing.plugin import eventually
 
 # The first replica, in its own process so it can be SIGKILLed: it prints each version it gets

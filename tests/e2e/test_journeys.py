@@ -10,26 +10,26 @@ twice, and that a rebuild from the event logs gives the same figures.
 
 Units: Tân Định (26734) desk return and supplements; Bình Thạnh (26929) return at home and the
 linked birth registration; Bình Lợi Trung (26956) withdrawal and refusals; Cờ Đỏ (31261, another
-province) the apology and late return, received weeks ago on a shifted clock.
+province) the apology and late return, received weeks ago on a shifted clock. The apology and the
+deadline journeys' steps are in apology_journey.py and deadline_journey.py, what the last test
+reads back in journey_totals.py: one module, so every journey and the totals share one system.
 """
 
 import re
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import httpx
 import pytest
 
+from .apology_journey import apology_journey
 from .deadline_journey import deadline_journey
 from .journey_kit import (
     LEDGER,
     PROVINCE,
-    VN,
     Citizen,
     Desk,
-    Reports,
     answer_on_page,
-    eventually,
     expect_figures,
     expect_inbox,
     inbox,
@@ -42,6 +42,7 @@ from .journey_kit import (
     today,
     zns_date,
 )
+from .journey_totals import figures_snapshot, survey_events
 
 pytestmark = pytest.mark.e2e
 
@@ -316,113 +317,11 @@ def test_linked_birth_registration(system):
     )
 
 
-def _a_past_receipt(desk: Desk, procedure: str) -> timedelta:
-    """How far back to receive a dossier so that it was due at least two days before today (the
-    unit's calendar decides: holidays may stretch a time limit)."""
-    for days in (14, 21, 30, 45, 60):
-        quote = desk.http.get(
-            "/api/v1/calendar/due-date",
-            params={
-                "unit": desk.unit,
-                "procedure": procedure,
-                "received_at": (datetime.now(UTC) - timedelta(days=days)).isoformat(),
-            },
-        ).json()
-        if date.fromisoformat(quote["due_date"]) < today() - timedelta(days=2):
-            return timedelta(days=days)
-    raise AssertionError("no receipt date found that is overdue now")
-
-
 def test_apology_and_late_return(system):
     """Received weeks ago (the whole system's clock shifted back), an apology with a new date
     before the due date, then resolved today: late, and late it stays in the figures although the
     apology moved the date; it was on the overdue list until resolved."""
-    desk = Desk(system, "31261")
-    citizen = Citizen("Trương Văn Khoa", "0703 777 888", "092088007788")
-    back = _a_past_receipt(desk, "2.001035")
-    system.shift_clock(-back)
-    try:
-        dossier = desk.receive("2.001035", citizen)
-        code, due = dossier["code"], local_day(dossier["due_at"])
-        desk.hand_over(code)
-        new_due = date.fromisoformat(
-            desk.http.get(
-                "/api/v1/calendar/due-date",
-                params={
-                    "unit": "31261",
-                    "procedure": "2.001035",
-                    "received_at": datetime.combine(
-                        due, datetime.min.time().replace(hour=9), VN
-                    ).isoformat(),
-                },
-            ).json()["due_date"]
-        )
-        apologised = desk.act(
-            code,
-            "apologise",
-            {"new_due_date": new_due.isoformat(), "reason": "Chờ xác minh của cơ quan đất đai"},
-            role="specialist",
-        )
-        assert local_day(apologised["due_at"]) == new_due
-        expect_inbox(system, citizen, [("zalo", "received"), ("zalo", "apology")], code)
-    finally:
-        system.shift_clock(timedelta(0))
-    received_day = local_day(dossier["received_at"])
-    assert due < today() - timedelta(days=1)
-
-    reports = Reports(system, "31261")
-    overdue = eventually(
-        lambda: (lambda ds: ds if any(d["apologised"] for d in ds) else None)(
-            reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"]
-        ),
-        what="the apologised dossier on the overdue list",
-    )
-    assert [
-        (d["code"], local_day(d["due_at"]), local_day(d["due_at_in_force"]), d["days_late"])
-        for d in overdue
-    ] == [(code, due, new_due, (today() - due).days)]
-    # The day after the due day it was carried over and overdue; on its receipt day, within time.
-    after_due = due + timedelta(days=1)
-    assert reports.rows("one-stop", {"unit": "31261"}, after_due, after_due)[
-        "2.001035"
-    ] == one_stop_row({"carried_over": 1, "in_progress_overdue": 1})
-    assert reports.rows("one-stop", {"unit": "31261"}, received_day, received_day)[
-        "2.001035"
-    ] == one_stop_row({"received_direct": 1})
-
-    resolved = desk.resolve(code)
-    assert timeliness(resolved) == "resolved_late"
-    desk.give_back(code)
-    got = expect_inbox(
-        system,
-        citizen,
-        [
-            ("zalo", "received"),
-            ("zalo", "apology"),
-            ("zalo", "result_ready_at_desk"),
-            ("zalo", "survey_opened"),
-        ],
-        code,
-    )
-    assert got[0]["template_data"]["ngay_hen"] == zns_date(due)
-    assert got[1]["template_data"]["ngay_hen_moi"] == zns_date(new_due)
-    answer_on_page(survey_link(got[3]), "unsatisfied", "Trễ hẹn")
-    LEDGER.surveyed[code] = "unsatisfied"
-    expect_figures(
-        system,
-        "31261",
-        "2.001035",
-        received_day,
-        {"received_direct": 1, "resolved_late": 1},
-        {"unsatisfied": 1},
-    )
-    eventually(
-        lambda: (
-            reports.http.get("/api/v1/reports/overdue", params={"unit": "31261"}).json()["dossiers"]
-            == []
-        ),
-        what="the overdue list empty once resolved",
-    )
+    apology_journey(system)
 
 
 def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
@@ -435,39 +334,6 @@ def test_deadline_warned_apologised_in_time_second_refused_and_late(system):
 # ================================================================ the whole run
 
 
-def _survey_events(system) -> list[dict]:
-    events, after = [], None
-    while True:
-        page = httpx.get(
-            f"{system.urls['survey']}/api/v1/events",
-            params={"after": after} if after else {},
-            headers=system.token("reporting", "79", "system"),
-            timeout=10,
-        ).json()
-        if not page["events"]:
-            return events
-        events += page["events"]
-        after = page["next"]
-
-
-def _snapshot(system, keys: dict[str, str]) -> dict:
-    snapshot = {}
-    for unit, start in ((u, LEDGER.start[u]) for u in LEDGER.counts):
-        reports = Reports(system, unit)
-        snapshot[unit] = (
-            reports.rows("one-stop", {"unit": unit}, start, today()),
-            reports.rows("satisfaction", {"unit": unit}, start, today()),
-        )
-    for province, key in keys.items():
-        start = min(LEDGER.start[u] for u in LEDGER.counts if PROVINCE[u] == province)
-        reports = Reports(system, api_key=key)
-        snapshot[province] = (
-            reports.rows("one-stop", {"province": province}, start, today(), "unit"),
-            reports.rows("satisfaction", {"province": province}, start, today(), "unit"),
-        )
-    return snapshot
-
-
 def test_totals_surveys_and_messages_across_every_journey(system):
     """Whatever journeys ran: the totals per unit and per province are the sums of what each
     did; surveys opened for exactly the returned, approved dossiers, with their answers; every
@@ -477,7 +343,7 @@ def test_totals_surveys_and_messages_across_every_journey(system):
     for citizen, expected in LEDGER.inboxes.items():
         assert [(m["channel"], m["kind"]) for m in inbox(system, citizen)] == expected, citizen.name
 
-    events = _survey_events(system)
+    events = survey_events(system)
     opened = Counter(
         e["payload"]["dossier_code"] for e in events if e["event_type"] == "survey.opened"
     )
@@ -505,7 +371,7 @@ def test_totals_surveys_and_messages_across_every_journey(system):
             levels.update(LEDGER.levels[unit])
         return one_stop_row(counts), satisfaction_row(levels)
 
-    snapshot = _snapshot(system, keys)  # every journey waited for its own figures
+    snapshot = figures_snapshot(system, keys)  # every journey waited for its own figures
     for unit in LEDGER.counts:
         one_stop, satisfaction = snapshot[unit]
         assert (one_stop["total"], satisfaction["total"]) == expected_totals([unit]), unit
@@ -518,4 +384,4 @@ def test_totals_surveys_and_messages_across_every_journey(system):
 
     rebuilt = system.run("reporting-rebuild")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert _snapshot(system, keys) == snapshot
+    assert figures_snapshot(system, keys) == snapshot

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge
 from motcua_shared.ops.health import mongo_ping

@@ -20,7 +20,8 @@ from motcua_shared.contract.envelope import all_event_models
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.contract.topology import consumer_spec
 from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.ops.health import mongo_ping

@@ -28,7 +28,7 @@ from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.event_base import CitizenContact
 from motcua_shared.contract.survey_events import SurveyOpened
 from motcua_shared.contract.topology import consumer_spec, declare_exchange
-from motcua_shared.messaging.outbox import partition_headers
+from motcua_shared.messaging.outbox_relay import partition_headers
 from motcua_shared.storage.embedded_mongo import free_port
 from motcua_shared.testing.clock import SettableClock
 from motcua_shared.testing.plugin import eventually

@@ -15,7 +15,8 @@ from pymongo import AsyncMongoClient
 from motcua_shared.contract.dossier_events import ResultReturned
 from motcua_shared.contract.topology import consumer_spec
 from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
-from motcua_shared.messaging.outbox import Outbox, OutboxRelay
+from motcua_shared.messaging.outbox import Outbox
+from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.messaging.relay_lease import RelayLeaderGauge
 from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.ops.health import mongo_ping

@@ -10,12 +10,12 @@ Names derive from the exchange so a test (or a second deployment) can run on the
 without touching production queues: exchange `motcua.events` → queue
 `motcua.events.notify`, dead-letter exchange `motcua.events.dlx`, DLQ `motcua.events.notify.dlq`.
 
-Partitions (`MOTCUA_PARTITIONS` = K, issue 15): with K > 1 an ordered consumer's one queue becomes
-K single-active queues `motcua.events.notify.p0` … `.p<K-1>` behind a consistent-hash exchange
+Partitions (`MOTCUA_PARTITIONS` = K, issue 15): with K > 1 an ordered consumer's one queue becomes K
+single-active queues `motcua.events.notify.p0` … `.p<K-1>` behind a consistent-hash exchange
 `motcua.events.notify.hash` (plugin rabbitmq_consistent_hash_exchange) that hashes the
-`partition_key` header (the dossier code, outbox.py) and is bound to the topic exchange with the
-consumer's routing keys: a dossier's events always land on one partition, in publish order, and
-K replicas share the partitions (one active consumer each). Every partition parks in the one DLQ
+`partition_key` header (the dossier code, set by outbox_relay.py) and is bound to the topic exchange
+with the consumer's routing keys: a dossier's events always land on one partition, in publish order,
+and K replicas share the partitions (one active consumer each). Every partition parks in the one DLQ
 of the consumer. K = 1 is the single queue above, unchanged. Declaring a shape retires the other
 one's bindings (the single queue's, partitions at or above K) so nothing keeps receiving copies
 nobody consumes; their messages stay to be drained (README, "Changing MOTCUA_PARTITIONS").
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DELIVERY_LIMIT = 10  # redeliveries before RabbitMQ parks a message in the DLQ
 PARTITIONS_ENV = "MOTCUA_PARTITIONS"
-PARTITION_HEADER = "partition_key"  # what the consistent-hash exchanges hash (outbox.py sets it)
+PARTITION_HEADER = "partition_key"  # what the consistent-hash exchanges hash (outbox_relay.py)
 HASH_EXCHANGE_TYPE = "x-consistent-hash"
 
 

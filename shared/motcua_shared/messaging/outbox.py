@@ -1,10 +1,10 @@
-"""The transactional outbox and its relay.
+"""The transactional outbox: the store of events waiting to be published, and the event log.
 
 A service writes its state change and the event in one MongoDB transaction
-(`Outbox.add(envelope, session=s)`); the relay publishes pending events with publisher
-confirms, in order, and marks them sent. Events written while RabbitMQ is down stay pending
-and go out when it is back. Sent events are kept: the outbox is the service's event log,
-from which projections are rebuilt (see `event_log.py`).
+(`Outbox.add(envelope, session=s)`); the relay (`outbox_relay.py`) publishes pending events with
+publisher confirms, in order, and marks them sent here. Events written while RabbitMQ is down
+stay pending and go out when it is back. Sent events are kept: the outbox is the service's event
+log, from which projections are rebuilt (see `event_log.py`).
 
 Personal data (Decree 13/2023/NĐ-CP art. 3 and 9, purpose limitation and storage limitation):
 the citizen's phone travels in `contact` only so that notify can reach them. Once an event is
@@ -12,48 +12,25 @@ published its log entry keeps the event with `contact.phone` null (the field is 
 contract), in the same write that marks it sent: the event log never holds a phone for longer
 than the event waits for RabbitMQ.
 
-One relay publishes at a time, whatever the number of replicas: it holds the outbox's lease and
-marks events sent under its fencing token (`relay_lease.py`). Order per aggregate: a batch holds,
-for every aggregate in it, all its pending events (`next_batch`), in version order, on one
-channel, and an event is marked sent only after its confirm; so whichever relay's copy of an event
-reaches a queue first, the aggregate's earlier events reached it before (the argument is in
-docs/scaling.md, "One relay at a time"). A copy published twice (a holder paused mid-batch, a
-lost confirm) is a duplicate that consumers drop by event id.
+Order per aggregate: a batch holds, for every aggregate in it, all its pending events
+(`next_batch`), in version order (`in_version_order`); marks are checked against the relay's
+fencing token (`relay_lease.py`).
 """
 
-import asyncio
-import contextlib
 import json
-import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-import aio_pika
 from bson import ObjectId
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_shared.contract.envelope import Envelope
-from motcua_shared.contract.topology import (
-    BINDINGS,
-    PARTITION_HEADER,
-    consumer_spec,
-    declare_consumers_leniently,
-    declare_exchange,
-)
-from motcua_shared.messaging.relay_lease import (
-    DEFAULT_LEASE_SECONDS,
-    DEFAULT_RENEW_SECONDS,
-    LEASE_COLLECTION,
-    LeaseLost,
-    RelayLease,
-)
+from motcua_shared.messaging.relay_lease import LEASE_COLLECTION, RelayLease
 from motcua_shared.storage.transactions import run_in_transaction
 from motcua_shared.vietnam.timeutil import utcnow
-
-log = logging.getLogger(__name__)
 
 PENDING = "pending"
 SENT = "sent"
@@ -199,200 +176,6 @@ def _document(envelope: Envelope[Any]) -> dict[str, Any]:
     }
 
 
-class OutboxRelay:
-    """Publishes pending outbox events with publisher confirms while it holds the outbox's lease;
-    stands by otherwise; survives broker and database outages."""
-
-    def __init__(
-        self,
-        outbox: Outbox,
-        amqp_url: str,
-        exchange: str,
-        *,
-        batch_size: int = 200,
-        poll_interval: float = 0.25,
-        lease_seconds: float = DEFAULT_LEASE_SECONDS,
-        renew_seconds: float = DEFAULT_RENEW_SECONDS,
-        lease: RelayLease | None = None,
-    ) -> None:
-        self.outbox = outbox
-        self.amqp_url = amqp_url
-        self.exchange_name = exchange
-        self.batch_size = batch_size
-        self.poll_interval = poll_interval
-        self.lease = lease or outbox.lease(lease_seconds=lease_seconds, renew_seconds=renew_seconds)
-        self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._stopping = False
-        self._connection: aio_pika.abc.AbstractConnection | None = None
-        self._exchange: aio_pika.abc.AbstractExchange | None = None
-        self._marking: asyncio.Task[None] | None = None  # the previous batch's mark, committing
-        self._marking_ids: set[str] = set()
-        self.published_total = 0  # events this relay published and saw confirmed
-        self.batches_total = 0
-
-    def start(self) -> None:
-        """Keep the lease (or stand by for it) and publish while holding it, until stop()."""
-        self._tasks = [
-            asyncio.create_task(self.keep_lease(), name="outbox-relay-lease"),
-            asyncio.create_task(self.run(), name="outbox-relay"),
-        ]
-
-    async def stop(self) -> None:
-        """Stop publishing, then release the lease so a standby takes over at once."""
-        # A flag as well as cancel(): aio-pika's connect() can swallow a cancellation that
-        # lands while it connects, and the loop would then run on.
-        self._stopping = True
-        self._wake.set()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        with contextlib.suppress(Exception):  # the batch in flight is marked, or stays pending
-            async with asyncio.timeout(self.lease.lease_seconds):
-                await self._settle()
-        await self.close()
-
-    def wake(self) -> None:
-        """Call after a commit so the event goes out now rather than at the next poll."""
-        self._wake.set()
-
-    async def keep_lease(self) -> None:
-        """Renew the lease every `renew_seconds`, or look whether it is free to take."""
-        failing = False
-        while not self._stopping:
-            held_before = self.lease.held()
-            try:
-                held = await self.lease.step()
-                if failing:
-                    log.info("outbox relay reaches its lease again")
-                failing = False
-            except Exception as exc:  # database away: the lease runs out by our clock
-                held = self.lease.held()
-                if not failing:
-                    log.warning("outbox relay cannot renew or read its lease (%s); retrying", exc)
-                failing = True
-            if held and not held_before:
-                self._wake.set()
-            await asyncio.sleep(self.lease.renew_seconds)
-
-    async def run(self) -> None:
-        backoff = self.poll_interval
-        while not self._stopping:
-            try:
-                # Cleared before the read, not after it: a commit while a batch goes out wakes
-                # the next round at once instead of waiting for the poll.
-                self._wake.clear()
-                published = 0
-                if self.lease.held():
-                    published = await self._round()
-                else:
-                    await self._settle()
-                backoff = self.poll_interval
-                if published:
-                    continue
-                try:
-                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel().
-                    async with asyncio.timeout(self.poll_interval):
-                        await self._wake.wait()
-                except TimeoutError:
-                    pass
-            except Exception as exc:  # broker or database away: keep events pending, retry
-                log.warning("outbox relay cannot publish yet (%s); retrying", exc)
-                with contextlib.suppress(Exception):
-                    await self._settle()
-                await self._drop_connection()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-
-    async def publish_pending(self) -> int:
-        """Publish one batch if this relay holds the lease (taking it if it is free) and mark it
-        sent; returns how many events went out and were marked."""
-        if not self.lease.held() and not await self.lease.step():
-            return 0
-        published = await self._round()
-        return published if await self._settle() else 0
-
-    async def _round(self) -> int:
-        """Read the next batch and publish it while the previous batch's mark commits (the round
-        trips of the two overlap), then start its own mark. Returns how many went out."""
-        batch = await self.outbox.next_batch(self.batch_size, skip=self._marking_ids)
-        if not batch:
-            await self._settle()
-            return 0
-        exchange = await self._get_exchange()
-        # The last moment to stop: publish only while the lease holds by this process's clock.
-        if not self.lease.held() and not (
-            await self._settle() and (self.lease.held() or await self.lease.step())
-        ):
-            return 0
-        # One channel keeps order; confirms are awaited together, then marked in one write. An
-        # event is marked only once confirmed, and the next batch goes out only after these
-        # confirms: the order argument of docs/scaling.md.
-        await asyncio.gather(
-            *(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch)
-        )
-        self.published_total += len(batch)
-        self.batches_total += 1
-        await self._settle()  # one mark in flight at a time
-        self._marking_ids = {doc["_id"] for doc in batch}
-        ids = [doc["_id"] for doc in batch]
-        mark = self.outbox.mark_sent(ids, published=batch, lease=self.lease)
-        self._marking = asyncio.create_task(mark, name="outbox-relay-mark")
-        return len(batch)
-
-    async def _settle(self) -> bool:
-        """Wait for the mark in flight; False when it was refused (the lease was lost: the new
-        holder publishes those events again, duplicates that consumers drop by id) or cancelled.
-        Shielded: cancelling the loop does not cancel the mark; stop() waits for it."""
-        marking = self._marking
-        if marking is None:
-            return True
-        try:
-            await asyncio.shield(marking)
-            return True
-        except LeaseLost:
-            self.lease.lost()
-            return False
-        except asyncio.CancelledError:
-            if not marking.cancelled():
-                raise  # this task is being cancelled, not the mark
-            return False  # its events stay pending for the next round
-        finally:
-            if marking.done():
-                self._marking, self._marking_ids = None, set()
-
-    async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
-        if self._exchange is None:
-            self._connection = await aio_pika.connect(self.amqp_url, timeout=5)
-            # The consumers' queues exist before the first event goes out, so an event published
-            # while a consumer has never started yet waits in its queue instead of being dropped.
-            await declare_consumers_leniently(
-                self._connection,
-                [consumer_spec(self.exchange_name, service) for service in BINDINGS],
-            )
-            channel = await self._connection.channel(publisher_confirms=True)
-            self._exchange = await declare_exchange(channel, self.exchange_name)
-        return self._exchange
-
-    async def _drop_connection(self) -> None:
-        connection, self._connection, self._exchange = self._connection, None, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception:  # already broken
-                pass
-
-    async def close(self) -> None:
-        """Close the connection and release the lease (publishing has stopped)."""
-        await self._drop_connection()
-        try:
-            await self.lease.release()
-        except Exception as exc:  # database away: the lease runs out by itself
-            log.warning("outbox relay could not release its lease (%s)", exc)
-
-
 def in_version_order(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The batch in seq order, except that each aggregate's events take its places in version
     order. seq orders the events one process wrote; with several replicas writing one outbox, a
@@ -406,30 +189,3 @@ def in_version_order(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for aggregate, docs in by_aggregate.items()
     }
     return [next(ordered[doc["aggregate_id"]]) for doc in batch]
-
-
-def _message(doc: dict[str, Any]) -> aio_pika.Message:
-    return aio_pika.Message(
-        doc["body"].encode(),
-        content_type="application/json",
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        message_id=doc["_id"],
-        correlation_id=doc.get("correlation_id"),
-        type=doc["routing_key"],
-        headers=partition_headers(doc),
-    )
-
-
-def partition_headers(doc: dict[str, Any]) -> dict[str, Any]:
-    """`aggregate_id` and `aggregate_version` for any consumer to read without parsing, and
-    `partition_key`, which the consumers' consistent-hash exchanges hash (topology.py): the
-    dossier the event is about, so a survey's or a follow-up's events land on their dossier's
-    partition, behind its result_returned (else notify could ask for a rating before saying the
-    result is ready)."""
-    payload = json.loads(doc["body"]).get("payload") or {}
-    dossier = payload.get("dossier_code") if isinstance(payload, dict) else None
-    return {
-        "aggregate_id": doc["aggregate_id"],
-        "aggregate_version": int(doc["aggregate_version"]),
-        PARTITION_HEADER: dossier or doc["aggregate_id"],
-    }

@@ -19,6 +19,7 @@ from intake.domain.calendar import local_date
 from intake.domain.citizen import Citizen
 from intake.domain.codes import counter_key, dossier_code
 from intake.domain.dossier import Dossier
+from intake.domain.dossier_opening import open_dossier
 from intake.domain.errors import WrongUnit
 from intake.domain.lifecycle import DeskCheck
 
@@ -52,7 +53,7 @@ async def receive_dossier(app: IntakeApp, actor: Actor, submission: Submission) 
 
         async def work(tx: DossierTransaction) -> Dossier:
             sequence = await tx.next_sequence(counter_key(unit.code, day))
-            dossier = Dossier.open(
+            dossier = open_dossier(
                 code=dossier_code(unit.code_prefix, day, sequence),
                 unit=unit,
                 procedure=procedure,

@@ -46,3 +46,13 @@ def check_cccd(raw: str) -> str:
             "cccd", "Số CCCD phải gồm đúng 12 chữ số", "CCCD must be exactly 12 digits"
         )
     return raw
+
+
+def require_address(citizen: Citizen) -> None:
+    """Home service (receiving papers or returning the result at home) needs an address."""
+    if not citizen.address:
+        raise RuleViolation(
+            "citizen.address",
+            "Phục vụ tại nhà cần địa chỉ của công dân",
+            "Home service needs the citizen's address",
+        )

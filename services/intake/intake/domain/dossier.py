@@ -1,6 +1,10 @@
 """The dossier (hồ sơ) aggregate: its state, its history (Phiếu kiểm soát quá trình giải quyết
 hồ sơ) and every lifecycle action. Each action is checked by the state machine, recorded
-with the acting officer and time, and bumps `version` once per event it causes."""
+with the acting officer and time, and bumps `version` once per event it causes.
+
+Opening at the desk is in dossier_opening.py; the clock moves in dossier_clock.py; alarms and
+the at-risk mark in dossier_deadlines.py; the fee in dossier_fees.py; linked tasks in
+linked_tasks.py. The methods here that hand over to them keep one way in for the app layer."""
 
 from collections.abc import Callable
 from datetime import date, datetime
@@ -17,20 +21,13 @@ from motcua_shared.contract.dossier_events import (
     ReturnMethod,
 )
 
+from intake.domain import dossier_deadlines, dossier_fees, linked_tasks
 from intake.domain.apology import extended_due_at
-from intake.domain.at_risk import at_risk as predicts_late
-from intake.domain.calendar import WorkingCalendar, end_of_day, local_date
-from intake.domain.catalogue import Procedure, TimeLimit, Unit
-from intake.domain.citizen import Citizen
-from intake.domain.codes import task_code
-from intake.domain.deadlines import (
-    RECEIPT_STEP,
-    Alarm,
-    DeadlineKind,
-    DeadlineRule,
-    alarms,
-    step_due_at,
-)
+from intake.domain.calendar import WorkingCalendar
+from intake.domain.catalogue import TimeLimit
+from intake.domain.citizen import Citizen, require_address
+from intake.domain.deadlines import RECEIPT_STEP, Alarm, DeadlineKind, DeadlineRule
+from intake.domain.dossier_clock import enter_step, move_clock_after_supplement, start_clock
 from intake.domain.dossier_parts import (
     ApologyRule,
     ClockPolicy,
@@ -39,11 +36,9 @@ from intake.domain.dossier_parts import (
     LinkedTask,
 )
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation
-from intake.domain.fees import Fee, FeeDue, FeeStatus
+from intake.domain.fees import Fee, FeeDue
 from intake.domain.files import Attachment
-from intake.domain.lifecycle import CLOCK_RUNNING, INITIAL_STATUS, Action, DeskCheck, next_status
-
-SYSTEM_OFFICER = "system"  # who "acts" when a deadline fires
+from intake.domain.lifecycle import Action, next_status, require_reason
 
 
 class Dossier(BaseModel):
@@ -91,93 +86,6 @@ class Dossier(BaseModel):
     fee: Fee | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
-    # ------------------------------------------------------------------ creation
-
-    @classmethod
-    def open(
-        cls,
-        *,
-        code: str,
-        unit: Unit,
-        procedure: Procedure,
-        channel: Channel,
-        citizen: Citizen,
-        home_service: bool,
-        correlation_id: str,
-        desk_check: DeskCheck,
-        officer_id: str,
-        at: datetime,
-        calendar: WorkingCalendar,
-        missing_papers: list[str],
-        reason: str | None,
-    ) -> "Dossier":
-        if home_service:
-            _require_address(citizen)
-        dossier = cls(
-            code=code,
-            unit_code=unit.code,
-            unit_name=unit.name,
-            province_code=unit.province_code,
-            procedure_code=procedure.code,
-            procedure_name=procedure.name,
-            field_code=procedure.field.code,
-            time_limit=procedure.time_limit,
-            civil_status_event=procedure.civil_status_event,
-            channel=channel,
-            citizen=citizen,
-            home_service=home_service,
-            correlation_id=correlation_id,
-            status=INITIAL_STATUS[desk_check],
-            submitted_at=at,
-            current_officer_id=officer_id,
-            step_limits=dict(procedure.step_limits),
-            tasks=[
-                LinkedTask(
-                    code=task_code(code, t.agency),
-                    agency=t.agency,
-                    agency_name=t.agency_name,
-                    name=t.name,
-                    time_limit=t.time_limit,
-                )
-                for t in procedure.linked_tasks
-            ],
-            fee=Fee(amount_vnd=procedure.fee_vnd, due=procedure.fee_due)
-            if procedure.fee_due is not None and procedure.fee_vnd > 0
-            else None,
-        )
-        if desk_check is DeskCheck.COMPLETE:
-            dossier._start_clock(at, calendar)
-            dossier._record("receive", None, officer_id, at, {})
-            dossier._enter_step(RECEIPT_STEP, at, calendar)
-        elif desk_check is DeskCheck.INCOMPLETE:
-            if not missing_papers:
-                raise RuleViolation(
-                    "missing_papers",
-                    "Cần liệt kê giấy tờ còn thiếu",
-                    "List the missing papers for an incomplete dossier",
-                )
-            dossier.missing_papers = list(missing_papers)
-            dossier._record(
-                "desk-request-papers",
-                None,
-                officer_id,
-                at,
-                {
-                    "missing_papers": list(missing_papers),
-                    "reason": reason or "Hồ sơ chưa đầy đủ, cần bổ sung",
-                },
-            )
-        else:
-            if not reason:
-                raise RuleViolation(
-                    "reason",
-                    "Cần nêu lý do từ chối tiếp nhận",
-                    "A refusal at the desk needs a reason",
-                )
-            dossier.refusal_reason = reason
-            dossier._record("desk-refuse", None, officer_id, at, {"reason": reason})
-        return dossier
-
     # ------------------------------------------------------------------ lifecycle actions
 
     def supply_papers(
@@ -190,16 +98,16 @@ class Dossier(BaseModel):
             "desk" if self.status is DossierStatus.AWAITING_PAPERS else "processing"
         )
         if stage == "desk":
-            self._start_clock(at, calendar)
+            start_clock(self, at, calendar)
         else:
-            self._move_clock_after_supplement(at, calendar, policy)
+            move_clock_after_supplement(self, at, calendar, policy)
         self.missing_papers, self.supplement_requested_at = [], None
         self._apply(
             Action.SUPPLY_PAPERS, target, officer_id, at, {"stage": stage, "policy": policy.value}
         )
         if stage == "desk":
             self._record("receive", self.status, officer_id, at, {})
-            self._enter_step(RECEIPT_STEP, at, calendar)
+            enter_step(self, RECEIPT_STEP, at, calendar)
         return stage
 
     def hand_over(
@@ -230,43 +138,20 @@ class Dossier(BaseModel):
                 "step_on_time": step_on_time,
             },
         )
-        self._enter_step(step, at, calendar)
+        enter_step(self, step, at, calendar)
 
     # ------------------------------------------------------------------ deadlines
 
-    def _enter_step(self, step: str, at: datetime, calendar: WorkingCalendar | None) -> None:
-        limit = self.step_limits.get(step)
-        self.step, self.step_version, self.step_started_at = step, self.version, at
-        self.step_due_at = (
-            step_due_at(calendar, at, limit) if limit is not None and calendar else None
-        )
-
     def assess_risk(self, samples: list[int], calendar: WorkingCalendar) -> bool:
         """Mark (or clear) `at_risk` from the samples of the current step (domain/at_risk.py)."""
-        self.at_risk = (
-            self.status in CLOCK_RUNNING
-            and self.step_started_at is not None
-            and predicts_late(samples, self.step_started_at, self.due_at, calendar)
-        )
-        return self.at_risk
+        return dossier_deadlines.assess_risk(self, samples, calendar)
 
     def pending_alarms(self, calendar: WorkingCalendar, rule: DeadlineRule) -> list[Alarm]:
-        if self.status not in CLOCK_RUNNING:
-            return []
-        return alarms(
-            due_at=self.due_at,
-            received_at=self.received_at,
-            step_due=self.step_due_at,
-            step_key=f"{DeadlineKind.STEP_OVERDUE.value}:{self.step_version}",
-            fired=set(self.alarms_fired),
-            calendar=calendar,
-            rule=rule,
-        )
+        return dossier_deadlines.pending_alarms(self, calendar, rule)
 
     def plan_deadlines(self, calendar: WorkingCalendar, rule: DeadlineRule) -> None:
         """Keep `next_deadline_at` = the earliest alarm still to fire (None: nothing can)."""
-        pending = self.pending_alarms(calendar, rule)
-        self.next_deadline_at = pending[0].at if pending else None
+        dossier_deadlines.plan_deadlines(self, calendar, rule)
 
     def fire_deadlines(
         self,
@@ -277,35 +162,9 @@ class Dossier(BaseModel):
     ) -> list[Alarm]:
         """Fire every alarm due by `now`, each once (a history entry → one event), and plan the
         next. A due-soon warning missed until the due date passed is dropped, not sent late."""
-        fired: list[Alarm] = []
-        for alarm in self.pending_alarms(calendar, rule):
-            if alarm.at > now:
-                break
-            self.alarms_fired.append(alarm.key)
-            if (
-                alarm.kind is DeadlineKind.DUE_SOON
-                and self.due_at is not None
-                and now > self.due_at
-            ):
-                continue
-            details: dict[str, Any] = {
-                "officers": [o.model_dump() for o in officers(alarm.kind)],
-                "holder_id": self.current_officer_id,
-            }
-            if alarm.kind is DeadlineKind.DUE_SOON:
-                assert self.due_at is not None
-                details |= {
-                    "working_days_left": calendar.working_days_between(
-                        local_date(now), local_date(self.due_at)
-                    ),
-                    "at_risk": self.at_risk,
-                }
-            elif alarm.kind is DeadlineKind.STEP_OVERDUE:
-                details |= {"step": self.step, "step_due_at": self.step_due_at}
-            self._record(alarm.kind.value, self.status, SYSTEM_OFFICER, now, details)
-            fired.append(alarm)
-        self.plan_deadlines(calendar, rule)
-        return fired
+        return dossier_deadlines.fire_deadlines(self, now, calendar, rule, officers)
+
+    # ------------------------------------------------------------------ processing
 
     def request_supplement(
         self, officer_id: str, at: datetime, missing_papers: list[str], reason: str
@@ -346,36 +205,7 @@ class Dossier(BaseModel):
         reason: str | None,
     ) -> bool:
         """One agency resolves its task; the last one resolves the parent. True if it did."""
-        target = next_status(Action.RESOLVE_TASK, self.status)
-        task = self.task(agency)
-        if task.status == "resolved":
-            raise IllegalTransition(
-                Action.RESOLVE_TASK.value,
-                self.status,
-                f"Cơ quan {agency} đã giải quyết phần việc của mình",
-                f"The {agency} task is already resolved",
-            )
-        _require_reason(outcome, reason)
-        task.status, task.outcome, task.reason = "resolved", outcome, reason
-        task.resolved_at, task.officer_id = at, officer_id
-        self._apply(
-            Action.RESOLVE_TASK,
-            target,
-            officer_id,
-            at,
-            {"agency": agency, "outcome": outcome.value, "reason": reason},
-        )
-        if any(t.status == "pending" for t in self.tasks):
-            return False
-        refused = [t for t in self.tasks if t.outcome is ResolutionOutcome.REFUSED]
-        overall = ResolutionOutcome.REFUSED if refused else ResolutionOutcome.APPROVED
-        self._resolve(
-            officer_id,
-            at,
-            overall,
-            "; ".join(f"{t.agency_name}: {t.reason}" for t in refused) or None,
-        )
-        return True
+        return linked_tasks.resolve_task(self, officer_id, at, agency, outcome, reason)
 
     def apologise(
         self,
@@ -411,7 +241,7 @@ class Dossier(BaseModel):
 
     def return_result(self, officer_id: str, at: datetime, method: ReturnMethod) -> None:
         target = next_status(Action.RETURN, self.status)
-        self._require_fee_settled(Action.RETURN, FeeDue.AT_RETURN)
+        dossier_fees.require_fee_settled(self, Action.RETURN, FeeDue.AT_RETURN)
         self.returned_at, self.return_method = at, method
         self._apply(Action.RETURN, target, officer_id, at, {"method": method.value})
 
@@ -437,7 +267,7 @@ class Dossier(BaseModel):
                 "A resolved dossier takes only a visit to return the result; "
                 "an unresolved one only a visit to receive papers",
             )
-        _require_address(self.citizen)
+        require_address(self.citizen)
         home_visit = HomeVisit(
             visit_date=visit, urgent=urgent, purpose=purpose, scheduled_at=at, officer_id=officer_id
         )
@@ -480,12 +310,7 @@ class Dossier(BaseModel):
         self, officer_id: str, at: datetime, payment_ref: str, payment_url: str, link: str
     ) -> None:
         """`payment_url`: the gateway's signed URL; `link`: the short one sent to the citizen."""
-        target = next_status(Action.REQUEST_FEE, self.status)
-        fee = self._open_fee(Action.REQUEST_FEE)
-        fee.status, fee.payment_ref, fee.payment_url = FeeStatus.REQUESTED, payment_ref, payment_url
-        self._apply(
-            Action.REQUEST_FEE, target, officer_id, at, {"payment_ref": payment_ref, "link": link}
-        )
+        dossier_fees.request_fee(self, officer_id, at, payment_ref, payment_url, link)
 
     def pay_fee(
         self,
@@ -495,86 +320,26 @@ class Dossier(BaseModel):
         receipt_no: str | None = None,
         gateway_transaction: str | None = None,
     ) -> None:
-        target = next_status(Action.PAY_FEE, self.status)
-        fee = self._open_fee(Action.PAY_FEE)
-        fee.status, fee.method, fee.paid_at = FeeStatus.PAID, method, at
-        fee.receipt_no, fee.gateway_transaction = receipt_no, gateway_transaction
-        self._apply(Action.PAY_FEE, target, officer_id, at, {"method": method})
+        dossier_fees.pay_fee(self, officer_id, at, method, receipt_no, gateway_transaction)
 
     def waive_fee(self, officer_id: str, at: datetime, reason: str) -> None:
-        target = next_status(Action.WAIVE_FEE, self.status)
-        fee = self._open_fee(Action.WAIVE_FEE)
-        fee.status, fee.waiver_reason = FeeStatus.WAIVED, reason
-        self._apply(Action.WAIVE_FEE, target, officer_id, at, {"reason": reason})
-
-    def _open_fee(self, action: Action) -> Fee:
-        if self.fee is None:
-            raise IllegalTransition(
-                action.value,
-                self.status,
-                "Thủ tục này không thu phí, lệ phí qua hệ thống",
-                "No fee is collected through motcua for this procedure",
-            )
-        if self.fee.settled:
-            raise IllegalTransition(
-                action.value,
-                self.status,
-                "Phí, lệ phí của hồ sơ đã được thanh toán hoặc miễn",
-                "The fee is already paid or waived",
-            )
-        return self.fee
-
-    def _require_fee_settled(self, action: Action, due: FeeDue) -> None:
-        if self.fee is not None and self.fee.due is due and not self.fee.settled:
-            raise IllegalTransition(
-                action.value,
-                self.status,
-                "Hồ sơ chưa nộp phí, lệ phí (hoặc chưa được miễn)",
-                "The fee is neither paid nor waived",
-            )
+        dossier_fees.waive_fee(self, officer_id, at, reason)
 
     # ------------------------------------------------------------------ helpers
 
     def task(self, agency: str) -> LinkedTask:
-        for task in self.tasks:
-            if task.agency == agency:
-                return task
-        raise NotFound("task", agency)
+        return linked_tasks.find_task(self.tasks, agency)
 
     def _resolve(
         self, officer_id: str, at: datetime, outcome: ResolutionOutcome, reason: str | None
     ) -> None:
         target = next_status(Action.RESOLVE, self.status)
-        self._require_fee_settled(Action.RESOLVE, FeeDue.AT_RECEIPT)
-        _require_reason(outcome, reason)
+        dossier_fees.require_fee_settled(self, Action.RESOLVE, FeeDue.AT_RECEIPT)
+        require_reason(outcome, reason)
         self.outcome, self.outcome_reason, self.resolved_at = outcome, reason, at
         self._apply(
             Action.RESOLVE, target, officer_id, at, {"outcome": outcome.value, "reason": reason}
         )
-
-    def _start_clock(self, at: datetime, calendar: WorkingCalendar) -> None:
-        self.received_at = at
-        self.due_at = calendar.due_at(at, self.time_limit)
-        for task in self.tasks:
-            task.due_at = calendar.due_at(at, task.time_limit)
-
-    def _move_clock_after_supplement(
-        self, at: datetime, calendar: WorkingCalendar, policy: ClockPolicy
-    ) -> None:
-        if policy is ClockPolicy.RESTART:
-            self.due_at = calendar.due_at(at, self.time_limit)
-            for task in self.tasks:
-                if task.status == "pending":
-                    task.due_at = calendar.due_at(at, task.time_limit)
-            return
-        assert self.supplement_requested_at is not None and self.due_at is not None
-        waited = calendar.working_days_between(
-            local_date(self.supplement_requested_at), local_date(at)
-        )
-        self.due_at = end_of_day(calendar.add_working_days(local_date(self.due_at), waited))
-        for task in self.tasks:
-            if task.status == "pending" and task.due_at is not None:
-                task.due_at = end_of_day(calendar.add_working_days(local_date(task.due_at), waited))
 
     def _apply(
         self,
@@ -606,20 +371,4 @@ class Dossier(BaseModel):
                 at=at,
                 details=details,
             )
-        )
-
-
-def _require_address(citizen: Citizen) -> None:
-    if not citizen.address:
-        raise RuleViolation(
-            "citizen.address",
-            "Phục vụ tại nhà cần địa chỉ của công dân",
-            "Home service needs the citizen's address",
-        )
-
-
-def _require_reason(outcome: ResolutionOutcome, reason: str | None) -> None:
-    if outcome is ResolutionOutcome.REFUSED and not reason:
-        raise RuleViolation(
-            "reason", "Từ chối giải quyết phải nêu lý do", "A refusal needs a reason"
         )

@@ -10,8 +10,9 @@ a dossier goes through `next_status`, so no code path can skip the check.
 from enum import StrEnum
 
 from motcua_shared.contract.dossier_events import DossierStatus as S
+from motcua_shared.contract.dossier_events import ResolutionOutcome
 
-from intake.domain.errors import IllegalTransition
+from intake.domain.errors import IllegalTransition, RuleViolation
 
 
 class DeskCheck(StrEnum):
@@ -89,3 +90,11 @@ def next_status(action: Action, current: S) -> S:
 
 def allowed_actions(current: S) -> list[Action]:
     return [action for action, table in TRANSITIONS.items() if current in table]
+
+
+def require_reason(outcome: ResolutionOutcome, reason: str | None) -> None:
+    """A refusal to resolve must state its reason (told to the citizen with the result)."""
+    if outcome is ResolutionOutcome.REFUSED and not reason:
+        raise RuleViolation(
+            "reason", "Từ chối giải quyết phải nêu lý do", "A refusal needs a reason"
+        )
