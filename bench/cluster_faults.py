@@ -45,7 +45,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from motcua_shared.messaging.outbox import PENDING, SENT
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
 from motcua_shared.testing.front import TcpFront
-from motcua_shared.testing.private_broker import PrivateCluster
+from motcua_shared.testing.private_cluster import PrivateCluster
 from motcua_shared.testing.system import CONSUMERS, System
 from motcua_shared.vietnam.timeutil import utcnow
 

@@ -28,7 +28,7 @@ from motcua_shared.config.local_run import load_local_run_env
 from motcua_shared.config.settings import CommonSettings
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo, free_port
 from motcua_shared.storage.mongo import mongo_client
-from motcua_shared.testing.system import run_secrets
+from motcua_shared.testing.system_env import run_secrets
 from motcua_shared.web.auth import mint_token
 
 CITIZEN = {
