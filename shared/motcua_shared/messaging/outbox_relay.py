@@ -154,10 +154,15 @@ class OutboxRelay:
 
     async def _round(self) -> int:
         """Read the next batch and publish it while the previous batch's mark commits (the round
-        trips of the two overlap), then start its own mark. Returns how many went out."""
+        trips of the two overlap), then start its own mark. Returns how many went out.
+
+        With nothing new to publish it returns at once, the mark in flight still committing: an
+        event committed meanwhile goes out without waiting for that mark's round trips (its
+        fencing read, its write, its commit; issue 9). The next round, or stop(), settles it."""
+        if self._marking is not None and self._marking.done():
+            await self._settle()  # no wait: clears the ids it marked, or notices a lost lease
         batch = await self.outbox.next_batch(self.batch_size, skip=self._marking_ids)
         if not batch:
-            await self._settle()
             return 0
         exchange = await self._get_exchange()
         # The last moment to stop: publish only while the lease holds by this process's clock.
