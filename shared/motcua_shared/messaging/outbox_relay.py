@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 import aio_pika
@@ -33,6 +34,7 @@ from motcua_shared.messaging.relay_lease import (
     LeaseLost,
     RelayLease,
 )
+from motcua_shared.vietnam.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -188,20 +190,27 @@ class OutboxRelay:
         await asyncio.gather(
             *(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch)
         )
+        confirmed_at = utcnow()  # the events' sent_at: out, whenever their mark commits
         self.published_total += len(batch)
         self.batches_total += 1
         await self._settle(keep=MARKS_IN_FLIGHT - 1)  # a bounded queue, and so a bounded `skip`
         ids = [doc["_id"] for doc in batch]
-        mark = self._mark_after(self._marking, ids, batch)
+        mark = self._mark_after(self._marking, ids, batch, confirmed_at)
         self._marks.append((asyncio.create_task(mark, name="outbox-relay-mark"), ids))
         return len(batch)
 
     async def _mark_after(
-        self, before: asyncio.Task[None] | None, ids: list[str], batch: list[dict[str, Any]]
+        self,
+        before: asyncio.Task[None] | None,
+        ids: list[str],
+        batch: list[dict[str, Any]],
+        confirmed_at: datetime,
     ) -> None:
         if before is not None:
             await before  # raises what it raised (LeaseLost: this one is refused too)
-        await self.outbox.mark_sent(ids, published=batch, lease=self.lease)
+        await self.outbox.mark_sent(
+            ids, published=batch, lease=self.lease, confirmed_at=confirmed_at
+        )
 
     def _unfinished(self) -> int:
         done = 0
