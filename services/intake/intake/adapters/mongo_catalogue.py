@@ -12,7 +12,8 @@ default) while it serves requests, and drops its cache when the version moved. S
 set by a unit admin counts for every receipt that starts more than `check_seconds` after it was
 saved, on any replica; a receipt already read its calendar before its transaction before this
 cache too. Units and procedures edited by hand in the database must increment the version too
-(or restart intake): `db.catalogue_meta.updateOne({_id: "version"}, {$inc: {n: 1}}, {upsert: true})`.
+(or restart intake):
+`db.catalogue_meta.updateOne({_id: "version"}, {$inc: {n: 1}}, {upsert: true})`.
 """
 
 import time
