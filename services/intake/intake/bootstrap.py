@@ -141,7 +141,7 @@ async def bootstrap(settings: IntakeSettings, ops: Operations) -> Services:
     intake = IntakeApp(
         uow=MongoUnitOfWork(client, db, outbox, on_commit=relay.wake),
         dossiers=MongoDossierReader(db),
-        catalogue=MongoCatalogue(db),
+        catalogue=MongoCatalogue(db, settings.catalogue_check_seconds),
         lookup_guard=guard,
         clock_policy=settings.clock_policy,
         apology_rule=ApologyRule(

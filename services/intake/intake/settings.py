@@ -32,6 +32,9 @@ class IntakeSettings(CommonSettings):
     apology_max_extensions: int = 1  # a new date at most once
     due_soon_working_days: int = 2  # dossier.due_soon this many working days before the due date
     deadline_poll_interval: float = 5.0  # seconds between deadline scheduler ticks
+    # How often a replica asks whether the catalogue (units, procedures, calendar overrides)
+    # changed on another replica (adapters/mongo_catalogue.py): the staleness bound of its cache.
+    catalogue_check_seconds: float = 0.5
 
     # Digitised papers and results (domain/files.py)
     max_file_bytes: int = 10 * 1024 * 1024  # one scan

@@ -105,19 +105,21 @@ class Outbox:
         event_ids: list[str],
         published: list[dict[str, Any]] | None = None,
         lease: RelayLease | None = None,
+        confirmed_at: datetime | None = None,
     ) -> None:
         """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write.
         With a `lease`, in one transaction with the check of its fencing token (raises LeaseLost:
-        nothing is marked)."""
+        nothing is marked). `sent_at` is `confirmed_at` (when the broker confirmed them) if
+        given, else now."""
         if not event_ids:
             return
         if lease is None:
-            await self._mark_sent(event_ids, published, None)
+            await self._mark_sent(event_ids, published, None, confirmed_at)
             return
 
         async def fenced(session: AsyncClientSession) -> None:
             await lease.fence(session)
-            await self._mark_sent(event_ids, published, session)
+            await self._mark_sent(event_ids, published, session, confirmed_at)
 
         await run_in_transaction(self.collection.database.client, fenced)
 
@@ -126,8 +128,9 @@ class Outbox:
         event_ids: list[str],
         published: list[dict[str, Any]] | None,
         session: AsyncClientSession | None,
+        confirmed_at: datetime | None = None,
     ) -> None:
-        sent = {"status": SENT, "sent_at": utcnow()}
+        sent = {"status": SENT, "sent_at": confirmed_at or utcnow()}
         redacted = {
             doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))
         }

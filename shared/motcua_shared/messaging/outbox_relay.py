@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 import aio_pika
@@ -33,8 +34,11 @@ from motcua_shared.messaging.relay_lease import (
     LeaseLost,
     RelayLease,
 )
+from motcua_shared.vietnam.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+MARKS_IN_FLIGHT = 2  # a batch's mark queued behind the one committing
 
 
 class OutboxRelay:
@@ -64,8 +68,8 @@ class OutboxRelay:
         self._stopping = False
         self._connection: aio_pika.abc.AbstractConnection | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
-        self._marking: asyncio.Task[None] | None = None  # the previous batch's mark, committing
-        self._marking_ids: set[str] = set()
+        # Marks committing, oldest first, each after the one before it: (task, its event ids).
+        self._marks: list[tuple[asyncio.Task[None], list[str]]] = []
         self.published_total = 0  # events this relay published and saw confirmed
         self.batches_total = 0
 
@@ -152,12 +156,27 @@ class OutboxRelay:
         published = await self._round()
         return published if await self._settle() else 0
 
+    @property
+    def _marking(self) -> asyncio.Task[None] | None:
+        """The last mark in flight (it ends after every one before it)."""
+        return self._marks[-1][0] if self._marks else None
+
+    @property
+    def _marking_ids(self) -> set[str]:
+        """Events published and confirmed whose mark has not committed yet."""
+        return {event_id for _, ids in self._marks for event_id in ids}
+
     async def _round(self) -> int:
-        """Read the next batch and publish it while the previous batch's mark commits (the round
-        trips of the two overlap), then start its own mark. Returns how many went out."""
+        """Read the next batch and publish it while the previous batches' marks commit (the
+        round trips overlap), then queue its own mark behind them. Returns how many went out.
+
+        The publishing path never waits for a mark's round trips (its fencing read, its write,
+        its commit; issue 9): with nothing new it returns at once, and a batch's mark is queued
+        behind the one in flight (at most MARKS_IN_FLIGHT). Marks commit one at a time, in
+        order; a refused one (the lease lost) refuses those after it."""
+        await self._settle(keep=self._unfinished())  # no wait: those done, or a lost lease
         batch = await self.outbox.next_batch(self.batch_size, skip=self._marking_ids)
         if not batch:
-            await self._settle()
             return 0
         exchange = await self._get_exchange()
         # The last moment to stop: publish only while the lease holds by this process's clock.
@@ -171,35 +190,59 @@ class OutboxRelay:
         await asyncio.gather(
             *(exchange.publish(_message(doc), routing_key=doc["routing_key"]) for doc in batch)
         )
+        confirmed_at = utcnow()  # the events' sent_at: out, whenever their mark commits
         self.published_total += len(batch)
         self.batches_total += 1
-        await self._settle()  # one mark in flight at a time
-        self._marking_ids = {doc["_id"] for doc in batch}
+        await self._settle(keep=MARKS_IN_FLIGHT - 1)  # a bounded queue, and so a bounded `skip`
         ids = [doc["_id"] for doc in batch]
-        mark = self.outbox.mark_sent(ids, published=batch, lease=self.lease)
-        self._marking = asyncio.create_task(mark, name="outbox-relay-mark")
+        mark = self._mark_after(self._marking, ids, batch, confirmed_at)
+        self._marks.append((asyncio.create_task(mark, name="outbox-relay-mark"), ids))
         return len(batch)
 
-    async def _settle(self) -> bool:
-        """Wait for the mark in flight; False when it was refused (the lease was lost: the new
-        holder publishes those events again, duplicates that consumers drop by id) or cancelled.
-        Shielded: cancelling the loop does not cancel the mark; stop() waits for it."""
-        marking = self._marking
-        if marking is None:
-            return True
-        try:
-            await asyncio.shield(marking)
-            return True
-        except LeaseLost:
-            self.lease.lost()
-            return False
-        except asyncio.CancelledError:
-            if not marking.cancelled():
-                raise  # this task is being cancelled, not the mark
-            return False  # its events stay pending for the next round
-        finally:
-            if marking.done():
-                self._marking, self._marking_ids = None, set()
+    async def _mark_after(
+        self,
+        before: asyncio.Task[None] | None,
+        ids: list[str],
+        batch: list[dict[str, Any]],
+        confirmed_at: datetime,
+    ) -> None:
+        if before is not None:
+            await before  # raises what it raised (LeaseLost: this one is refused too)
+        await self.outbox.mark_sent(
+            ids, published=batch, lease=self.lease, confirmed_at=confirmed_at
+        )
+
+    def _unfinished(self) -> int:
+        done = 0
+        while done < len(self._marks) and self._marks[done][0].done():
+            done += 1
+        return len(self._marks) - done
+
+    async def _settle(self, keep: int = 0) -> bool:
+        """Wait until at most `keep` marks are in flight (all, by default), oldest first; False
+        when one was refused (the lease was lost: the new holder publishes those events again,
+        duplicates that consumers drop by id) or cancelled. Shielded: cancelling the loop does not
+        cancel a mark; stop() waits for them."""
+        settled, error = True, None
+        while len(self._marks) > keep:
+            marking = self._marks[0][0]
+            try:
+                await asyncio.shield(marking)
+            except LeaseLost:
+                self.lease.lost()
+                settled = False
+            except asyncio.CancelledError:
+                if not marking.cancelled():
+                    raise  # this task is being cancelled, not the mark
+                settled = False  # its events stay pending for the next round
+            except Exception as exc:  # database away: those after it failed with it
+                settled, error = False, error or exc
+            finally:
+                if marking.done():
+                    self._marks.pop(0)
+        if error is not None:
+            raise error
+        return settled
 
     async def _get_exchange(self) -> aio_pika.abc.AbstractExchange:
         if self._exchange is None:

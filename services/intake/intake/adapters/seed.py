@@ -7,8 +7,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
+from intake.adapters.mongo_catalogue import bump_version
 from intake.adapters.mongo_documents import to_document
 from intake.adapters.mongo_officers import MongoOfficers
 from intake.app.officers import PasswordHasher
@@ -29,12 +31,13 @@ def load_demo_data() -> tuple[list[Unit], list[Procedure]]:
 
 async def seed_demo(db: AsyncDatabase) -> tuple[int, int]:
     units, procedures = load_demo_data()
-    for unit in units:
-        await db.units.replace_one({"_id": unit.code}, to_document(unit, unit.code), upsert=True)
-    for procedure in procedures:
-        await db.procedures.replace_one(
-            {"_id": procedure.code}, to_document(procedure, procedure.code), upsert=True
-        )
+    await db.units.bulk_write(
+        [ReplaceOne({"_id": u.code}, to_document(u, u.code), upsert=True) for u in units]
+    )
+    await db.procedures.bulk_write(
+        [ReplaceOne({"_id": p.code}, to_document(p, p.code), upsert=True) for p in procedures]
+    )
+    await bump_version(db)  # every replica's catalogue cache reloads (mongo_catalogue.py)
     return len(units), len(procedures)
 
 

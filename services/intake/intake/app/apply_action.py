@@ -1,7 +1,9 @@
 """The one way a lifecycle action changes a stored dossier: in one transaction, load it,
 check the officer's unit, let the domain apply the action, save it with its new version and
-put one event per new history entry in the outbox."""
+put one event per new history entry in the outbox. A change may be a coroutine (one that reads
+what the stored dossier names, e.g. its procedure's step durations, without reading it twice)."""
 
+import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -34,7 +36,9 @@ async def act_on_dossier(
         if dossier.unit_code != actor.unit_code:
             raise WrongUnit()
         before = dossier.version
-        change(dossier, at)
+        changed = change(dossier, at)
+        if inspect.isawaitable(changed):
+            await changed
         dossier.plan_deadlines(calendar, app.deadline_rule)
         await tx.update_dossier(dossier, before)
         for envelope in envelopes(dossier, dossier.history[before:]):

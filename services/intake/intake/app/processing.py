@@ -15,10 +15,11 @@ async def hand_over(
     app: IntakeApp, actor: Actor, code: str, to_officer_id: str, step: str, note: str | None
 ) -> Dossier:
     calendar = await calendar_for(app, actor.unit_code)
-    known = await app.dossiers.get(code)
-    samples = await app.step_history.samples(known.procedure_code, step) if known else []
 
-    def change(d: Dossier, at: datetime) -> None:
+    async def change(d: Dossier, at: datetime) -> None:
+        # Read for the dossier the transaction loaded (no read of it before): an estimate, kept
+        # in process (adapters/mongo_step_history.py), so mostly no round trip.
+        samples = await app.step_history.samples(d.procedure_code, step)
         d.hand_over(actor.officer_id, at, to_officer_id, step, note, calendar)
         d.assess_risk(samples, calendar)
 

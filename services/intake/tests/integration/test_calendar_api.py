@@ -1,6 +1,11 @@
 """The due-date quote (public) and the unit's calendar overrides (admin)."""
 
+import httpx
 import pytest
+
+from motcua_shared.testing.plugin import eventually
+
+from intake.main import create_app
 
 from .conftest import COPY_CERT, DISABILITY, OTHER_UNIT, UNIT
 
@@ -80,6 +85,39 @@ async def test_admin_override_moves_the_due_date(intake):
     ] == "2026-03-17"
     public = await intake.http.get(f"/api/v1/units/{UNIT}/calendar-overrides")
     assert public.json()["extra_days_off"] == ["2026-03-12", "2026-03-13"]
+
+
+async def test_an_override_saved_on_one_replica_reaches_the_other_replicas_cache(intake):
+    """The catalogue is cached in each process (adapters/mongo_catalogue.py): the second replica
+    has the old calendar cached, and sees the change through the catalogue's version."""
+    replica = create_app(intake.settings.model_copy(update={"seed_demo": False}))
+    async with replica.router.lifespan_context(replica):
+        transport = httpx.ASGITransport(app=replica)
+        async with httpx.AsyncClient(transport=transport, base_url="http://replica") as other:
+
+            async def due_on_replica() -> str:
+                response = await other.get(
+                    "/api/v1/calendar/due-date",
+                    params={
+                        "unit": UNIT,
+                        "procedure": DISABILITY,
+                        "received_at": "2026-03-10T09:00:00+07:00",
+                    },
+                )
+                return response.json()["due_date"]
+
+            assert await due_on_replica() == "2026-03-17"  # cached there now
+            response = await intake.http.put(
+                f"/api/v1/units/{UNIT}/calendar-overrides",
+                json={"extra_days_off": ["2026-03-12"], "extra_working_days": []},
+                headers=intake.auth("admin"),
+            )
+            assert response.status_code == 200, response.text
+
+            async def moved() -> bool:  # within catalogue_check_seconds (0.5 s)
+                return await due_on_replica() == "2026-03-18"
+
+            await eventually(moved)
 
 
 async def test_a_day_both_off_and_working_is_422_and_keeps_the_stored_overrides(intake):

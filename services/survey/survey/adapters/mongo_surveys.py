@@ -67,11 +67,14 @@ class MongoSurveyRepository:
                 done.add(opening.processed_event_id)
                 have.add(code)
                 stored.append(opening.survey)
-                await self.outbox.add(opening.opened, session=session)
             if stored:
+                kept = {s.survey_id for s in stored}
+                # One write for the batch's SurveyOpened events, in the batch's order.
+                await self.outbox.add_many(
+                    [o.opened for o in openings if o.survey.survey_id in kept], session=session
+                )
                 # Both unique: a competing replica that opened one meanwhile fails this
                 # transaction (nothing stored) and the consumer splits the batch to retry.
-                kept = {s.survey_id for s in stored}
                 await self.processed.insert_many(
                     [
                         {"_id": o.processed_event_id, "at": o.survey.opened_at}
