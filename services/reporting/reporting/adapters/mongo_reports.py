@@ -8,7 +8,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from reporting.adapters import mongo_collections as c
-from reporting.adapters.projection_documents import day_key, dossier_state
+from reporting.adapters.projection_documents import day_key, dossier_state, unit_of_key
 from reporting.app.ports import Labelled
 from reporting.domain.counts import ALL_FIELDS
 from reporting.domain.dossier_projection import OPEN_END, DossierState
@@ -104,21 +104,35 @@ class MongoReportReader:
     async def _unit_years(
         self, target: ReportTarget, first: str | None, last: str, group_by: str
     ) -> dict[str, Labelled]:
-        """By unit or month: one rollup document per unit and year, its months in range summed
-        here (a province-year reads one document per unit, not twelve)."""
-        years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
-        key, label = GROUP_FIELDS[group_by]
+        """By unit or month: a unit's rollup, one document per year, or its province's, one
+        document per year holding every unit's months (a province-year reads one document, not
+        one per unit), read by `_id` range (`<code>|<year>`); the months in range summed here."""
+        code = target.unit if target.unit is not None else target.province
+        rollup = c.UNIT_YEARLY_COUNTS if target.unit is not None else c.PROVINCE_YEARLY_COUNTS
+        ids = {"$gte": f"{code}|{first[:4] if first else ''}", "$lte": f"{code}|{last[:4]}"}
+        months_of: list[tuple[str, dict[str, dict[str, int]]]] = []  # (unit, its months)
+        names: dict[str, str] = {}
+        async for doc in self.db[rollup].find({"_id": ids}):
+            if target.unit is not None:
+                months_of.append((doc["unit_code"], doc.get("months", {})))
+                names[doc["unit_code"]] = doc["unit_name"]
+            else:
+                months_of += [(unit_of_key(k), m) for k, m in doc.get("units", {}).items()]
+        if group_by == "unit" and target.unit is None and months_of:
+            units = sorted({unit for unit, _ in months_of})
+            names = {
+                doc["_id"]: doc["unit_name"]
+                async for doc in self.db[c.UNITS].find({"_id": {"$in": units}})
+            }
         result: dict[str, Labelled] = {}
-        async for doc in self.db[c.UNIT_YEARLY_COUNTS].find(
-            target_filter(target) | {"year": years}
-        ):
-            for month, counts in doc.get("months", {}).items():
+        for unit, months in months_of:
+            for month, counts in months.items():
                 if month > last or (first is not None and month < first):
                     continue
-                group = month if group_by == "month" else doc[key]
-                _merge(
-                    result, {group: Labelled(month if group_by == "month" else doc[label], counts)}
+                group, label = (
+                    (month, month) if group_by == "month" else (unit, names.get(unit, unit))
                 )
+                _merge(result, {group: Labelled(label, counts)})
         return result
 
     async def period_counts(
