@@ -9,8 +9,8 @@ Projections (dropped and rebuilt by `reporting-rebuild`):
   of the period (and of the years before it);
 - `province_yearly_counts`: the same per province × year, its units' months inside: what a
   province's reports by unit or month read, one document per year whatever its units;
-  both read by `_id` range (`<unit or province>|<year>`): no secondary index, so a write
-  maintains none (every index costs each write on SecantusDB);
+  each with the one index its reads use (every index costs each write on SecantusDB; a range
+  on `_id` is a collection scan there, so not that);
 - `satisfaction_daily`, `survey_answers`: satisfaction counters and one answer per dossier;
 - `feedback_daily`: feedback (phản ánh, kiến nghị) received / answered on time / late per unit ×
   local day of receipt;
@@ -65,6 +65,10 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
+    await db[UNIT_YEARLY_COUNTS].create_index([("unit_code", ASCENDING), ("year", ASCENDING)])
+    await db[PROVINCE_YEARLY_COUNTS].create_index(
+        [("province_code", ASCENDING), ("year", ASCENDING)]
+    )
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
     await db[PARKED_EVENTS].create_index(
         [("aggregate_id", ASCENDING)]

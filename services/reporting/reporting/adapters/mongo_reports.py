@@ -106,13 +106,12 @@ class MongoReportReader:
     ) -> dict[str, Labelled]:
         """By unit or month: a unit's rollup, one document per year, or its province's, one
         document per year holding every unit's months (a province-year reads one document, not
-        one per unit), read by `_id` range (`<code>|<year>`); the months in range summed here."""
-        code = target.unit if target.unit is not None else target.province
+        one per unit); the months in range summed here."""
         rollup = c.UNIT_YEARLY_COUNTS if target.unit is not None else c.PROVINCE_YEARLY_COUNTS
-        ids = {"$gte": f"{code}|{first[:4] if first else ''}", "$lte": f"{code}|{last[:4]}"}
+        years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
         months_of: list[tuple[str, dict[str, dict[str, int]]]] = []  # (unit, its months)
         names: dict[str, str] = {}
-        async for doc in self.db[rollup].find({"_id": ids}):
+        async for doc in self.db[rollup].find(target_filter(target) | {"year": years}):
             if target.unit is not None:
                 months_of.append((doc["unit_code"], doc.get("months", {})))
                 names[doc["unit_code"]] = doc["unit_name"]

@@ -74,9 +74,7 @@ async def test_batches_equal_one_at_a_time(mongodb_url, db_name):
         await client.close()
 
 
-async def test_counters_dropped_behind_the_projectors_back_are_written_again(
-    mongodb_url, db_name
-):
+async def test_counters_dropped_behind_the_projectors_back_are_written_again(mongodb_url, db_name):
     """The projector remembers which counter documents exist; projections dropped by another
     process (a rebuild) make that belief stale: the documents are inserted again, not lost."""
     events = february()
