@@ -126,9 +126,12 @@ class BatchProjectionTx:
                 d.parked_event, await find(c.PARKED_EVENTS, {"aggregate_id": {"$in": codes}})
             )
         }
+        answered = list(preload.answer_codes)  # no read when the batch holds no answer
         answers = {
             doc["_id"]: d.survey_answer(doc)
-            for doc in await find(c.SURVEY_ANSWERS, {"_id": {"$in": codes}})
+            for doc in (
+                await find(c.SURVEY_ANSWERS, {"_id": {"$in": answered}}) if answered else []
+            )
         }
         units = {
             doc["_id"]: (doc["province_code"], doc["unit_name"])
