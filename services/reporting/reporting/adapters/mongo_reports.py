@@ -123,16 +123,18 @@ class MongoReportReader:
                 doc["_id"]: doc["unit_name"]
                 async for doc in self.db[c.UNITS].find({"_id": {"$in": units}})
             }
-        result: dict[str, Labelled] = {}
+        sums: dict[str, dict[str, int]] = {}  # summed in place: a province-year adds thousands
+        labels: dict[str, str] = {}
         for unit, months in months_of:
             for month, counts in months.items():
                 if month > last or (first is not None and month < first):
                     continue
-                group, label = (
-                    (month, month) if group_by == "month" else (unit, names.get(unit, unit))
-                )
-                _merge(result, {group: Labelled(label, counts)})
-        return result
+                group = month if group_by == "month" else unit
+                labels.setdefault(group, month if group_by == "month" else names.get(unit, unit))
+                into = sums.setdefault(group, {})
+                for name, value in counts.items():
+                    into[name] = into.get(name, 0) + value
+        return {group: Labelled(labels[group], counts) for group, counts in sums.items()}
 
     async def period_counts(
         self, target: ReportTarget, slices: PeriodSlices, group_by: str
