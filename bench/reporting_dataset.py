@@ -160,9 +160,13 @@ def unit_documents(
     return dossiers, by_grain
 
 
+PER_UNIT = ("units", "totals")  # a province document's fields keyed by unit
+
+
 def merge_province(into: dict[str, dict[str, Any]], docs: list[dict[str, Any]]) -> None:
     """Add one unit's share of province × year documents to those of the units before it (each
     unit's months sit under its own key, so the shares never overlap)."""
     for doc in docs:
-        merged = into.setdefault(doc["_id"], {k: v for k, v in doc.items() if k != "units"})
-        merged.setdefault("units", {}).update(doc.get("units", {}))
+        merged = into.setdefault(doc["_id"], {k: v for k, v in doc.items() if k not in PER_UNIT})
+        for name in PER_UNIT:
+            merged.setdefault(name, {}).update(doc.get(name, {}))

@@ -77,6 +77,20 @@ def _merge(into: dict[str, Labelled], more: dict[str, Labelled]) -> None:
             into[key] = item
 
 
+def _year(month: str, step: int) -> str:
+    return f"{int(month[:4]) + step:04d}"
+
+
+def _within(year: str, bounds: dict[str, str]) -> bool:
+    return bounds.get("$gte", "") <= year <= bounds["$lte"]
+
+
+def _projection(target: ReportTarget, totals: bool) -> dict[str, int]:
+    if target.unit is not None:
+        return {"unit_code": 1, "unit_name": 1, "total" if totals else "months": 1}
+    return {"totals" if totals else "units": 1}
+
+
 class MongoReportReader:
     def __init__(self, db: AsyncDatabase) -> None:
         self.db = db
@@ -106,35 +120,58 @@ class MongoReportReader:
     ) -> dict[str, Labelled]:
         """By unit or month: a unit's rollup, one document per year, or its province's, one
         document per year holding every unit's months (a province-year reads one document, not
-        one per unit); the months in range summed here."""
-        rollup = c.UNIT_YEARLY_COUNTS if target.unit is not None else c.PROVINCE_YEARLY_COUNTS
-        years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
-        months_of: list[tuple[str, dict[str, dict[str, int]]]] = []  # (unit, its months)
+        one per unit). By unit, the years wholly in range are read as their totals alone (a
+        projection), the others (at most the two ends) as months summed here."""
+        queries: list[tuple[dict[str, Any], bool]] = []  # (year filter, read totals only)
+        if group_by == "month":  # months needed whatever the years
+            queries.append(({"$lte": last[:4]} | ({"$gte": first[:4]} if first else {}), False))
+        else:
+            whole = {"$lte": last[:4] if last.endswith("-12") else _year(last, -1)}
+            if first is not None:
+                whole["$gte"] = first[:4] if first.endswith("-01") else _year(first, 1)
+            if whole.get("$gte", "") <= whole["$lte"]:
+                queries.append((whole, True))
+            ends = {y for y in (first and first[:4], last[:4]) if y and not _within(y, whole)}
+            # One query per end year: SecantusDB would scan for an `$in` (explain).
+            queries += [({"$eq": year}, False) for year in sorted(ends)]
+        rows: list[tuple[str, dict[str, int]]] = []  # (unit or month, its counts)
         names: dict[str, str] = {}
-        async for doc in self.db[rollup].find(target_filter(target) | {"year": years}):
-            if target.unit is not None:
-                months_of.append((doc["unit_code"], doc.get("months", {})))
-                names[doc["unit_code"]] = doc["unit_name"]
-            else:
-                months_of += [(unit_of_key(k), m) for k, m in doc.get("units", {}).items()]
-        if group_by == "unit" and target.unit is None and months_of:
-            units = sorted({unit for unit, _ in months_of})
+        for years, totals in queries:
+            async for doc in self.db[self._rollup(target)].find(
+                target_filter(target) | {"year": years}, _projection(target, totals)
+            ):
+                if target.unit is not None:
+                    names[doc["unit_code"]] = doc["unit_name"]
+                    per_unit = [(doc["unit_code"], doc.get("total" if totals else "months", {}))]
+                else:
+                    field = "totals" if totals else "units"
+                    per_unit = [(unit_of_key(k), v) for k, v in doc.get(field, {}).items()]
+                for unit, counts in per_unit:
+                    if totals:
+                        rows.append((unit, counts))
+                        continue
+                    for month, month_counts in counts.items():
+                        if month <= last and (first is None or month >= first):
+                            rows.append((month if group_by == "month" else unit, month_counts))
+        if group_by == "unit" and target.unit is None and rows:
+            units = sorted({unit for unit, _ in rows})
             names = {
                 doc["_id"]: doc["unit_name"]
                 async for doc in self.db[c.UNITS].find({"_id": {"$in": units}})
             }
         sums: dict[str, dict[str, int]] = {}  # summed in place: a province-year adds thousands
-        labels: dict[str, str] = {}
-        for unit, months in months_of:
-            for month, counts in months.items():
-                if month > last or (first is not None and month < first):
-                    continue
-                group = month if group_by == "month" else unit
-                labels.setdefault(group, month if group_by == "month" else names.get(unit, unit))
-                into = sums.setdefault(group, {})
-                for name, value in counts.items():
-                    into[name] = into.get(name, 0) + value
-        return {group: Labelled(labels[group], counts) for group, counts in sums.items()}
+        for group, counts in rows:
+            into = sums.setdefault(group, {})
+            for name, value in counts.items():
+                into[name] = into.get(name, 0) + value
+        return {
+            group: Labelled(group if group_by == "month" else names.get(group, group), counts)
+            for group, counts in sums.items()
+        }
+
+    @staticmethod
+    def _rollup(target: ReportTarget) -> str:
+        return c.UNIT_YEARLY_COUNTS if target.unit is not None else c.PROVINCE_YEARLY_COUNTS
 
     async def period_counts(
         self, target: ReportTarget, slices: PeriodSlices, group_by: str
