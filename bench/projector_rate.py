@@ -40,6 +40,7 @@ from motcua_shared.storage.mongo_commands import CommandCounter
 from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.app.projector import PROJECTED_EVENTS, Projector
+from reporting.settings import ReportingSettings
 from reporting.testing.event_scripts import DossierScript, Procedure, Unit, due, vn
 
 
@@ -189,8 +190,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=1000, help="x 4 events")
     parser.add_argument("--units", type=int, default=20)
-    parser.add_argument("--prefetch", type=int, default=BatchLimits.prefetch)
-    parser.add_argument("--batch", type=int, default=BatchLimits.max_batch)
+    defaults = ReportingSettings.model_fields  # reporting's own batch defaults
+    parser.add_argument("--prefetch", type=int, default=defaults["consumer_prefetch"].default)
+    parser.add_argument("--batch", type=int, default=defaults["consumer_batch_max"].default)
     parser.add_argument("--wait-ms", type=float, default=BatchLimits.max_wait_ms)
     parser.add_argument("--compare", action="store_true", help="also one event per transaction")
     asyncio.run(main(parser.parse_args()))

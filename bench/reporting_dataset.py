@@ -18,6 +18,7 @@ from motcua_shared.contract.dossier_events import Channel, DossierStatus, Resolu
 from motcua_shared.vietnam.timeutil import VN_TZ
 
 from reporting.adapters.projection_documents import (
+    PROVINCE_YEAR,
     UNIT_YEAR,
     add_counts,
     counter_updates,
@@ -140,15 +141,32 @@ def count_changes(state: DossierState) -> list[counts.CountChange]:
 def unit_documents(
     states: Iterator[DossierState],
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_year": [...]})
-    of one unit."""
+    """Dossier documents and counter documents ({"day": [...], "month": [...], "unit_year": [...],
+    "province_year": [...]}) of one unit (its share of the province documents: merge_province)."""
     dossiers: list[dict[str, Any]] = []
     counters: dict[tuple[str, str], dict[str, Any]] = {}
     for state in states:
         dossiers.append(dossier_doc(state))
         for (grain, doc_id), (inc, labels) in counter_updates(state, count_changes(state)).items():
             add_counts(counters.setdefault((grain, doc_id), {"_id": doc_id, **labels}), inc)
-    by_grain: dict[str, list[dict[str, Any]]] = {"day": [], "month": [], UNIT_YEAR: []}
+    by_grain: dict[str, list[dict[str, Any]]] = {
+        "day": [],
+        "month": [],
+        UNIT_YEAR: [],
+        PROVINCE_YEAR: [],
+    }
     for (grain, _), doc in counters.items():
         by_grain[grain].append(doc)
     return dossiers, by_grain
+
+
+PER_UNIT = ("units", "totals")  # a province document's fields keyed by unit
+
+
+def merge_province(into: dict[str, dict[str, Any]], docs: list[dict[str, Any]]) -> None:
+    """Add one unit's share of province × year documents to those of the units before it (each
+    unit's months sit under its own key, so the shares never overlap)."""
+    for doc in docs:
+        merged = into.setdefault(doc["_id"], {k: v for k, v in doc.items() if k not in PER_UNIT})
+        for name in PER_UNIT:
+            merged.setdefault(name, {}).update(doc.get(name, {}))

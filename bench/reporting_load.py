@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from pymongo.errors import BulkWriteError
-from reporting_dataset import province_code, unit_code, unit_documents, unit_dossiers
+from reporting_dataset import (
+    merge_province,
+    province_code,
+    unit_code,
+    unit_documents,
+    unit_dossiers,
+)
 from reporting_naive import FIGURES, naive_one_stop
 
 from motcua_shared.contract.dossier_events import Channel
@@ -32,7 +38,7 @@ from motcua_shared.storage.mongo import mongo_client
 from reporting.adapters import mongo_collections as c
 from reporting.adapters.mongo_projection import MongoProjectionStore
 from reporting.adapters.mongo_reports import MongoReportReader
-from reporting.adapters.projection_documents import UNIT_YEAR
+from reporting.adapters.projection_documents import PROVINCE_YEAR, UNIT_YEAR
 from reporting.app.one_stop import one_stop_report
 from reporting.app.projector import Projector
 from reporting.domain.report import OneStopRow
@@ -105,6 +111,7 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
         await db.drop_collection(name)
     rnd = random.Random(766)
     written = {c.DOSSIERS: 0, c.DAILY_COUNTS: 0, c.MONTHLY_COUNTS: 0, c.UNIT_YEARLY_COUNTS: 0}
+    provinces: dict[str, dict[str, Any]] = {}
     for u in range(args.units):
         n = args.dossiers // args.units + (1 if u < args.dossiers % args.units else 0)
         dossiers, counters = unit_documents(
@@ -127,6 +134,7 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
             for start in range(0, len(docs), BATCH):
                 await insert_once(db[name], docs[start : start + BATCH])
             written[name] += len(docs)
+        merge_province(provinces, counters[PROVINCE_YEAR])
         await db[c.UNITS].insert_one(
             {
                 "_id": unit_code(u),
@@ -134,12 +142,15 @@ async def load(db: Any, args: argparse.Namespace) -> dict[str, int]:
                 "unit_name": f"UBND đơn vị {u}",
             }
         )
+    await insert_once(db[c.PROVINCE_YEARLY_COUNTS], list(provinces.values()))
+    written[c.PROVINCE_YEARLY_COUNTS] = len(provinces)
     return written
 
 
 async def load_unit_rollup(db: Any, args: argparse.Namespace) -> int:
-    """The per-unit rollup alone, from the same (seeded) data set."""
+    """The per-unit and per-province rollups alone, from the same (seeded) data set."""
     rnd, written = random.Random(766), 0
+    provinces: dict[str, dict[str, Any]] = {}
     for u in range(args.units):
         n = args.dossiers // args.units + (1 if u < args.dossiers % args.units else 0)
         _, counters = unit_documents(
@@ -154,7 +165,9 @@ async def load_unit_rollup(db: Any, args: argparse.Namespace) -> int:
         )
         await insert_once(db[c.UNIT_YEARLY_COUNTS], counters[UNIT_YEAR])
         written += len(counters[UNIT_YEAR])
-    return written
+        merge_province(provinces, counters[PROVINCE_YEAR])
+    await insert_once(db[c.PROVINCE_YEARLY_COUNTS], list(provinces.values()))
+    return written + len(provinces)
 
 
 def percentiles(samples: list[float]) -> str:
@@ -262,9 +275,11 @@ async def main(args: argparse.Namespace) -> None:
         }
         if args.keep and await db["bench_loaded"].find_one(loaded_marker):
             print(f"load: reusing the data set loaded earlier in {args.keep}")
-            if not await db[c.UNIT_YEARLY_COUNTS].count_documents({}):  # loaded by an older version
+            if not await db[c.PROVINCE_YEARLY_COUNTS].count_documents({}):  # an older version's
+                for name in (c.UNIT_YEARLY_COUNTS, c.PROVINCE_YEARLY_COUNTS):
+                    await db.drop_collection(name)
                 print(
-                    f"      rebuilt its {c.UNIT_YEARLY_COUNTS}: "
+                    f"      rebuilt its {c.UNIT_YEARLY_COUNTS}, {c.PROVINCE_YEARLY_COUNTS}: "
                     f"{await load_unit_rollup(db, args)} documents"
                 )
         else:

@@ -34,4 +34,20 @@ class ReportingSettings(CommonSettings):
         60.0, gt=0, description="How often parked events are checked"
     )
 
+    # Reporting's own batch defaults (same variables as every consumer's): a batch of 200 merges
+    # twice the counter increments per document of 100, and the projector's rate on SecantusDB
+    # rose from ~800 to ~1,400 events/s (README, Benchmark). A lone event still goes at once.
+    consumer_prefetch: int = Field(
+        400,
+        ge=1,
+        validation_alias=CommonSettings.model_fields["consumer_prefetch"].validation_alias,
+        description="Unacknowledged events reporting holds at once (RabbitMQ prefetch)",
+    )
+    consumer_batch_max: int = Field(
+        200,
+        ge=1,
+        validation_alias=CommonSettings.model_fields["consumer_batch_max"].validation_alias,
+        description="Most events reporting projects in one transaction",
+    )
+
     SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"api_key_secret": 32}

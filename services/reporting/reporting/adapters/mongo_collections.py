@@ -5,8 +5,12 @@ Projections (dropped and rebuilt by `reporting-rebuild`):
 - `daily_counts` / `monthly_counts`: counters per unit × local day (month) × procedure, the
   overdue rollup (`overdue_change`, domain/counts.py) among them;
 - `unit_yearly_counts`: the same per unit, all procedures together, one document per unit ×
-  year holding its months: what reports by unit or month read, one document per unit and year
-  of the period (and of the years before it), so a province-year costs what its units do;
+  year holding its months: what a unit's reports by unit or month read, one document per year
+  of the period (and of the years before it);
+- `province_yearly_counts`: the same per province × year, its units' months inside: what a
+  province's reports by unit or month read, one document per year whatever its units;
+  each with the one index its reads use (every index costs each write on SecantusDB; a range
+  on `_id` is a collection scan there, so not that);
 - `satisfaction_daily`, `survey_answers`: satisfaction counters and one answer per dossier;
 - `feedback_daily`: feedback (phản ánh, kiến nghị) received / answered on time / late per unit ×
   local day of receipt;
@@ -22,6 +26,7 @@ DOSSIERS = "dossiers"
 DAILY_COUNTS = "daily_counts"
 MONTHLY_COUNTS = "monthly_counts"
 UNIT_YEARLY_COUNTS = "unit_yearly_counts"
+PROVINCE_YEARLY_COUNTS = "province_yearly_counts"
 RETIRED = ("unit_monthly_counts",)  # replaced by unit_yearly_counts: dropped by a rebuild
 SATISFACTION_DAILY = "satisfaction_daily"
 SURVEY_ANSWERS = "survey_answers"
@@ -36,6 +41,7 @@ PROJECTIONS = (
     DAILY_COUNTS,
     MONTHLY_COUNTS,
     UNIT_YEARLY_COUNTS,
+    PROVINCE_YEARLY_COUNTS,
     SATISFACTION_DAILY,
     SURVEY_ANSWERS,
     UNITS,
@@ -57,9 +63,12 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     for scope in _SCOPES:
         await db[DAILY_COUNTS].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[MONTHLY_COUNTS].create_index([(scope, ASCENDING), ("month", ASCENDING)])
-        await db[UNIT_YEARLY_COUNTS].create_index([(scope, ASCENDING), ("year", ASCENDING)])
         await db[SATISFACTION_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
         await db[FEEDBACK_DAILY].create_index([(scope, ASCENDING), ("day", ASCENDING)])
+    await db[UNIT_YEARLY_COUNTS].create_index([("unit_code", ASCENDING), ("year", ASCENDING)])
+    await db[PROVINCE_YEARLY_COUNTS].create_index(
+        [("province_code", ASCENDING), ("year", ASCENDING)]
+    )
     await db[PARKED_EVENTS].create_index([("parked_at", ASCENDING)])
     await db[PARKED_EVENTS].create_index(
         [("aggregate_id", ASCENDING)]

@@ -15,7 +15,7 @@ from motcua_shared.storage.transactions import run_in_transaction
 
 from reporting.adapters import mongo_collections as c
 from reporting.adapters import projection_documents as d
-from reporting.adapters.projection_batch import BatchProjectionTx
+from reporting.adapters.projection_batch import BatchProjectionTx, KnownCounters
 from reporting.app.ports import ParkedEvent, Preload, ProjectionTx
 
 T = TypeVar("T")
@@ -24,6 +24,7 @@ T = TypeVar("T")
 class MongoProjectionStore:
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase) -> None:
         self.client, self.db = client, db
+        self.known = KnownCounters()  # counter documents seen to exist: no read to ask again
 
     async def in_transaction(
         self, work: Callable[[ProjectionTx], Awaitable[T]], preload: Preload = Preload()
@@ -33,7 +34,7 @@ class MongoProjectionStore:
         ) -> T:  # run again whole if the transaction is retried
             tx = await BatchProjectionTx.load(self.db, session, preload)
             result = await work(tx)
-            await tx.flush(self.db, session)
+            await tx.flush(self.db, session, self.known)
             return result
 
         return await run_in_transaction(self.client, unit)
@@ -63,4 +64,5 @@ class MongoProjectionStore:
         return result.deleted_count == 1
 
     async def drop_projections(self) -> None:
+        self.known = KnownCounters()
         await c.drop_projections(self.db)

@@ -8,7 +8,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from reporting.adapters import mongo_collections as c
-from reporting.adapters.projection_documents import day_key, dossier_state
+from reporting.adapters.projection_documents import day_key, dossier_state, unit_of_key
 from reporting.app.ports import Labelled
 from reporting.domain.counts import ALL_FIELDS
 from reporting.domain.dossier_projection import OPEN_END, DossierState
@@ -77,6 +77,20 @@ def _merge(into: dict[str, Labelled], more: dict[str, Labelled]) -> None:
             into[key] = item
 
 
+def _year(month: str, step: int) -> str:
+    return f"{int(month[:4]) + step:04d}"
+
+
+def _within(year: str, bounds: dict[str, str]) -> bool:
+    return bounds.get("$gte", "") <= year <= bounds["$lte"]
+
+
+def _projection(target: ReportTarget, totals: bool) -> dict[str, int]:
+    if target.unit is not None:
+        return {"unit_code": 1, "unit_name": 1, "total" if totals else "months": 1}
+    return {"totals" if totals else "units": 1}
+
+
 class MongoReportReader:
     def __init__(self, db: AsyncDatabase) -> None:
         self.db = db
@@ -104,22 +118,60 @@ class MongoReportReader:
     async def _unit_years(
         self, target: ReportTarget, first: str | None, last: str, group_by: str
     ) -> dict[str, Labelled]:
-        """By unit or month: one rollup document per unit and year, its months in range summed
-        here (a province-year reads one document per unit, not twelve)."""
-        years = {"$lte": last[:4]} | ({"$gte": first[:4]} if first else {})
-        key, label = GROUP_FIELDS[group_by]
-        result: dict[str, Labelled] = {}
-        async for doc in self.db[c.UNIT_YEARLY_COUNTS].find(
-            target_filter(target) | {"year": years}
-        ):
-            for month, counts in doc.get("months", {}).items():
-                if month > last or (first is not None and month < first):
-                    continue
-                group = month if group_by == "month" else doc[key]
-                _merge(
-                    result, {group: Labelled(month if group_by == "month" else doc[label], counts)}
-                )
-        return result
+        """By unit or month: a unit's rollup, one document per year, or its province's, one
+        document per year holding every unit's months (a province-year reads one document, not
+        one per unit). By unit, the years wholly in range are read as their totals alone (a
+        projection), the others (at most the two ends) as months summed here."""
+        queries: list[tuple[dict[str, Any], bool]] = []  # (year filter, read totals only)
+        if group_by == "month":  # months needed whatever the years
+            queries.append(({"$lte": last[:4]} | ({"$gte": first[:4]} if first else {}), False))
+        else:
+            whole = {"$lte": last[:4] if last.endswith("-12") else _year(last, -1)}
+            if first is not None:
+                whole["$gte"] = first[:4] if first.endswith("-01") else _year(first, 1)
+            if whole.get("$gte", "") <= whole["$lte"]:
+                queries.append((whole, True))
+            ends = {y for y in (first and first[:4], last[:4]) if y and not _within(y, whole)}
+            # One query per end year: SecantusDB would scan for an `$in` (explain).
+            queries += [({"$eq": year}, False) for year in sorted(ends)]
+        rows: list[tuple[str, dict[str, int]]] = []  # (unit or month, its counts)
+        names: dict[str, str] = {}
+        for years, totals in queries:
+            async for doc in self.db[self._rollup(target)].find(
+                target_filter(target) | {"year": years}, _projection(target, totals)
+            ):
+                if target.unit is not None:
+                    names[doc["unit_code"]] = doc["unit_name"]
+                    per_unit = [(doc["unit_code"], doc.get("total" if totals else "months", {}))]
+                else:
+                    field = "totals" if totals else "units"
+                    per_unit = [(unit_of_key(k), v) for k, v in doc.get(field, {}).items()]
+                for unit, counts in per_unit:
+                    if totals:
+                        rows.append((unit, counts))
+                        continue
+                    for month, month_counts in counts.items():
+                        if month <= last and (first is None or month >= first):
+                            rows.append((month if group_by == "month" else unit, month_counts))
+        if group_by == "unit" and target.unit is None and rows:
+            units = sorted({unit for unit, _ in rows})
+            names = {
+                doc["_id"]: doc["unit_name"]
+                async for doc in self.db[c.UNITS].find({"_id": {"$in": units}})
+            }
+        sums: dict[str, dict[str, int]] = {}  # summed in place: a province-year adds thousands
+        for group, counts in rows:
+            into = sums.setdefault(group, {})
+            for name, value in counts.items():
+                into[name] = into.get(name, 0) + value
+        return {
+            group: Labelled(group if group_by == "month" else names.get(group, group), counts)
+            for group, counts in sums.items()
+        }
+
+    @staticmethod
+    def _rollup(target: ReportTarget) -> str:
+        return c.UNIT_YEARLY_COUNTS if target.unit is not None else c.PROVINCE_YEARLY_COUNTS
 
     async def period_counts(
         self, target: ReportTarget, slices: PeriodSlices, group_by: str

@@ -44,15 +44,29 @@ def dossier_state(doc: dict[str, Any]) -> DossierState:
     return DossierState(code=doc["_id"], **values)
 
 
+def unit_key(unit_code: str) -> str:
+    """A unit code as a field name: "." and "$" would be read as a path or an operator."""
+    return unit_code.replace(".", "\uff0e").replace("$", "\uff04")
+
+
+def unit_of_key(key: str) -> str:
+    return key.replace("\uff0e", ".").replace("\uff04", "$")
+
+
 UNIT_YEAR = "unit_year"
+PROVINCE_YEAR = "province_year"
 CounterUpdates = dict[tuple[str, str], tuple[dict[str, int], dict[str, Any]]]
 
 
 def counter_updates(state: DossierState, changes: list[CountChange]) -> CounterUpdates:
     """{(grain, counter doc id): ($inc, labels of a new document)}: grain "day" and "month" per
     unit × procedure, and "unit_year" per unit alone, one document a year holding its months
-    (`months.<YYYY-MM>.<counter>`): the rollup unit, province and year reports read, one
-    document per unit and year whatever the period's length."""
+    (`months.<YYYY-MM>.<counter>`) and its year's total (`total.<counter>`): the rollup a unit's
+    reports read, one document per unit and year whatever the period's length; and
+    "province_year", one document per province × year holding its units' months
+    (`units.<unit>.<YYYY-MM>.<counter>`) and year totals (`totals.<unit>.<counter>`): what a
+    province's reports by unit or month read, one document per year whatever its units. A
+    whole year is read from its totals alone (a projection: a twelfth of the counters)."""
     unit = {
         "unit_code": state.unit_code,
         "unit_name": state.unit_name,
@@ -67,28 +81,38 @@ def counter_updates(state: DossierState, changes: list[CountChange]) -> CounterU
     for change in changes:
         month = month_of(change.day)
         year = month[:4]
-        for grain, doc_id, doc_labels, name in (
+        for grain, doc_id, doc_labels, names in (
             (
                 "day",
                 f"{state.unit_code}|{day_key(change.day)}|{state.procedure_code}",
                 labels | {"day": day_key(change.day)},
-                change.name,
+                (change.name,),
             ),
             (
                 "month",
                 f"{state.unit_code}|{month}|{state.procedure_code}",
                 labels | {"month": month},
-                change.name,
+                (change.name,),
             ),
             (
                 UNIT_YEAR,
                 f"{state.unit_code}|{year}",
                 unit | {"year": year},
-                f"months.{month}.{change.name}",
+                (f"months.{month}.{change.name}", f"total.{change.name}"),
+            ),
+            (
+                PROVINCE_YEAR,
+                f"{state.province_code}|{year}",
+                {"province_code": state.province_code, "year": year},
+                (
+                    f"units.{unit_key(state.unit_code)}.{month}.{change.name}",
+                    f"totals.{unit_key(state.unit_code)}.{change.name}",
+                ),
             ),
         ):
             inc, _ = updates.setdefault((grain, doc_id), ({}, doc_labels))
-            inc[name] = inc.get(name, 0) + change.delta
+            for name in names:
+                inc[name] = inc.get(name, 0) + change.delta
     return updates
 
 

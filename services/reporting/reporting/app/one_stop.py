@@ -1,7 +1,7 @@
 """The one-stop report and the service-index indicators for a unit or a province and a period.
 
-Two reads of counters (the period's and everything before it: rollups per unit × month, days
-only at the period's ragged ends), whatever the size of the province or the period: the
+Two reads of counters (the period's and everything before it: rollups per unit or province ×
+year, days only at the period's ragged ends), whatever the size of the province or the period: the
 overdue-as-of-the-end figure is a rollup in those same counters (counts.OVERDUE_CHANGE), not a
 query over the dossiers."""
 

@@ -79,6 +79,7 @@ class Preload:
     event_ids: frozenset[str] = frozenset()
     dossier_codes: frozenset[str] = frozenset()
     unit_codes: frozenset[str] = frozenset()
+    answer_codes: frozenset[str] = frozenset()  # dossiers of survey answers: read their answer
 
 
 class ProjectionStore(Protocol):

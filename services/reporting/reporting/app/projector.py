@@ -191,10 +191,10 @@ class Projector:
 
 def preload_for(envelopes: Sequence[Envelope[Any]]) -> Preload:
     """The event ids, dossiers (and their parked events, survey answers) and units a batch reads."""
-    codes = {e.aggregate_id for e in envelopes}
-    codes |= {e.payload.dossier_code for e in envelopes if isinstance(e.payload, SurveyAnswered)}
+    answered = {e.payload.dossier_code for e in envelopes if isinstance(e.payload, SurveyAnswered)}
     return Preload(
         frozenset(str(e.event_id) for e in envelopes),
-        frozenset(codes),
+        frozenset({e.aggregate_id for e in envelopes} | answered),
         frozenset(e.unit_code for e in envelopes),
+        frozenset(answered),
     )

@@ -20,6 +20,8 @@ COMPARED = (
     c.DOSSIERS,
     c.DAILY_COUNTS,
     c.MONTHLY_COUNTS,
+    c.UNIT_YEARLY_COUNTS,
+    c.PROVINCE_YEARLY_COUNTS,
     c.SATISFACTION_DAILY,
     c.SURVEY_ANSWERS,
     c.UNITS,
@@ -66,6 +68,28 @@ async def test_batches_equal_one_at_a_time(mongodb_url, db_name):
         assert await _contents(batch_db) == await _contents(one_db)
         assert await batch_db[c.PARKED_EVENTS].count_documents({}) == 0
         assert await batch_db[c.DAILY_COUNTS].count_documents({}) > 0
+    finally:
+        await client.drop_database(db_name + "_one")
+        await client.drop_database(db_name + "_batch")
+        await client.close()
+
+
+async def test_counters_dropped_behind_the_projectors_back_are_written_again(mongodb_url, db_name):
+    """The projector remembers which counter documents exist; projections dropped by another
+    process (a rebuild) make that belief stale: the documents are inserted again, not lost."""
+    events = february()
+    client = mongo_client(mongodb_url)
+    try:
+        one_db, one, _ = await _projector(client, db_name + "_one")
+        await one.project_batch(events)
+        batch_db, batched, rejected = await _projector(client, db_name + "_batch")
+        await batched.project_batch(events)
+        await c.drop_projections(batch_db)  # not through the store: it still believes
+        for first in range(0, len(events), 7):
+            await batched.project_batch(events[first : first + 7])
+        assert rejected == []
+        assert await _contents(batch_db) == await _contents(one_db)
+        assert await batch_db[c.PROVINCE_YEARLY_COUNTS].count_documents({}) > 0
     finally:
         await client.drop_database(db_name + "_one")
         await client.drop_database(db_name + "_batch")
