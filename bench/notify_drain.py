@@ -40,6 +40,7 @@ from intake_receive import server_name, use_run_secrets, wait_for_http
 from notify_drain_kit import (
     TTL,
     backlog,
+    cpu_seconds,
     delete_broker_objects,
     gateway_rate,
     git_head,
@@ -170,6 +171,7 @@ async def bench(
     embedded: bool,
     sandbox_url: str,
     commands: Path,
+    pids: dict[str, int],
 ) -> None:
     client = mongo_client(mongodb_url)
     try:
@@ -202,7 +204,9 @@ async def bench(
         await asyncio.sleep(1.5)  # the service's command counts are written at most once a second
         before = commands_of(commands, db_name)
         load = os.getloadavg()[0]
+        cpu_before = cpu_seconds(pids)
         seconds, written = await drain(client, db_name, args.n, args.timeout, sandbox_url)
+        cpu = {k: v - cpu_before[k] for k, v in cpu_seconds(pids).items()}
         await asyncio.sleep(1.5)
         after = commands_of(commands, db_name)
         used = {name: after.get(name, 0) - before.get(name, 0) for name in after}
@@ -219,6 +223,13 @@ async def bench(
             f"= {total / args.n:.2f} per "
             "message: "
             + ", ".join(f"{k} {v:,}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v)
+        )
+        print(
+            "CPU during the drain:  "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in cpu.items())
+            + f" = {sum(cpu.values()) / args.n * 1000:.2f} s per 1,000 messages on 2 cores "
+            "(steadier than wall time on a shared machine; the Mongo server's includes the "
+            "bench's own polling)"
         )
     finally:
         await client.close()
@@ -290,7 +301,10 @@ def main() -> None:
         try:
             wait_for_http(sandbox_url, sandbox)
             wait_for_http(f"http://127.0.0.1:{notify_port}", notify)
-            asyncio.run(bench(args, mongodb_url, db_name, embedded, sandbox_url, commands))
+            pids = {"notify": notify.pid, "gateway": sandbox.pid}
+            if mongo and mongo.process:
+                pids["mongo server"] = mongo.process.pid
+            asyncio.run(bench(args, mongodb_url, db_name, embedded, sandbox_url, commands, pids))
         finally:
             for process in (notify, sandbox):
                 process.terminate()

@@ -74,10 +74,10 @@ class DispatchQueue:
         while head < written and not won:  # empty windows (tickets given up) are skipped
             end = min(head + limit, written)
             window = await self.messages.find(
-                {"status": QUEUED, "queue_pos": {"$gte": head, "$lt": end}}, {"_id": 1}
+                {"status": QUEUED, "queue_pos": {"$gte": head, "$lt": end}}
             ).to_list(None)
             if window:
-                won = await self._take([doc["_id"] for doc in window], now, lease_until, token)
+                won = await self._take(window, (head, end), now, lease_until, token)
             head = end
         self.head = head
         if head > state.get("head", 0):
@@ -144,24 +144,40 @@ class DispatchQueue:
         return int(counter["pos"]) - count
 
     async def _take(
-        self, ids: list[str], now: datetime, lease_until: datetime, token: str
+        self,
+        window: list[dict[str, Any]],
+        tickets: tuple[int, int],
+        now: datetime,
+        lease_until: datetime,
+        token: str,
     ) -> list[dict[str, Any]]:
-        await self.messages.update_many(
-            {"_id": {"$in": ids}, "status": QUEUED},
+        """Claim the window read. Conditional on the ticket too: a message that left the window
+        and came back queued (given back, retried) has no ticket in it, so every message this
+        update claims is still as the window read it, and when it claims them all (the usual
+        case) that read is what we won: no second read."""
+        ids = [doc["_id"] for doc in window]
+        claim = {
+            "status": SENDING,
+            "claim_token": token,
+            "claim_until": lease_until,
+            "updated_at": now,
+        }
+        result = await self.messages.update_many(
             {
-                "$set": {
-                    "status": SENDING,
-                    "claim_token": token,
-                    "claim_until": lease_until,
-                    "updated_at": now,
-                }
+                "_id": {"$in": ids},
+                "status": QUEUED,
+                "queue_pos": {"$gte": tickets[0], "$lt": tickets[1]},
             },
+            {"$set": claim},
         )
-        won = [
-            doc
-            for doc in await self.messages.find({"_id": {"$in": ids}}).to_list(None)
-            if doc["status"] == SENDING and doc.get("claim_token") == token
-        ]
+        if result.modified_count == len(ids):
+            won = [doc | claim for doc in window]
+        else:
+            won = [
+                doc
+                for doc in await self.messages.find({"_id": {"$in": ids}}).to_list(None)
+                if doc["status"] == SENDING and doc.get("claim_token") == token
+            ]
         held = await self._behind_others(won, now, token)
         for hold_until, held_ids in held.items():
             await self.release(held_ids, token, not_before=hold_until, at=now)
@@ -176,9 +192,14 @@ class DispatchQueue:
         self, won: list[dict[str, Any]], now: datetime, token: str
     ) -> dict[datetime, list[str]]:
         """Won messages that must wait for an earlier message of their dossier that is not ours,
-        grouped by when to look at them again."""
+        grouped by when to look at them again. A dossier's first message has none before it: only
+        the dossiers of later ones are read."""
         codes = sorted(
-            {d["dossier_code"] for d in won if d.get("dossier_code") and d.get("dossier_seq")}
+            {
+                d["dossier_code"]
+                for d in won
+                if d.get("dossier_code") and (d.get("dossier_seq") or 0) > 1
+            }
         )
         if not codes:
             return {}

@@ -28,6 +28,7 @@ from notify.adapters.message_documents import (
     from_document,
     to_document,
 )
+from notify.adapters.message_history import MessageHistory
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
 from notify.adapters.mongo_event_order import MongoEventOrder
 from notify.app.ports import EventRecord, RecordedOutcomes, SendOutcome
@@ -54,6 +55,7 @@ class MongoMessageStore:
         self.dossiers = db["dossiers"]
         self.queue = DispatchQueue(self.messages, db["dispatch_queue"], self._transaction)
         self.counts = MessageCounts(db["message_counts"], ttl)
+        self.history = MessageHistory(db["message_history"], ttl)
 
     async def ensure_indexes(self) -> None:
         await self.order.ensure_indexes()
@@ -66,7 +68,8 @@ class MongoMessageStore:
         for obsolete in ("status_1_not_before_1", "status_1_claim_until_1", "event_id_1_kind_1"):
             if obsolete in existing:
                 await self.messages.drop_index(obsolete)
-        await self.messages.create_index([("provider_id", ASCENDING)])
+        # Provider ids are looked up in the history (`message_history.py`), not on the messages.
+        await self.history.ensure_indexes(self.messages)
         await self.messages.create_index([("dossier_code", ASCENDING), ("dossier_seq", ASCENDING)])
         # Personal data does not pile up: each document carries its own expiry (setting changes
         # apply to new messages without rebuilding the index).
@@ -184,6 +187,12 @@ class MongoMessageStore:
         ours to record (and which got a receipt meanwhile), one insert of their events."""
         mark = uuid.uuid4().hex  # tells this write's updates from anyone else's
         updates = [UpdateOne(_as_read(o.message), _outcome_update(o, mark)) for o in outcomes]
+        steps = {
+            o.message.id: self.history.step(
+                o.message.id, o.message.created_at, o.note, o.provider_id
+            )
+            for o in outcomes
+        }
         ids = [o.message.id for o in outcomes]
         found: dict[str, dict[str, Any]] = {}
 
@@ -195,6 +204,7 @@ class MongoMessageStore:
             ):
                 if doc.get("recorded") == mark:
                     found[doc["_id"]] = doc
+            await self.history.add([steps[i] for i in ids if i in found], session=session)
             events = [o.event for o in outcomes if o.event is not None and o.message.id in found]
             if events:
                 await self.outbox.add_many(events, session=session)
@@ -227,24 +237,31 @@ class MongoMessageStore:
         not_before: datetime,
         note: dict[str, Any],
     ) -> bool:
-        result = await self.messages.update_one(
-            _as_read(message),
-            {
-                "$set": {
-                    "status": Status.QUEUED.value,
-                    "channel": channel.value,
-                    "not_before": not_before,
-                    "zalo_attempts": message.zalo_attempts,
-                    "sms_attempts": message.sms_attempts,
-                    "claim_token": None,
-                    "claim_until": None,
-                    "queue_pos": None,
-                    "updated_at": note.get("at"),
-                },
-                "$push": {"history": note},
-            },
-        )
-        return result.matched_count == 1
+        changes = {
+            "status": Status.QUEUED.value,
+            "channel": channel.value,
+            "not_before": not_before,
+            "zalo_attempts": message.zalo_attempts,
+            "sms_attempts": message.sms_attempts,
+            "claim_token": None,
+            "claim_until": None,
+            "queue_pos": None,
+            "updated_at": note.get("at"),
+        }
+        done: list[bool] = []
+
+        async def write(session: AsyncClientSession) -> None:
+            done.clear()
+            result = await self.messages.update_one(
+                _as_read(message), {"$set": changes}, session=session
+            )
+            if result.matched_count == 1:
+                step = self.history.step(message.id, message.created_at, note, None)
+                await self.history.add([step], session=session)
+                done.append(True)
+
+        await self._transaction(write)
+        return bool(done)
 
     async def finish(
         self,
@@ -272,7 +289,8 @@ class MongoMessageStore:
             changes["provider_id"] = provider_id
         if reason is not None:
             changes["reason"] = reason
-        update = {"$set": changes, "$inc": {"version": 1}, "$push": {"history": note or {"at": at}}}
+        update = {"$set": changes, "$inc": {"version": 1}}
+        step = self.history.step(message.id, message.created_at, note or {"at": at}, provider_id)
         done: dict[str, Any] = {}
 
         async def write(session: AsyncClientSession) -> None:
@@ -282,6 +300,7 @@ class MongoMessageStore:
             # the whole message log on every send (measured: the drain slowed as the log grew).
             result = await self.messages.update_one(_as_read(message), update, session=session)
             if result.matched_count == 1:
+                await self.history.add([step], session=session)
                 await self.outbox.add(event, session=session)
                 await self.counts.apply([(message.created_at, message.status, status)], session)
                 done["doc"] = await self.messages.find_one({"_id": message.id}, session=session)
@@ -295,7 +314,8 @@ class MongoMessageStore:
     async def find(self, message_id: str | None, provider_id: str | None) -> Message | None:
         doc = await self.messages.find_one({"_id": message_id}) if message_id else None
         if doc is None and provider_id:
-            doc = await self.messages.find_one({"provider_id": provider_id})
+            found = await self.history.message_of(provider_id)
+            doc = await self.messages.find_one({"_id": found}) if found else None
         return from_document(doc) if doc else None
 
     async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool:
@@ -307,7 +327,13 @@ class MongoMessageStore:
     async def for_dossier(self, dossier_code: str) -> list[Message]:
         """Every unit's: the API refuses (403) an officer of another unit, as every service does."""
         cursor = self.messages.find({"dossier_code": dossier_code}).sort("created_at")
-        return [from_document(doc) for doc in await cursor.to_list(length=200)]
+        messages = [from_document(doc) for doc in await cursor.to_list(length=200)]
+        steps = await self.history.of([m.id for m in messages]) if messages else {}
+        for message in messages:
+            message.history = sorted(
+                message.history + steps.get(message.id, []), key=lambda s: s["at"]
+            )
+        return messages
 
     async def _transaction(self, write: Callable[[AsyncClientSession], Any]) -> None:
         await run_in_transaction(self.client, write)
@@ -328,12 +354,12 @@ def _outcome_update(outcome: SendOutcome, mark: str) -> dict[str, Any]:
         changes["channel"] = outcome.channel.value
     if outcome.status == Status.QUEUED:  # back to the queue, without a ticket (promoted when due)
         changes |= {"not_before": outcome.not_before, "queue_pos": None}
-        return {"$set": changes, "$push": {"history": outcome.note}}
+        return {"$set": changes}
     if outcome.provider_id is not None:
         changes["provider_id"] = outcome.provider_id
     if outcome.reason is not None:
         changes["reason"] = outcome.reason
-    return {"$set": changes, "$inc": {"version": 1}, "$push": {"history": outcome.note}}
+    return {"$set": changes, "$inc": {"version": 1}}
 
 
 def _only_duplicates(exc: BulkWriteError) -> bool:

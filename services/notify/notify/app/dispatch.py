@@ -49,6 +49,12 @@ class Dispatcher:
         self.batch_size, self.lanes = batch_size, lanes
         self._wake = asyncio.Event()
         self._claiming = asyncio.Lock()
+        # The lane whose claim of this pass came back short (nothing more was due then): it goes
+        # on until a claim finds nothing (its sends may have made a retry due); the others stop.
+        self._drained_by: int | None = None
+        # Stale claims exist only once a lease (minutes) has run out: looked for every quarter
+        # of it, not at every pass (a pass comes at every wake: each batch of events stored).
+        self._next_recovery: datetime | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -68,28 +74,40 @@ class Dispatcher:
                 pass
 
     async def run_once(self) -> int:
-        """Recover stale claims, then send every message that is due; returns how many."""
-        await self.recover_stale_claims()
+        """Recover stale claims (every quarter lease), then send every message that is due;
+        returns how many."""
+        now = self.clock()
+        if self._next_recovery is None or now >= self._next_recovery:
+            await self.recover_stale_claims()
+            self._next_recovery = now + self.lease / 4
+        self._drained_by = None
         results = await asyncio.gather(
-            *(self._lane() for _ in range(self.lanes)), return_exceptions=True
+            *(self._lane(lane) for lane in range(self.lanes)), return_exceptions=True
         )
         for result in results:
             if isinstance(result, BaseException):
                 raise result
         return sum(r for r in results if isinstance(r, int))
 
-    async def _lane(self) -> int:
+    async def _lane(self, lane: int) -> int:
         """Claim a batch, send it, record it; again until nothing is due. While one lane sends and
         records (waiting on providers and the database), another claims the next batch: claims
         are one at a time, so lanes take consecutive windows; a dossier's later message claimed by
-        one lane while its earlier one is in flight in another is held (the claim checks it)."""
+        one lane while its earlier one is in flight in another is held (the claim checks it).
+        Once a claim comes back short, the queue is drained for this pass: that lane goes on
+        alone, the other lanes stop without a claim of their own (round trips that would find
+        nothing, as at every wake when events come a few at a time)."""
         handled = 0
         while True:
             async with self._claiming:
+                if self._drained_by not in (None, lane):
+                    return handled
                 now = self.clock()
                 batch = await self.store.claim_due(
                     now, now + self.lease, uuid.uuid4().hex, self.batch_size
                 )
+                if len(batch) < self.batch_size:
+                    self._drained_by = lane
             if not batch:
                 return handled
             await self.send_batch(batch)

@@ -19,7 +19,9 @@ async def test_quiet_hours_hold_messages_until_the_morning(harness, clock, event
         sent = await harness.wait_status(envelope, "sent")
 
     assert held["not_before"] == NEXT_MORNING
-    assert sent["history"][-1]["at"] == NEXT_MORNING  # it went out in the morning, not at night
+    steps = await harness.db["message_history"].find({"message_id": sent["_id"]}).to_list(None)
+    assert sent["history"][0]["at"] == NIGHT  # made at night (its creation stays on the message)
+    assert [s["at"] for s in steps] == [NEXT_MORNING]  # it went out in the morning, not at night
     assert len(await harness.sandbox("attempts")) == 1
 
 
