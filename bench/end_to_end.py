@@ -19,6 +19,9 @@ Prints:
 - the Mongo server's own bulk-write rate for documents of the same size, in the same run;
 - Mongo commands per dossier, per service and in all (pymongo command monitoring in each
   service process: MOTCUA_MONGO_COMMANDS_DIR);
+- the CPU seconds each process used per dossier (the services, the embedded Mongo server, this
+  client; /proc) from the first request until reporting caught up, and the rate the cores would
+  allow at that cost: on two shared cores this, not the broker, bounds the whole system;
 - the Mongo server (buildInfo), the cores and the load average (other work shares the cores).
 
 `--rate 5` offers 5 dossiers a second (open loop) for the latency at a given load.
@@ -36,7 +39,7 @@ from pathlib import Path
 
 import httpx
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
-from machine_limits import mongo_bulk_rate, ms, raw_broker
+from machine_limits import cpu_seconds, mongo_bulk_rate, ms, raw_broker
 
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
@@ -210,8 +213,10 @@ async def report(
     mongodb_url: str,
     embedded: bool,
     commands_dir: Path,
+    pids: dict[str, int],
 ) -> None:
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_seconds(pids)
     started = time.perf_counter()
     requests, dossiers = await lifecycles(system, args.n, args.c, args.rate)
     http_done, desks_closed = time.perf_counter(), datetime.now(UTC)
@@ -219,6 +224,7 @@ async def report(
         system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout
     )
     projected = time.perf_counter()
+    cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(pids).items()}
     load_after = os.getloadavg()[0]
     lags, relayed, size, published = await commit_to_projection(system, mongodb_url)
     catch_up = await projected_since(system, mongodb_url, desks_closed)
@@ -277,6 +283,15 @@ async def report(
         f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
         f"(insert_many of 100 documents of {size} B, one client)"
     )
+    cores = os.cpu_count() or 1
+    print(
+        "CPU per dossier:       "
+        + ", ".join(f"{name} {used / args.n * 1000:.0f} ms" for name, used in cpu.items())
+        + f"; total {sum(cpu.values()) / args.n * 1000:.0f} ms, from the first request until "
+        f"reporting caught up ({sum(cpu.values()) / (cores * (projected - started)):.0%} of the "
+        f"{cores} cores over that time; /proc): {cores} cores bound the whole system near "
+        f"{cores * args.n / max(sum(cpu.values()), 1e-9):.1f} dossiers/s at this cost"
+    )
     counts = read_counts(commands_dir)
     per_service = {
         service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES
@@ -321,7 +336,11 @@ def main() -> None:
             # tests' 60 s when other work runs (load average 40).
             system.ready_timeout = 600
             system.start()
-            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir))
+            pids = {name: process.pid for name, process in system.processes.items()}
+            if mongo and mongo.process:
+                pids["mongo server"] = mongo.process.pid
+            pids["bench client"] = os.getpid()
+            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir, pids))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")
             for log in sorted(logs.glob("*.log")):

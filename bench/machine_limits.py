@@ -2,11 +2,15 @@
 be read against them (the standard: a benchmark prints its limits measured in the same run):
 the bare broker (aio-pika publishing with confirms in the relay's batches of 200 to a quorum
 queue, then consuming with prefetch 1 and an ack each, like the services) and the Mongo
-server's own bulk-write rate (insert_many of 100 same-size documents). Used by end_to_end.py,
-relay_rate.py and projector_rate.py; bench/ is on sys.path when they run as scripts."""
+server's own bulk-write rate (insert_many of 100 same-size documents); and the CPU seconds each
+process used (from /proc), which on two shared cores say what a figure cost and what bounds it.
+Used by end_to_end.py, relay_rate.py, projector_rate.py and notify_drain.py; bench/ is on
+sys.path when they run as scripts."""
 
 import asyncio
+import os
 import time
+from pathlib import Path
 
 import aio_pika
 
@@ -82,3 +86,14 @@ async def mongo_bulk_rate(mongodb_url: str, size: int, count: int = 5000) -> flo
     finally:
         await client.drop_database("bench_bulk_limit")
         await client.close()
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user + system) each process has used so far, from /proc (Linux): on a machine
+    shared with other work, what a drain costs each process is steadier than its wall time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, pid in pids.items():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / tick
+    return used

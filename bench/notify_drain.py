@@ -37,10 +37,10 @@ from pathlib import Path
 
 import httpx
 from intake_receive import server_name, use_run_secrets, wait_for_http
+from machine_limits import cpu_seconds
 from notify_drain_kit import (
     TTL,
     backlog,
-    cpu_seconds,
     delete_broker_objects,
     gateway_rate,
     git_head,

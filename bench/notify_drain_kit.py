@@ -5,7 +5,6 @@ throw-away broker objects. Kept apart so each bench module stays under 400 lines
 Nothing here asserts a time."""
 
 import asyncio
-import os
 import statistics
 import subprocess
 import time
@@ -147,14 +146,3 @@ def git_head(tree: Path) -> str:
         ["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True
     )
     return answer.stdout.strip()[:80] or "not a git tree"
-
-
-def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds (user + system) each process has used so far, from /proc (Linux): on a machine
-    shared with other work, what a drain costs each process is steadier than its wall time."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used = {}
-    for name, pid in pids.items():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        used[name] = (int(fields[11]) + int(fields[12])) / tick
-    return used
