@@ -21,6 +21,8 @@ one's bindings (the single queue's, partitions at or above K) so nothing keeps r
 nobody consumes; their messages stay to be drained (README, "Changing MOTCUA_PARTITIONS").
 """
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -241,11 +243,34 @@ async def _quietly(
             await channel.close()
 
 
+DECLARE_SECONDS = 30.0  # a declaration answers in milliseconds; none in this long is lost
+DECLARE_ATTEMPTS = 3
+
+
 async def declare_consumer_at(amqp_url: str, spec: ConsumerSpec) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        await declare_consumer(await connection.channel(), spec)
-        await retire_other_shapes(connection, spec)
+    """Declare a consumer's topology on a connection of its own. Declarations are idempotent, so
+    one that gets no answer within DECLARE_SECONDS is tried again on a new connection: once, in a
+    CI run, a start-up's declaration waited for good after its DLQ was declared (the broker's log
+    showed no further command and no error), holding the service's start forever."""
+    for attempt in range(1, DECLARE_ATTEMPTS + 1):
+        connection = await aio_pika.connect(amqp_url, timeout=DECLARE_SECONDS)
+        try:
+            async with asyncio.timeout(DECLARE_SECONDS):
+                await declare_consumer(await connection.channel(), spec)
+                await retire_other_shapes(connection, spec)
+            return
+        except TimeoutError:
+            if attempt == DECLARE_ATTEMPTS:
+                raise
+            log.warning(
+                "declaring %s got no answer in %.0f s; trying again on a new connection",
+                spec.queue,
+                DECLARE_SECONDS,
+            )
+        finally:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(5):
+                    await connection.close()
 
 
 async def declare_consumers_leniently(
