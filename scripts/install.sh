@@ -26,7 +26,9 @@ fi
 # Debian's Chromium for the desk's browser tests (tests/browser; Playwright's own download does not work here).
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    # Wait for another apt (e.g. a second install on the same machine) rather than fail on its lock.
+    apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+    apt_get install -y -qq chromium >/dev/null || { apt_get update -qq && apt_get install -y -qq chromium >/dev/null; }
   else
     echo "install.sh: /usr/bin/chromium missing: run 'apt-get install -y chromium' as root for tests/browser" >&2
   fi
