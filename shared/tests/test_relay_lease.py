@@ -5,9 +5,11 @@ lost the lease while paused publishes nothing, and one whose clock misled it mar
 
 import asyncio
 import itertools
+import struct
 from datetime import UTC, datetime
 
 import pytest
+from bson import ObjectId
 
 from motcua_shared.contract.dossier_events import DossierWithdrawn
 from motcua_shared.contract.envelope import Envelope, parse_envelope
@@ -252,21 +254,37 @@ async def test_a_holder_misled_by_its_clock_marks_nothing_after_a_take_over(
     assert doc["holder"] == standby.lease.holder_id
 
 
+def _seq(second: int, process: int, count: int = 0) -> ObjectId:
+    """The seq a replica (`process`) would make in that second of a day: an ObjectId."""
+    tail = process.to_bytes(5, "big") + count.to_bytes(3, "big")
+    return ObjectId(struct.pack(">I", 1_796_083_200 + second) + tail)
+
+
+@pytest.mark.parametrize("skew", [0, 5])
 @pytest.mark.parametrize("pending_first", [True, False])
-async def test_a_batch_never_leaves_an_aggregates_earlier_event_behind(mongo, pending_first):
-    """v2 written by another replica with a smaller seq than v1: a full batch that holds v2 also
-    holds v1, before it."""
+async def test_a_batch_never_leaves_an_aggregates_earlier_event_behind(
+    mongo, pending_first, skew
+):
+    """v2 written by replica 1 in the same second as replica 2 wrote v1 (replica 2's clock up to
+    5 s ahead): v2 has the smaller seq. A full batch that holds v2 also holds v1, before it; D-8's
+    v3, written 20 s later, waits for the next batch."""
     outbox = Outbox(mongo["outbox"])
     await outbox.ensure_indexes()
-    order = [_event("D-8", 2), _event("D-9", 1), _event("D-8", 1)]
-    if not pending_first:
-        order = [_event("D-9", 1), *order[:1], order[2]]
-    for envelope in order:
+    writes = [
+        (_event("D-9", 1), _seq(1, 1, 1) if pending_first else _seq(0, 1)),
+        (_event("D-8", 2), _seq(1, 1)),
+        (_event("D-8", 1), _seq(1 + skew, 2)),
+        (_event("D-8", 3), _seq(21, 1)),
+    ]
+    for envelope, seq in writes:
         await outbox.add(envelope)
+        await mongo["outbox"].update_one({"_id": str(envelope.event_id)}, {"$set": {"seq": seq}})
     batch = await outbox.next_batch(2)
     pairs = [(doc["aggregate_id"], doc["aggregate_version"]) for doc in batch]
-    assert ("D-8", 2) in pairs
+    assert sorted(pairs) == [("D-8", 1), ("D-8", 2), ("D-9", 1)]
     assert pairs.index(("D-8", 1)) < pairs.index(("D-8", 2))
+    later = await outbox.next_batch(2, skip=[doc["_id"] for doc in batch])
+    assert [(doc["aggregate_id"], doc["aggregate_version"]) for doc in later] == [("D-8", 3)]
 
 
 async def _count(mongo, status: str, at_least: int) -> bool:

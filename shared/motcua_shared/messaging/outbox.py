@@ -12,14 +12,14 @@ published its log entry keeps the event with `contact.phone` null (the field is 
 contract), in the same write that marks it sent: the event log never holds a phone for longer
 than the event waits for RabbitMQ.
 
-Order per aggregate: a batch holds, for every aggregate in it, all its pending events
-(`next_batch`), in version order (`in_version_order`); marks are checked against the relay's
+Order per aggregate: a batch never leaves an aggregate's earlier event behind its later one
+(`next_batch`), and holds each aggregate's events in version order (`in_version_order`); marks are checked against the relay's
 fencing token (`relay_lease.py`).
 """
 
 import json
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -34,6 +34,10 @@ from motcua_shared.vietnam.timeutil import utcnow
 
 PENDING = "pending"
 SENT = "sent"
+# seq is an ObjectId made by the writing replica: its second, then the process. An aggregate's
+# earlier event gets a later seq only within the same second, plus the skew between replicas'
+# clocks (NTP keeps it to milliseconds; 5 s is a wide margin).
+SEQ_INVERSION_WINDOW = timedelta(seconds=6)
 
 
 class Outbox:
@@ -65,26 +69,44 @@ class Outbox:
 
     async def next_batch(self, limit: int, skip: Collection[str] = ()) -> list[dict[str, Any]]:
         """Up to `limit` pending events by seq (but those in `skip`: published, being marked),
-        and, when there were more, every other pending event of the aggregates in them (one `$in`
-        read on the aggregate index): an aggregate's earlier event written by another replica
-        with a later seq is never left for the next batch. Each aggregate's events in version
-        order (`in_version_order`)."""
-        cursor = self.collection.find({"status": PENDING})
-        if skip:  # hinted: with the `$nin`, SecantusDB's planner would scan the whole collection
-            cursor = self.collection.find({"status": PENDING, "_id": {"$nin": list(skip)}}).hint(
-                [("status", ASCENDING), ("seq", ASCENDING)]
-            )
-        cursor = cursor.sort("seq", ASCENDING).limit(limit).batch_size(limit)
-        batch = await cursor.to_list(length=limit)
+        and, when there were more, the pending events of the same aggregates that an inverted
+        seq left behind (`_left_behind`). Each aggregate's events in version order
+        (`in_version_order`).
+
+        No hint and no `$nin`: SecantusDB answers a hinted find by reading every document of the
+        index (the whole outbox, sent events included: a cost that grew with the event log), and
+        a `$nin` by comparing each pending event with the list; `skip` is left out here."""
+        cursor = self.collection.find({"status": PENDING}).sort("seq", ASCENDING)
+        wanted = limit + len(skip)
+        cursor = cursor.limit(wanted).batch_size(wanted)
+        read = await cursor.to_list(length=wanted)
+        batch = [doc for doc in read if doc["_id"] not in skip][:limit]
         if len(batch) == limit:
-            have = {doc["_id"] for doc in batch} | set(skip)
-            aggregates = list({doc["aggregate_id"] for doc in batch})
-            cursor = self.collection.find(
-                {"aggregate_id": {"$in": aggregates}, "status": PENDING}
-            ).hint([("aggregate_id", ASCENDING), ("aggregate_version", ASCENDING)])
-            extra = [doc for doc in await cursor.to_list(length=None) if doc["_id"] not in have]
-            batch = sorted(batch + extra, key=lambda doc: doc["seq"])
+            batch += await self._left_behind(batch, skip)
         return in_version_order(batch)
+
+    async def _left_behind(
+        self, batch: list[dict[str, Any]], skip: Collection[str]
+    ) -> list[dict[str, Any]]:
+        """Pending events past the full batch's last seq of aggregates in it. An aggregate's
+        earlier event can sort after its later one only when both seqs carry the same second
+        (give or take the writers' clock skew): it was committed before the later one was
+        written. So one range of the (status, seq) index, a few seconds of events, holds it."""
+        last = batch[-1]["seq"]
+        until = ObjectId.from_datetime(last.generation_time + SEQ_INVERSION_WINDOW)
+        aggregates = {doc["aggregate_id"] for doc in batch}
+        have = {doc["_id"] for doc in batch}
+        cursor = self.collection.find({"status": PENDING, "seq": {"$gt": last, "$lt": until}})
+        return sorted(
+            (
+                doc
+                for doc in await cursor.to_list(length=None)
+                if doc["aggregate_id"] in aggregates
+                and doc["_id"] not in have
+                and doc["_id"] not in skip
+            ),
+            key=lambda doc: doc["seq"],
+        )
 
     def lease(self, **options: Any) -> RelayLease:
         """The lease a relay must hold to publish this outbox (`outbox_lease` in its database)."""
