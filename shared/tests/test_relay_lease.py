@@ -262,9 +262,7 @@ def _seq(second: int, process: int, count: int = 0) -> ObjectId:
 
 @pytest.mark.parametrize("skew", [0, 5])
 @pytest.mark.parametrize("pending_first", [True, False])
-async def test_a_batch_never_leaves_an_aggregates_earlier_event_behind(
-    mongo, pending_first, skew
-):
+async def test_a_batch_never_leaves_an_aggregates_earlier_event_behind(mongo, pending_first, skew):
     """v2 written by replica 1 in the same second as replica 2 wrote v1 (replica 2's clock up to
     5 s ahead): v2 has the smaller seq. A full batch that holds v2 also holds v1, before it; D-8's
     v3, written 20 s later, waits for the next batch."""

@@ -13,8 +13,8 @@ contract), in the same write that marks it sent: the event log never holds a pho
 than the event waits for RabbitMQ.
 
 Order per aggregate: a batch never leaves an aggregate's earlier event behind its later one
-(`next_batch`), and holds each aggregate's events in version order (`in_version_order`); marks are checked against the relay's
-fencing token (`relay_lease.py`).
+(`next_batch`), and holds each aggregate's events in version order (`in_version_order`); marks
+are checked against the relay's fencing token (`relay_lease.py`).
 """
 
 import json

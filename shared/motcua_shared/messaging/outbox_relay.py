@@ -5,10 +5,10 @@ when it is back.
 One relay publishes at a time, whatever the number of replicas: it holds the outbox's lease and
 marks events sent under its fencing token (`relay_lease.py`). Order per aggregate: a batch never
 leaves an aggregate's earlier event behind its later one (`next_batch`), holds them in version
-order, on one channel, and an event is marked sent only after its confirm; so whichever relay's copy of an event
-reaches a queue first, the aggregate's earlier events reached it before (the argument is in
-docs/scaling.md, "One relay at a time"). A copy published twice (a holder paused mid-batch, a
-lost confirm) is a duplicate that consumers drop by event id.
+order, on one channel, and an event is marked sent only after its confirm; so whichever relay's
+copy of an event reaches a queue first, the aggregate's earlier events reached it before (the
+argument is in docs/scaling.md, "One relay at a time"). A copy published twice (a holder paused
+mid-batch, a lost confirm) is a duplicate that consumers drop by event id.
 """
 
 import asyncio
