@@ -31,7 +31,7 @@ from notify.adapters.message_documents import (
 from notify.adapters.message_history import MessageHistory
 from notify.adapters.mongo_dispatch_queue import DispatchQueue
 from notify.adapters.mongo_event_order import MongoEventOrder
-from notify.app.ports import EventRecord, RecordedOutcomes, SendOutcome
+from notify.app.ports import EventRecord, Finish, RecordedOutcomes, SendOutcome
 from notify.domain.event_order import DossierOrder
 from notify.domain.message import Message, Status
 from notify.domain.planning import DossierFacts
@@ -275,41 +275,48 @@ class MongoMessageStore:
         reason: str | None = None,
         note: dict[str, Any] | None = None,
     ) -> Message | None:
-        changes: dict[str, Any] = {
-            "status": status.value,
-            "updated_at": at,
-            "claim_token": None,
-            "claim_until": None,
-            "zalo_attempts": message.zalo_attempts,
-            "sms_attempts": message.sms_attempts,
-        }
-        if channel is not None:
-            changes["channel"] = channel.value
-        if provider_id is not None:
-            changes["provider_id"] = provider_id
-        if reason is not None:
-            changes["reason"] = reason
-        update = {"$set": changes, "$inc": {"version": 1}}
-        step = self.history.step(message.id, message.created_at, note or {"at": at}, provider_id)
-        done: dict[str, Any] = {}
+        moved = await self.finish_all(
+            [Finish(message, status, at, event, channel, provider_id, reason, note)]
+        )
+        return moved[0] if moved else None
+
+    async def finish_all(self, finishes: Sequence[Finish]) -> list[Message]:
+        """One transaction: one bulk conditional update, one read of which this write moved (its
+        mark), then their history steps, events and counter deltas, each in one write.
+        Update + read rather than find_one_and_update: SecantusDB re-asserts a findAndModify's
+        query as {_id, $and: [query]}, which no index serves (a scan of the message log)."""
+        if not finishes:
+            return []
+        mark = uuid.uuid4().hex
+        by_id = {f.message.id: f for f in finishes}
+        updates = [UpdateOne(_as_read(f.message), _outcome_update(f, mark)) for f in finishes]
+        found: dict[str, dict[str, Any]] = {}
 
         async def write(session: AsyncClientSession) -> None:
-            done.clear()
-            # update + read by _id rather than find_one_and_update: SecantusDB re-asserts a
-            # findAndModify's query as {_id, $and: [query]}, which no index serves, so it scanned
-            # the whole message log on every send (measured: the drain slowed as the log grew).
-            result = await self.messages.update_one(_as_read(message), update, session=session)
-            if result.matched_count == 1:
-                await self.history.add([step], session=session)
-                await self.outbox.add(event, session=session)
-                await self.counts.apply([(message.created_at, message.status, status)], session)
-                done["doc"] = await self.messages.find_one({"_id": message.id}, session=session)
+            found.clear()
+            await self.messages.bulk_write(updates, ordered=False, session=session)
+            async for doc in self.messages.find({"_id": {"$in": list(by_id)}}, session=session):
+                if doc.get("recorded") == mark:
+                    found[doc["_id"]] = doc
+            moved = [f for i, f in by_id.items() if i in found]
+            if not moved:
+                return
+            steps = [
+                self.history.step(
+                    f.message.id, f.message.created_at, f.note or {"at": f.at}, f.provider_id
+                )
+                for f in moved
+            ]
+            await self.history.add(steps, session=session)
+            await self.outbox.add_many([f.event for f in moved], session=session)
+            await self.counts.apply(
+                [(f.message.created_at, f.message.status, f.status) for f in moved], session
+            )
 
         await self._transaction(write)
-        if "doc" not in done:
-            return None
-        self.on_commit()
-        return from_document(done["doc"])
+        if found:
+            self.on_commit()
+        return [from_document(found[i]) for i in by_id if i in found]
 
     async def find(self, message_id: str | None, provider_id: str | None) -> Message | None:
         doc = await self.messages.find_one({"_id": message_id}) if message_id else None
@@ -339,26 +346,28 @@ class MongoMessageStore:
         await run_in_transaction(self.client, write)
 
 
-def _outcome_update(outcome: SendOutcome, mark: str) -> dict[str, Any]:
-    message = outcome.message
+def _outcome_update(result: SendOutcome | Finish, mark: str) -> dict[str, Any]:
+    """A send's outcome or a finish; `recorded` tells this write's updates from anyone else's."""
+    message = result.message
     changes: dict[str, Any] = {
-        "status": outcome.status.value,
-        "updated_at": outcome.at,
+        "status": result.status.value,
+        "updated_at": result.at,
         "claim_token": None,
         "claim_until": None,
         "zalo_attempts": message.zalo_attempts,
         "sms_attempts": message.sms_attempts,
         "recorded": mark,
     }
-    if outcome.channel is not None:
-        changes["channel"] = outcome.channel.value
-    if outcome.status == Status.QUEUED:  # back to the queue, without a ticket (promoted when due)
-        changes |= {"not_before": outcome.not_before, "queue_pos": None}
+    if result.channel is not None:
+        changes["channel"] = result.channel.value
+    if isinstance(result, SendOutcome) and result.status == Status.QUEUED:
+        # back to the queue, without a ticket (promoted when due)
+        changes |= {"not_before": result.not_before, "queue_pos": None}
         return {"$set": changes}
-    if outcome.provider_id is not None:
-        changes["provider_id"] = outcome.provider_id
-    if outcome.reason is not None:
-        changes["reason"] = outcome.reason
+    if result.provider_id is not None:
+        changes["provider_id"] = result.provider_id
+    if result.reason is not None:
+        changes["reason"] = result.reason
     return {"$set": changes, "$inc": {"version": 1}}
 
 

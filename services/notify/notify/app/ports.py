@@ -59,6 +59,21 @@ class SendOutcome:
 
 
 @dataclass(frozen=True)
+class Finish:
+    """A message moved on to sent's successors (delivered, failed) with its event: one item of
+    `MessageStore.finish_all`."""
+
+    message: Message
+    status: Status
+    at: datetime
+    event: Envelope[Any]
+    channel: MessageChannel | None = None
+    provider_id: str | None = None
+    reason: str | None = None
+    note: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class RecordedOutcomes:
     """What recording a batch of outcomes found: the messages whose claim was lost meanwhile
     (nothing recorded for them), and the recorded ones that got a receipt while being sent."""
@@ -122,6 +137,10 @@ class MessageStore(Protocol):
     ) -> Message | None:
         """Move a claimed message (or, for a receipt, a sent one) on, with its event, in one
         transaction; None when someone else moved it first."""
+
+    async def finish_all(self, finishes: Sequence[Finish]) -> list[Message]:
+        """`finish` for many messages in one transaction (a batch's early receipts); returns
+        those moved, leaving out any someone else moved first."""
 
     async def find(self, message_id: str | None, provider_id: str | None) -> Message | None: ...
 

@@ -7,13 +7,14 @@ noted on the message and applied right after. A message failed as "outcome unkno
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
-from notify.app.ports import MessageStore
+from notify.app.ports import Finish, MessageStore
 from notify.domain.message import Message, Status
 
 log = logging.getLogger(__name__)
@@ -52,40 +53,53 @@ class ApplyReceipt:
                 return outcome
         return "ignored"
 
-    async def apply_early(self, message: Message) -> None:
-        note: dict[str, Any] = message.early_receipt_note or {}
-        await self._apply(
-            message,
-            bool(note.get("delivered")),
-            str(note.get("detail", "")),
-            note.get("at") or self.clock(),
-        )
+    async def apply_early(self, messages: Sequence[Message]) -> None:
+        """The receipts noted while a batch was being sent, applied together in one transaction
+        once its outcomes are recorded (one each cost the dispatcher a transaction per message:
+        most receipts come before the batch is recorded)."""
+        finishes = [
+            finish
+            for message in messages
+            if isinstance(finish := self._finish(message, *_noted(message, self.clock())), Finish)
+        ]
+        await self.store.finish_all(finishes)
 
     async def _apply(
         self, message: Message, delivered: bool, detail: str, at: datetime
     ) -> str | None:
+        finish = self._finish(message, delivered, detail, at)
+        if not isinstance(finish, Finish):
+            return finish
+        if not await self.store.finish_all([finish]):
+            return None
+        return "delivered" if finish.status == Status.DELIVERED else "failed"
+
+    @staticmethod
+    def _finish(message: Message, delivered: bool, detail: str, at: datetime) -> Finish | str:
+        """What a receipt does to the message, or why it does nothing (duplicate, ignored)."""
         if message.status == Status.DELIVERED:
             return "duplicate"
         if delivered and message.status in (Status.SENT, Status.FAILED):
-            event = status_event(message, Status.DELIVERED, at)
-            done = await self.store.finish(
+            return Finish(
                 message,
-                status=Status.DELIVERED,
-                at=at,
-                event=event,
+                Status.DELIVERED,
+                at,
+                status_event(message, Status.DELIVERED, at),
                 note={"at": at, "event": "delivery receipt", "detail": detail},
             )
-            return "delivered" if done else None
         if not delivered and message.status == Status.SENT:
             reason = f"{message.channel} receipt: not delivered ({detail or 'no detail'})"
-            event = status_event(message, Status.FAILED, at, reason=reason)
-            done = await self.store.finish(
+            return Finish(
                 message,
-                status=Status.FAILED,
-                at=at,
-                event=event,
+                Status.FAILED,
+                at,
+                status_event(message, Status.FAILED, at, reason=reason),
                 reason=reason,
                 note={"at": at, "event": "failure receipt", "detail": detail},
             )
-            return "failed" if done else None
         return "ignored"
+
+
+def _noted(message: Message, now: datetime) -> tuple[bool, str, datetime]:
+    note: dict[str, Any] = message.early_receipt_note or {}
+    return bool(note.get("delivered")), str(note.get("detail", "")), note.get("at") or now

@@ -152,8 +152,8 @@ class SendMessage:
                 "matches it",
                 message_id,
             )
-        for message in recorded.early_receipts:
-            await self.receipts.apply_early(message)
+        if recorded.early_receipts:
+            await self.receipts.apply_early(recorded.early_receipts)
 
     def _stop_before_sending(
         self, message: Message, now: datetime, checks: SendChecks

@@ -174,6 +174,23 @@ class InMemoryMessageStore:
         self.events.append(event)
         return copy.deepcopy(current)
 
+    async def finish_all(self, finishes):
+        moved = []
+        for f in finishes:
+            done = await self.finish(
+                f.message,
+                status=f.status,
+                at=f.at,
+                event=f.event,
+                channel=f.channel,
+                provider_id=f.provider_id,
+                reason=f.reason,
+                note=f.note,
+            )
+            if done:
+                moved.append(done)
+        return moved
+
     async def record_outcomes(self, outcomes):
         self.outcome_writes += 1
         lost, early = [], []
