@@ -177,17 +177,8 @@ class InMemoryMessageStore:
     async def finish_all(self, finishes):
         moved = []
         for f in finishes:
-            done = await self.finish(
-                f.message,
-                status=f.status,
-                at=f.at,
-                event=f.event,
-                channel=f.channel,
-                provider_id=f.provider_id,
-                reason=f.reason,
-                note=f.note,
-            )
-            if done:
+            fields = {k: v for k, v in vars(f).items() if k != "message"}
+            if done := await self.finish(f.message, **fields):
                 moved.append(done)
         return moved
 
