@@ -152,8 +152,7 @@ class SendMessage:
                 "matches it",
                 message_id,
             )
-        if recorded.early_receipts:
-            await self.receipts.apply_early(recorded.early_receipts)
+        await self.receipts.apply_early(recorded.early_receipts)  # none: no write
 
     def _stop_before_sending(
         self, message: Message, now: datetime, checks: SendChecks
