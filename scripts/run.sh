@@ -23,7 +23,8 @@ done < .data/secrets.env
 processes=(sandbox payments intake notify survey reporting desk banner)
 if [ -z "${MONGODB_URL:-}" ]; then
   export EMBEDDED_MONGO_PORT=${EMBEDDED_MONGO_PORT:-27717}
-  export MONGODB_URL="mongodb://127.0.0.1:${EMBEDDED_MONGO_PORT}/"
+  # Without retryable writes, as embedded_mongo.py's embedded_url says why.
+  export MONGODB_URL="mongodb://127.0.0.1:${EMBEDDED_MONGO_PORT}/?retryWrites=false"
   mkdir -p .data/mongo
   processes=(mongo "${processes[@]}")
 fi

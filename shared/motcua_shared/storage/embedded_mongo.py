@@ -2,6 +2,13 @@
 
 Used by the dev runner and by the test fixtures when no MONGODB_URL is given and no Docker
 engine answers. Production uses a real MongoDB replica set (deploy/).
+
+Its clients do not use retryable writes (`embedded_url`). SecantusDB 0.7.0b3 keeps a record of
+every retryable write for 30 minutes, up to 10,000, and walks them on each write, sorting them
+once past 10,000: a single write went from 1.0 to 6.3 ms after 10,000 of them, and stays at
+0.7 ms without (`bench/retryable_writes.py`): a cost that grew with the length of a run. On one
+local server there is no fail-over for a retried write to ride out; transactions' commits are
+still retried (pymongo's `with_transaction`), and a real MongoDB keeps retryable writes on.
 """
 
 import shutil
@@ -19,6 +26,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def embedded_url(port: int) -> str:
+    """The connection string of the embedded server on `port` (without retryable writes)."""
+    return f"mongodb://127.0.0.1:{port}/?retryWrites=false"
 
 
 def secantus_command(storage_path: Path, port: int) -> list[str]:
@@ -55,7 +67,7 @@ class EmbeddedMongo:
     def __init__(self, storage_path: Path, port: int | None = None) -> None:
         self.storage_path = storage_path
         self.port = port or free_port()
-        self.url = f"mongodb://127.0.0.1:{self.port}/"
+        self.url = embedded_url(self.port)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "EmbeddedMongo":
