@@ -4,7 +4,8 @@ SecantusDB 0.7.0b3 records every retryable write for 30 minutes (up to 10,000) a
 records on each write, sorting them once past 10,000: so on it a write's cost grows with the
 writes of the last half hour, which is why `embedded_url` turns retryable writes off. This
 bench does N single `$inc` updates to 100 documents with each setting, one client, and prints
-the mean time per write for each window of writes. It prints the server it ran on.
+the mean time per write for each window of writes, beside the server's own bulk-write rate in
+the same run (`machine_limits.mongo_bulk_rate`). It prints the server it ran on.
 
     .venv/bin/python bench/retryable_writes.py            # the embedded SecantusDB
     .venv/bin/python bench/retryable_writes.py --mongodb-url mongodb://host:27017/
@@ -17,6 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
+from intake_receive import server_name  # bench/ is on sys.path when run as a script
+from machine_limits import mongo_bulk_rate
 from pymongo import AsyncMongoClient
 
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo
@@ -41,18 +44,10 @@ async def per_write_ms(url: str, retry: bool, writes: int, window: int) -> list[
         await client.close()
 
 
-async def server_name(url: str) -> str:
-    client: AsyncMongoClient = AsyncMongoClient(url)
-    try:
-        info = await client.admin.command("buildInfo")
-    finally:
-        await client.close()
-    version = info.get("secantusVersion")
-    return f"SecantusDB {version}" if version else f"MongoDB {info.get('version')}"
-
-
-async def run(url: str, writes: int, window: int) -> None:
-    print(f"Mongo server: {await server_name(url)}; {writes} single writes, one client")
+async def run(url: str, embedded: bool, writes: int, window: int) -> None:
+    print(f"Mongo server: {await server_name(url, embedded)}; {writes} single writes, one client")
+    bulk = await mongo_bulk_rate(url, size=30)
+    print(f"its own bulk rate, same run: {bulk:,.0f} documents/s (insert_many of 100)")
     # Without first: the records the other setting leaves behind are walked only by retryable
     # writes, so they do not weigh on these.
     without = await per_write_ms(url, False, writes, window)
@@ -69,12 +64,12 @@ def main() -> None:
     parser.add_argument("--mongodb-url", help="a server to measure (default: embedded SecantusDB)")
     args = parser.parse_args()
     if args.mongodb_url:
-        asyncio.run(run(args.mongodb_url, args.n, args.window))
+        asyncio.run(run(args.mongodb_url, False, args.n, args.window))
         return
     with tempfile.TemporaryDirectory(prefix="motcua-retryable-") as tmp:
         embedded = EmbeddedMongo(Path(tmp) / "mongo").start()
         try:
-            asyncio.run(run(f"mongodb://127.0.0.1:{embedded.port}/", args.n, args.window))
+            asyncio.run(run(f"mongodb://127.0.0.1:{embedded.port}/", True, args.n, args.window))
         finally:
             embedded.stop()
 
