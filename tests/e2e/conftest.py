@@ -12,9 +12,17 @@ from motcua_shared.testing.system import System, supervised_system
 
 @pytest.fixture(scope="module")
 def system(
-    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    amqp_url: str,
+    mongodb_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[System]:
+    """One system per module; a module's `SYSTEM_SETTINGS` (environment overrides) are its own."""
     with supervised_system(
-        amqp_url, mongodb_url, tmp_path_factory.mktemp("e2e-logs"), clock_control=True
+        amqp_url,
+        mongodb_url,
+        tmp_path_factory.mktemp("e2e-logs"),
+        clock_control=True,
+        **getattr(request.module, "SYSTEM_SETTINGS", {}),
     ) as system:
         yield system

@@ -7,13 +7,11 @@ with a phone and consent, answered at once, is on time; an anonymous one opens n
 Reporting counts both per unit: received 2, on time 1, late 1. The contacts are gone afterwards.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from motcua_shared.testing.system import System, supervised_system
 from motcua_shared.vietnam.working_days import WorkingCalendar
 
 from .journey_kit import (
@@ -37,22 +35,11 @@ BACK = timedelta(
 )  # ≥ 16 working days whatever the holidays: a 10-working-day deadline has passed
 
 
-@pytest.fixture(scope="module")
-def system(
-    amqp_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[System]:
-    """The e2e system, with survey links open longer than the clock goes back. The Mongo server
-    is not on the shifted clock: its TTL monitor would delete the contact kept beside a survey
-    opened 35 days ago and expiring 7 days later at its next sweep (every 60 s), and whether the
-    unhappy answer came before that sweep would decide whether the citizen is told."""
-    with supervised_system(
-        amqp_url,
-        mongodb_url,
-        tmp_path_factory.mktemp("e2e-logs"),
-        clock_control=True,
-        SURVEY_EXPIRY_DAYS=str(BACK.days + 30),
-    ) as system:
-        yield system
+# Survey links open longer than the clock goes back. The Mongo server is not on the shifted
+# clock: its TTL monitor would delete the contact kept beside a survey opened 35 days ago and
+# expiring 7 days later at its next sweep (every 60 s), and whether the unhappy answer came
+# before that sweep would decide whether the citizen is told.
+SYSTEM_SETTINGS = {"SURVEY_EXPIRY_DAYS": str(BACK.days + 30)}
 
 
 def expect_inbox(
