@@ -219,7 +219,10 @@ class EventConsumer:
             if len(batch) == 1 or remaining <= 0:
                 break  # a lone event goes at once; a flowing batch waits at most max_wait_ms
             try:
-                batch.append(await asyncio.wait_for(self._inbox.get(), remaining))
+                # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel() that comes
+                # as a message arrives, and stop() then waits for this task forever.
+                async with asyncio.timeout(remaining):
+                    batch.append(await self._inbox.get())
             except TimeoutError:
                 break
         return batch

@@ -69,7 +69,9 @@ class Dispatcher:
                 log.exception("dispatcher pass failed; retrying")
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel().
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 
