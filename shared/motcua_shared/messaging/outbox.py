@@ -29,7 +29,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.messaging.relay_lease import LEASE_COLLECTION, RelayLease
-from motcua_shared.storage.transactions import run_in_transaction
 from motcua_shared.vietnam.timeutil import utcnow
 
 PENDING = "pending"
@@ -128,36 +127,20 @@ class Outbox:
         confirmed_at: datetime | None = None,
     ) -> None:
         """Mark sent; the `published` documents' bodies lose the citizen's phone in the same write.
-        With a `lease`, in one transaction with the check of its fencing token (raises LeaseLost:
-        nothing is marked). `sent_at` is `confirmed_at` (when the broker confirmed them) if
-        given, else now."""
+        With a `lease`, after a read of its fencing token (raises LeaseLost: nothing is marked);
+        a transaction around the two would fence no better (the read is not validated at
+        commit) and cost a commit per batch. `sent_at` is `confirmed_at` (when the broker
+        confirmed them) if given, else now."""
         if not event_ids:
             return
-        if lease is None:
-            await self._mark_sent(event_ids, published, None, confirmed_at)
-            return
-
-        async def fenced(session: AsyncClientSession) -> None:
-            await lease.fence(session)
-            await self._mark_sent(event_ids, published, session, confirmed_at)
-
-        await run_in_transaction(self.collection.database.client, fenced)
-
-    async def _mark_sent(
-        self,
-        event_ids: list[str],
-        published: list[dict[str, Any]] | None,
-        session: AsyncClientSession | None,
-        confirmed_at: datetime | None = None,
-    ) -> None:
+        if lease is not None:
+            await lease.fence()
         sent = {"status": SENT, "sent_at": confirmed_at or utcnow()}
         redacted = {
             doc["_id"]: body for doc in published or () if (body := without_phone(doc["body"]))
         }
         if not redacted:
-            await self.collection.update_many(
-                {"_id": {"$in": event_ids}}, {"$set": sent}, session=session
-            )
+            await self.collection.update_many({"_id": {"$in": event_ids}}, {"$set": sent})
             return
         updates = [
             UpdateOne({"_id": event_id}, {"$set": sent | {"body": redacted[event_id]}})
@@ -165,7 +148,7 @@ class Outbox:
             else UpdateOne({"_id": event_id}, {"$set": sent})
             for event_id in event_ids
         ]
-        await self.collection.bulk_write(updates, ordered=False, session=session)
+        await self.collection.bulk_write(updates, ordered=False)
 
     async def page(self, after_seq: str | None, limit: int) -> list[dict[str, Any]]:
         """Events in write order after `after_seq` (the event log, sent or not)."""

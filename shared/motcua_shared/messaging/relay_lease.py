@@ -20,16 +20,17 @@ findAndModify (SecantusDB scans for it) and no clock compared across processes:
   the take-over comes at or after h + lease, `margin` after the old holder stopped by its clock.
   The assumption is only that two monotonic clocks run at the same rate within margin / lease
   (20 % by default), not that wall clocks agree. A lease released at a clean stop is taken at once.
-- Fencing: a relay marks events sent in one transaction that first reads the lease document
-  with its token; a holder that lost the lease (paused past it, partitioned) finds no match and
-  aborts, marking nothing. The check is a read, not a write, on purpose: a holder killed inside
-  that transaction leaves it open until the server reaps it (60 s, mongod's
-  transactionLifetimeLimitSeconds and SecantusDB's alike), and an uncommitted write to the lease
-  document would block every take-over until then (seen in the replicas fault run). What a read
-  leaves open is a take-over committing between the check and the mark's commit: the stale
-  holder then marks events sent that it did publish, with their confirms, which is true; it
-  cannot publish anything after its lease ran out by its own clock (above), which is what keeps
-  order.
+- Fencing: a relay reads the lease document with its token just before it marks events sent;
+  a holder that lost the lease (paused past it, partitioned) finds no match and marks nothing.
+  The check is a read, not a write, on purpose: a write in a transaction with the mark, left
+  open by a holder killed inside it until the server reaps it (60 s, mongod's
+  transactionLifetimeLimitSeconds and SecantusDB's alike), would block every take-over until
+  then (seen in the replicas fault run). What a read leaves open is a take-over committing
+  between the check and the mark: the stale holder then marks events sent that it did publish,
+  with their confirms, which is true; it cannot publish anything after its lease ran out by its
+  own clock (above), which is what keeps order. A transaction around read and mark would close
+  nothing more (MongoDB does not validate a transaction's reads at commit), so there is none
+  (issue 9: a commit per batch saved).
 """
 
 import asyncio
@@ -43,7 +44,6 @@ from collections.abc import Callable, Iterator
 
 from prometheus_client import Gauge
 from prometheus_client.metrics_core import Metric
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -114,13 +114,12 @@ class RelayLease:
                 await self._try_take()
             return self.held()
 
-    async def fence(self, session: AsyncClientSession) -> None:
-        """In the transaction that marks events sent: check the token by reading the lease
-        document (a read, so that a holder killed mid-transaction blocks no take-over). Raises
+    async def fence(self) -> None:
+        """Before marking events sent: check the token by reading the lease document. Raises
         LeaseLost."""
         if self.token is None:
             raise LeaseLost(self.name)
-        if await self.collection.find_one({"_id": self.name, "token": self.token}, session=session):
+        if await self.collection.find_one({"_id": self.name, "token": self.token}):
             return
         raise LeaseLost(self.name)
 

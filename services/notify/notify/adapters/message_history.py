@@ -91,6 +91,9 @@ class MessageHistory:
                     s.pop("provider_id", None)
         return found
 
-    async def message_of(self, provider_id: str) -> str | None:
-        doc = await self.collection.find_one({"provider_id": provider_id}, {"message_id": 1})
-        return doc["message_id"] if doc else None
+    async def messages_of(self, provider_ids: Collection[str]) -> dict[str, str]:
+        """Provider id -> our message id, in one `$in` read."""
+        cursor = self.collection.find(
+            {"provider_id": {"$in": list(provider_ids)}}, {"provider_id": 1, "message_id": 1}
+        )
+        return {doc["provider_id"]: doc["message_id"] async for doc in cursor}

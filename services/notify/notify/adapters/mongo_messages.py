@@ -318,18 +318,50 @@ class MongoMessageStore:
             self.on_commit()
         return [from_document(found[i]) for i in by_id if i in found]
 
-    async def find(self, message_id: str | None, provider_id: str | None) -> Message | None:
-        doc = await self.messages.find_one({"_id": message_id}) if message_id else None
-        if doc is None and provider_id:
-            found = await self.history.message_of(provider_id)
-            doc = await self.messages.find_one({"_id": found}) if found else None
-        return from_document(doc) if doc else None
-
-    async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool:
-        result = await self.messages.update_one(
-            {"_id": message_id, "status": Status.SENDING.value}, {"$set": {"early_receipt": note}}
+    async def find_all(self, refs: Sequence[tuple[str | None, str | None]]) -> list[Message | None]:
+        """Each (our id, provider's id)'s message: one `$in` read by our ids, and only for those
+        not found so, one of the history by provider id and one of their messages."""
+        ids = sorted({message_id for message_id, _ in refs if message_id})
+        docs = await self._by_id(ids)
+        wanted = sorted(
+            {provider_id for message_id, provider_id in refs if provider_id}
+            - {provider_id for message_id, provider_id in refs if message_id in docs}
         )
-        return result.matched_count == 1
+        of_provider = await self.history.messages_of(wanted) if wanted else {}
+        docs |= await self._by_id(sorted(set(of_provider.values()) - set(docs)))
+        found = []
+        for message_id, provider_id in refs:
+            doc = docs.get(message_id or "") or docs.get(of_provider.get(provider_id or "", ""))
+            found.append(from_document(doc) if doc else None)
+        return found
+
+    async def _by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        return {doc["_id"]: doc async for doc in self.messages.find({"_id": {"$in": list(ids)}})}
+
+    async def note_early_receipts(self, notes: dict[str, dict[str, Any]]) -> set[str]:
+        """One bulk write; the ids whose note was written (still sending), read back only when
+        some were not."""
+        if not notes:
+            return set()
+        mark = uuid.uuid4().hex
+        result = await self.messages.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": message_id, "status": Status.SENDING.value},
+                    {"$set": {"early_receipt": note | {"mark": mark}}},
+                )
+                for message_id, note in notes.items()
+            ],
+            ordered=False,
+        )
+        if result.matched_count == len(notes):
+            return set(notes)
+        cursor = self.messages.find(
+            {"_id": {"$in": list(notes)}, "early_receipt.mark": mark}, {"_id": 1}
+        )
+        return {doc["_id"] async for doc in cursor}
 
     async def for_dossier(self, dossier_code: str) -> list[Message]:
         """Every unit's: the API refuses (403) an officer of another unit, as every service does."""

@@ -142,9 +142,12 @@ class MessageStore(Protocol):
         """`finish` for many messages in one transaction (a batch's early receipts); returns
         those moved, leaving out any someone else moved first."""
 
-    async def find(self, message_id: str | None, provider_id: str | None) -> Message | None: ...
+    async def find_all(self, refs: Sequence[tuple[str | None, str | None]]) -> list[Message | None]:
+        """Each (our message id, the provider's id)'s message, None when unknown, in one read."""
 
-    async def note_early_receipt(self, message_id: str, note: dict[str, Any]) -> bool: ...
+    async def note_early_receipts(self, notes: dict[str, dict[str, Any]]) -> set[str]:
+        """Note receipts on messages still being sent (message id -> note), in one write; the
+        ids noted (the others were recorded meanwhile)."""
 
 
 class OrderMoved(RuntimeError):

@@ -4,10 +4,17 @@ Receipts are matched by our message id (Zalo's tracking_id, the SMS gateway's re
 by the provider's id. A receipt can arrive before we finished recording "sent"; it is then
 noted on the message and applied right after. A message failed as "outcome unknown" (see
 `dispatch.py`) that turns out delivered becomes delivered: the receipt is the fact.
+
+Receipts that arrive together are applied together (issue 9: round trips are the cost): while
+one group is being written, the next ones wait, then go in one read of their messages, one
+transaction for those that move and one write for the notes. A lone receipt goes at once. Every
+webhook call still answers only once its receipt is stored.
 """
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +26,24 @@ from notify.domain.message import Message, Status
 
 log = logging.getLogger(__name__)
 
+# A receipt that lost a race to another change of its message is read again, this many times.
+ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Receipt:
+    message_id: str | None
+    provider_id: str | None
+    delivered: bool
+    detail: str
+    at: datetime
+
 
 class ApplyReceipt:
-    def __init__(self, store: MessageStore, clock: Clock) -> None:
-        self.store, self.clock = store, clock
+    def __init__(self, store: MessageStore, clock: Clock, *, max_batch: int = 200) -> None:
+        self.store, self.clock, self.max_batch = store, clock, max_batch
+        self._waiting: list[tuple[Receipt, asyncio.Future[str]]] = []
+        self._applying: asyncio.Task[None] | None = None
 
     async def __call__(
         self,
@@ -34,24 +55,90 @@ class ApplyReceipt:
         at: datetime | None = None,
     ) -> str:
         """Returns what happened: delivered, failed, noted, duplicate, ignored or unknown."""
-        for _ in range(5):  # another change may slip in between read and write: read again
-            message = await self.store.find(message_id, provider_id)
-            if message is None:
-                log.warning(
-                    "receipt for an unknown message (id %s, provider id %s)",
-                    message_id,
-                    provider_id,
-                )
-                return "unknown"
-            if message.status == Status.SENDING:
-                note = {"delivered": delivered, "detail": detail, "at": at or self.clock()}
-                if await self.store.note_early_receipt(message.id, note):
-                    return "noted"
+        receipt = Receipt(message_id, provider_id, delivered, detail, at or self.clock())
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiting.append((receipt, future))
+        if self._applying is None or self._applying.done():
+            self._applying = asyncio.create_task(self._apply_waiting(), name="apply receipts")
+        return await future
+
+    async def _apply_waiting(self) -> None:
+        while self._waiting:
+            group, self._waiting = (
+                self._waiting[: self.max_batch],
+                self._waiting[self.max_batch :],
+            )
+            try:
+                results = await self.apply([receipt for receipt, _ in group])
+            except Exception as exc:  # the database away: each caller answers with the error
+                for _, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
                 continue
-            outcome = await self._apply(message, delivered, detail, at or self.clock())
-            if outcome is not None:
-                return outcome
-        return "ignored"
+            for (_, future), result in zip(group, results, strict=True):
+                if not future.done():  # its caller may have gone (the provider hung up)
+                    future.set_result(result)
+
+    async def apply(self, receipts: Sequence[Receipt]) -> list[str]:
+        """Apply receipts together; each one's outcome, in order. A message's second receipt in
+        the same group is applied after its first, in the next round."""
+        results: dict[int, str] = {}
+        attempts = dict.fromkeys(range(len(receipts)), 0)
+        pending = list(range(len(receipts)))
+        while pending:
+            found = await self.store.find_all(
+                [(receipts[i].message_id, receipts[i].provider_id) for i in pending]
+            )
+            finishes: dict[int, Finish] = {}
+            notes: dict[int, Message] = {}
+            later: list[int] = []
+            taken: set[str] = set()
+            for i, message in zip(pending, found, strict=True):
+                receipt = receipts[i]
+                if message is None:
+                    log.warning(
+                        "receipt for an unknown message (id %s, provider id %s)",
+                        receipt.message_id,
+                        receipt.provider_id,
+                    )
+                    results[i] = "unknown"
+                elif message.id in taken:
+                    later.append(i)
+                elif message.status == Status.SENDING:
+                    taken.add(message.id)
+                    notes[i] = message
+                else:
+                    taken.add(message.id)
+                    finish = self._finish(message, receipt.delivered, receipt.detail, receipt.at)
+                    if isinstance(finish, Finish):
+                        finishes[i] = finish
+                    else:
+                        results[i] = finish
+            moved = {m.id for m in await self.store.finish_all(list(finishes.values()))}
+            noted = await self.store.note_early_receipts(
+                {
+                    message.id: {
+                        "delivered": receipts[i].delivered,
+                        "detail": receipts[i].detail,
+                        "at": receipts[i].at,
+                    }
+                    for i, message in notes.items()
+                }
+            )
+            lost = [i for i, f in finishes.items() if f.message.id not in moved]
+            lost += [i for i, message in notes.items() if message.id not in noted]
+            for i, finish in finishes.items():
+                if finish.message.id in moved:
+                    results[i] = "delivered" if finish.status == Status.DELIVERED else "failed"
+            results |= {i: "noted" for i, message in notes.items() if message.id in noted}
+            for i in lost:  # another change slipped in between the read and the write
+                attempts[i] += 1
+                if attempts[i] < ATTEMPTS:
+                    later.append(i)
+                else:
+                    results[i] = "ignored"
+            pending = sorted(later)
+        return [results[i] for i in range(len(receipts))]
 
     async def apply_early(self, messages: Sequence[Message]) -> None:
         """The receipts noted while a batch was being sent, applied together in one transaction
@@ -63,16 +150,6 @@ class ApplyReceipt:
             if isinstance(finish := self._finish(message, *_noted(message, self.clock())), Finish)
         ]
         await self.store.finish_all(finishes)
-
-    async def _apply(
-        self, message: Message, delivered: bool, detail: str, at: datetime
-    ) -> str | None:
-        finish = self._finish(message, delivered, detail, at)
-        if not isinstance(finish, Finish):
-            return finish
-        if not await self.store.finish_all([finish]):
-            return None
-        return "delivered" if finish.status == Status.DELIVERED else "failed"
 
     @staticmethod
     def _finish(message: Message, delivered: bool, detail: str, at: datetime) -> Finish | str:

@@ -3,6 +3,7 @@ milliseconds, the batch is recorded once every send of it is done) are noted on 
 applied together once the batch is recorded: one transaction for all of them, on the real
 Mongo-wire server, each with its status, event, history step and counter."""
 
+import asyncio
 from datetime import timedelta
 
 from motcua_shared.contract.event_base import MessageChannel
@@ -85,3 +86,61 @@ async def test_early_receipts_are_applied_together_after_the_batch_is_recorded(m
     counts = await store.counts.by_status(store.messages)
     # The receipts' moves are counted (the test's own move above bypasses the counters).
     assert (counts["delivered"], counts["failed"]) == (1, 1)
+
+
+async def test_receipts_that_arrive_together_are_applied_in_one_transaction(mongo):
+    """A group of webhook calls at once: one read of their messages, one transaction for those
+    that move, one write for the notes; each caller gets its own answer."""
+    store = new_store(mongo)
+    await store.ensure_indexes()
+    await mongo["messages"].insert_many([queued(f"D-{i}", 1) for i in range(4)])
+    by_id, by_provider, undelivered, still_sending = await claim(store)
+    at = MORNING + timedelta(seconds=1)
+    await store.record_outcomes(
+        [
+            SendOutcome(
+                m,
+                Status.SENT,
+                at,
+                {"at": at},
+                channel=MessageChannel.ZALO,
+                provider_id=f"z-{m.id}",
+                event=status_event(m, Status.SENT, at, channel=MessageChannel.ZALO),
+            )
+            for m in (by_id, by_provider, undelivered)
+        ]
+    )
+    transactions = 0
+    write_in_transaction = store._transaction
+
+    async def counted(write):
+        nonlocal transactions
+        transactions += 1
+        await write_in_transaction(write)
+
+    store._transaction = counted
+    receipts = ApplyReceipt(store, SettableClock(at + timedelta(seconds=1)))
+
+    answers = await asyncio.gather(
+        receipts(message_id=by_id.id, provider_id=None, delivered=True),
+        receipts(message_id=None, provider_id=f"z-{by_provider.id}", delivered=True),
+        receipts(message_id=undelivered.id, provider_id=None, delivered=False),
+        receipts(message_id=by_id.id, provider_id=None, delivered=True),  # the provider again
+        receipts(message_id="no-such-message", provider_id="no-such-id", delivered=True),
+        receipts(message_id=still_sending.id, provider_id=None, delivered=True),
+    )
+
+    assert answers == ["delivered", "delivered", "failed", "duplicate", "unknown", "noted"]
+    assert transactions == 1
+    docs = {d["_id"]: d async for d in mongo["messages"].find({})}
+    assert [docs[m.id]["status"] for m in (by_id, by_provider, undelivered, still_sending)] == [
+        "delivered",
+        "delivered",
+        "failed",
+        "sending",
+    ]
+    assert docs[still_sending.id]["early_receipt"]["delivered"] is True
+    delivered_events = await mongo["outbox"].count_documents(
+        {"routing_key": "notification.delivered"}
+    )
+    assert delivered_events == 2  # the repeated receipt published nothing

@@ -40,7 +40,7 @@ async def test_a_provider_id_finds_its_message_also_one_recorded_before_the_hist
 
     assert "provider_id_1" not in await mongo["messages"].index_information()
     assert await mongo["message_history"].count_documents({"provider_id": "legacy-1"}) == 1
-    found_legacy, found_new = await store.find(None, "legacy-1"), await store.find(None, "z-9")
+    found_legacy, found_new = await store.find_all([(None, "legacy-1"), (None, "z-9")])
     assert found_legacy is not None and found_legacy.id == legacy["_id"]
     assert found_new is not None and found_new.id == message.id
     [shown] = await store.for_dossier("D-2")

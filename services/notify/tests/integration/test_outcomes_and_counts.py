@@ -145,7 +145,7 @@ async def test_status_counts_follow_each_change_and_are_seeded_once_from_an_olde
             ),
         ]
     )
-    [receipted] = [m for m in [await store.find(a.id, None)] if m]
+    [receipted] = [m for m in await store.find_all([(a.id, None)]) if m]
     await store.finish(
         receipted,
         status=Status.DELIVERED,

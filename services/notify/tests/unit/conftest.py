@@ -207,19 +207,24 @@ class InMemoryMessageStore:
                 early.append(done)
         return RecordedOutcomes(lost, early)
 
-    async def find(self, message_id, provider_id):
+    async def find_all(self, refs):
+        return [await self._find(message_id, provider_id) for message_id, provider_id in refs]
+
+    async def _find(self, message_id, provider_id):
         found = self.messages.get(message_id) or next(
             (m for m in self.messages.values() if provider_id and m.provider_id == provider_id),
             None,
         )
         return copy.deepcopy(found) if found else None
 
-    async def note_early_receipt(self, message_id, note):
-        message = self.messages[message_id]
-        if message.status != Status.SENDING:
-            return False
-        message.early_receipt_note = note
-        return True
+    async def note_early_receipts(self, notes):
+        noted = set()
+        for message_id, note in notes.items():
+            message = self.messages[message_id]
+            if message.status == Status.SENDING:
+                message.early_receipt_note = note
+                noted.add(message_id)
+        return noted
 
 
 class InMemoryOptOuts:
