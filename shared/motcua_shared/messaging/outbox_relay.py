@@ -132,8 +132,10 @@ class OutboxRelay:
                 else:
                     await self._settle()
                 backoff = self.poll_interval
-                if published:
-                    continue
+                if published >= self.batch_size:
+                    continue  # a full batch: more may be waiting
+                # A short batch was all there was at its read; a commit since has set the wake,
+                # so the wait below returns at once (one read fewer a round: issue 9).
                 try:
                     # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel().
                     async with asyncio.timeout(self.poll_interval):

@@ -150,8 +150,9 @@ async def check_unit(principal: Principal, unit_known: UnitCheck | None) -> None
 PrincipalDep = Callable[..., Principal | Awaitable[Principal]]
 
 
-def require_roles(principal_dep: PrincipalDep, *roles: str) -> Callable[..., Principal]:
-    def dependency(principal: Annotated[Principal, Depends(principal_dep)]) -> Principal:
+def require_roles(principal_dep: PrincipalDep, *roles: str) -> Callable[..., Awaitable[Principal]]:
+    # async: FastAPI runs a plain-def dependency in a worker thread (a hop per request).
+    async def dependency(principal: Annotated[Principal, Depends(principal_dep)]) -> Principal:
         if not principal.has_any(*roles):
             raise ApiError(
                 403,

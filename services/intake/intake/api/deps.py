@@ -34,7 +34,9 @@ def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def get_app(request: Request) -> IntakeApp:
+# Dependencies are async (they do no I/O): FastAPI runs a plain-def one in a worker thread, a
+# thread hop on every request.
+async def get_app(request: Request) -> IntakeApp:
     return services(request).intake
 
 
@@ -45,7 +47,7 @@ def actor_dep(principal_dep: PrincipalDep, roles: tuple[str, ...]) -> Any:
     """A dependency giving the Actor, after the token (401) and the role (403) checks."""
     checked = require_roles(principal_dep, *roles)
 
-    def dependency(principal: Annotated[Principal, Depends(checked)]) -> Actor:
+    async def dependency(principal: Annotated[Principal, Depends(checked)]) -> Actor:
         return Actor(officer_id=principal.sub, unit_code=principal.unit)
 
     return Depends(dependency)

@@ -75,7 +75,7 @@ def officers_router(principal: PrincipalDep) -> APIRouter:
     admin = require_roles(principal, "admin")
     officer = require_roles(principal, *OFFICERS)
 
-    def accounts(request: Request) -> Accounts:
+    async def accounts(request: Request) -> Accounts:
         return services(request).accounts
 
     AccountsDep = Annotated[Accounts, Depends(accounts)]

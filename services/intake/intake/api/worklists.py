@@ -46,7 +46,7 @@ def worklists_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(prefix="/api/v1/worklists", tags=["work lists / danh sách hồ sơ"])
     officer = actor_dep(principal, OFFICERS)
 
-    def lists(request: Request) -> WorkLists:
+    async def lists(request: Request) -> WorkLists:
         return services(request).worklists
 
     ListsDep = Annotated[WorkLists, Depends(lists)]

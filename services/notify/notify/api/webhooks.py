@@ -35,7 +35,7 @@ def webhook_router(
 ) -> APIRouter:
     router = APIRouter(tags=["provider webhooks"])
 
-    def check_token(token: Annotated[str | None, Query()] = None) -> None:
+    async def check_token(token: Annotated[str | None, Query()] = None) -> None:
         """A dependency: solved before the body is validated, so a caller without the token learns
         nothing from a 422 (the body cap, main.py, bounds what is read at all)."""
         # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).

@@ -22,5 +22,5 @@ class Services(Protocol):
     unit_known: UnitCheck | None  # None: MOTCUA_UNITS_URL is empty, no check
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     return request.app.state.services

@@ -29,7 +29,7 @@ def invalid_param(name: str, vi: str, en: str) -> ApiError:
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
-def report_target(
+async def report_target(
     unit: Annotated[
         str | None,
         Query(
@@ -61,7 +61,7 @@ class PeriodQuery:
     end: date
 
 
-def period_query(
+async def period_query(
     target: Annotated[ReportTarget, Depends(report_target)],
     start: Annotated[
         date,

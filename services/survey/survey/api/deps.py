@@ -24,7 +24,7 @@ class Services(Protocol):
     clock: Clock
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     return request.app.state.services
 
 

@@ -25,7 +25,7 @@ def leader_router(principal: PrincipalDep) -> APIRouter:
     router = APIRouter(tags=["unit leader"])
     leader = require_roles(principal, "leader")
 
-    def leader_of(unit: UnitCode, who: Annotated[Principal, Depends(leader)]) -> str:
+    async def leader_of(unit: UnitCode, who: Annotated[Principal, Depends(leader)]) -> str:
         ensure_unit(who, unit)
         return unit
 
