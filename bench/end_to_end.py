@@ -60,13 +60,14 @@ INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returne
 
 
 async def lifecycles(
-    system: System, n: int, concurrency: int, rate: float | None = None
+    system: System, n: int, concurrency: int, rate: float | None = None, units: int = 1
 ) -> tuple[list[float], list[float]]:
     """Run n dossiers from receipt to return; (per-request latencies, per-dossier latencies).
-    `rate`: offer that many new dossiers a second (open loop) instead of as fast as the desks go."""
+    `rate`: offer that many new dossiers a second (open loop) instead of as fast as the desks go.
+    `units`: the desks are spread over that many communes (desk i works at commune i mod units)."""
     async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=120) as intake:
-        units = (await intake.get("/api/v1/units")).json()
-        unit = next(u for u in units if u.get("level") != "province")["code"]
+        catalogue = (await intake.get("/api/v1/units")).json()
+        communes = [u["code"] for u in catalogue if u.get("level") != "province"][:units]
         procedures = (await intake.get("/api/v1/procedures")).json()
         procedure = next(
             p
@@ -75,10 +76,10 @@ async def lifecycles(
             and not p.get("civil_status_event")
             and not p.get("fee_due")
         )["code"]
-        desk, specialist = (
-            system.token("desk01", unit, "desk"),
-            system.token("cv01", unit, "specialist"),
-        )
+        tokens = [
+            (system.token("desk01", unit, "desk"), system.token("cv01", unit, "specialist"))
+            for unit in communes
+        ]
         requests: list[float] = []
         dossiers: list[float] = []
         todo = iter(range(n))
@@ -94,7 +95,8 @@ async def lifecycles(
                 raise RuntimeError(f"{path}: {response.status_code} {response.text}")
             return response
 
-        async def desk_clerk() -> None:
+        async def desk_clerk(index: int) -> None:
+            desk, specialist = tokens[index % len(tokens)]
             for i in todo:
                 if rate:  # dossier i is offered at i / rate seconds into the run
                     await asyncio.sleep(max(0.0, opened + i / rate - time.perf_counter()))
@@ -123,7 +125,7 @@ async def lifecycles(
                 await call(f"/api/v1/dossiers/{code}/return", {"method": "at_desk"}, desk, 200)
                 dossiers.append(time.perf_counter() - started)
 
-        await asyncio.gather(*(desk_clerk() for _ in range(concurrency)))
+        await asyncio.gather(*(desk_clerk(index) for index in range(concurrency)))
     return requests, dossiers
 
 
@@ -218,7 +220,7 @@ async def report(
     load_before = os.getloadavg()[0]
     cpu_before = cpu_seconds(pids)
     started = time.perf_counter()
-    requests, dossiers = await lifecycles(system, args.n, args.c, args.rate)
+    requests, dossiers = await lifecycles(system, args.n, args.c, args.rate, args.units)
     http_done, desks_closed = time.perf_counter(), datetime.now(UTC)
     await wait_projected(
         system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout
@@ -242,8 +244,8 @@ async def report(
         f"(all five processes, the Mongo server, the broker and this client share the cores)"
     )
     print(
-        f"dossiers:              {args.n}, {args.c} concurrent desk clients, 4 requests each "
-        f"(receive, hand over, resolve, return)"
+        f"dossiers:              {args.n}, {args.c} concurrent desk clients at "
+        f"{args.units} commune(s), 4 requests each (receive, hand over, resolve, return)"
     )
     print(
         f"lifecycle over HTTP:   {args.n / (http_done - started):.1f} dossiers/s; request "
@@ -316,6 +318,12 @@ def main() -> None:
     parser.add_argument("-c", type=int, default=10, help="concurrent desk clients")
     parser.add_argument(
         "--rate", type=float, default=None, help="offered dossiers/s (default: as fast as possible)"
+    )
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=1,
+        help="communes the desks are spread over (default 1: every desk at one commune)",
     )
     parser.add_argument(
         "--timeout", type=float, default=600, help="seconds to wait for reporting to catch up"

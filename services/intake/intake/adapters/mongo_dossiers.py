@@ -1,7 +1,7 @@
 """Dossiers in MongoDB: the transaction the use cases run in (dossier + daily counter +
 outbox event commit together), and plain reads."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from pymongo import ReturnDocument
@@ -28,8 +28,12 @@ class MongoTransaction:
         document = await self.db.dossiers.find_one({"_id": code}, session=self.session)
         return from_document(Dossier, document) if document else None
 
-    async def insert_dossier(self, dossier: Dossier) -> None:
-        await self.db.dossiers.insert_one(to_document(dossier, dossier.code), session=self.session)
+    async def insert_dossiers(self, dossiers: Sequence[Dossier]) -> None:
+        await self.db.dossiers.insert_many(
+            [to_document(dossier, dossier.code) for dossier in dossiers],
+            ordered=True,
+            session=self.session,
+        )
 
     async def update_dossier(self, dossier: Dossier, expected_version: int) -> None:
         result = await self.db.dossiers.replace_one(
@@ -42,12 +46,12 @@ class MongoTransaction:
                 f"dossier {dossier.code} is no longer at version {expected_version}"
             )
 
-    async def next_sequence(self, counter: str) -> int:
+    async def next_sequence(self, counter: str, count: int = 1) -> int:
         # Inside the transaction: an abort rolls the counter back, so codes have no gaps;
         # two receipts at once conflict on this document and with_transaction retries one.
         document = await self.db.counters.find_one_and_update(
             {"_id": counter},
-            {"$inc": {"seq": 1}},
+            {"$inc": {"seq": count}},
             upsert=True,
             return_document=ReturnDocument.AFTER,
             session=self.session,
@@ -55,8 +59,8 @@ class MongoTransaction:
         assert document is not None  # upserted, and returned as it is after
         return int(document["seq"])
 
-    async def append_event(self, envelope: Envelope[Any]) -> None:
-        await self.outbox.add(envelope, session=self.session)
+    async def append_events(self, envelopes: Sequence[Envelope[Any]]) -> None:
+        await self.outbox.add_many(list(envelopes), session=self.session)
 
     async def record_payment(self, payment: dict[str, Any]) -> bool:
         # The gateway's transaction number is the key: the same callback twice is seen here (and

@@ -41,8 +41,7 @@ async def act_on_dossier(
             await changed
         dossier.plan_deadlines(calendar, app.deadline_rule)
         await tx.update_dossier(dossier, before)
-        for envelope in envelopes(dossier, dossier.history[before:]):
-            await tx.append_event(envelope)
+        await tx.append_events(envelopes(dossier, dossier.history[before:]))
         return dossier
 
     dossier = await app.uow.run(work)

@@ -1,10 +1,10 @@
 """What every use case gets: the ports, the clock and the unit's settings."""
 
-import asyncio
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from motcua_shared.storage.group_commit import GroupCommit
 from motcua_shared.vietnam.timeutil import Clock, utcnow
 
 from intake.app.ports import (
@@ -26,6 +26,7 @@ from intake.app.ports import (
     UnitOfWork,
 )
 from intake.domain.deadlines import DeadlineRule
+from intake.domain.dossier import Dossier
 from intake.domain.dossier_parts import ApologyRule, ClockPolicy
 
 
@@ -42,22 +43,6 @@ class Actor:
 
     officer_id: str
     unit_code: str
-
-
-class ReceiptQueue:
-    """Receipts of one unit share a daily counter document, so concurrent transactions on it
-    conflict and are retried again and again. Queuing them per unit in this process leaves
-    retries to what two replicas do at the same instant; the transaction alone still keeps
-    codes unique and gap-free."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def turn(self, unit_code: str) -> asyncio.Lock:
-        lock = self._locks.get(unit_code)
-        if lock is None:
-            lock = self._locks[unit_code] = asyncio.Lock()
-        return lock
 
 
 @dataclass(frozen=True)
@@ -97,7 +82,8 @@ class IntakeApp:
     deadlines: DeadlineIndex | None = None
     step_history: StepHistory = field(default_factory=NoStepHistory)
     clock: Clock = field(default=now_ms)
-    receipt_queue: ReceiptQueue = field(default_factory=ReceiptQueue)
+    # A unit's receipts share its daily counter: written a group at a time (receive.py).
+    receipts: GroupCommit[str, Any, Dossier] = field(default_factory=GroupCommit)
     digitisation: Digitisation | None = (
         None  # wired by main.py; unit tests of the lifecycle go without
     )

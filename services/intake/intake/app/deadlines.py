@@ -65,8 +65,7 @@ async def _fire_one(
         if not fired and dossier.next_deadline_at == planned and dossier.at_risk == risk_before:
             return None  # someone else fired it meanwhile: nothing to write
         await tx.update_dossier(dossier, before)
-        for envelope in envelopes(dossier, dossier.history[before:]):
-            await tx.append_event(envelope)
+        await tx.append_events(envelopes(dossier, dossier.history[before:]))
         return dossier
 
     dossier = await app.uow.run(work)

@@ -121,8 +121,7 @@ async def gateway_callback(app: IntakeApp, params: dict[str, str]) -> CallbackAn
             before = d.version
             d.pay_fee(GATEWAY_OFFICER, at, "online", gateway_transaction=transaction)
             await tx.update_dossier(d, before)
-            for envelope in envelopes(d, d.history[before:]):
-                await tx.append_event(envelope)
+            await tx.append_events(envelopes(d, d.history[before:]))
         return payment["status"]
 
     kept = await app.uow.run(work)

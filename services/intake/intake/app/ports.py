@@ -1,7 +1,7 @@
 """What the use cases need from the outside world; adapters/ implements these with MongoDB
 and the outbox, tests/unit with in-memory fakes."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -21,13 +21,15 @@ class DossierTransaction(Protocol):
 
     async def get_dossier(self, code: str) -> Dossier | None: ...
 
-    async def insert_dossier(self, dossier: Dossier) -> None: ...
+    async def insert_dossiers(self, dossiers: Sequence[Dossier]) -> None: ...
 
     async def update_dossier(self, dossier: Dossier, expected_version: int) -> None: ...
 
-    async def next_sequence(self, counter: str) -> int: ...
+    async def next_sequence(self, counter: str, count: int = 1) -> int:
+        """Move the counter on by `count`; the last number taken (the first is last - count + 1)."""
+        ...
 
-    async def append_event(self, envelope: Envelope[Any]) -> None: ...
+    async def append_events(self, envelopes: Sequence[Envelope[Any]]) -> None: ...
 
     async def record_payment(self, payment: dict[str, Any]) -> bool:
         """Keep a gateway payment (key `transaction`); False if that transaction is already kept."""

@@ -1,7 +1,7 @@
 """In-memory fakes of intake's own ports (not of MongoDB): enough to run the use cases."""
 
 import copy
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -36,20 +36,21 @@ class FakeTransaction:
         found = self.store.dossiers.get(code)
         return found.model_copy(deep=True) if found else None
 
-    async def insert_dossier(self, dossier: Dossier) -> None:
-        assert dossier.code not in self.store.dossiers
-        self.store.dossiers[dossier.code] = dossier.model_copy(deep=True)
+    async def insert_dossiers(self, dossiers: Sequence[Dossier]) -> None:
+        for dossier in dossiers:
+            assert dossier.code not in self.store.dossiers
+            self.store.dossiers[dossier.code] = dossier.model_copy(deep=True)
 
     async def update_dossier(self, dossier: Dossier, expected_version: int) -> None:
         assert self.store.dossiers[dossier.code].version == expected_version
         self.store.dossiers[dossier.code] = dossier.model_copy(deep=True)
 
-    async def next_sequence(self, counter: str) -> int:
-        self.store.counters[counter] = self.store.counters.get(counter, 0) + 1
+    async def next_sequence(self, counter: str, count: int = 1) -> int:
+        self.store.counters[counter] = self.store.counters.get(counter, 0) + count
         return self.store.counters[counter]
 
-    async def append_event(self, envelope: Envelope[Any]) -> None:
-        self.store.events.append(envelope)
+    async def append_events(self, envelopes: Sequence[Envelope[Any]]) -> None:
+        self.store.events.extend(envelopes)
 
     async def record_payment(self, payment: dict[str, Any]) -> bool:
         if payment["transaction"] in self.store.payments:

@@ -1,5 +1,6 @@
 """The use cases on in-memory fakes of intake's ports: codes, due dates, events, rules."""
 
+import asyncio
 from datetime import date, datetime
 
 import pytest
@@ -29,11 +30,12 @@ from intake.app.context import Actor
 from intake.app.public_lookup import TooManyAttempts, look_up
 from intake.app.receive import Submission, receive_dossier
 from intake.domain.citizen import Citizen
+from intake.domain.dossier import Dossier
 from intake.domain.dossier_parts import ClockPolicy
 from intake.domain.errors import IllegalTransition, NotFound, RuleViolation, WrongUnit
 from intake.domain.lifecycle import DeskCheck
 
-from .fakes import fake_app
+from .fakes import FakeUnitOfWork, fake_app
 
 DESK = Actor("desk-01", "26734")
 SPECIALIST = Actor("cm-01", "26734")
@@ -73,6 +75,32 @@ async def test_codes_are_a_daily_sequence_per_unit() -> None:
         "31261-260310-0001",
         "26734-260311-0001",
     ]
+
+
+async def test_receipts_that_wait_together_share_one_transaction_and_leave_no_gap() -> None:
+    """Desks of one unit at once (all four arrive before the first write starts): one
+    transaction, codes in arrival order; one the desk check refuses (an incomplete dossier needs
+    its missing papers listed) gets its error and takes no code."""
+    app, store, _ = fake_app(TUESDAY_10AM)
+    uow = app.uow
+    assert isinstance(uow, FakeUnitOfWork)
+    answers = await asyncio.gather(
+        receive_dossier(app, DESK, submission(correlation_id="a")),
+        receive_dossier(app, DESK, submission(correlation_id="b")),
+        receive_dossier(app, DESK, submission(check=DeskCheck.INCOMPLETE)),
+        receive_dossier(app, DESK, submission(correlation_id="c")),
+        return_exceptions=True,
+    )
+    assert [getattr(a, "code", None) for a in answers] == [
+        "26734-260310-0001",
+        "26734-260310-0002",
+        None,
+        "26734-260310-0003",
+    ]
+    assert isinstance(answers[2], RuleViolation)
+    assert uow.commits == 1
+    assert sorted(store.dossiers) == [a.code for a in answers if isinstance(a, Dossier)]
+    assert [e.correlation_id for e in store.events] == ["a", "b", "c"]
 
 
 async def test_receipt_event_carries_every_fact_consumers_need() -> None:

@@ -5,19 +5,19 @@ by the provider's id. A receipt can arrive before we finished recording "sent"; 
 noted on the message and applied right after. A message failed as "outcome unknown" (see
 `dispatch.py`) that turns out delivered becomes delivered: the receipt is the fact.
 
-Receipts that arrive together are applied together (issue 9: round trips are the cost): while
-one group is being written, the next ones wait, then go in one read of their messages, one
-transaction for those that move and one write for the notes. A lone receipt goes at once. Every
-webhook call still answers only once its receipt is stored.
+Receipts that arrive together are applied together (issue 9: round trips are the cost; the group
+commit of `motcua_shared.storage.group_commit`): one read of their messages, one transaction for
+those that move and one write for the notes. A lone receipt goes at once. Every webhook call still
+answers only once its receipt is stored.
 """
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from motcua_shared.storage.group_commit import GroupCommit
 from motcua_shared.vietnam.timeutil import Clock
 
 from notify.app.notification_events import status_event
@@ -41,9 +41,8 @@ class Receipt:
 
 class ApplyReceipt:
     def __init__(self, store: MessageStore, clock: Clock, *, max_batch: int = 200) -> None:
-        self.store, self.clock, self.max_batch = store, clock, max_batch
-        self._waiting: list[tuple[Receipt, asyncio.Future[str]]] = []
-        self._applying: asyncio.Task[None] | None = None
+        self.store, self.clock = store, clock
+        self._groups: GroupCommit[None, Receipt, str] = GroupCommit(max_batch)
 
     async def __call__(
         self,
@@ -56,28 +55,10 @@ class ApplyReceipt:
     ) -> str:
         """Returns what happened: delivered, failed, noted, duplicate, ignored or unknown."""
         receipt = Receipt(message_id, provider_id, delivered, detail, at or self.clock())
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._waiting.append((receipt, future))
-        if self._applying is None or self._applying.done():
-            self._applying = asyncio.create_task(self._apply_waiting(), name="apply receipts")
-        return await future
+        return await self._groups.submit(None, receipt, self._apply_group)
 
-    async def _apply_waiting(self) -> None:
-        while self._waiting:
-            group, self._waiting = (
-                self._waiting[: self.max_batch],
-                self._waiting[self.max_batch :],
-            )
-            try:
-                results = await self.apply([receipt for receipt, _ in group])
-            except Exception as exc:  # the database away: each caller answers with the error
-                for _, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_, future), result in zip(group, results, strict=True):
-                if not future.done():  # its caller may have gone (the provider hung up)
-                    future.set_result(result)
+    async def _apply_group(self, _: None, receipts: list[Receipt]) -> list[str]:
+        return await self.apply(receipts)
 
     async def apply(self, receipts: Sequence[Receipt]) -> list[str]:
         """Apply receipts together; each one's outcome, in order. A message's second receipt in
