@@ -29,39 +29,18 @@ async def test_early_receipts_are_applied_together_after_the_batch_is_recorded(m
     for message, ok in ((delivered, True), (undelivered, False), (moved_meanwhile, True)):
         assert await receipts(message_id=message.id, provider_id=None, delivered=ok) == "noted"
 
-    recorded = await store.record_outcomes(
-        [
-            SendOutcome(
-                m,
-                Status.SENT,
-                at,
-                {"at": at},
-                channel=MessageChannel.ZALO,
-                provider_id=f"z-{m.id}",
-                event=status_event(m, Status.SENT, at, channel=MessageChannel.ZALO),
-            )
-            for m in batch
-        ]
-    )
+    recorded = await record_sent(store, batch, at)
     early = {m.id: m for m in recorded.early_receipts}
     assert set(early) == {delivered.id, undelivered.id, moved_meanwhile.id}
     # Between the record and the receipts, someone else moves one on: it is left as they left it.
     await mongo["messages"].update_one(
         {"_id": moved_meanwhile.id}, {"$set": {"status": "failed"}, "$inc": {"version": 1}}
     )
-    transactions = 0
-    write_in_transaction = store._transaction
-
-    async def counted(write):
-        nonlocal transactions
-        transactions += 1
-        await write_in_transaction(write)
-
-    store._transaction = counted
+    transactions = count_transactions(store)
 
     await receipts.apply_early(list(early.values()))
 
-    assert transactions == 1
+    assert transactions() == 1
     docs = {d["_id"]: d async for d in mongo["messages"].find({})}
     assert {i: docs[i]["status"] for i in docs} == {
         delivered.id: "delivered",
@@ -96,29 +75,8 @@ async def test_receipts_that_arrive_together_are_applied_in_one_transaction(mong
     await mongo["messages"].insert_many([queued(f"D-{i}", 1) for i in range(4)])
     by_id, by_provider, undelivered, still_sending = await claim(store)
     at = MORNING + timedelta(seconds=1)
-    await store.record_outcomes(
-        [
-            SendOutcome(
-                m,
-                Status.SENT,
-                at,
-                {"at": at},
-                channel=MessageChannel.ZALO,
-                provider_id=f"z-{m.id}",
-                event=status_event(m, Status.SENT, at, channel=MessageChannel.ZALO),
-            )
-            for m in (by_id, by_provider, undelivered)
-        ]
-    )
-    transactions = 0
-    write_in_transaction = store._transaction
-
-    async def counted(write):
-        nonlocal transactions
-        transactions += 1
-        await write_in_transaction(write)
-
-    store._transaction = counted
+    await record_sent(store, [by_id, by_provider, undelivered], at)
+    transactions = count_transactions(store)
     receipts = ApplyReceipt(store, SettableClock(at + timedelta(seconds=1)))
 
     answers = await asyncio.gather(
@@ -131,7 +89,7 @@ async def test_receipts_that_arrive_together_are_applied_in_one_transaction(mong
     )
 
     assert answers == ["delivered", "delivered", "failed", "duplicate", "unknown", "noted"]
-    assert transactions == 1
+    assert transactions() == 1
     docs = {d["_id"]: d async for d in mongo["messages"].find({})}
     assert [docs[m.id]["status"] for m in (by_id, by_provider, undelivered, still_sending)] == [
         "delivered",
@@ -144,3 +102,35 @@ async def test_receipts_that_arrive_together_are_applied_in_one_transaction(mong
         {"routing_key": "notification.delivered"}
     )
     assert delivered_events == 2  # the repeated receipt published nothing
+
+
+async def record_sent(store, messages, at):
+    """The messages' sends recorded as accepted by Zalo (provider id `z-<id>`)."""
+    return await store.record_outcomes(
+        [
+            SendOutcome(
+                m,
+                Status.SENT,
+                at,
+                {"at": at},
+                channel=MessageChannel.ZALO,
+                provider_id=f"z-{m.id}",
+                event=status_event(m, Status.SENT, at, channel=MessageChannel.ZALO),
+            )
+            for m in messages
+        ]
+    )
+
+
+def count_transactions(store):
+    """From now on, how many transactions the store has run."""
+    count = 0
+    write_in_transaction = store._transaction
+
+    async def counted(write):
+        nonlocal count
+        count += 1
+        await write_in_transaction(write)
+
+    store._transaction = counted
+    return lambda: count
