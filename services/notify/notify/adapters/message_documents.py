@@ -9,6 +9,7 @@ from motcua_shared.contract.dossier_events import CivilStatusEvent
 from motcua_shared.contract.event_base import MessageChannel
 from motcua_shared.vietnam.privacy import mask_phone
 
+from notify.app.ports import Finish, SendOutcome
 from notify.domain.message import Message, Status
 from notify.domain.message_kinds import MessageKind
 from notify.domain.planning import DossierFacts
@@ -95,3 +96,38 @@ def facts_from_document(doc: dict[str, Any] | None) -> DossierFacts:
         date.fromisoformat(home) if home else None,
         home_service=doc.get("home_service", False),
     )
+
+
+def outcome_update(result: SendOutcome | Finish, mark: str) -> dict[str, Any]:
+    """A send's outcome or a finish; `recorded` tells this write's updates from anyone else's."""
+    message = result.message
+    changes: dict[str, Any] = {
+        "status": result.status.value,
+        "updated_at": result.at,
+        "claim_token": None,
+        "claim_until": None,
+        "zalo_attempts": message.zalo_attempts,
+        "sms_attempts": message.sms_attempts,
+        "recorded": mark,
+    }
+    if result.channel is not None:
+        changes["channel"] = result.channel.value
+    if isinstance(result, SendOutcome) and result.status == Status.QUEUED:
+        # back to the queue, without a ticket (promoted when due)
+        changes |= {"not_before": result.not_before, "queue_pos": None}
+        return {"$set": changes}
+    if result.provider_id is not None:
+        changes["provider_id"] = result.provider_id
+    if result.reason is not None:
+        changes["reason"] = result.reason
+    return {"$set": changes, "$inc": {"version": 1}}
+
+
+def as_read(message: Message) -> dict[str, Any]:
+    """Match the message only if nobody changed it since we read it."""
+    return {
+        "_id": message.id,
+        "status": message.status.value,
+        "claim_token": message.claim_token,
+        "version": message.version,
+    }

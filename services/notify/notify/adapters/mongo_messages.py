@@ -23,9 +23,11 @@ from motcua_shared.vietnam.timeutil import utcnow
 
 from notify.adapters.message_counts import MessageCounts
 from notify.adapters.message_documents import (
+    as_read,
     facts_document,
     facts_from_document,
     from_document,
+    outcome_update,
     to_document,
 )
 from notify.adapters.message_history import MessageHistory
@@ -186,7 +188,7 @@ class MongoMessageStore:
         """One transaction: one bulk conditional update of the messages, one read of which were
         ours to record (and which got a receipt meanwhile), one insert of their events."""
         mark = uuid.uuid4().hex  # tells this write's updates from anyone else's
-        updates = [UpdateOne(_as_read(o.message), _outcome_update(o, mark)) for o in outcomes]
+        updates = [UpdateOne(as_read(o.message), outcome_update(o, mark)) for o in outcomes]
         steps = {
             o.message.id: self.history.step(
                 o.message.id, o.message.created_at, o.note, o.provider_id
@@ -221,12 +223,10 @@ class MongoMessageStore:
         if any(o.event is not None for o in outcomes):
             self.on_commit()
         early = [i for i, doc in found.items() if doc.get("early_receipt")]
-        early_docs = (
-            await self.messages.find({"_id": {"$in": early}}).to_list(None) if early else []
-        )
+        early_docs = await self._by_id(early)
         return RecordedOutcomes(
             lost=[i for i in ids if i not in found],
-            early_receipts=[from_document(doc) for doc in early_docs],
+            early_receipts=[from_document(doc) for doc in early_docs.values()],
         )
 
     async def requeue(
@@ -253,7 +253,7 @@ class MongoMessageStore:
         async def write(session: AsyncClientSession) -> None:
             done.clear()
             result = await self.messages.update_one(
-                _as_read(message), {"$set": changes}, session=session
+                as_read(message), {"$set": changes}, session=session
             )
             if result.matched_count == 1:
                 step = self.history.step(message.id, message.created_at, note, None)
@@ -289,7 +289,7 @@ class MongoMessageStore:
             return []
         mark = uuid.uuid4().hex
         by_id = {f.message.id: f for f in finishes}
-        updates = [UpdateOne(_as_read(f.message), _outcome_update(f, mark)) for f in finishes]
+        updates = [UpdateOne(as_read(f.message), outcome_update(f, mark)) for f in finishes]
         found: dict[str, dict[str, Any]] = {}
 
         async def write(session: AsyncClientSession) -> None:
@@ -378,40 +378,5 @@ class MongoMessageStore:
         await run_in_transaction(self.client, write)
 
 
-def _outcome_update(result: SendOutcome | Finish, mark: str) -> dict[str, Any]:
-    """A send's outcome or a finish; `recorded` tells this write's updates from anyone else's."""
-    message = result.message
-    changes: dict[str, Any] = {
-        "status": result.status.value,
-        "updated_at": result.at,
-        "claim_token": None,
-        "claim_until": None,
-        "zalo_attempts": message.zalo_attempts,
-        "sms_attempts": message.sms_attempts,
-        "recorded": mark,
-    }
-    if result.channel is not None:
-        changes["channel"] = result.channel.value
-    if isinstance(result, SendOutcome) and result.status == Status.QUEUED:
-        # back to the queue, without a ticket (promoted when due)
-        changes |= {"not_before": result.not_before, "queue_pos": None}
-        return {"$set": changes}
-    if result.provider_id is not None:
-        changes["provider_id"] = result.provider_id
-    if result.reason is not None:
-        changes["reason"] = result.reason
-    return {"$set": changes, "$inc": {"version": 1}}
-
-
 def _only_duplicates(exc: BulkWriteError) -> bool:
     return all(error.get("code") == 11000 for error in exc.details.get("writeErrors", []))
-
-
-def _as_read(message: Message) -> dict[str, Any]:
-    """Match the message only if nobody changed it since we read it."""
-    return {
-        "_id": message.id,
-        "status": message.status.value,
-        "claim_token": message.claim_token,
-        "version": message.version,
-    }

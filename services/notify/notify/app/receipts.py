@@ -55,10 +55,7 @@ class ApplyReceipt:
     ) -> str:
         """Returns what happened: delivered, failed, noted, duplicate, ignored or unknown."""
         receipt = Receipt(message_id, provider_id, delivered, detail, at or self.clock())
-        return await self._groups.submit(None, receipt, self._apply_group)
-
-    async def _apply_group(self, _: None, receipts: list[Receipt]) -> list[str]:
-        return await self.apply(receipts)
+        return await self._groups.submit(None, receipt, lambda _, group: self.apply(group))
 
     async def apply(self, receipts: Sequence[Receipt]) -> list[str]:
         """Apply receipts together; each one's outcome, in order. A message's second receipt in
