@@ -85,6 +85,11 @@ class _Delivery:
     envelope: Envelope[Any]
 
 
+# A consumer's connection close is bounded at stop: a CI run once hung 10 minutes in two
+# partitioned instances' test, its stack idle in the event loop (which await, not known).
+CLOSE_SECONDS = 10
+
+
 class EventConsumer:
     """Consumes `spec`'s queue. Either `handlers` (one event at a time, by event type) or
     `batch_handler` with the event types it wants (`events`)."""
@@ -167,15 +172,18 @@ class EventConsumer:
 
     async def stop(self) -> None:
         for task in (self._rebalancer, self._worker):
-            if task is not None:
+            # Cancelled again until done: a cancel can be swallowed on its way (3.11's wait_for
+            # did; aio-pika's channel close may), and the task would then run on, unawaited.
+            while task is not None and not task.done():
                 task.cancel()
-                try:
-                    await task
-                except asyncio.CancelledError:
-                    pass
+                await asyncio.wait({task}, timeout=1)
         self._worker = self._rebalancer = None
         if self._connection is not None:
-            await self._connection.close()  # unacked messages go back to the queue
+            try:  # unacked messages go back to the queue; a close the broker never answers
+                async with asyncio.timeout(CLOSE_SECONDS):  # must not hold the shutdown
+                    await self._connection.close()
+            except TimeoutError:
+                log.warning("consumer %s: its connection did not close in time", self.spec.queue)
             self._connection = None
         if self.broker is not None:
             await self.broker.stop()
