@@ -24,6 +24,9 @@ from motcua_shared.config.settings import DEFAULT_AMQP_URL
 from motcua_shared.storage.embedded_mongo import EmbeddedMongo, wait_for_mongo
 from motcua_shared.storage.mongo import mongo_client
 
+# On a timeout, print the asyncio tasks and where each waits (the thread stacks do not show it).
+pytest_plugins = ["motcua_shared.testing.hang_report"]
+
 
 def docker_engine_answers() -> bool:
     try:
