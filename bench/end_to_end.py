@@ -22,6 +22,8 @@ Prints:
 - the CPU seconds each process used per dossier (the services, the embedded Mongo server, this
   client; /proc) from the first request until reporting caught up, and the rate the cores would
   allow at that cost: on two shared cores this, not the broker, bounds the whole system;
+- the embedded Mongo server's own bound: how much of one core it ran at, and one core divided
+  by its CPU per dossier (a Python process runs its Python code on one core at a time);
 - the Mongo server (buildInfo), the cores and the load average (other work shares the cores).
 
 `--rate 5` offers 5 dossiers a second (open loop) for the latency at a given load.
@@ -294,6 +296,14 @@ async def report(
         f"{cores} cores over that time; /proc): {cores} cores bound the whole system near "
         f"{cores * args.n / max(sum(cpu.values()), 1e-9):.1f} dossiers/s at this cost"
     )
+    if "mongo server" in cpu:  # embedded: one Python process, its Python code one thread at a time
+        server = cpu["mongo server"] / args.n
+        print(
+            f"Mongo server's bound:  it ran at {cpu['mongo server'] / (projected - started):.0%} "
+            "of one core; its Python code runs one thread at a time (the GIL), so at "
+            f"{server * 1000:.0f} ms per dossier it alone bounds the system near "
+            f"{1 / max(server, 1e-9):.1f} dossiers/s"
+        )
     counts = read_counts(commands_dir)
     per_service = {
         service: sum(counts.get(system.db_name(service), {}).values()) for service in SERVICES
