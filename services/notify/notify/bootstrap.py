@@ -8,7 +8,6 @@ as in cosmicpython/code's bootstrap.py.
 """
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
 from motcua_shared.messaging.outbox import Outbox
 from motcua_shared.messaging.outbox_relay import OutboxRelay
 from motcua_shared.messaging.relay_lease import RelayLeaderGauge
+from motcua_shared.ops.background_tasks import stop_tasks
 from motcua_shared.ops.backlog_gauges import OutboxBacklogGauge, QueueDepthGauge
 from motcua_shared.ops.health import mongo_ping
 from motcua_shared.ops.operations import Operations
@@ -77,11 +77,7 @@ class Services:
     async def stop(self) -> None:
         await self.ops.stop()
         await self.consumer.stop()
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(*self.tasks)
         await self.relay.stop()
         await self.http.aclose()
         await close_client(self.mongo)

@@ -7,7 +7,6 @@ keeps the result on `app.state.services`. Why one place: every dependency of the
 found here, as in cosmicpython/code's bootstrap.py."""
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from pymongo import AsyncMongoClient
 from motcua_shared.contract.envelope import Envelope
 from motcua_shared.contract.topology import consumer_spec
 from motcua_shared.messaging.consumer import BatchLimits, EventConsumer
+from motcua_shared.ops.background_tasks import stop_tasks
 from motcua_shared.ops.backlog_gauges import QueueDepthGauge
 from motcua_shared.ops.health import mongo_ping
 from motcua_shared.ops.operations import Operations
@@ -57,10 +57,7 @@ class Services:
 
     async def stop(self) -> None:
         await self.ops.stop()
-        if self.sweeping is not None:
-            self.sweeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.sweeping
+        await stop_tasks(self.sweeping)
         await self.consumer.stop()
         await close_client(self.client)
 

@@ -47,6 +47,7 @@ from motcua_shared.contract.topology import (
 )
 from motcua_shared.messaging.consumer_metrics import ConsumerMetrics
 from motcua_shared.messaging.partitions import Incoming, Subscriptions, rebalance_every
+from motcua_shared.ops.background_tasks import stop_tasks
 from motcua_shared.ops.logs import correlation
 
 log = logging.getLogger(__name__)
@@ -171,12 +172,7 @@ class EventConsumer:
         return bool(await self.broker.ping(timeout=1.0))
 
     async def stop(self) -> None:
-        for task in (self._rebalancer, self._worker):
-            # Cancelled again until done: a cancel can be swallowed on its way (3.11's wait_for
-            # did; aio-pika's channel close may), and the task would then run on, unawaited.
-            while task is not None and not task.done():
-                task.cancel()
-                await asyncio.wait({task}, timeout=1)
+        await stop_tasks(self._rebalancer, self._worker)
         self._worker = self._rebalancer = None
         if self._connection is not None:
             try:  # unacked messages go back to the queue; a close the broker never answers

@@ -34,6 +34,7 @@ from motcua_shared.messaging.relay_lease import (
     LeaseLost,
     RelayLease,
 )
+from motcua_shared.ops.background_tasks import stop_tasks
 from motcua_shared.vietnam.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,7 @@ class OutboxRelay:
         # lands while it connects, and the loop would then run on.
         self._stopping = True
         self._wake.set()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(*self._tasks)
         with contextlib.suppress(Exception):  # the batch in flight is marked, or stays pending
             async with asyncio.timeout(self.lease.lease_seconds):
                 await self._settle()

@@ -10,7 +10,6 @@ when it works again (not at every round), and `motcua_metrics_refresh_failures_t
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -19,6 +18,8 @@ from typing import Protocol
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+
+from motcua_shared.ops.background_tasks import stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,8 @@ class GaugeRefresher(Collector):
         self._task = asyncio.create_task(self._run(), name="gauge-refresh")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await stop_tasks(self._task)
+        self._task = None
         self.sources.clear()
 
     async def refresh_all(self) -> None:

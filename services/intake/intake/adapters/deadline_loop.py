@@ -4,8 +4,9 @@ stored before deadlines existed (once after an upgrade), then a tick every
 tick is logged and retried on the next one (the alarms stay due in the database)."""
 
 import asyncio
-import contextlib
 import logging
+
+from motcua_shared.ops.background_tasks import stop_tasks
 
 from intake.app.context import IntakeApp
 from intake.app.deadlines import fire_due_deadlines, plan_unplanned
@@ -22,10 +23,7 @@ class DeadlineLoop:
         self._task = asyncio.create_task(self._run(), name="intake-deadlines")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_tasks(self._task)
 
     async def _run(self) -> None:
         try:

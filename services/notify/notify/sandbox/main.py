@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from motcua_shared.ops.background_tasks import stop_tasks
 from motcua_shared.ops.health import LIVENESS_PATH, liveness_router
 from motcua_shared.ops.logs import configure_logging, quiet_access_log
 
@@ -46,9 +47,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            for task in list(pending):
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await stop_tasks(*pending)
             await http.aclose()
 
     app = FastAPI(title="motcua Zalo/SMS sandbox", version="0.1.0", lifespan=lifespan)
