@@ -26,6 +26,8 @@ import threading
 from collections.abc import Coroutine, Sequence
 from typing import Any, Literal
 
+from motcua_shared.ops.background_tasks import stop_tasks
+
 Policy = Literal["failover", "round_robin"]
 Backend = tuple[str, int]
 
@@ -80,9 +82,7 @@ class TcpFront:
             self._server.close()
         for writer in list(self._writers):
             writer.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_tasks(*self._tasks)
 
     def _order(self) -> list[Backend]:
         if self.policy == "failover":

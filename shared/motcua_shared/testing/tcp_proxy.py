@@ -4,6 +4,8 @@ unreachable for one service alone without stopping the server every other test s
 import asyncio
 import contextlib
 
+from motcua_shared.ops.background_tasks import stop_tasks
+
 
 class TcpProxy:
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -25,9 +27,7 @@ class TcpProxy:
             self._server = None
         for writer in list(self._writers):
             writer.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_tasks(*self._tasks)
         self._writers.clear()
 
     async def _accept(
