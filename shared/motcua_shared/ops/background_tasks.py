@@ -19,8 +19,8 @@ CANCEL_AGAIN_SECONDS = 1.0
 
 
 async def stop_tasks(*tasks: asyncio.Task[Any] | None) -> None:
-    """Cancel the tasks (None: never started) and wait until every one is done. A task that had
-    failed is logged, not raised: the rest of the shutdown goes on."""
+    """Cancel the tasks (None: never started) and wait until every one is done. A task that
+    ended with an error is logged, not raised: the rest of the shutdown goes on."""
     running = {task for task in tasks if task is not None}
     while pending := {task for task in running if not task.done()}:
         for task in pending:
@@ -28,6 +28,4 @@ async def stop_tasks(*tasks: asyncio.Task[Any] | None) -> None:
         await asyncio.wait(pending, timeout=CANCEL_AGAIN_SECONDS)
     for task in running:
         if not task.cancelled() and task.exception() is not None:
-            log.warning(
-                "task %s had failed before its stop", task.get_name(), exc_info=task.exception()
-            )
+            log.warning("task %s ended with an error", task.get_name(), exc_info=task.exception())
