@@ -4,9 +4,9 @@ second until it is done.
 Why: a cancel() can be lost on its way. Python 3.11's `asyncio.wait_for` returned a result that
 arrived in the same step instead of raising, and aio-pika's connect() swallows a cancel that
 lands while it connects. A task that lost its cancel runs on, and a stop() that awaits it once
-waits forever with the event loop idle: how CI hung on 2 and 3 December 2026, in the shutdown of
-two reporting instances. One mechanism for every service's loops (consumers, relays, sweepers,
-gauges, the deadline scheduler).
+waits forever with the event loop idle: what CI showed when it hung on 2 and 3 December 2026,
+in the shutdown of two reporting instances (the likely cause; the hang was not reproduced). One
+mechanism for every service's loops (consumers, relays, sweepers, gauges, the deadline scheduler).
 """
 
 import asyncio
