@@ -44,7 +44,7 @@ from intake_receive import percentile, server_name  # bench/ is on sys.path when
 from machine_limits import cpu_seconds, mongo_bulk_rate, ms, raw_broker
 
 from motcua_shared.config.settings import DEFAULT_AMQP_URL
-from motcua_shared.storage.embedded_mongo import EmbeddedMongo
+from motcua_shared.storage.embedded_mongo import SERVICES, EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
 from motcua_shared.storage.mongo_commands import read_counts
@@ -57,8 +57,18 @@ CITIZEN = {
     "consent": True,
     "preferred_channel": "zalo",
 }
-SERVICES = ("intake", "notify", "survey", "reporting")
 INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returned
+
+
+Servers = dict[str, str]  # service → the Mongo-wire server holding its database
+
+
+def embedded_servers(folder: Path, one: bool) -> dict[str, EmbeddedMongo]:
+    """Each service's embedded server: its own, as scripts/run.sh runs them, or one for all."""
+    if one:
+        shared = EmbeddedMongo(folder).start()
+        return {service: shared for service in SERVICES}
+    return {service: EmbeddedMongo(folder / service).start() for service in SERVICES}
 
 
 async def lifecycles(
@@ -131,11 +141,11 @@ async def lifecycles(
     return requests, dossiers
 
 
-async def wait_projected(system: System, mongodb_url: str, expected: int, timeout: float) -> None:
+async def wait_projected(system: System, servers: Servers, expected: int, timeout: float) -> None:
     """Until reporting has processed every intake event (its processed_events hold their ids).
     Polled by the collection's count from metadata, twice a second: a counting scan would load the
     very server the projector waits on."""
-    client = mongo_client(mongodb_url)
+    client = mongo_client(servers["reporting"])
     deadline = time.monotonic() + timeout
     try:
         processed = client[system.db_name("reporting")]["processed_events"]
@@ -150,23 +160,23 @@ async def wait_projected(system: System, mongodb_url: str, expected: int, timeou
 
 
 async def commit_to_projection(
-    system: System, mongodb_url: str
+    system: System, servers: Servers
 ) -> tuple[list[float], list[float], int, int]:
     """Per intake event: reporting's processed_events.at − intake's outbox created_at, and the
     relay's part of it (outbox sent_at − created_at), in seconds; also the median event body size
     and how many events all outboxes hold."""
-    client = mongo_client(mongodb_url)
+    clients = {service: mongo_client(url) for service, url in servers.items()}
     try:
-        outbox = client[system.db_name("intake")]["outbox"]
+        outbox = clients["intake"][system.db_name("intake")]["outbox"]
         committed = {
             doc["_id"]: doc
             async for doc in outbox.find({}, {"created_at": 1, "sent_at": 1, "body": 1})
         }
         projected = {
             doc["_id"]: doc["at"]
-            async for doc in client[system.db_name("reporting")]["processed_events"].find(
-                {"_id": {"$in": list(committed)}}
-            )
+            async for doc in clients["reporting"][system.db_name("reporting")][
+                "processed_events"
+            ].find({"_id": {"$in": list(committed)}})
         }
         lags = [
             (projected[event_id] - doc["created_at"]).total_seconds()
@@ -179,14 +189,17 @@ async def commit_to_projection(
         size = int(statistics.median(len(doc["body"]) for doc in committed.values()))
         published = 0
         for service in ("intake", "survey", "notify"):
-            published += await client[system.db_name(service)]["outbox"].count_documents({})
+            published += await clients[service][system.db_name(service)]["outbox"].count_documents(
+                {}
+            )
         return lags, relayed, size, published
     finally:
-        await client.close()
+        for client in clients.values():
+            await client.close()
 
 
-async def projected_since(system: System, mongodb_url: str, moment: datetime) -> int:
-    client = mongo_client(mongodb_url)
+async def projected_since(system: System, servers: Servers, moment: datetime) -> int:
+    client = mongo_client(servers["reporting"])
     try:
         return await client[system.db_name("reporting")]["processed_events"].count_documents(
             {"at": {"$gte": moment}}
@@ -195,26 +208,27 @@ async def projected_since(system: System, mongodb_url: str, moment: datetime) ->
         await client.close()
 
 
-async def side_effects(system: System, mongodb_url: str) -> dict[str, int]:
-    client = mongo_client(mongodb_url)
+async def side_effects(system: System, servers: Servers) -> dict[str, int]:
+    notify, survey = mongo_client(servers["notify"]), mongo_client(servers["survey"])
     try:
-        messages = client[system.db_name("notify")]["messages"]
+        messages = notify[system.db_name("notify")]["messages"]
         return {
             "notify messages made": await messages.count_documents({}),
             "sent or delivered": await messages.count_documents(
                 {"status": {"$in": ["sent", "delivered"]}}
             ),
-            "surveys opened": await client[system.db_name("survey")]["surveys"].count_documents({}),
+            "surveys opened": await survey[system.db_name("survey")]["surveys"].count_documents({}),
         }
     finally:
-        await client.close()
+        await notify.close()
+        await survey.close()
 
 
 async def report(
     args: argparse.Namespace,
     system: System,
     amqp_url: str,
-    mongodb_url: str,
+    servers: Servers,
     embedded: bool,
     commands_dir: Path,
     pids: dict[str, int],
@@ -224,26 +238,28 @@ async def report(
     started = time.perf_counter()
     requests, dossiers = await lifecycles(system, args.n, args.c, args.rate, args.units)
     http_done, desks_closed = time.perf_counter(), datetime.now(UTC)
-    await wait_projected(
-        system, mongodb_url, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout
-    )
+    await wait_projected(system, servers, args.n * INTAKE_EVENTS_PER_DOSSIER, timeout=args.timeout)
     projected = time.perf_counter()
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(pids).items()}
     load_after = os.getloadavg()[0]
-    lags, relayed, size, published = await commit_to_projection(system, mongodb_url)
-    catch_up = await projected_since(system, mongodb_url, desks_closed)
-    effects = await side_effects(system, mongodb_url)
+    lags, relayed, size, published = await commit_to_projection(system, servers)
+    catch_up = await projected_since(system, servers, desks_closed)
+    effects = await side_effects(system, servers)
     event_rate = args.n * INTAKE_EVENTS_PER_DOSSIER / (projected - started)
     raw_count = max(2000, published)
     publish_rate, consume_rate = await raw_broker(amqp_url, system.exchange, size, raw_count)
 
-    print(f"Mongo server:          {await server_name(mongodb_url, embedded)}")
+    distinct = len(set(servers.values()))
+    print(
+        f"Mongo server:          {await server_name(servers['intake'], embedded)}, "
+        + ("one for all services" if distinct == 1 else f"one per service ({distinct})")
+    )
     print(
         f"machine:               {os.cpu_count()} cores ({platform.machine()}, "
         f"{platform.python_implementation()} "
         f"{platform.python_version()}); load average {load_before:.1f} before, "
         f"{load_after:.1f} after "
-        f"(all five processes, the Mongo server, the broker and this client share the cores)"
+        f"(the services, the Mongo servers, the broker and this client share the cores)"
     )
     print(
         f"dossiers:              {args.n}, {args.c} concurrent desk clients at "
@@ -284,7 +300,7 @@ async def report(
         f"ack each {consume_rate:.0f}/s = {consume_rate / event_rate:.0f}×"
     )
     print(
-        f"Mongo bulk, same run:  {await mongo_bulk_rate(mongodb_url, size):,.0f} documents/s "
+        f"Mongo bulk, same run:  {await mongo_bulk_rate(servers['intake'], size):,.0f} documents/s "
         f"(insert_many of 100 documents of {size} B, one client)"
     )
     cores = os.cpu_count() or 1
@@ -296,10 +312,12 @@ async def report(
         f"{cores} cores over that time; /proc): {cores} cores bound the whole system near "
         f"{cores * args.n / max(sum(cpu.values()), 1e-9):.1f} dossiers/s at this cost"
     )
-    if "mongo server" in cpu:  # embedded: one Python process, its Python code one thread at a time
-        server = cpu["mongo server"] / args.n
+    # Embedded: each server is one Python process, its Python code one thread at a time.
+    for name in (name for name in cpu if name.startswith("mongo server")):
+        server = cpu[name] / args.n
+        label = f"{name}'s bound:"
         print(
-            f"Mongo server's bound:  it ran at {cpu['mongo server'] / (projected - started):.0%} "
+            f"{label:<22} it ran at {cpu[name] / (projected - started):.0%} "
             "of one core; its Python code runs one thread at a time (the GIL), so at "
             f"{server * 1000:.0f} ms per dossier it alone bounds the system near "
             f"{1 / max(server, 1e-9):.1f} dossiers/s"
@@ -336,29 +354,43 @@ def main() -> None:
         help="communes the desks are spread over (default 1: every desk at one commune)",
     )
     parser.add_argument(
+        "--one-server",
+        action="store_true",
+        help="embedded: one Mongo-wire server for every service (default: one per service, "
+        "as scripts/run.sh runs them)",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=600, help="seconds to wait for reporting to catch up"
     )
     args = parser.parse_args()
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
     with tempfile.TemporaryDirectory(prefix="e2e-bench-") as tmp:
         embedded = "MONGODB_URL" not in os.environ
-        mongo = EmbeddedMongo(Path(tmp) / "mongo").start() if embedded else None
-        mongodb_url = mongo.url if mongo else os.environ["MONGODB_URL"]
+        mongos = embedded_servers(Path(tmp) / "mongo", args.one_server) if embedded else {}
+        servers: Servers = {
+            service: mongos[service].url if mongos else os.environ["MONGODB_URL"]
+            for service in SERVICES
+        }
         logs = Path(tmp) / "logs"
         logs.mkdir()
         commands_dir = Path(tmp) / "mongo-commands"
         commands_dir.mkdir()
-        system = System.create(amqp_url, mongodb_url, logs, **{COMMANDS_ENV: str(commands_dir)})
+        own = {f"{s.upper()}_MONGODB_URL": url for s, url in servers.items()}
+        system = System.create(
+            amqp_url, servers["intake"], logs, **own, **{COMMANDS_ENV: str(commands_dir)}
+        )
         try:
             # Seven Python processes importing at once on 2 shared cores can take more than the
             # tests' 60 s when other work runs (load average 40).
             system.ready_timeout = 600
             system.start()
             pids = {name: process.pid for name, process in system.processes.items()}
-            if mongo and mongo.process:
-                pids["mongo server"] = mongo.process.pid
+            for service, mongo in mongos.items():
+                if mongo.process and mongo.process.pid not in pids.values():
+                    name = "mongo server" if args.one_server else f"mongo server ({service})"
+                    pids[name] = mongo.process.pid
             pids["bench client"] = os.getpid()
-            asyncio.run(report(args, system, amqp_url, mongodb_url, embedded, commands_dir, pids))
+            asyncio.run(report(args, system, amqp_url, servers, embedded, commands_dir, pids))
         except BaseException:
             print(f"service logs: {logs} (kept until this run ends)")
             for log in sorted(logs.glob("*.log")):
@@ -367,8 +399,9 @@ def main() -> None:
             raise
         finally:
             system.stop()
-            system.drop(amqp_url, mongodb_url)
-            if mongo:
+            for url in set(servers.values()):
+                system.drop(amqp_url, url)
+            for mongo in set(mongos.values()):
                 mongo.stop()
 
 

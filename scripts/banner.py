@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from motcua_shared.config.settings import CommonSettings
+from motcua_shared.storage.embedded_mongo import SERVICES as EMBEDDED_SERVICES
 from motcua_shared.web.auth import mint_token
 
 from intake.adapters.seed import demo_officers
@@ -49,6 +50,15 @@ def demo_unit() -> str | None:
     return communes[0]["code"] if communes else None
 
 
+def mongo_lines() -> list[str]:
+    """Where each service's database is: one server for all (MONGODB_URL), or its own."""
+    shared = os.environ.get("MONGODB_URL", "")
+    own = {s: os.environ.get(f"{s.upper()}_MONGODB_URL") or shared for s in EMBEDDED_SERVICES}
+    if set(own.values()) == {shared}:
+        return [f"  {'MongoDB':<18} {shared}"]
+    return [f"  {'MongoDB (' + s + ')':<18} {url}" for s, url in own.items()]
+
+
 def main() -> None:
     lines = ["", "motcua is running (Ctrl-C stops everything):"]
     for name, base in SERVICES.items():
@@ -63,7 +73,7 @@ def main() -> None:
     lines.append(
         f"  {'payment sandbox':<18} {PAYMENT_SANDBOX}/  (stands in for the payment gateway)"
     )
-    lines.append(f"  {'MongoDB':<18} {os.environ.get('MONGODB_URL', '')}")
+    lines += mongo_lines()
     lines.append(f"  {'RabbitMQ':<18} {os.environ.get('AMQP_URL', '').split('@')[-1]}")
     lines.append("  AsyncAPI document: docs/asyncapi.yaml")
     intake_settings = IntakeSettings()

@@ -1,9 +1,17 @@
-"""The dev runner's embedded MongoDB (SecantusDB), stopped last.
+"""The dev runner's embedded MongoDB (SecantusDB): one server per service, stopped last.
 
-Ctrl-C reaches every process of the terminal's group at once; if the database went first, a
-service stopping mid-message would wait on it until the supervisor kills it. So the server runs
-in its own session, and on SIGINT/SIGTERM this wrapper waits (briefly) for the services to close
-their ports before stopping it.
+    embedded_mongo.py PORT FOLDER         run them: intake's on PORT, notify's on PORT+1, …,
+                                          each keeping its data in FOLDER/<service>
+    embedded_mongo.py --env PORT FOLDER   print the settings that point each service at its
+                                          server (INTAKE_MONGODB_URL=…), for scripts/run.sh
+
+Why one per service, and what a FOLDER from before that layout gets: `service_servers` in
+motcua_shared/storage/embedded_mongo.py.
+
+Ctrl-C reaches every process of the terminal's group at once; if the databases went first, a
+service stopping mid-message would wait on them until the supervisor kills it. So the servers
+run in their own session, and on SIGINT/SIGTERM this wrapper waits (briefly) for the services
+to close their ports before stopping them.
 """
 
 import signal
@@ -13,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from motcua_shared.storage.embedded_mongo import secantus_command
+from motcua_shared.storage.embedded_mongo import secantus_command, service_servers, service_urls
 
 SERVICE_PORTS = (8001, 8002, 8003, 8004)
 GRACE_SECONDS = 3.5  # honcho kills what is still running 5 s after its SIGTERM
@@ -25,20 +33,33 @@ def answering(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def main() -> None:
-    port, storage = int(sys.argv[1]), Path(sys.argv[2])
-    storage.mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen(secantus_command(storage, port), start_new_session=True)
+def run(first_port: int, root: Path) -> None:
+    stores = dict(service_servers(first_port, root).values())  # port → folder, each server once
+    servers = []
+    for port, folder in stores.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        servers.append(subprocess.Popen(secantus_command(folder, port), start_new_session=True))
     stopping: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, _: stopping.append(signum))
-    while not stopping and server.poll() is None:
+    while not stopping and all(server.poll() is None for server in servers):
         time.sleep(0.2)
     deadline = time.monotonic() + GRACE_SECONDS
     while time.monotonic() < deadline and any(answering(p) for p in SERVICE_PORTS):
         time.sleep(0.1)
-    server.terminate()
-    server.wait(timeout=10)
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    if sys.argv[1] == "--env":
+        servers = service_servers(int(sys.argv[2]), Path(sys.argv[3]))
+        for name, url in service_urls(servers).items():
+            print(f"{name}={url}")
+        return
+    run(int(sys.argv[1]), Path(sys.argv[2]))
 
 
 if __name__ == "__main__":

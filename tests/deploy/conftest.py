@@ -48,20 +48,25 @@ class Service:
     def port(self) -> int:
         return self.settings.model_fields["port"].default
 
-    def env_names(self) -> dict[str, FieldInfo]:
-        """The environment variable each settings field is read from (upper case)."""
+    def env_choices(self) -> dict[str, tuple[list[str], FieldInfo]]:
+        """Each settings field's environment variables (upper case), in the order they are
+        tried: a service's own INTAKE_MONGODB_URL before the shared MONGODB_URL."""
         prefix = self.settings.model_config.get("env_prefix", "")
-        names = {}
+        fields = {}
         for name, info in self.settings.model_fields.items():
             alias = info.validation_alias
             if isinstance(alias, AliasChoices):
-                env = str(alias.choices[0])
+                envs = list(dict.fromkeys(str(choice).upper() for choice in alias.choices))
             elif isinstance(alias, str):
-                env = alias
+                envs = [alias.upper()]
             else:
-                env = prefix + name
-            names[env.upper()] = info
-        return names
+                envs = [(prefix + name).upper()]
+            fields[name] = (envs, info)
+        return fields
+
+    def env_names(self) -> dict[str, FieldInfo]:
+        """Every environment variable a settings field is read from (upper case)."""
+        return {env: info for envs, info in self.env_choices().values() for env in envs}
 
     def known_env(self) -> set[str]:
         return set(self.env_names())
@@ -69,11 +74,14 @@ class Service:
     def required_env(self) -> set[str]:
         """Variables a deployment must set: those whose default works on a developer's machine
         only (a loopback address, a `dev` secret, or, except for the sandbox itself, one of the
-        sandbox gateway's credentials), and the few it must decide (MUST_DECIDE)."""
-        names = self.env_names()
-        return {env for env, info in names.items() if self._developer_only(info.default)} | (
-            MUST_DECIDE & names.keys()
-        )
+        sandbox gateway's credentials), and the few it must decide (MUST_DECIDE). Of a field read
+        from several, the last (the one every service shares): a service's own is optional."""
+        required = {
+            envs[-1]
+            for envs, info in self.env_choices().values()
+            if self._developer_only(info.default)
+        }
+        return required | (MUST_DECIDE & self.env_names().keys())
 
     def _developer_only(self, default: Any) -> bool:
         if not isinstance(default, str):

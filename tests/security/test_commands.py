@@ -8,25 +8,31 @@ from datetime import date
 
 import httpx
 
-from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import SERVICES, free_port
 from motcua_shared.testing.system import BIN
 
 from .kit import UNIT
 
-SETTINGS_FROM_DATA = ("MONGODB_URL", "AMQP_URL", "JWT_SECRET", "REPORTING_API_KEY_SECRET")
+OWN_SERVERS = tuple(f"{service.upper()}_MONGODB_URL" for service in SERVICES)
+SETTINGS_FROM_DATA = (
+    "MONGODB_URL",
+    "AMQP_URL",
+    "JWT_SECRET",
+    "REPORTING_API_KEY_SECRET",
+) + OWN_SERVERS
 
 
 def _beside_the_run(system, tmp_path) -> dict[str, str]:
-    """A folder laid out as scripts/run.sh leaves it; the shell has none of its settings."""
+    """A folder laid out as scripts/run.sh leaves it on the embedded defaults (each service's
+    server in run.env, no shared MONGODB_URL); the shell has none of its settings."""
     data = tmp_path / ".data"
     data.mkdir(mode=0o700)
     (data / "secrets.env").write_text(
         f"JWT_SECRET={system.env['JWT_SECRET']}\n"
         f"REPORTING_API_KEY_SECRET={system.env['REPORTING_API_KEY_SECRET']}\n"
     )
-    (data / "run.env").write_text(
-        f"AMQP_URL={system.env['AMQP_URL']}\nMONGODB_URL={system.env['MONGODB_URL']}\n"
-    )
+    servers = "".join(f"{name}={system.env['MONGODB_URL']}\n" for name in OWN_SERVERS)
+    (data / "run.env").write_text(f"AMQP_URL={system.env['AMQP_URL']}\n{servers}")
     return {k: v for k, v in system.env.items() if k not in SETTINGS_FROM_DATA}
 
 

@@ -3,9 +3,14 @@ JWT_SECRET) plus its own, read from INTAKE_* variables."""
 
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.config.settings import CommonSettings
+from motcua_shared.config.settings import (
+    DEFAULT_MONGODB_URL,
+    CommonSettings,
+    service_mongodb_url,
+)
 
 from intake.domain.dossier_parts import ClockPolicy
 
@@ -14,6 +19,7 @@ class IntakeSettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
     SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"payment_secret": 32}
 
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("INTAKE_"))
     db_name: str = "intake"
     host: str = "127.0.0.1"
     port: int = 8001

@@ -8,7 +8,11 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.config.settings import CommonSettings
+from motcua_shared.config.settings import (
+    DEFAULT_MONGODB_URL,
+    CommonSettings,
+    service_mongodb_url,
+)
 
 SANDBOX_URL = "http://127.0.0.1:8010"
 # Credentials the sandbox accepts by default; never real ones.
@@ -27,6 +31,7 @@ class NotifySettings(CommonSettings):
 
     host: str = "127.0.0.1"
     port: int = 8002
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("NOTIFY_"))
     db_name: str = "notify"
 
     lookup_url: str = Field(

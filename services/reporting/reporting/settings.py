@@ -5,7 +5,11 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.config.settings import CommonSettings
+from motcua_shared.config.settings import (
+    DEFAULT_MONGODB_URL,
+    CommonSettings,
+    service_mongodb_url,
+)
 
 
 class ReportingSettings(CommonSettings):
@@ -13,6 +17,9 @@ class ReportingSettings(CommonSettings):
         env_prefix="REPORTING_", extra="ignore", populate_by_name=True
     )
 
+    mongodb_url: str = Field(
+        DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("REPORTING_")
+    )
     db_name: str = "reporting"
     host: str = "127.0.0.1"
     port: int = 8004

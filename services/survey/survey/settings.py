@@ -5,12 +5,17 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motcua_shared.config.settings import CommonSettings
+from motcua_shared.config.settings import (
+    DEFAULT_MONGODB_URL,
+    CommonSettings,
+    service_mongodb_url,
+)
 
 
 class SurveySettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="SURVEY_", extra="ignore", populate_by_name=True)
 
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("SURVEY_"))
     db_name: str = "survey"
     host: str = "127.0.0.1"
     port: int = 8003

@@ -27,6 +27,13 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
 
+def service_mongodb_url(prefix: str) -> AliasChoices:
+    """A service's own Mongo server, `<PREFIX>MONGODB_URL` (INTAKE_MONGODB_URL…), when it has
+    one, else the shared MONGODB_URL. Each service owns its database; the embedded default runs
+    one server per service (`motcua_shared.storage.embedded_mongo.service_servers` says why)."""
+    return AliasChoices(f"{prefix}MONGODB_URL", "MONGODB_URL", "mongodb_url")
+
+
 class RelayOptions(TypedDict):
     """OutboxRelay's lease keywords, as the settings give them."""
 

@@ -9,6 +9,14 @@ once past 10,000: a single write went from 1.0 to 6.3 ms after 10,000 of them, a
 0.7 ms without (`bench/retryable_writes.py`): a cost that grew with the length of a run. On one
 local server there is no fail-over for a retried write to ride out; transactions' commits are
 still retried (pymongo's `with_transaction`), and a real MongoDB keeps retryable writes on.
+
+One server per service (`service_servers`), as each service owns its database. SecantusDB is one
+Python process: its Python code runs on one core at a time, and the more services' requests
+share it the more CPU each one costs it (threads contending for one interpreter). Measured with
+`bench/end_to_end.py -n 200 -c 10` on 3 December 2026, same machine and hour: one shared server
+spent 62-65 ms of CPU per dossier and bounded the whole system near 13 dossiers/s; two servers
+(intake's, the rest's) spent 17 + 22 ms, and the system did 22-23 dossiers/s. A real MongoDB
+uses every core; each service may still be given its own (`<SERVICE>_MONGODB_URL`).
 """
 
 import shutil
@@ -31,6 +39,24 @@ def free_port() -> int:
 def embedded_url(port: int) -> str:
     """The connection string of the embedded server on `port` (without retryable writes)."""
     return f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+
+
+SERVICES = ("intake", "notify", "survey", "reporting")
+LEGACY_STORE_MARK = "WiredTiger"  # at the top of a folder that holds one server's store
+
+
+def service_servers(first_port: int, root: Path) -> dict[str, tuple[int, Path]]:
+    """Each service's embedded server: its port (from `first_port` on) and its folder under
+    `root`. A `root` that already holds one shared server's store (an installation from before
+    this layout) keeps it, shared by every service, so no data is left behind."""
+    if (root / LEGACY_STORE_MARK).exists():
+        return {service: (first_port, root) for service in SERVICES}
+    return {service: (first_port + i, root / service) for i, service in enumerate(SERVICES)}
+
+
+def service_urls(servers: dict[str, tuple[int, Path]]) -> dict[str, str]:
+    """The settings that point each service at its server: INTAKE_MONGODB_URL…"""
+    return {f"{s.upper()}_MONGODB_URL": embedded_url(port) for s, (port, _) in servers.items()}
 
 
 def secantus_command(storage_path: Path, port: int) -> list[str]:
