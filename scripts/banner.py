@@ -56,7 +56,7 @@ def mongo_lines() -> list[str]:
     own = {s: os.environ.get(f"{s.upper()}_MONGODB_URL") or shared for s in EMBEDDED_SERVICES}
     if set(own.values()) == {shared}:
         return [f"  {'MongoDB':<18} {shared}"]
-    return [f"  {'MongoDB (' + s + ')':<18} {url}" for s, url in own.items()]
+    return [f"  {'Mongo (' + s + ')':<18} {url}" for s, url in own.items()]
 
 
 def main() -> None:

@@ -10,13 +10,15 @@ once past 10,000: a single write went from 1.0 to 6.3 ms after 10,000 of them, a
 local server there is no fail-over for a retried write to ride out; transactions' commits are
 still retried (pymongo's `with_transaction`), and a real MongoDB keeps retryable writes on.
 
-One server per service (`service_servers`), as each service owns its database. SecantusDB is one
-Python process: its Python code runs on one core at a time, and the more services' requests
-share it the more CPU each one costs it (threads contending for one interpreter). Measured with
+The dev runner runs one server per service (`service_servers`), as each service owns its
+database; the test fixtures share one. SecantusDB is one Python process: its Python code runs on
+one core at a time, and one server shared by the four services pays for their requests' threads
+contending for it. Measured with
 `bench/end_to_end.py -n 200 -c 10` on 3 December 2026, same machine and hour: one shared server
-spent 62-65 ms of CPU per dossier and bounded the whole system near 13 dossiers/s; two servers
-(intake's, the rest's) spent 17 + 22 ms, and the system did 22-23 dossiers/s. A real MongoDB
-uses every core; each service may still be given its own (`<SERVICE>_MONGODB_URL`).
+spent 61-65 ms of CPU per dossier (a fifth of it in the kernel) and held the system to 13.0-13.4
+dossiers/s; four servers spent 40-43 ms between them, and the system did 20.7-22.9 dossiers/s
+(docs/scaling.md §6). A real MongoDB uses every core; a service may still be given its own
+(`<SERVICE>_MONGODB_URL`).
 """
 
 import shutil
