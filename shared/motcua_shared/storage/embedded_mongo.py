@@ -13,12 +13,11 @@ still retried (pymongo's `with_transaction`), and a real MongoDB keeps retryable
 The dev runner runs one server per service (`service_servers`), as each service owns its
 database; the test fixtures share one. SecantusDB is one Python process: its Python code runs on
 one core at a time, and one server shared by the four services pays for their requests' threads
-contending for it. Measured with
-`bench/end_to_end.py -n 200 -c 10` on 3 December 2026, same machine and hour: one shared server
-spent 61-65 ms of CPU per dossier (a fifth of it in the kernel) and held the system to 13.0-13.4
-dossiers/s; four servers spent 40-43 ms between them, and the system did 20.7-22.9 dossiers/s
-(docs/scaling.md §6). A real MongoDB uses every core; a service may still be given its own
-(`<SERVICE>_MONGODB_URL`).
+contending for it. Measured with `bench/end_to_end.py -n 200 -c 10` on 3 December 2026, same
+machine and hour: one shared server spent 61-65 ms of CPU per dossier (a fifth of it in the
+kernel) and held the system to 13.0-13.4 dossiers/s; four servers spent 40-43 ms between them,
+and the system did 20.7-22.9 dossiers/s (docs/scaling.md §6). A real MongoDB uses every core; a
+service may still be given its own (`<SERVICE>_MONGODB_URL`).
 """
 
 import shutil
@@ -43,7 +42,7 @@ def embedded_url(port: int) -> str:
     return f"mongodb://127.0.0.1:{port}/?retryWrites=false"
 
 
-SERVICES = ("intake", "notify", "survey", "reporting")
+SERVICES = ("intake", "notify", "survey", "reporting")  # each with its own database
 LEGACY_STORE_MARK = "WiredTiger"  # at the top of a folder that holds one server's store
 
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from motcua_shared.storage.embedded_mongo import free_port
+from motcua_shared.storage.embedded_mongo import SERVICES, free_port
 from motcua_shared.testing.front import TcpFront
 from motcua_shared.testing.proc_sockets import open_socket_inodes, socket_inodes
 from motcua_shared.testing.system_env import CLOCK_FILE, faketime_env, system_env
@@ -44,7 +44,6 @@ from motcua_shared.web.auth import mint_token
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Procfile, .venv (installed editable)
-SERVICES = ("intake", "notify", "survey", "reporting")
 COMMANDS = {
     "sandbox": "notify-sandbox",
     "intake": "intake-service",
