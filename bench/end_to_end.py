@@ -43,7 +43,7 @@ import httpx
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
 from machine_limits import cpu_seconds, mongo_bulk_rate, ms, raw_broker
 
-from motcua_shared.config.settings import DEFAULT_AMQP_URL
+from motcua_shared.config.settings import DEFAULT_AMQP_URL, own_mongodb_url_setting
 from motcua_shared.storage.embedded_mongo import SERVICES, EmbeddedMongo
 from motcua_shared.storage.mongo import mongo_client
 from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
@@ -375,7 +375,7 @@ def main() -> None:
         logs.mkdir()
         commands_dir = Path(tmp) / "mongo-commands"
         commands_dir.mkdir()
-        own = {f"{s.upper()}_MONGODB_URL": url for s, url in servers.items()}
+        own = {own_mongodb_url_setting(s): url for s, url in servers.items()}
         system = System.create(
             amqp_url, servers["intake"], logs, **own, **{COMMANDS_ENV: str(commands_dir)}
         )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from motcua_shared.config.settings import CommonSettings
+from motcua_shared.config.settings import CommonSettings, own_mongodb_url_setting
 from motcua_shared.storage.embedded_mongo import SERVICES as EMBEDDED_SERVICES
 from motcua_shared.web.auth import mint_token
 
@@ -53,7 +53,7 @@ def demo_unit() -> str | None:
 def mongo_lines() -> list[str]:
     """Where each service's database is: one server for all (MONGODB_URL), or its own."""
     shared = os.environ.get("MONGODB_URL", "")
-    own = {s: os.environ.get(f"{s.upper()}_MONGODB_URL") or shared for s in EMBEDDED_SERVICES}
+    own = {s: os.environ.get(own_mongodb_url_setting(s)) or shared for s in EMBEDDED_SERVICES}
     if set(own.values()) == {shared}:
         return [f"  {'MongoDB':<18} {shared}"]
     return [f"  {'Mongo (' + s + ')':<18} {url}" for s, url in own.items()]

@@ -8,12 +8,13 @@ from datetime import date
 
 import httpx
 
+from motcua_shared.config.settings import own_mongodb_url_setting
 from motcua_shared.storage.embedded_mongo import SERVICES, free_port
 from motcua_shared.testing.system import BIN
 
 from .kit import UNIT
 
-OWN_SERVERS = tuple(f"{service.upper()}_MONGODB_URL" for service in SERVICES)
+OWN_SERVERS = tuple(own_mongodb_url_setting(service) for service in SERVICES)
 SETTINGS_FROM_DATA = (
     "MONGODB_URL",
     "AMQP_URL",

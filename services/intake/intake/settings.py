@@ -19,7 +19,7 @@ class IntakeSettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
     SECRET_FIELDS: ClassVar[dict[str, int]] = CommonSettings.SECRET_FIELDS | {"payment_secret": 32}
 
-    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("INTAKE_"))
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("intake"))
     db_name: str = "intake"
     host: str = "127.0.0.1"
     port: int = 8001

@@ -31,7 +31,7 @@ class NotifySettings(CommonSettings):
 
     host: str = "127.0.0.1"
     port: int = 8002
-    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("NOTIFY_"))
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("notify"))
     db_name: str = "notify"
 
     lookup_url: str = Field(

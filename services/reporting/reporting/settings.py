@@ -17,9 +17,7 @@ class ReportingSettings(CommonSettings):
         env_prefix="REPORTING_", extra="ignore", populate_by_name=True
     )
 
-    mongodb_url: str = Field(
-        DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("REPORTING_")
-    )
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("reporting"))
     db_name: str = "reporting"
     host: str = "127.0.0.1"
     port: int = 8004

@@ -15,7 +15,7 @@ from motcua_shared.config.settings import (
 class SurveySettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="SURVEY_", extra="ignore", populate_by_name=True)
 
-    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("SURVEY_"))
+    mongodb_url: str = Field(DEFAULT_MONGODB_URL, validation_alias=service_mongodb_url("survey"))
     db_name: str = "survey"
     host: str = "127.0.0.1"
     port: int = 8003

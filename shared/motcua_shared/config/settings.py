@@ -27,11 +27,16 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
 
-def service_mongodb_url(prefix: str) -> AliasChoices:
-    """A service's own Mongo server, `<PREFIX>MONGODB_URL` (INTAKE_MONGODB_URL…), when it has
-    one, else the shared MONGODB_URL. Each service owns its database; the embedded default runs
-    one server per service (`motcua_shared.storage.embedded_mongo.service_servers` says why)."""
-    return AliasChoices(f"{prefix}MONGODB_URL", "MONGODB_URL", "mongodb_url")
+def own_mongodb_url_setting(service: str) -> str:
+    """The variable that gives a service its own Mongo server: INTAKE_MONGODB_URL…"""
+    return f"{service.upper()}_MONGODB_URL"
+
+
+def service_mongodb_url(service: str) -> AliasChoices:
+    """A service's own Mongo server when it has one, else the shared MONGODB_URL. Each service
+    owns its database; the embedded default runs one server per service
+    (`motcua_shared.storage.embedded_mongo.service_servers` says why)."""
+    return AliasChoices(own_mongodb_url_setting(service), "MONGODB_URL", "mongodb_url")
 
 
 class RelayOptions(TypedDict):

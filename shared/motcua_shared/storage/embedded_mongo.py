@@ -30,6 +30,8 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from motcua_shared.config.settings import own_mongodb_url_setting
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -57,7 +59,7 @@ def service_servers(first_port: int, root: Path) -> dict[str, tuple[int, Path]]:
 
 def service_urls(servers: dict[str, tuple[int, Path]]) -> dict[str, str]:
     """The settings that point each service at its server: INTAKE_MONGODB_URL…"""
-    return {f"{s.upper()}_MONGODB_URL": embedded_url(port) for s, (port, _) in servers.items()}
+    return {own_mongodb_url_setting(s): embedded_url(port) for s, (port, _) in servers.items()}
 
 
 def secantus_command(storage_path: Path, port: int) -> list[str]:
