@@ -9,11 +9,14 @@ Why one per service, and what a FOLDER from before that layout gets: `service_se
 motcua_shared/storage/embedded_mongo.py.
 
 Ctrl-C reaches every process of the terminal's group at once; if the databases went first, a
-service stopping mid-message would wait on them until the supervisor kills it. So the servers
-run in their own session, and on SIGINT/SIGTERM this wrapper waits (briefly) for the services
-to close their ports before stopping them.
+service stopping mid-message (its relay giving back its lease, say) would wait on them until the
+supervisor kills it. So the servers run in their own session, and on SIGINT/SIGTERM this wrapper
+waits (briefly) until no process holds a connection to them (Linux's /proc/net/tcp; elsewhere,
+until the services' ports close, which they do before their own shutdown work) before stopping
+them.
 """
 
+import os
 import signal
 import socket
 import subprocess
@@ -21,16 +24,27 @@ import sys
 import time
 from pathlib import Path
 
+from motcua_shared.ops.tcp_sockets import ESTABLISHED, tcp_sockets
 from motcua_shared.storage.embedded_mongo import secantus_command, service_servers, service_urls
 
 SERVICE_PORTS = (8001, 8002, 8003, 8004)
-GRACE_SECONDS = 3.5  # honcho kills what is still running 5 s after its SIGTERM
+# honcho kills what is still running 5 s after its SIGTERM, and servers outliving this wrapper
+# would be orphans. A test may wait longer.
+GRACE_SECONDS = float(os.environ.get("EMBEDDED_MONGO_STOP_GRACE", "3.5"))
 
 
 def answering(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def in_use(server_ports: set[int]) -> bool:
+    """Whether a process still holds a connection to one of the servers."""
+    sockets = tcp_sockets()
+    if sockets is None:  # no /proc: the services close their ports before their shutdown work
+        return any(answering(port) for port in SERVICE_PORTS)
+    return any(s.state == ESTABLISHED and s.local_port in server_ports for s in sockets)
 
 
 def run(first_port: int, root: Path) -> None:
@@ -45,7 +59,7 @@ def run(first_port: int, root: Path) -> None:
     while not stopping and all(server.poll() is None for server in servers):
         time.sleep(0.2)
     deadline = time.monotonic() + GRACE_SECONDS
-    while time.monotonic() < deadline and any(answering(p) for p in SERVICE_PORTS):
+    while time.monotonic() < deadline and in_use(set(stores)):
         time.sleep(0.1)
     for server in servers:
         server.terminate()

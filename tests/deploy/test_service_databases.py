@@ -2,6 +2,7 @@
 before the shared MONGODB_URL, and the dev runner's `scripts/embedded_mongo.py` starts one
 embedded server per service (a folder from the one-server layout keeps its store, shared)."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -68,19 +69,30 @@ def test_the_dev_runner_starts_one_server_per_service_and_stops_them(tmp_path) -
     ).stdout
     urls = dict(line.split("=", 1) for line in printed.splitlines())
     assert list(urls) == [f"{service.upper()}_MONGODB_URL" for service in SERVICES]
-    runner = subprocess.Popen([sys.executable, str(WRAPPER), str(first), str(tmp_path)])
+    # A grace far longer than the test: the runner must stop on its clients leaving, not on it.
+    env = os.environ | {"EMBEDDED_MONGO_STOP_GRACE": "120"}
+    runner = subprocess.Popen([sys.executable, str(WRAPPER), str(first), str(tmp_path)], env=env)
+    clients = [MongoClient(url, serverSelectionTimeoutMS=30_000) for url in urls.values()]
     try:
-        clients = [MongoClient(url, serverSelectionTimeoutMS=30_000) for url in urls.values()]
         for index, client in enumerate(clients):
             client.probe.marks.insert_one({"_id": index})
         # Four stores: each server holds only what was written to it.
         assert [client.probe.marks.distinct("_id") for client in clients] == [[0], [1], [2], [3]]
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(SERVICES)
+        runner.send_signal(signal.SIGTERM)
+        # A service still connected (stopping, say) keeps its server until it lets go: the
+        # servers answer on, well past the runner's reaction to the signal (0.2 s).
+        until = time.monotonic() + 2
+        while time.monotonic() < until:
+            for client in clients:
+                client.admin.command("ping")
+            time.sleep(0.1)
+        assert runner.poll() is None
+    finally:
         for client in clients:
             client.close()
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(SERVICES)
-    finally:
         runner.send_signal(signal.SIGTERM)
-        runner.wait(timeout=30)
+    runner.wait(timeout=60)
     deadline = time.monotonic() + 15
     while any(listening(port) for port in range(first, first + len(SERVICES))):
         if time.monotonic() > deadline:

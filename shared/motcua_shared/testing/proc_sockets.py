@@ -7,20 +7,12 @@ active consumer of a partition", and only the broker knows which consumer is act
 import os
 from pathlib import Path
 
+from motcua_shared.ops.tcp_sockets import tcp_sockets
+
 
 def socket_inodes(local_port: int) -> set[str]:
     """Inodes of the IPv4/IPv6 TCP sockets bound to `local_port` on this machine."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if int(fields[1].rpartition(":")[2], 16) == local_port:
-                found.add(fields[9])
-    return found
+    return {s.inode for s in tcp_sockets() or () if s.local_port == local_port}
 
 
 def open_socket_inodes(pid: int) -> set[str]:
