@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from motcua_shared.config.settings import own_mongodb_url_setting
 from motcua_shared.ops.tcp_sockets import ESTABLISHED, tcp_sockets
 from motcua_shared.storage.embedded_mongo import secantus_command, service_servers, service_urls
 
@@ -70,8 +71,8 @@ def run(first_port: int, root: Path) -> None:
 def main() -> None:
     if sys.argv[1] == "--env":
         servers = service_servers(int(sys.argv[2]), Path(sys.argv[3]))
-        for name, url in service_urls(servers).items():
-            print(f"{name}={url}")
+        for service, url in service_urls(servers).items():
+            print(f"{own_mongodb_url_setting(service)}={url}")
         return
     run(int(sys.argv[1]), Path(sys.argv[2]))
 

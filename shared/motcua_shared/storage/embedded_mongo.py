@@ -30,8 +30,6 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from motcua_shared.config.settings import own_mongodb_url_setting
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -58,8 +56,8 @@ def service_servers(first_port: int, root: Path) -> dict[str, tuple[int, Path]]:
 
 
 def service_urls(servers: dict[str, tuple[int, Path]]) -> dict[str, str]:
-    """The settings that point each service at its server: INTAKE_MONGODB_URL…"""
-    return {own_mongodb_url_setting(s): embedded_url(port) for s, (port, _) in servers.items()}
+    """Each service's connection string to its server."""
+    return {service: embedded_url(port) for service, (port, _) in servers.items()}
 
 
 def secantus_command(storage_path: Path, port: int) -> list[str]:
