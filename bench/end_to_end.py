@@ -4,7 +4,7 @@ whole system as real processes (motcua_shared.testing.system, one process per se
     .venv/bin/python bench/end_to_end.py -n 300 -c 10
 
 Broker: AMQP_URL (default the local one). MongoDB: MONGODB_URL, else an embedded SecantusDB
-started here. The run has its own exchange, queues and databases, removed afterwards.
+per service started here, as scripts/run.sh runs them (`--one-server`: one for all). The run has its own exchange, queues and databases, removed afterwards.
 
 Prints:
 - the lifecycle rate over HTTP (4 intake requests per dossier) and the sustained rate: dossiers
@@ -16,13 +16,14 @@ Prints:
 - the bare broker on the same run: aio-pika publishing events of the same size with confirms
   (batches like the outbox relay) to a quorum queue, and consuming them with prefetch 1 and an
   ack each (like the services), as a multiple of the system's event rate;
-- the Mongo server's own bulk-write rate for documents of the same size, in the same run;
+- the Mongo server's own bulk-write rate for documents of the same size, in the same run
+  (intake's);
 - Mongo commands per dossier, per service and in all (pymongo command monitoring in each
   service process: MOTCUA_MONGO_COMMANDS_DIR);
-- the CPU seconds each process used per dossier (the services, the embedded Mongo server, this
+- the CPU seconds each process used per dossier (the services, the embedded Mongo servers, this
   client; /proc) from the first request until reporting caught up, and the rate the cores would
   allow at that cost: on two shared cores this, not the broker, bounds the whole system;
-- the embedded Mongo server's own bound: how much of one core it ran at, and one core divided
+- each embedded Mongo server's own bound: how much of one core it ran at, and one core divided
   by its CPU per dossier (a Python process runs its Python code on one core at a time);
 - the Mongo server (buildInfo), the cores and the load average (other work shares the cores).
 
@@ -33,7 +34,6 @@ import argparse
 import asyncio
 import os
 import platform
-import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -42,10 +42,17 @@ from pathlib import Path
 import httpx
 from intake_receive import percentile, server_name  # bench/ is on sys.path when run as a script
 from machine_limits import cpu_seconds, mongo_bulk_rate, ms, raw_broker
+from system_outcomes import (
+    Servers,
+    commit_to_projection,
+    embedded_servers,
+    projected_since,
+    side_effects,
+    wait_projected,
+)
 
 from motcua_shared.config.settings import DEFAULT_AMQP_URL, own_mongodb_url_setting
-from motcua_shared.storage.embedded_mongo import SERVICES, EmbeddedMongo
-from motcua_shared.storage.mongo import mongo_client
+from motcua_shared.storage.embedded_mongo import SERVICES
 from motcua_shared.storage.mongo_commands import ENV as COMMANDS_ENV
 from motcua_shared.storage.mongo_commands import read_counts
 from motcua_shared.testing.system import System
@@ -58,17 +65,6 @@ CITIZEN = {
     "preferred_channel": "zalo",
 }
 INTAKE_EVENTS_PER_DOSSIER = 4  # received, handed_over, resolved, result_returned
-
-
-Servers = dict[str, str]  # service → the Mongo-wire server holding its database
-
-
-def embedded_servers(folder: Path, one: bool) -> dict[str, EmbeddedMongo]:
-    """Each service's embedded server: its own, as scripts/run.sh runs them, or one for all."""
-    if one:
-        shared = EmbeddedMongo(folder).start()
-        return {service: shared for service in SERVICES}
-    return {service: EmbeddedMongo(folder / service).start() for service in SERVICES}
 
 
 async def lifecycles(
@@ -139,89 +135,6 @@ async def lifecycles(
 
         await asyncio.gather(*(desk_clerk(index) for index in range(concurrency)))
     return requests, dossiers
-
-
-async def wait_projected(system: System, servers: Servers, expected: int, timeout: float) -> None:
-    """Until reporting has processed every intake event (its processed_events hold their ids).
-    Polled by the collection's count from metadata, twice a second: a counting scan would load the
-    very server the projector waits on."""
-    client = mongo_client(servers["reporting"])
-    deadline = time.monotonic() + timeout
-    try:
-        processed = client[system.db_name("reporting")]["processed_events"]
-        while await processed.estimated_document_count() < expected:
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"reporting did not reflect {expected} events within {timeout:.0f}s"
-                )
-            await asyncio.sleep(0.5)
-    finally:
-        await client.close()
-
-
-async def commit_to_projection(
-    system: System, servers: Servers
-) -> tuple[list[float], list[float], int, int]:
-    """Per intake event: reporting's processed_events.at − intake's outbox created_at, and the
-    relay's part of it (outbox sent_at − created_at), in seconds; also the median event body size
-    and how many events all outboxes hold."""
-    clients = {service: mongo_client(url) for service, url in servers.items()}
-    try:
-        outbox = clients["intake"][system.db_name("intake")]["outbox"]
-        committed = {
-            doc["_id"]: doc
-            async for doc in outbox.find({}, {"created_at": 1, "sent_at": 1, "body": 1})
-        }
-        projected = {
-            doc["_id"]: doc["at"]
-            async for doc in clients["reporting"][system.db_name("reporting")][
-                "processed_events"
-            ].find({"_id": {"$in": list(committed)}})
-        }
-        lags = [
-            (projected[event_id] - doc["created_at"]).total_seconds()
-            for event_id, doc in committed.items()
-            if event_id in projected
-        ]
-        relayed = [
-            (doc["sent_at"] - doc["created_at"]).total_seconds() for doc in committed.values()
-        ]
-        size = int(statistics.median(len(doc["body"]) for doc in committed.values()))
-        published = 0
-        for service in ("intake", "survey", "notify"):
-            published += await clients[service][system.db_name(service)]["outbox"].count_documents(
-                {}
-            )
-        return lags, relayed, size, published
-    finally:
-        for client in clients.values():
-            await client.close()
-
-
-async def projected_since(system: System, servers: Servers, moment: datetime) -> int:
-    client = mongo_client(servers["reporting"])
-    try:
-        return await client[system.db_name("reporting")]["processed_events"].count_documents(
-            {"at": {"$gte": moment}}
-        )
-    finally:
-        await client.close()
-
-
-async def side_effects(system: System, servers: Servers) -> dict[str, int]:
-    notify, survey = mongo_client(servers["notify"]), mongo_client(servers["survey"])
-    try:
-        messages = notify[system.db_name("notify")]["messages"]
-        return {
-            "notify messages made": await messages.count_documents({}),
-            "sent or delivered": await messages.count_documents(
-                {"status": {"$in": ["sent", "delivered"]}}
-            ),
-            "surveys opened": await survey[system.db_name("survey")]["surveys"].count_documents({}),
-        }
-    finally:
-        await notify.close()
-        await survey.close()
 
 
 async def report(
