@@ -4,7 +4,8 @@ whole system as real processes (motcua_shared.testing.system, one process per se
     .venv/bin/python bench/end_to_end.py -n 300 -c 10
 
 Broker: AMQP_URL (default the local one). MongoDB: MONGODB_URL, else an embedded SecantusDB
-per service started here, as scripts/run.sh runs them (`--one-server`: one for all). The run has its own exchange, queues and databases, removed afterwards.
+per service started here, as scripts/run.sh runs them (`--one-server`: one for all). The run
+has its own exchange, queues and databases, removed afterwards.
 
 Prints:
 - the lifecycle rate over HTTP (4 intake requests per dossier) and the sustained rate: dossiers
